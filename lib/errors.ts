@@ -1,0 +1,40 @@
+// The root of every typed error in the bridge: each says whether retrying can help and which HTTP status fits it.
+
+export interface BridgeErrorOptions {
+  /** Machine-readable reason, stable across releases (e.g. `bad_signature`, `rate_limited`). */
+  code: string;
+  /** True when the same request may succeed later without any change (throttling, outages, timeouts). */
+  retryable: boolean;
+  /** The HTTP status that best describes the failure when it has to be surfaced over HTTP. */
+  status?: number;
+  cause?: unknown;
+}
+
+export class BridgeError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly status: number;
+
+  constructor(message: string, options: BridgeErrorOptions) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.retryable = options.retryable;
+    this.status = options.status ?? (options.retryable ? 503 : 500);
+  }
+}
+
+/** A problem the user can fix in their configuration (env, rule files, sync files, CLI flags). */
+export class ConfigError extends BridgeError {
+  readonly problems: readonly string[];
+
+  constructor(message: string, problems: readonly string[] = [], cause?: unknown) {
+    super(problems.length ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message, {
+      code: 'invalid_config',
+      retryable: false,
+      status: 500,
+      cause,
+    });
+    this.problems = problems;
+  }
+}
