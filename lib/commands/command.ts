@@ -27,6 +27,12 @@ const oneUserMessage = { message: 'give exactly one of user_id or user_lookup' }
 
 const groupRef = z.strictObject({ id, attributes: attributes.optional() });
 
+/**
+ * Update-only: delivery first checks that the user (or group) exists in Userflow and skips the command when it
+ * does not, because Userflow's upserts would otherwise create it. Used by `update-only` database syncs.
+ */
+const onlyIfExists = z.boolean().optional();
+
 export const upsertUser = z
   .strictObject({
     type: z.literal('upsert_user'),
@@ -34,6 +40,7 @@ export const upsertUser = z
     attributes: attributes.optional(),
     groups: z.array(groupRef).optional(),
     memberships: z.array(z.strictObject({ attributes: attributes.optional(), group: groupRef })).optional(),
+    only_if_exists: onlyIfExists,
   })
   .refine(oneUser, oneUserMessage)
   .refine((c) => !(c.groups && c.memberships), { message: 'give at most one of groups or memberships' });
@@ -42,6 +49,7 @@ export const upsertGroup = z.strictObject({
   type: z.literal('upsert_group'),
   group_id: id,
   attributes: attributes.optional(),
+  only_if_exists: onlyIfExists,
 });
 
 export const addMembership = z
@@ -51,6 +59,7 @@ export const addMembership = z
     group_id: id,
     group_attributes: attributes.optional(),
     membership_attributes: attributes.optional(),
+    only_if_exists: onlyIfExists,
   })
   .refine(oneUser, oneUserMessage);
 

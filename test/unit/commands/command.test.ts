@@ -99,3 +99,18 @@ describe('messageGroupId', () => {
     expect(messageGroupId(command.parse({ type: 'delete_user', user_id: 'Zoë Straße' }))).toBe(id);
   });
 });
+
+describe('only_if_exists', () => {
+  it('is accepted on user, group and membership upserts and refused elsewhere', () => {
+    for (const c of [
+      { type: 'upsert_user', user_id: 'u', only_if_exists: true },
+      { type: 'upsert_group', group_id: 'g', only_if_exists: true },
+      { type: 'add_membership', user_id: 'u', group_id: 'g', only_if_exists: true },
+    ]) {
+      expect(command.safeParse(c).success).toBe(true);
+    }
+    expect(command.safeParse({ type: 'delete_user', user_id: 'u', only_if_exists: true }).success).toBe(
+      false,
+    );
+  });
+});
