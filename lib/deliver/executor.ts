@@ -1,0 +1,195 @@
+// Maps each Command kind to its Userflow calls: resolve the user, check existence when asked, then the one write.
+import type { Command, CommandOf, UserLookup } from '../commands/index.ts';
+import type { UserflowAction, UserflowClient } from '../userflow/index.ts';
+import { isNotFound } from './classify.ts';
+import { DeliveryError } from './errors.ts';
+import type { UserLookupResolver } from './user-lookup.ts';
+
+/** The client calls delivery makes; `UserflowClient` satisfies it, tests pass fakes. */
+export type DeliveryClient = Pick<
+  UserflowClient,
+  | 'createOrUpdateUser'
+  | 'createOrUpdateGroup'
+  | 'getUser'
+  | 'getGroup'
+  | 'listUsers'
+  | 'removeMembership'
+  | 'trackEvent'
+  | 'deleteUser'
+  | 'deleteGroup'
+>;
+
+/** Runs one Userflow call through the rate limiter and the audit log. */
+export type CallRunner = <T>(action: UserflowAction, call: () => Promise<T>) => Promise<T>;
+
+/** Runs `deliver` at most once per key (track_event); `replayed` when an earlier delivery already did. */
+export type EffectivelyOnce = (key: string, deliver: () => Promise<void>) => Promise<{ replayed: boolean }>;
+
+/**
+ * What to make of a 404 on a delete (remove_membership, delete_user, delete_group). The product brief says
+ * Userflow's deletes succeed when the thing is already gone, so a 404 should not happen; if it does, `gone`
+ * treats it as done (the end state is what was asked) and `fail` dead-letters it for a human to look at.
+ */
+export type DeleteNotFound = 'gone' | 'fail';
+
+export interface ExecutorContext {
+  client: DeliveryClient;
+  call: CallRunner;
+  lookup: UserLookupResolver;
+  once: EffectivelyOnce;
+  /** The envelope's command id: the effectively-once key of a track_event. */
+  commandId: string;
+  deleteNotFound: DeleteNotFound;
+}
+
+export type ExecutionResult =
+  | { outcome: 'delivered' }
+  /** Nothing to do, by the command's own choice (lookup miss with `if_missing: skip`, `only_if_exists`). */
+  | { outcome: 'skipped'; reason: string }
+  /** A delete whose target was already gone. */
+  | { outcome: 'already_gone' }
+  /** A track_event this consumer already delivered (a redelivered message). */
+  | { outcome: 'duplicate' };
+
+export async function executeCommand(command: Command, ctx: ExecutorContext): Promise<ExecutionResult> {
+  switch (command.type) {
+    case 'upsert_user':
+      return withUser(command, ctx, async (userId) => {
+        if (command.only_if_exists && !(await userExists(userId, ctx))) return skipped('user_missing');
+        await ctx.call('createOrUpdateUser', () =>
+          ctx.client.createOrUpdateUser({
+            id: userId,
+            ...(command.attributes ? { attributes: command.attributes } : {}),
+            ...(command.groups ? { groups: command.groups } : {}),
+            ...(command.memberships ? { memberships: command.memberships } : {}),
+          }),
+        );
+        return delivered;
+      });
+    case 'upsert_group': {
+      if (command.only_if_exists && !(await groupExists(command.group_id, ctx)))
+        return skipped('group_missing');
+      await ctx.call('createOrUpdateGroup', () =>
+        ctx.client.createOrUpdateGroup({
+          id: command.group_id,
+          ...(command.attributes ? { attributes: command.attributes } : {}),
+        }),
+      );
+      return delivered;
+    }
+    case 'add_membership':
+      return withUser(command, ctx, async (userId) => {
+        if (command.only_if_exists && !(await userExists(userId, ctx))) return skipped('user_missing');
+        await ctx.call('createOrUpdateUser', () =>
+          ctx.client.createOrUpdateUser(membershipBody(command, userId)),
+        );
+        return delivered;
+      });
+    case 'remove_membership':
+      return withUser(command, ctx, (userId) =>
+        deleting(ctx, () =>
+          ctx.call('removeMembership', () =>
+            ctx.client.removeMembership({ user_id: userId, group_id: command.group_id }),
+          ),
+        ),
+      );
+    case 'track_event':
+      return trackEvent(command, ctx);
+    case 'delete_user':
+      return withUser(command, ctx, async (userId) => {
+        const result = await deleting(ctx, () => ctx.call('deleteUser', () => ctx.client.deleteUser(userId)));
+        if (command.user_lookup) ctx.lookup.forget(command.user_lookup);
+        return result;
+      });
+    case 'delete_group':
+      return deleting(ctx, () => ctx.call('deleteGroup', () => ctx.client.deleteGroup(command.group_id)));
+  }
+}
+
+const delivered: ExecutionResult = { outcome: 'delivered' };
+const skipped = (reason: string): ExecutionResult => ({ outcome: 'skipped', reason });
+
+/** Membership attributes need the `memberships` form of the upsert; without them `groups` is enough. */
+function membershipBody(command: CommandOf<'add_membership'>, userId: string) {
+  const group = {
+    id: command.group_id,
+    ...(command.group_attributes ? { attributes: command.group_attributes } : {}),
+  };
+  return command.membership_attributes
+    ? { id: userId, memberships: [{ attributes: command.membership_attributes, group }] }
+    : { id: userId, groups: [group] };
+}
+
+async function trackEvent(command: CommandOf<'track_event'>, ctx: ExecutorContext): Promise<ExecutionResult> {
+  let userId = command.user_id;
+  if (command.user_lookup) {
+    userId = await resolveUser(command.user_lookup, ctx);
+    if (userId === undefined) return skipped('lookup_not_found');
+  }
+  const body = {
+    name: command.name,
+    ...(userId === undefined ? {} : { user_id: userId }),
+    ...(command.group_id === undefined ? {} : { group_id: command.group_id }),
+    ...(command.attributes ? { attributes: command.attributes } : {}),
+    ...(command.time ? { time: command.time } : {}),
+  };
+  const { replayed } = await ctx.once(ctx.commandId, async () => {
+    await ctx.call('trackEvent', () => ctx.client.trackEvent(body));
+  });
+  return replayed ? { outcome: 'duplicate' } : delivered;
+}
+
+type UserCommand = { user_id?: string | undefined; user_lookup?: UserLookup | undefined };
+
+/** Resolves the command's user (literal id or lookup) and runs `then` with it; a miss skips or fails per the rule. */
+async function withUser(
+  command: UserCommand,
+  ctx: ExecutorContext,
+  then: (userId: string) => Promise<ExecutionResult>,
+): Promise<ExecutionResult> {
+  const userId =
+    command.user_id ?? (command.user_lookup ? await resolveUser(command.user_lookup, ctx) : undefined);
+  if (userId === undefined) return skipped('lookup_not_found');
+  return then(userId);
+}
+
+async function resolveUser(lookup: UserLookup, ctx: ExecutorContext): Promise<string | undefined> {
+  const userId = await ctx.lookup.resolve(lookup, (params) =>
+    ctx.call('listUsers', () => ctx.client.listUsers(params)),
+  );
+  if (userId === undefined && lookup.if_missing === 'fail') {
+    throw new DeliveryError(
+      `no Userflow user has ${lookup.attribute} = the looked-up value`,
+      'lookup_not_found',
+    );
+  }
+  return userId;
+}
+
+async function deleting(ctx: ExecutorContext, remove: () => Promise<unknown>): Promise<ExecutionResult> {
+  try {
+    await remove();
+    return delivered;
+  } catch (error) {
+    if (ctx.deleteNotFound === 'gone' && isNotFound(error)) return { outcome: 'already_gone' };
+    throw error;
+  }
+}
+
+async function userExists(userId: string, ctx: ExecutorContext): Promise<boolean> {
+  return exists(() => ctx.call('getUser', () => ctx.client.getUser(userId)));
+}
+
+async function groupExists(groupId: string, ctx: ExecutorContext): Promise<boolean> {
+  return exists(() => ctx.call('getGroup', () => ctx.client.getGroup(groupId)));
+}
+
+async function exists(get: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await get();
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
