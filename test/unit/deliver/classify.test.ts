@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFailure, isNotFound } from '../../../lib/deliver/classify.ts';
 import { DeliveryError } from '../../../lib/deliver/errors.ts';
-import { QueueError } from '../../../lib/queue/errors.ts';
+import { BridgeError } from '../../../lib/errors.ts';
 import { errorFromResponse, networkErrorFrom } from '../../../lib/userflow/index.ts';
 
 const now = new Date('2026-01-01T00:00:00Z');
@@ -67,8 +67,10 @@ describe('classifyFailure', () => {
   });
 
   it('other bridge errors follow their retryable flag', () => {
-    expect(classifyFailure(new QueueError('down', 'queue_unreachable')).kind).toBe('transient');
-    expect(classifyFailure(new QueueError('no', 'queue_rejected')).kind).toBe('permanent');
+    const down = new BridgeError('queue down', { code: 'queue_unreachable', retryable: true });
+    const refused = new BridgeError('queue refused', { code: 'queue_rejected', retryable: false });
+    expect(classifyFailure(down)).toMatchObject({ kind: 'transient', reason: 'queue_unreachable' });
+    expect(classifyFailure(refused)).toMatchObject({ kind: 'permanent', reason: 'queue_rejected' });
   });
 
   it('an idempotency record of the same command in flight is transient', () => {
