@@ -1,14 +1,345 @@
-// `userflow-bridge userflow`: not built yet (see README "Status").
+// `userflow-bridge userflow <action>`: any of the 18 Userflow actions from the shell, printing the JSON answer.
 import type { Command } from 'commander';
-import { BridgeError } from '../errors.ts';
+import type { UserflowClient } from '../userflow/client.ts';
+import type { ListParams } from '../userflow/requests.ts';
+import { UsageError } from './exit.ts';
+
+// Only types are imported statically: zod, undici and the client load inside the actions, so `--help` stays fast.
+
+type Client = UserflowClient;
+type Params = ListParams & Record<string, unknown>;
+
+interface CommonOptions {
+  region?: string;
+  timeout?: string;
+}
+
+const WRITES = [
+  ['create-or-update-user', 'Create a user or merge attributes into an existing one (POST /users).', 'user'],
+  [
+    'create-or-update-group',
+    'Create a group or merge attributes into an existing one (POST /groups).',
+    'group',
+  ],
+  ['track-event', 'Track an event for a user, a group or both (POST /events).', 'event'],
+] as const;
+
+const GETS: [string, string, (c: Client, id: string, expand: string[]) => Promise<unknown>, string][] = [
+  [
+    'get-user',
+    'Get a user (GET /users/{id}).',
+    (c, id, expand) => c.getUser(id, { expand }),
+    'memberships, groups',
+  ],
+  [
+    'get-group',
+    'Get a group (GET /groups/{id}).',
+    (c, id, expand) => c.getGroup(id, { expand }),
+    'memberships, users',
+  ],
+  [
+    'get-content',
+    'Get a flow, checklist or launcher (GET /content/{id}).',
+    (c, id, expand) => c.getContent(id, { expand }),
+    'draft_version, published_version',
+  ],
+  [
+    'get-content-version',
+    'Get a content version (GET /content_versions/{id}).',
+    (c, id, expand) => c.getContentVersion(id, { expand }),
+    'questions, tasks',
+  ],
+];
+
+const DELETES: [string, string, (c: Client, id: string) => Promise<unknown>][] = [
+  [
+    'delete-user',
+    'Delete a user and their data; their groups stay (DELETE /users/{id}).',
+    (c, id) => c.deleteUser(id),
+  ],
+  [
+    'delete-group',
+    'Delete a group; its former members stay (DELETE /groups/{id}).',
+    (c, id) => c.deleteGroup(id),
+  ],
+  [
+    'delete-content-session',
+    'Delete a content session (DELETE /content_sessions/{id}).',
+    (c, id) => c.deleteContentSession(id),
+  ],
+];
+
+interface ListSpec {
+  name: string;
+  summary: string;
+  filters: [flag: string, param: string, help: string][];
+  expand?: string;
+  page: (c: Client, params: Params) => Promise<unknown>;
+  all: (c: Client, params: Params) => AsyncIterable<unknown>;
+}
+
+const LISTS: ListSpec[] = [
+  {
+    name: 'list-users',
+    summary: 'List users (GET /users).',
+    filters: [['--email <email>', 'email', 'only the user with this email']],
+    expand: 'memberships, groups',
+    page: (c, p) => c.listUsers(p),
+    all: (c, p) => c.paginate.users(p),
+  },
+  {
+    name: 'list-groups',
+    summary: 'List groups (GET /groups).',
+    filters: [],
+    expand: 'memberships, users',
+    page: (c, p) => c.listGroups(p),
+    all: (c, p) => c.paginate.groups(p),
+  },
+  {
+    name: 'list-content',
+    summary: 'List flows, checklists and launchers (GET /content).',
+    filters: [['--type <type>', 'type', 'flow, checklist, launcher, …']],
+    expand: 'draft_version, published_version',
+    page: (c, p) => c.listContent(p),
+    all: (c, p) => c.paginate.content(p),
+  },
+  {
+    name: 'list-content-versions',
+    summary: 'List versions of content (GET /content_versions).',
+    filters: [['--content-id <id>', 'content_id', 'versions of this content']],
+    expand: 'questions, tasks',
+    page: (c, p) => c.listContentVersions(p),
+    all: (c, p) => c.paginate.contentVersions(p),
+  },
+  {
+    name: 'list-content-sessions',
+    summary: 'List content sessions (GET /content_sessions).',
+    filters: [
+      ['--content-id <id>', 'content_id', 'sessions of this content'],
+      ['--user-id <id>', 'user_id', 'sessions of this user'],
+    ],
+    expand: 'answers, content, group, version',
+    page: (c, p) => c.listContentSessions(p),
+    all: (c, p) => c.paginate.contentSessions(p),
+  },
+  {
+    name: 'list-attribute-definitions',
+    summary: 'List attribute definitions (GET /attribute_definitions).',
+    filters: [['--scope <scope>', 'scope', 'user, group, group_membership or event']],
+    page: (c, p) => c.listAttributeDefinitions(p),
+    all: (c, p) => c.paginate.attributeDefinitions(p),
+  },
+  {
+    name: 'list-event-definitions',
+    summary: 'List event definitions (GET /event_definitions).',
+    filters: [],
+    page: (c, p) => c.listEventDefinitions(p),
+    all: (c, p) => c.paginate.eventDefinitions(p),
+  },
+];
 
 export function registerUserflow(program: Command): void {
-  program
+  const group = program
     .command('userflow')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      throw new BridgeError('`userflow` is not built yet', { code: 'not_built', retryable: false });
+    .description(
+      'Call the Userflow REST API (USERFLOW_API_KEY; USERFLOW_API_URL for the sandbox or a proxy).',
+    )
+    .addHelpText(
+      'after',
+      '\nEnvironment:\n  USERFLOW_API_KEY  the environment API key (required)\n' +
+        '  USERFLOW_API_URL  base URL instead of the region host, e.g. http://127.0.0.1:8787 for the sandbox\n' +
+        '\nPrints the JSON response on stdout. Exit 0 ok, 1 Userflow/API error (JSON on stderr), 2 usage error.',
+    );
+
+  for (const [name, summary, kind] of WRITES) {
+    common(group.command(name).description(summary))
+      .requiredOption('--data <json>', 'the body: JSON text, @file.json, or @- for stdin')
+      .action(async (options: CommonOptions & { data: string }) => {
+        const [body, client] = await Promise.all([readBody(kind, options.data), makeClient(options)]);
+        if (kind === 'user') return print(await client.createOrUpdateUser(body as never));
+        if (kind === 'group') return print(await client.createOrUpdateGroup(body as never));
+        return print(await client.trackEvent(body as never));
+      });
+  }
+
+  for (const [name, summary, call, known] of GETS) {
+    common(group.command(name).description(summary).argument('<id>'))
+      .option('--expand <field>', `expand a related field (${known}); repeatable`, collect)
+      .action(async (id: string, options: CommonOptions & { expand?: string[] }) => {
+        print(await call(await makeClient(options), id, options.expand ?? []));
+      });
+  }
+
+  for (const [name, summary, call] of DELETES) {
+    common(group.command(name).description(summary).argument('<id>')).action(
+      async (id: string, options: CommonOptions) => {
+        print(await call(await makeClient(options), id));
+      },
+    );
+  }
+
+  common(
+    group
+      .command('remove-membership')
+      .description(
+        'Remove a user from a group; succeeds if they were not a member (DELETE /group_memberships).',
+      )
+      .argument('<user-id>')
+      .argument('<group-id>'),
+  ).action(async (userId: string, groupId: string, options: CommonOptions) => {
+    print(await (await makeClient(options)).removeMembership({ user_id: userId, group_id: groupId }));
+  });
+
+  for (const spec of LISTS) registerList(group, spec);
+}
+
+function registerList(group: Command, spec: ListSpec): void {
+  const command = common(group.command(spec.name).description(spec.summary))
+    .option('--limit <n>', 'page size (Userflow allows at most 100)')
+    .option('--starting-after <id>', 'start after this id (the last id of the previous page)')
+    .option('--order-by <key>', 'sort key, `-` prefix for descending; repeatable', collect)
+    .option('--query <name=value>', 'an extra filter the CLI has no flag for; repeatable', append)
+    .option('--all', 'follow every page and print one JSON array of items');
+  if (spec.expand)
+    command.option('--expand <field>', `expand a related field (${spec.expand}); repeatable`, collect);
+  for (const [flag, , help] of spec.filters) command.option(flag, help);
+  command.action(async (options: CommonOptions & Record<string, unknown>) => {
+    const params = listParams(spec, options);
+    const client = await makeClient(options);
+    if (!options.all) return print(await spec.page(client, params));
+    const items: unknown[] = [];
+    for await (const item of spec.all(client, params)) items.push(item);
+    print(items);
+  });
+}
+
+function common(command: Command): Command {
+  return command
+    .option('--region <region>', 'us or eu (ignored when USERFLOW_API_URL is set)')
+    .option('--timeout <ms>', 'per-request timeout in milliseconds (default 10000)');
+}
+
+function listParams(spec: ListSpec, options: Record<string, unknown>): Params {
+  const params: Params = {};
+  const orderBy = (options.orderBy as string[] | undefined) ?? [];
+  const expand = options.expand as string[] | undefined;
+  if (options.limit !== undefined) params.limit = positiveInteger('--limit', options.limit as string);
+  if (options.startingAfter !== undefined) params.starting_after = options.startingAfter as string;
+  if (orderBy.length) params.order_by = orderBy.length === 1 ? orderBy[0] : orderBy;
+  if (expand?.length) params.expand = expand;
+  for (const [flag, param] of spec.filters) {
+    const value = options[camel(flag)];
+    if (value !== undefined) params[param] = value;
+  }
+  const query = extraQuery((options.query as string[] | undefined) ?? []);
+  if (query) params.query = query;
+  return params;
+}
+
+function extraQuery(pairs: string[]): Record<string, string | string[]> | undefined {
+  if (!pairs.length) return undefined;
+  const query: Record<string, string | string[]> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new UsageError(`--query needs name=value, got "${pair}"`);
+    const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
+    const previous = query[name];
+    query[name] = previous === undefined ? value : [previous, value].flat();
+  }
+  return query;
+}
+
+async function makeClient(options: CommonOptions): Promise<Client> {
+  const [{ z }, { readEnv }, { UserflowClient }, { ConfigError }] = await Promise.all([
+    import('zod'),
+    import('../config/read-env.ts'),
+    import('../userflow/client.ts'),
+    import('../errors.ts'),
+  ]);
+  const schema = z.object({
+    USERFLOW_API_KEY: z.string({ error: 'is not set: export the API key of your Userflow environment' }),
+    USERFLOW_API_URL: z.string().optional(),
+  });
+  if (options.region !== undefined && options.region !== 'us' && options.region !== 'eu') {
+    throw new UsageError(`--region must be us or eu, got "${options.region}"`);
+  }
+  try {
+    const env = readEnv(schema, process.env, 'Userflow configuration');
+    return new UserflowClient({
+      apiKey: env.USERFLOW_API_KEY,
+      ...(env.USERFLOW_API_URL ? { baseUrl: env.USERFLOW_API_URL } : {}),
+      ...(options.region ? { region: options.region as 'us' | 'eu' } : {}),
+      ...(options.timeout !== undefined ? { timeoutMs: positiveInteger('--timeout', options.timeout) } : {}),
     });
+  } catch (error) {
+    // Missing or bad configuration is something to fix before calling again, like a bad flag: exit 2.
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+async function readBody(kind: 'user' | 'group' | 'event', data: string): Promise<unknown> {
+  const text = data.startsWith('@') ? await readSource(data.slice(1)) : data;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--data is not valid JSON: ${(error as Error).message}`);
+  }
+  const bodies = await import('../userflow/bodies.ts');
+  const schema = {
+    user: bodies.createOrUpdateUserBody,
+    group: bodies.createOrUpdateGroupBody,
+    event: bodies.trackEventBody,
+  }[kind];
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+    throw new UsageError(`--data does not fit the body:\n  - ${problems.join('\n  - ')}`);
+  }
+  return body;
+}
+
+async function readSource(path: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    if (path === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    }
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read --data @${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+    );
+  }
+}
+
+function positiveInteger(flag: string, value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new UsageError(`${flag} must be a positive whole number, got "${value}"`);
+  }
+  return number;
+}
+
+/** Repeatable list flags; `--expand a,b` also works. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').filter(Boolean)];
+}
+
+function append(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `--content-id <id>` → `contentId`, the key commander stores it under. */
+function camel(flag: string): string {
+  return (flag.split(' ')[0] ?? '')
+    .replace(/^--/, '')
+    .replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
