@@ -1,0 +1,215 @@
+// One field's list of allowed values in an event pattern (`[ "a", { "prefix": "b" }, … ]`), compiled to a test.
+import { BlockList, isIP } from 'node:net';
+import { isPlainObject, isPrimitive, type Primitive } from '../json.ts';
+import { compileWildcard, wildcardProblem } from './wildcard.ts';
+
+export const OPERATORS = [
+  'prefix',
+  'suffix',
+  'equals-ignore-case',
+  'wildcard',
+  'anything-but',
+  'numeric',
+  'exists',
+  'cidr',
+] as const;
+
+type ValueTest = (value: Primitive) => boolean;
+
+/** A compiled leaf: matches when some primitive at the field passes a test, or on presence/absence. */
+export interface Leaf {
+  /** Exact literals, tested with one Set lookup (SameValueZero: `"5"` and `5` stay different). */
+  exact: ReadonlySet<Primitive>;
+  tests: readonly ValueTest[];
+  existsTrue: boolean;
+  existsFalse: boolean;
+  /** The leaf as written, for explanations. */
+  text: string;
+}
+
+export type Report = (path: string, message: string) => void;
+
+/** Compiles `[…]` at `path`; reports each bad element and still returns a leaf for the good ones. */
+export function compileLeaf(values: readonly unknown[], path: string, report: Report): Leaf {
+  const exact = new Set<Primitive>();
+  const tests: ValueTest[] = [];
+  let existsTrue = false;
+  let existsFalse = false;
+  if (values.length === 0) report(path, 'list at least one allowed value');
+  values.forEach((value, index) => {
+    const at = `${path}[${index}]`;
+    if (isPrimitive(value)) {
+      if (typeof value === 'number' && !Number.isFinite(value)) report(at, 'numbers must be finite');
+      else exact.add(value);
+      return;
+    }
+    if (Array.isArray(value)) {
+      report(at, 'a list of values cannot contain another list');
+      return;
+    }
+    if (!isPlainObject(value)) {
+      report(at, 'must be a JSON value or an operator object');
+      return;
+    }
+    const keys = Object.keys(value);
+    if (keys.length !== 1) {
+      report(at, `an operator object has exactly one key, one of: ${OPERATORS.join(', ')}`);
+      return;
+    }
+    const operator = keys[0] as string;
+    const argument = value[operator];
+    const where = `${at}.${operator}`;
+    if (operator === 'exists') {
+      if (typeof argument !== 'boolean') report(where, 'must be true or false');
+      else if (argument) existsTrue = true;
+      else existsFalse = true;
+      return;
+    }
+    const test = compileOperator(operator, argument, where, report);
+    if (test) tests.push(test);
+  });
+  return { exact, tests, existsTrue, existsFalse, text: JSON.stringify(values) };
+}
+
+function compileOperator(
+  operator: string,
+  argument: unknown,
+  at: string,
+  report: Report,
+): ValueTest | undefined {
+  switch (operator) {
+    case 'prefix':
+    case 'suffix':
+      return compileAffix(operator, argument, at, report);
+    case 'equals-ignore-case': {
+      if (typeof argument !== 'string') return void report(at, 'must be a string');
+      const lower = argument.toLowerCase();
+      return (value) => typeof value === 'string' && value.toLowerCase() === lower;
+    }
+    case 'wildcard': {
+      if (typeof argument !== 'string') return void report(at, 'must be a string');
+      const problem = wildcardProblem(argument);
+      if (problem) return void report(at, problem);
+      const matches = compileWildcard(argument);
+      return (value) => typeof value === 'string' && matches(value);
+    }
+    case 'anything-but':
+      return compileAnythingBut(argument, at, report);
+    case 'numeric':
+      return compileNumeric(argument, at, report);
+    case 'cidr':
+      return compileCidr(argument, at, report);
+    default:
+      report(at, `unknown operator "${operator}" (known: ${OPERATORS.join(', ')})`);
+      return undefined;
+  }
+}
+
+/** `{prefix: "us-"}` or `{prefix: {equals-ignore-case: "us-"}}` (same for suffix). Strings only. */
+function compileAffix(
+  operator: 'prefix' | 'suffix',
+  argument: unknown,
+  at: string,
+  report: Report,
+): ValueTest | undefined {
+  const check = operator === 'prefix' ? startsWith : endsWith;
+  if (typeof argument === 'string') return (value) => typeof value === 'string' && check(value, argument);
+  if (isPlainObject(argument) && Object.keys(argument).length === 1) {
+    const folded = argument['equals-ignore-case'];
+    if (typeof folded === 'string') {
+      const lower = folded.toLowerCase();
+      return (value) => typeof value === 'string' && check(value.toLowerCase(), lower);
+    }
+  }
+  report(at, 'must be a string or { equals-ignore-case: string }');
+  return undefined;
+}
+
+const startsWith = (value: string, affix: string) => value.startsWith(affix);
+const endsWith = (value: string, affix: string) => value.endsWith(affix);
+
+/**
+ * Anything-but matches every present value that is not excluded, whatever its type (as EventBridge compares
+ * JSON representations: `{anything-but: "x"}` matches the number 5). It never matches a missing field.
+ */
+function compileAnythingBut(argument: unknown, at: string, report: Report): ValueTest | undefined {
+  if (typeof argument === 'string' || typeof argument === 'number') {
+    return (value) => value !== argument;
+  }
+  if (Array.isArray(argument)) {
+    const allStrings = argument.every((item) => typeof item === 'string');
+    const allNumbers = argument.every((item) => typeof item === 'number' && Number.isFinite(item));
+    if (argument.length === 0 || !(allStrings || allNumbers)) {
+      return void report(at, 'a list must be non-empty and hold only strings or only numbers');
+    }
+    const excluded = new Set<unknown>(argument);
+    return (value) => !excluded.has(value);
+  }
+  if (isPlainObject(argument) && Object.keys(argument).length === 1) {
+    const [[kind, inner]] = Object.entries(argument) as [[string, unknown]];
+    const negate = (test: ValueTest | undefined): ValueTest | undefined => test && ((value) => !test(value));
+    const at2 = `${at}.${kind}`;
+    switch (kind) {
+      case 'prefix':
+      case 'suffix':
+        if (typeof inner !== 'string') return void report(at2, 'must be a string');
+        return negate(compileAffix(kind, inner, at2, report));
+      case 'equals-ignore-case':
+      case 'wildcard': {
+        const list = typeof inner === 'string' ? [inner] : inner;
+        if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string')) {
+          return void report(at2, 'must be a string or a non-empty list of strings');
+        }
+        const tests = list.map((item, i) => compileOperator(kind, item, `${at2}[${i}]`, report));
+        if (tests.some((test) => test === undefined)) return undefined;
+        return (value) => !tests.some((test) => (test as ValueTest)(value));
+      }
+    }
+  }
+  report(
+    at,
+    'must be a string, a number, a list of strings or numbers, or one of { prefix | suffix | equals-ignore-case | wildcard }',
+  );
+  return undefined;
+}
+
+type Bound = { value: number; inclusive: boolean };
+
+/** `["=", 5]`, `["<", 10]`, `[">", 0, "<=", 5]`: the lower bound first, as EventBridge requires. JSON numbers only. */
+function compileNumeric(argument: unknown, at: string, report: Report): ValueTest | undefined {
+  const bad = () => void report(at, 'must be ["=", n], [op, n] or [">"|">=", low, "<"|"<=", high]');
+  if (!Array.isArray(argument) || (argument.length !== 2 && argument.length !== 4)) return bad();
+  let lower: Bound | undefined;
+  let upper: Bound | undefined;
+  for (let i = 0; i < argument.length; i += 2) {
+    const op = argument[i];
+    const value = argument[i + 1];
+    if (typeof value !== 'number' || !Number.isFinite(value)) return void report(at, `${op}: needs a number`);
+    if (op === '=' && argument.length === 2) return (v) => v === value;
+    if ((op === '>' || op === '>=') && i === 0) lower = { value, inclusive: op === '>=' };
+    else if ((op === '<' || op === '<=') && upper === undefined) upper = { value, inclusive: op === '<=' };
+    else return bad();
+  }
+  if (argument.length === 4 && lower === undefined) return bad();
+  if (lower && upper && lower.value >= upper.value)
+    return void report(at, 'the lower bound must be below the upper');
+  return (v) =>
+    typeof v === 'number' &&
+    (lower === undefined || (lower.inclusive ? v >= lower.value : v > lower.value)) &&
+    (upper === undefined || (upper.inclusive ? v <= upper.value : v < upper.value));
+}
+
+/** `{cidr: "10.0.0.0/24"}` (IPv4 or IPv6), matching string values that are addresses in the range. */
+function compileCidr(argument: unknown, at: string, report: Report): ValueTest | undefined {
+  const [network, bits, extra] = typeof argument === 'string' ? argument.split('/') : [];
+  const family = network ? isIP(network) : 0;
+  const prefix = Number(bits);
+  const max = family === 4 ? 32 : 128;
+  if (!family || extra !== undefined || !/^\d+$/.test(bits ?? '') || prefix > max) {
+    return void report(at, 'must be an IPv4 or IPv6 range like "10.0.0.0/24"');
+  }
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  const range = new BlockList();
+  range.addSubnet(network as string, prefix, type);
+  return (value) => typeof value === 'string' && isIP(value) === family && range.check(value, type);
+}

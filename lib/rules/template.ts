@@ -1,0 +1,185 @@
+// Values in `do`: literals, or JSONata between `{% %}` parsed once at load; evaluated per event, fast path first.
+import jsonata from 'jsonata';
+import { isPlainObject, ownValue } from './json.ts';
+import type { Report } from './pattern/leaf.ts';
+
+type Expression = ReturnType<typeof jsonata>;
+
+/** Variables every expression can read besides the payload (which is the expression's input, `$`). */
+export interface Bindings {
+  eventId: string;
+  eventType: string | undefined;
+  source: string;
+  receivedAt: string;
+}
+
+export const BINDING_NAMES: readonly (keyof Bindings)[] = ['eventId', 'eventType', 'source', 'receivedAt'];
+
+export type Template =
+  | { kind: 'literal'; value: unknown; at: string }
+  | {
+      kind: 'expression';
+      expression: Expression;
+      text: string;
+      path?: string[];
+      variable?: string;
+      at: string;
+    }
+  | { kind: 'object'; entries: readonly [string, Template][]; at: string }
+  | { kind: 'array'; items: readonly Template[]; at: string };
+
+/** Thrown while building a rule's commands; the rule then skips the event with this reason. Internal only. */
+export class Skip {
+  constructor(readonly reason: string) {}
+}
+
+const WHOLE = /^\s*\{%([\s\S]*)%\}\s*$/;
+
+export function compileTemplate(value: unknown, at: string, report: Report): Template {
+  if (typeof value === 'string') return compileString(value, at, report);
+  if (Array.isArray(value)) {
+    return { kind: 'array', items: value.map((item, i) => compileTemplate(item, `${at}[${i}]`, report)), at };
+  }
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value).map(
+      ([key, item]) => [key, compileTemplate(item, `${at}.${key}`, report)] as [string, Template],
+    );
+    return { kind: 'object', entries, at };
+  }
+  return { kind: 'literal', value, at };
+}
+
+function compileString(value: string, at: string, report: Report): Template {
+  const whole = WHOLE.exec(value);
+  if (!whole) {
+    if (value.includes('{%') || value.includes('%}')) {
+      report(at, 'a JSONata expression must be the whole value: "{% expression %}"');
+    }
+    return { kind: 'literal', value, at };
+  }
+  const text = (whole[1] as string).trim();
+  if (text === '') {
+    report(at, 'empty JSONata expression');
+    return { kind: 'literal', value: undefined, at };
+  }
+  let expression: Expression;
+  try {
+    expression = jsonata(text);
+  } catch (error) {
+    report(at, `JSONata syntax error: ${jsonataMessage(error)}`);
+    return { kind: 'literal', value: undefined, at };
+  }
+  const ast = expression.ast() as unknown as AstNode;
+  const variable =
+    ast.type === 'variable' && BINDING_NAMES.includes(ast.value as keyof Bindings)
+      ? String(ast.value)
+      : undefined;
+  return { kind: 'expression', expression, text, path: simplePath(ast), variable, at };
+}
+
+interface AstNode {
+  type: string;
+  value?: unknown;
+  steps?: AstNode[];
+  [key: string]: unknown;
+}
+
+/** `a.b.c` with plain names only (no predicates, functions or wildcards): evaluated without JSONata. */
+function simplePath(ast: AstNode): string[] | undefined {
+  if (
+    ast.type !== 'path' ||
+    !ast.steps ||
+    Object.keys(ast).some((key) => key !== 'type' && key !== 'steps')
+  ) {
+    return undefined;
+  }
+  const names: string[] = [];
+  for (const step of ast.steps) {
+    const plain = Object.keys(step).every((key) => key === 'type' || key === 'value' || key === 'position');
+    if (!plain || step.type !== 'name' || typeof step.value !== 'string') return undefined;
+    names.push(step.value);
+  }
+  return names;
+}
+
+const NOT_SIMPLE = Symbol('not simple');
+
+/** Walks a plain path; gives up (so JSONata decides) wherever an array would trigger JSONata's mapping rules. */
+function walk(input: unknown, path: readonly string[]): unknown {
+  let current = input;
+  for (const name of path) {
+    if (Array.isArray(current)) return NOT_SIMPLE;
+    current = ownValue(current, name);
+    if (current === undefined) return undefined;
+  }
+  return Array.isArray(current) ? NOT_SIMPLE : current;
+}
+
+export interface EvaluationContext {
+  input: unknown;
+  bindings: Bindings;
+}
+
+/** The template's value, or undefined when an expression yields nothing. Throws `Skip` on JSONata errors. */
+export async function evaluateTemplate(template: Template, context: EvaluationContext): Promise<unknown> {
+  switch (template.kind) {
+    case 'literal':
+      return template.value;
+    case 'expression':
+      return evaluateExpression(template, context);
+    case 'array': {
+      const items: unknown[] = [];
+      for (const item of template.items) items.push(await required(item, context));
+      return items;
+    }
+    case 'object': {
+      const object: Record<string, unknown> = {};
+      for (const [key, item] of template.entries) object[key] = await required(item, context);
+      return object;
+    }
+  }
+}
+
+/** Like `evaluateTemplate`, but nothing is a reason to skip. */
+export async function required(template: Template, context: EvaluationContext): Promise<unknown> {
+  const value = await evaluateTemplate(template, context);
+  if (value === undefined) throw new Skip(`${template.at}: ${describe(template)} evaluated to nothing`);
+  return value;
+}
+
+export function describe(template: Template): string {
+  return template.kind === 'expression' ? `{% ${template.text} %}` : 'value';
+}
+
+async function evaluateExpression(
+  template: Extract<Template, { kind: 'expression' }>,
+  context: EvaluationContext,
+): Promise<unknown> {
+  if (template.variable !== undefined) return context.bindings[template.variable as keyof Bindings];
+  if (template.path) {
+    const value = walk(context.input, template.path);
+    if (value !== NOT_SIMPLE) return value;
+  }
+  try {
+    return plain(await template.expression.evaluate(context.input, { ...context.bindings }));
+  } catch (error) {
+    throw new Skip(`${template.at}: JSONata error: ${jsonataMessage(error)}`);
+  }
+}
+
+/** JSONata sequences are arrays with extra flags; hand back plain JSON-shaped values. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'function') return undefined;
+  return value;
+}
+
+/** JSONata throws plain objects `{code, message, position}`, not Errors. */
+export function jsonataMessage(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const { code, message, position } = error as { code?: unknown; message?: unknown; position?: unknown };
+    const where = typeof position === 'number' ? ` (at character ${position})` : '';
+    return `${typeof code === 'string' ? `${code}: ` : ''}${String(message ?? 'unknown error')}${where}`;
+  }
+  return String(error);
+}

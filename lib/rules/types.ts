@@ -1,0 +1,56 @@
+// The rules engine's public types: what ingest hands in (a sender event) and what it gets back (envelopes + trace).
+import type { Envelope } from '../commands/index.ts';
+import type { VerifyConfig } from '../sources/verify-config.ts';
+
+/** One event as the sender sent it: a whole body, or one item of a batch body. */
+export interface SenderEvent {
+  /** The sender's event id (Stripe `evt_…`, HubSpot `eventId`, Standard Webhooks `webhook-id`). */
+  id: string;
+  type?: string;
+  payload: unknown;
+}
+
+/** Why a rule did or did not produce commands for one event. */
+export interface RuleTrace {
+  rule: string;
+  matched: boolean;
+  /** Set when the rule matched but skipped the event, or (in explain mode) why it did not match. */
+  reason?: string;
+  commands: number;
+}
+
+export interface Evaluation {
+  envelopes: Envelope[];
+  trace: RuleTrace[];
+}
+
+export interface EvaluateOptions {
+  /**
+   * Trace every rule, with the reason each one did not match. Off by default: then the trace holds only the
+   * rules the index let through (so its cost does not grow with rules that cannot match).
+   */
+  explain?: boolean;
+}
+
+export interface RuleSummary {
+  name: string;
+  description?: string;
+  enabled: boolean;
+}
+
+export interface CompiledSource {
+  name: string;
+  verify: VerifyConfig;
+  /** The rule file this source came from. */
+  file: string;
+  rules: readonly RuleSummary[];
+  /** The events of a parsed body (one, or one per batch item). Throws `EventShapeError` (400). */
+  splitEvents(body: unknown, headers: Record<string, string>): SenderEvent[];
+  /** The commands the matching rules produce, in rule order then action order. Never throws for bad data. */
+  evaluate(event: SenderEvent, receivedAt: Date, options?: EvaluateOptions): Promise<Evaluation>;
+}
+
+export interface RuleSet {
+  sources: ReadonlyMap<string, CompiledSource>;
+  get(source: string): CompiledSource | undefined;
+}
