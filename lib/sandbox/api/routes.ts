@@ -1,0 +1,47 @@
+// The route table: Userflow's methods and paths (userflow-api.md §4) mapped to pure handlers.
+
+import { getContent, getContentVersion, listContent, listContentVersions } from './content.ts';
+import { deleteContentSession, getContentSession, listContentSessions } from './content-sessions.ts';
+import type { ApiHandler } from './context.ts';
+import { listAttributeDefinitions, listEventDefinitions } from './definitions.ts';
+import { trackEvent } from './events.ts';
+import { deleteGroup, getGroup, listGroups, removeMembership, upsertGroup } from './groups.ts';
+import { deleteUser, getUser, listUsers, upsertUser } from './users.ts';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** `/users/:id` style; `:name` matches one path segment. */
+  path: string;
+  /** Stable label for stats, e.g. `POST /users`. */
+  name: string;
+  handler: ApiHandler;
+}
+
+const table: [Route['method'], string, ApiHandler][] = [
+  ['POST', '/users', upsertUser],
+  ['GET', '/users', listUsers],
+  ['GET', '/users/:id', getUser],
+  ['DELETE', '/users/:id', deleteUser],
+  ['POST', '/groups', upsertGroup],
+  ['GET', '/groups', listGroups],
+  ['GET', '/groups/:id', getGroup],
+  ['DELETE', '/groups/:id', deleteGroup],
+  ['DELETE', '/group_memberships', removeMembership],
+  ['POST', '/events', trackEvent],
+  ['GET', '/content', listContent],
+  ['GET', '/content/:id', getContent],
+  ['GET', '/content_versions', listContentVersions],
+  ['GET', '/content_versions/:id', getContentVersion],
+  ['GET', '/content_sessions', listContentSessions],
+  ['GET', '/content_sessions/:id', getContentSession],
+  ['DELETE', '/content_sessions/:id', deleteContentSession],
+  ['GET', '/attribute_definitions', listAttributeDefinitions],
+  ['GET', '/event_definitions', listEventDefinitions],
+];
+
+export const ROUTES: readonly Route[] = table.map(([method, path, handler]) => ({
+  method,
+  path,
+  name: `${method} ${path}`,
+  handler,
+}));
