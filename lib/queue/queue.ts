@@ -23,6 +23,13 @@ export interface ReceivedMessage {
   receiveCount: number;
   /** When the message was first sent (epoch ms). */
   sentAt: number;
+  /**
+   * The queue's system attributes as SQS names them (`SentTimestamp`, `ApproximateFirstReceiveTimestamp`,
+   * `SequenceNumber`, `MessageGroupId`, …), so a poller can build a real-shaped SQS event record.
+   */
+  systemAttributes?: Readonly<Record<string, string>>;
+  /** MD5 of the body, as SQS reports it. */
+  md5OfBody?: string;
 }
 
 export interface ReceiveOptions {
@@ -42,4 +49,10 @@ export interface Queue {
   delete(receiptHandles: readonly string[]): Promise<void>;
   /** Makes a received message visible again after `seconds` (0 = now). */
   changeVisibility(receiptHandle: string, seconds: number): Promise<void>;
+}
+
+/** Approximate message counts, as SQS's ApproximateNumberOfMessages / …NotVisible report them. */
+export interface QueueCounts {
+  visible: number;
+  inFlight: number;
 }

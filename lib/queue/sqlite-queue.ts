@@ -1,0 +1,316 @@
+// An embedded durable FIFO queue behind the Queue port (SQLite, WAL) with SQS FIFO semantics, for local mode.
+import { createHash, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { messageSize, SQS_MAX_BATCH_BYTES } from './batching.ts';
+import { QueueError } from './errors.ts';
+import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage, ReceiveOptions } from './queue.ts';
+import { type OpenSqliteOptions, openSqliteDatabase, type SqliteDatabase } from './sqlite-db.ts';
+import { type MessageRow, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
+
+export interface SqliteQueuesOptions extends OpenSqliteOptions {
+  /** The database file (`:memory:` for a throwaway queue); parent folders are created. */
+  path: string;
+  mainName: string;
+  dlqName: string;
+  /** Receives after which the next receive moves a message to the DLQ instead (as SQS's RedrivePolicy). */
+  maxReceiveCount: number;
+  /** Default visibility timeout of both queues. */
+  visibilityTimeoutSeconds: number;
+  /** FIFO deduplication interval (default 300 s, as SQS). */
+  dedupeWindowSeconds?: number;
+  /** How often a waiting receive looks for messages sent by another process or made visible (default 50 ms). */
+  pollIntervalMs?: number;
+  /** Epoch ms; injectable so tests can move time. */
+  clock?: () => number;
+}
+
+export interface SqliteQueue extends Queue {
+  readonly name: string;
+  counts(): Promise<QueueCounts>;
+  /** Every message, oldest first, without receiving it (no receive count, no visibility change). */
+  browse(): Promise<ReceivedMessage[]>;
+}
+
+export interface SqliteQueues {
+  main: SqliteQueue;
+  dlq: SqliteQueue;
+  close(): void;
+}
+
+interface QueueConfig {
+  name: string;
+  redrive?: { dlq: string; maxReceiveCount: number };
+}
+
+export function openSqliteQueues(options: SqliteQueuesOptions): SqliteQueues {
+  const db = openSqliteDatabase(options.path, options);
+  migrate(db);
+  const clock = options.clock ?? Date.now;
+  const wakeups = new EventEmitter();
+  wakeups.setMaxListeners(0);
+  const state = { closed: false };
+  const shared = {
+    db,
+    clock,
+    wakeups,
+    state,
+    visibilityMs: options.visibilityTimeoutSeconds * 1000,
+    dedupeMs: (options.dedupeWindowSeconds ?? 300) * 1000,
+    pollIntervalMs: options.pollIntervalMs ?? 50,
+  };
+  const main = createQueue(shared, {
+    name: options.mainName,
+    redrive: { dlq: options.dlqName, maxReceiveCount: options.maxReceiveCount },
+  });
+  const dlq = createQueue(shared, { name: options.dlqName });
+  return {
+    main,
+    dlq,
+    close() {
+      if (state.closed) return;
+      state.closed = true;
+      wakeups.emit('close');
+      db.close();
+    },
+  };
+}
+
+function migrate(db: SqliteDatabase): void {
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version > SCHEMA_VERSION) {
+    throw new QueueError(
+      `queue file has schema ${version}, newer than this version understands`,
+      'queue_rejected',
+    );
+  }
+  db.exec(SCHEMA_SQL);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+}
+
+interface Shared {
+  db: SqliteDatabase;
+  clock: () => number;
+  wakeups: EventEmitter;
+  state: { closed: boolean };
+  visibilityMs: number;
+  dedupeMs: number;
+  pollIntervalMs: number;
+}
+
+function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
+  const { db, clock, wakeups, state } = shared;
+  const q = config.name;
+  const stmt = {
+    dedupeHit: db.prepare<[string, string, number], { expires_at: number }>(
+      'SELECT expires_at FROM queue_dedupe WHERE queue = ? AND dedupe_id = ? AND expires_at > ?',
+    ),
+    dedupePut: db.prepare(
+      'INSERT OR REPLACE INTO queue_dedupe (queue, dedupe_id, expires_at) VALUES (?, ?, ?)',
+    ),
+    dedupePrune: db.prepare('DELETE FROM queue_dedupe WHERE queue = ? AND expires_at <= ?'),
+    insert: db.prepare(
+      `INSERT INTO queue_messages (queue, message_id, group_id, dedupe_id, body, attributes, sent_at, visible_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // A group is available when none of its messages is in flight; the oldest head goes first, as in SQS.
+    availableGroups: db.prepare<[string, number, number], { group_id: string }>(
+      `SELECT group_id FROM queue_messages WHERE queue = ? GROUP BY group_id
+       HAVING MAX(visible_at > ?) = 0 ORDER BY MIN(seq) LIMIT ?`,
+    ),
+    groupHead: db.prepare<[string, string, number], MessageRow>(
+      'SELECT * FROM queue_messages WHERE queue = ? AND group_id = ? ORDER BY seq LIMIT ?',
+    ),
+    take: db.prepare(
+      `UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = ?, receipt_handle = ?,
+       first_received_at = COALESCE(first_received_at, ?) WHERE seq = ?`,
+    ),
+    // Re-inserting gives the message a new seq, so it lands at the tail of the DLQ in the order it was moved.
+    moveToDlq: db.prepare(
+      `INSERT INTO queue_messages (queue, message_id, group_id, dedupe_id, body, attributes, sent_at, visible_at,
+         receive_count, first_received_at)
+       VALUES (@queue, @message_id, @group_id, @dedupe_id, @body, @attributes, @sent_at, @visible_at,
+         @receive_count, @first_received_at)`,
+    ),
+    deleteSeq: db.prepare('DELETE FROM queue_messages WHERE seq = ?'),
+    deleteHandle: db.prepare('DELETE FROM queue_messages WHERE queue = ? AND receipt_handle = ?'),
+    changeVisibility: db.prepare(
+      'UPDATE queue_messages SET visible_at = ? WHERE queue = ? AND receipt_handle = ? AND visible_at > ?',
+    ),
+    counts: db.prepare<[number, number, string], QueueCounts>(
+      `SELECT COALESCE(SUM(visible_at <= ?), 0) AS visible, COALESCE(SUM(visible_at > ?), 0) AS inFlight
+       FROM queue_messages WHERE queue = ?`,
+    ),
+    browse: db.prepare<[string], MessageRow>('SELECT * FROM queue_messages WHERE queue = ? ORDER BY seq'),
+  };
+
+  const sendAll = db.transaction((messages: readonly OutgoingMessage[], now: number) => {
+    stmt.dedupePrune.run(q, now);
+    for (const message of messages) {
+      // Within the window a repeated dedupe id is accepted and dropped, as SQS does.
+      if (stmt.dedupeHit.get(q, message.dedupeId, now)) continue;
+      stmt.dedupePut.run(q, message.dedupeId, now + shared.dedupeMs);
+      stmt.insert.run(
+        q,
+        randomUUID(),
+        message.groupId,
+        message.dedupeId,
+        message.body,
+        JSON.stringify(message.attributes ?? {}),
+        now,
+        now,
+      );
+    }
+  });
+
+  const receiveNow = db.transaction((max: number, visibilityMs: number, now: number): MessageRow[] => {
+    const taken: MessageRow[] = [];
+    while (taken.length < max) {
+      const groups = stmt.availableGroups.all(q, now, max - taken.length);
+      if (groups.length === 0) break;
+      for (const { group_id } of groups) {
+        if (taken.length >= max) break;
+        // SQS returns as many messages of one group as it can, in order, before moving to the next group.
+        for (const row of stmt.groupHead.all(q, group_id, max - taken.length)) {
+          if (config.redrive && row.receive_count >= config.redrive.maxReceiveCount) {
+            stmt.deleteSeq.run(row.seq);
+            stmt.moveToDlq.run({ ...row, queue: config.redrive.dlq, visible_at: now });
+            wakeups.emit(config.redrive.dlq);
+            continue;
+          }
+          const handle = randomUUID();
+          stmt.take.run(now + visibilityMs, handle, now, row.seq);
+          taken.push({
+            ...row,
+            receive_count: row.receive_count + 1,
+            first_received_at: row.first_received_at ?? now,
+            receipt_handle: handle,
+          });
+        }
+      }
+    }
+    return taken;
+  });
+
+  function waitForWake(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakeups.off(q, done);
+        wakeups.off('close', done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakeups.on(q, done);
+      wakeups.on('close', done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  return {
+    name: q,
+
+    async send(messages) {
+      if (messages.length === 0) return;
+      guardOpen(state);
+      // Same limit as the SQS adapter, so local mode cannot accept what AWS would refuse.
+      messages.forEach((m, index) => {
+        const size = messageSize(m);
+        if (size > SQS_MAX_BATCH_BYTES) {
+          throw new QueueError(
+            `message ${index} is ${size} bytes; at most ${SQS_MAX_BATCH_BYTES}`,
+            'message_too_large',
+            {
+              failedIndexes: [index],
+            },
+          );
+        }
+      });
+      sendAll.immediate(messages, clock());
+      wakeups.emit(q);
+    },
+
+    async receive({ maxMessages, waitSeconds, visibilityTimeoutSeconds, signal }: ReceiveOptions) {
+      const max = Math.min(10, Math.max(1, Math.floor(maxMessages)));
+      const visibilityMs =
+        visibilityTimeoutSeconds === undefined
+          ? shared.visibilityMs
+          : Math.max(0, visibilityTimeoutSeconds) * 1000;
+      // The long-poll deadline is real elapsed time, independent of the (injectable) message clock.
+      const deadline = performance.now() + Math.max(0, waitSeconds) * 1000;
+      for (;;) {
+        if (state.closed || signal?.aborted) return [];
+        const rows = receiveNow.immediate(max, visibilityMs, clock());
+        if (rows.length > 0) return rows.map(toReceived);
+        const remaining = deadline - performance.now();
+        if (remaining <= 0) return [];
+        await waitForWake(Math.min(remaining, shared.pollIntervalMs), signal);
+      }
+    },
+
+    async delete(receiptHandles) {
+      guardOpen(state);
+      // Unknown or superseded handles are ignored: a handle from an earlier receive must not delete a message
+      // that another consumer has received since.
+      db.transaction(() => {
+        for (const handle of receiptHandles) stmt.deleteHandle.run(q, handle);
+      }).immediate();
+    },
+
+    async changeVisibility(receiptHandle, seconds) {
+      guardOpen(state);
+      const now = clock();
+      const changed = stmt.changeVisibility.run(
+        now + Math.max(0, seconds) * 1000,
+        q,
+        receiptHandle,
+        now,
+      ).changes;
+      if (changed === 0) {
+        throw new QueueError(`message not in flight in queue ${q}`, 'message_not_in_flight');
+      }
+      if (seconds <= 0) wakeups.emit(q);
+    },
+
+    async counts() {
+      guardOpen(state);
+      const now = clock();
+      return stmt.counts.get(now, now, q) ?? { visible: 0, inFlight: 0 };
+    },
+
+    async browse() {
+      guardOpen(state);
+      return stmt.browse.all(q).map(toReceived);
+    },
+  };
+}
+
+function guardOpen(state: { closed: boolean }): void {
+  if (state.closed) throw new QueueError('the queue file is closed', 'queue_unavailable');
+}
+
+function toReceived(row: MessageRow): ReceivedMessage {
+  const systemAttributes: Record<string, string> = {
+    ApproximateReceiveCount: String(row.receive_count),
+    SentTimestamp: String(row.sent_at),
+    SenderId: 'local',
+    SequenceNumber: String(row.seq).padStart(20, '0'),
+    MessageGroupId: row.group_id,
+    MessageDeduplicationId: row.dedupe_id,
+  };
+  if (row.first_received_at !== null) {
+    systemAttributes.ApproximateFirstReceiveTimestamp = String(row.first_received_at);
+  }
+  return {
+    messageId: row.message_id,
+    receiptHandle: row.receipt_handle ?? '',
+    groupId: row.group_id,
+    dedupeId: row.dedupe_id,
+    body: row.body,
+    attributes: JSON.parse(row.attributes) as Record<string, string>,
+    receiveCount: row.receive_count,
+    sentAt: row.sent_at,
+    systemAttributes,
+    md5OfBody: createHash('md5').update(row.body).digest('hex'),
+  };
+}

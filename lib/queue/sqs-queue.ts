@@ -1,0 +1,287 @@
+// The SQS adapter of the Queue port: the only module that imports @aws-sdk/client-sqs.
+import {
+  type BatchResultErrorEntry,
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+  type SQSClientConfig,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
+import { backoffDelayMs, realSleep } from './backoff.ts';
+import { chunkMessages, SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES } from './batching.ts';
+import { QueueError } from './errors.ts';
+import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage, ReceiveOptions } from './queue.ts';
+import { isPermanentEntryFailure, toQueueError } from './sqs-errors.ts';
+
+export interface SqsQueueOptions {
+  queueUrl: string;
+  /** A client to share, or the config to build one (`endpoint` for emulators / `AWS_ENDPOINT_URL`). */
+  client: SQSClient | SQSClientConfig;
+  /** Attempts per batch entry that fails transiently (default 4: the first send and 3 retries). */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  maxBatchBytes?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** The Queue port plus what the DLQ tools need from SQS. */
+export interface SqsQueue extends Queue {
+  readonly url: string;
+  arn(): Promise<string>;
+  counts(): Promise<QueueCounts>;
+  /**
+   * SQS StartMessageMoveTask with this queue (a DLQ) as the source; without `destinationArn` SQS moves each
+   * message back to the queue it was dead-lettered from. Throws `queue_rejected` where the endpoint lacks it.
+   */
+  startMessageMoveTask(options?: {
+    destinationArn?: string;
+    maxPerSecond?: number;
+  }): Promise<{ taskHandle: string }>;
+  /** Destroys the client when this adapter built it. */
+  close(): void;
+}
+
+export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
+  const ownsClient = !(options.client instanceof SQSClient);
+  const client = options.client instanceof SQSClient ? options.client : new SQSClient(options.client);
+  const queueUrl = options.queueUrl;
+  const maxAttempts = options.maxAttempts ?? 4;
+  const sleep = options.sleep ?? realSleep;
+  const backoff = {
+    baseMs: options.retryBaseMs ?? 50,
+    capMs: options.retryCapMs ?? 1_000,
+    random: options.random ?? Math.random,
+  };
+  const limits = {
+    maxEntries: SQS_MAX_BATCH_ENTRIES,
+    maxBytes: options.maxBatchBytes ?? SQS_MAX_BATCH_BYTES,
+  };
+  let cachedArn: string | undefined;
+
+  async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toQueueError(operation, error);
+    }
+  }
+
+  /**
+   * Sends one chunk until every entry is accepted, retrying transient entry failures with backoff. Returns the
+   * indexes that are still not accepted and whether any of them failed permanently.
+   */
+  async function sendChunk(
+    messages: readonly OutgoingMessage[],
+    indexes: readonly number[],
+  ): Promise<{ failed: number[]; permanent: boolean }> {
+    let pending = [...indexes];
+    for (let attempt = 1; ; attempt++) {
+      const result = await call('SendMessageBatch', () =>
+        client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: pending.map((index) => toEntry(index, messages[index] as OutgoingMessage)),
+          }),
+        ),
+      );
+      const failures = result.Failed ?? [];
+      if (failures.length === 0) return { failed: [], permanent: false };
+      const permanent = failures.some(isPermanentEntryFailure);
+      pending = failures.map((entry) => Number(entry.Id)).sort((a, b) => a - b);
+      if (permanent || attempt >= maxAttempts) return { failed: pending, permanent };
+      await sleep(backoffDelayMs(attempt, backoff));
+    }
+  }
+
+  async function deleteChunk(handles: readonly string[]): Promise<void> {
+    let pending = handles.map((handle, index) => ({ Id: String(index), ReceiptHandle: handle }));
+    for (let attempt = 1; ; attempt++) {
+      const result = await call('DeleteMessageBatch', () =>
+        client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending })),
+      );
+      const failures: BatchResultErrorEntry[] = result.Failed ?? [];
+      if (failures.length === 0) return;
+      const permanent = failures.some(isPermanentEntryFailure);
+      if (permanent || attempt >= maxAttempts) {
+        const codes = [...new Set(failures.map((f) => f.Code ?? 'unknown'))].join(', ');
+        throw new QueueError(
+          `SQS DeleteMessageBatch left ${failures.length} message(s) undeleted (${codes})`,
+          permanent ? 'queue_rejected' : 'queue_unavailable',
+        );
+      }
+      const failedIds = new Set(failures.map((f) => f.Id));
+      pending = pending.filter((entry) => failedIds.has(entry.Id));
+      await sleep(backoffDelayMs(attempt, backoff));
+    }
+  }
+
+  return {
+    url: queueUrl,
+
+    async send(messages) {
+      // Chunks go one after another, and a chunk that is not fully accepted stops the send: a later chunk must
+      // not overtake an earlier message of the same FIFO group.
+      for (const chunk of chunkMessages(messages, limits)) {
+        const { failed, permanent } = await sendChunk(messages, chunk);
+        if (failed.length === 0) continue;
+        const last = chunk.at(-1) ?? 0;
+        const unsent = [...failed, ...messages.map((_, i) => i).filter((i) => i > last)];
+        throw new QueueError(
+          `SQS did not accept ${unsent.length} of ${messages.length} message(s)` +
+            (permanent ? ' (an entry was rejected by the queue)' : ` after ${maxAttempts} attempts`),
+          permanent ? 'queue_rejected' : 'queue_send_incomplete',
+          { failedIndexes: unsent },
+        );
+      }
+    },
+
+    async receive({ maxMessages, waitSeconds, visibilityTimeoutSeconds, signal }: ReceiveOptions) {
+      if (signal?.aborted) return [];
+      try {
+        const result = await client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: clamp(maxMessages, 1, 10),
+            WaitTimeSeconds: clamp(waitSeconds, 0, 20),
+            VisibilityTimeout: visibilityTimeoutSeconds,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: signal },
+        );
+        return (result.Messages ?? []).map(fromSqsMessage);
+      } catch (error) {
+        if (signal?.aborted) return [];
+        throw toQueueError('ReceiveMessage', error);
+      }
+    },
+
+    async delete(receiptHandles) {
+      for (let i = 0; i < receiptHandles.length; i += SQS_MAX_BATCH_ENTRIES) {
+        await deleteChunk(receiptHandles.slice(i, i + SQS_MAX_BATCH_ENTRIES));
+      }
+    },
+
+    async changeVisibility(receiptHandle, seconds) {
+      try {
+        await client.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: queueUrl,
+            ReceiptHandle: receiptHandle,
+            VisibilityTimeout: clamp(seconds, 0, 43_200),
+          }),
+        );
+      } catch (error) {
+        const name = (error as { name?: string }).name ?? '';
+        if (/MessageNotInflight|ReceiptHandleIsInvalid/i.test(name)) {
+          throw new QueueError(
+            `SQS ChangeMessageVisibility: message not in flight (${name})`,
+            'message_not_in_flight',
+            {
+              cause: error,
+            },
+          );
+        }
+        throw toQueueError('ChangeMessageVisibility', error);
+      }
+    },
+
+    async arn() {
+      if (cachedArn) return cachedArn;
+      const result = await call('GetQueueAttributes', () =>
+        client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })),
+      );
+      const arn = result.Attributes?.QueueArn;
+      if (!arn) throw new QueueError('SQS GetQueueAttributes returned no QueueArn', 'queue_unavailable');
+      cachedArn = arn;
+      return arn;
+    },
+
+    async counts() {
+      const result = await call('GetQueueAttributes', () =>
+        client.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        ),
+      );
+      return {
+        visible: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0),
+        inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+      };
+    },
+
+    async startMessageMoveTask({ destinationArn, maxPerSecond } = {}) {
+      const sourceArn = await this.arn();
+      const result = await call('StartMessageMoveTask', () =>
+        client.send(
+          new StartMessageMoveTaskCommand({
+            SourceArn: sourceArn,
+            DestinationArn: destinationArn,
+            MaxNumberOfMessagesPerSecond: maxPerSecond,
+          }),
+        ),
+      );
+      return { taskHandle: result.TaskHandle ?? '' };
+    },
+
+    close() {
+      if (ownsClient) client.destroy();
+    },
+  };
+}
+
+function toEntry(index: number, message: OutgoingMessage) {
+  return {
+    // Entry ids only need to be unique in the batch; the input index lets failures map back to messages.
+    Id: String(index),
+    MessageBody: message.body,
+    MessageGroupId: message.groupId,
+    MessageDeduplicationId: message.dedupeId,
+    MessageAttributes: toMessageAttributes(message.attributes),
+  };
+}
+
+function toMessageAttributes(
+  attributes: Record<string, string> | undefined,
+): Record<string, MessageAttributeValue> | undefined {
+  const entries = Object.entries(attributes ?? {});
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(
+    entries.map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+  );
+}
+
+function fromSqsMessage(message: Message): ReceivedMessage {
+  const system = { ...(message.Attributes ?? {}) } as Record<string, string>;
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    if (value.StringValue !== undefined) attributes[name] = value.StringValue;
+    else if (value.BinaryValue !== undefined)
+      attributes[name] = Buffer.from(value.BinaryValue).toString('base64');
+  }
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    groupId: system.MessageGroupId ?? '',
+    dedupeId: system.MessageDeduplicationId ?? '',
+    body: message.Body ?? '',
+    attributes,
+    receiveCount: Number(system.ApproximateReceiveCount ?? 1),
+    sentAt: Number(system.SentTimestamp ?? 0),
+    systemAttributes: system,
+    md5OfBody: message.MD5OfBody,
+  };
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
