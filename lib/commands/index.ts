@@ -4,3 +4,4 @@ export * from './command.ts';
 export * from './command-id.ts';
 export * from './envelope.ts';
 export * from './message-group.ts';
+export * from './queue-message.ts';

@@ -1,0 +1,98 @@
+// The sync file: which queries feed Userflow, how columns map to attributes, and how cautious the sync must be.
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+
+export const ATTRIBUTE_TYPES = ['string', 'number', 'boolean', 'datetime', 'list'] as const;
+
+const column = z.strictObject({
+  /** The Userflow attribute name, when it differs from the column name. */
+  rename: z.string().min(1).optional(),
+  /** Coerce the column to this Userflow data type (otherwise inferred from the database value). */
+  type: z.enum(ATTRIBUTE_TYPES).optional(),
+});
+
+const entityQuery = z.strictObject({
+  /** SQL returning one row per entity; must return the key column(s), every other column is an attribute. */
+  query: z.string().min(1),
+  /** Per-column renames and types. */
+  columns: z.record(z.string(), column).default({}),
+  /** Columns to leave out of the attributes (e.g. a tenant id used only in the WHERE clause). */
+  exclude: z.array(z.string()).default([]),
+});
+
+export const syncFileSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    /** The sync's name: keys its state and its runs. Defaults to the file name without extension. */
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes')
+      .optional(),
+    description: z.string().optional(),
+    /**
+     * Name of the secret holding the connection URL (`postgres://…`): an environment variable locally, a key of
+     * the sync secret in AWS. The URL itself never goes in this file.
+     */
+    connection: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'secret names are UPPER_SNAKE_CASE'),
+    /**
+     * `upsert` creates and updates; `update-only` never creates users or groups; `mirror` also removes memberships
+     * that disappeared (and deletes users/groups when `delete: true`).
+     */
+    mode: z.enum(['upsert', 'update-only', 'mirror']).default('upsert'),
+    /** Mirror mode only: also delete users and groups whose rows disappeared. */
+    delete: z.boolean().default(false),
+    /**
+     * Refuse to remove or delete anything when more than this share of the known entities of one kind would go:
+     * a broken query that returns nothing must not wipe Userflow.
+     */
+    max_delete_ratio: z.number().min(0).max(1).default(0.05),
+    users: entityQuery.optional(),
+    groups: entityQuery.optional(),
+    /** Rows of `user_id`, `group_id` and optional membership attributes. */
+    memberships: entityQuery.optional(),
+    /** Rows read per cursor fetch: bounds memory whatever the table size. */
+    batch_size: z.number().int().min(1).max(10_000).default(1000),
+  })
+  .refine((f) => f.users || f.groups || f.memberships, {
+    message: 'give at least one of users, groups, memberships',
+  })
+  .refine((f) => !f.delete || f.mode === 'mirror', {
+    message: '`delete: true` needs `mode: mirror`',
+    path: ['delete'],
+  });
+
+export type SyncFile = z.infer<typeof syncFileSchema> & { name: string; path: string };
+export type EntityQuery = z.infer<typeof entityQuery>;
+
+/** Parses a sync file's text; every problem is listed, each naming the file and the field. */
+export function parseSyncFile(path: string, text: string): SyncFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid YAML`, [(error as Error).message], error);
+  }
+  const result = syncFileSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${path}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid sync file ${path}`, problems);
+  }
+  return { ...result.data, name: result.data.name ?? basename(path, extname(path)), path };
+}
+
+export async function loadSyncFile(path: string): Promise<SyncFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read sync file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      [],
+      error,
+    );
+  }
+  return parseSyncFile(path, text);
+}

@@ -1,0 +1,237 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { envelope } from '../../../lib/commands/index.ts';
+import { DeletionCapError, SyncError } from '../../../lib/sync/errors.ts';
+import { connectPostgres, type Database } from '../../../lib/sync/postgres.ts';
+import { openPostgresStateStore } from '../../../lib/sync/postgres-state-store.ts';
+import { runSync } from '../../../lib/sync/run-sync.ts';
+import { openSqliteStateStore } from '../../../lib/sync/sqlite-state-store.ts';
+import type { SyncStateStore } from '../../../lib/sync/state-store.ts';
+import { parseSyncFile } from '../../../lib/sync/sync-file.ts';
+import { memoryQueue } from '../../helpers/memory-queue.ts';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
+
+let pgServer: TestPostgres;
+let db: Database;
+
+beforeAll(async () => {
+  pgServer = await startPostgres();
+  db = await connectPostgres({ url: pgServer.url, label: 'DATABASE_URL' });
+}, 120_000);
+afterAll(async () => {
+  await db?.close();
+  await pgServer?.stop();
+});
+
+beforeEach(async () => {
+  await pgServer.sql(`
+    DROP TABLE IF EXISTS members, accounts, people, userflow_bridge_sync_state, userflow_bridge_sync_runs;
+    CREATE TABLE people (id text PRIMARY KEY, email text, plan text, seats int, signed_up timestamptz, tags text[]);
+    CREATE TABLE accounts (id text PRIMARY KEY, name text);
+    CREATE TABLE members (user_id text, group_id text, role text, PRIMARY KEY (user_id, group_id));
+    INSERT INTO people SELECT 'u' || i, 'u' || i || '@example.com', 'free', i, '2026-01-01T00:00:00Z'::timestamptz, ARRAY['a']
+      FROM generate_series(1, 200) AS i;
+    INSERT INTO accounts SELECT 'g' || i, 'Account ' || i FROM generate_series(1, 10) AS i;
+    INSERT INTO members SELECT 'u' || i, 'g' || (i % 10 + 1), 'member' FROM generate_series(1, 200) AS i;
+  `);
+});
+
+const yaml = (mode = 'upsert', extra = '') => `
+connection: DATABASE_URL
+mode: ${mode}
+${extra}
+users:
+  query: SELECT id, email, plan, seats, signed_up, tags FROM people
+  columns:
+    signed_up: { rename: signed_up_at, type: datetime }
+groups:
+  query: SELECT id, name FROM accounts
+memberships:
+  query: SELECT user_id, group_id, role FROM members
+batch_size: 50
+`;
+
+function parsed(mode?: string, extra?: string) {
+  return parseSyncFile('syncs/app.yaml', yaml(mode, extra));
+}
+
+const commandsOf = (sent: { body: string }[]) => sent.map((m) => envelope.parse(JSON.parse(m.body)).command);
+
+const openStores: SyncStateStore[] = [];
+afterEach(async () => {
+  await Promise.all(openStores.splice(0).map((s) => s.close()));
+});
+const track = (store: SyncStateStore) => {
+  openStores.push(store);
+  return store;
+};
+
+describe.each([
+  ['sqlite', async () => track(openSqliteStateStore(':memory:'))],
+  [
+    'postgres',
+    async () =>
+      track(
+        await openPostgresStateStore(await connectPostgres({ url: pgServer.url, label: 'DATABASE_URL' })),
+      ),
+  ],
+])('runSync with %s state', (_name, openState: () => Promise<SyncStateStore>) => {
+  it('queues every entity on the first run, then nothing when nothing changed', async () => {
+    const state = await openState();
+    const queue = memoryQueue();
+    const first = await runSync({ file: parsed(), db, state, queue });
+    expect(first.byKind).toEqual({
+      groups: { created: 10, updated: 0, removed: 0 },
+      users: { created: 200, updated: 0, removed: 0 },
+      memberships: { created: 200, updated: 0, removed: 0 },
+    });
+    expect(queue.sent).toHaveLength(410);
+    const user = commandsOf(queue.sent).find((c) => c.type === 'upsert_user' && c.user_id === 'u7');
+    expect(user).toEqual({
+      type: 'upsert_user',
+      user_id: 'u7',
+      attributes: {
+        email: 'u7@example.com',
+        plan: 'free',
+        seats: 7,
+        signed_up_at: '2026-01-01T00:00:00.000Z',
+        tags: ['a'],
+      },
+    });
+
+    const again = memoryQueue();
+    const second = await runSync({ file: parsed(), db, state, queue: again });
+    expect(again.sent).toHaveLength(0);
+    expect(second.counts).toMatchObject({ read: 410, unchanged: 410, created: 0, updated: 0 });
+  });
+
+  it('queues only the changed attributes of changed rows', async () => {
+    const state = await openState();
+    await runSync({ file: parsed(), db, state, queue: memoryQueue() });
+    await pgServer.sql(`UPDATE people SET plan = 'pro' WHERE id IN ('u1', 'u2', 'u3')`);
+    await pgServer.sql(`UPDATE people SET seats = 99, tags = ARRAY['a', 'b'] WHERE id = 'u4'`);
+    const queue = memoryQueue();
+    await runSync({ file: parsed(), db, state, queue });
+    expect(commandsOf(queue.sent)).toEqual(
+      expect.arrayContaining([
+        { type: 'upsert_user', user_id: 'u1', attributes: { plan: 'pro' } },
+        { type: 'upsert_user', user_id: 'u4', attributes: { seats: 99, tags: ['a', 'b'] } },
+      ]),
+    );
+    expect(queue.sent).toHaveLength(4);
+  });
+
+  it('removes a vanished membership in mirror mode but not in upsert mode', async () => {
+    for (const [mode, expected] of [
+      ['upsert', 0],
+      ['mirror', 1],
+    ] as const) {
+      const state = await openState();
+      await pgServer.sql(`INSERT INTO members VALUES ('u1', 'g9', 'admin') ON CONFLICT DO NOTHING`);
+      await runSync({ file: parsed(mode), db, state, queue: memoryQueue() });
+      await pgServer.sql(`DELETE FROM members WHERE user_id = 'u1' AND group_id = 'g9'`);
+      const queue = memoryQueue();
+      await runSync({ file: parsed(mode), db, state, queue });
+      const removals = commandsOf(queue.sent).filter((c) => c.type === 'remove_membership');
+      expect(removals).toHaveLength(expected);
+      if (expected) expect(removals[0]).toEqual({ type: 'remove_membership', user_id: 'u1', group_id: 'g9' });
+    }
+  });
+
+  it('refuses deletions over the safety cap and queues none of them', async () => {
+    const state = await openState();
+    const file = parsed('mirror', 'delete: true');
+    await runSync({ file, db, state, queue: memoryQueue() });
+    await pgServer.sql(`DELETE FROM members WHERE user_id IN (SELECT id FROM people WHERE seats <= 20)`);
+    await pgServer.sql(`DELETE FROM people WHERE seats <= 20`);
+    const queue = memoryQueue();
+    await expect(runSync({ file, db, state, queue })).rejects.toBeInstanceOf(DeletionCapError);
+    expect(
+      commandsOf(queue.sent).filter((c) => c.type === 'delete_user' || c.type === 'remove_membership'),
+    ).toEqual([]);
+    const [last] = await state.runs({ sync: 'app', limit: 1 });
+    expect(last).toMatchObject({ status: 'failed', error: expect.stringContaining('max_delete_ratio') });
+  });
+
+  it('deletes a vanished user under the cap when delete is on', async () => {
+    const state = await openState();
+    const file = parsed('mirror', 'delete: true');
+    await runSync({ file, db, state, queue: memoryQueue() });
+    await pgServer.sql(`DELETE FROM members WHERE user_id = 'u5'; DELETE FROM people WHERE id = 'u5'`);
+    const queue = memoryQueue();
+    await runSync({ file, db, state, queue });
+    expect(commandsOf(queue.sent)).toEqual([
+      { type: 'remove_membership', user_id: 'u5', group_id: 'g6' },
+      { type: 'delete_user', user_id: 'u5' },
+    ]);
+  });
+
+  it('re-sends, never skips, when the queue fails before the state is committed', async () => {
+    const state = await openState();
+    const queue = memoryQueue();
+    queue.failNextSend(3);
+    await expect(runSync({ file: parsed(), db, state, queue })).rejects.toThrow('queue unavailable');
+    const retry = memoryQueue();
+    await runSync({ file: parsed(), db, state, queue: retry });
+    expect(retry.sent).toHaveLength(410);
+    // The three accepted before the outage are sent again with the same ids, so FIFO dedupe drops them.
+    expect(retry.sent.slice(0, 3).map((m) => m.dedupeId)).toEqual(queue.sent.map((m) => m.dedupeId));
+  });
+
+  it('marks update-only commands so delivery never creates users', async () => {
+    const state = await openState();
+    const queue = memoryQueue();
+    await runSync({ file: parsed('update-only'), db, state, queue });
+    expect(commandsOf(queue.sent).every((c) => 'only_if_exists' in c && c.only_if_exists === true)).toBe(
+      true,
+    );
+  });
+
+  it('dry run queues nothing and commits no fingerprints', async () => {
+    const state = await openState();
+    const dry = await runSync({ file: parsed(), db, state, dryRun: true });
+    expect(dry.byKind.users.created).toBe(200);
+    expect(dry.samples.filter((s) => s.kind === 'users')).toHaveLength(5);
+    const queue = memoryQueue();
+    await runSync({ file: parsed(), db, state, queue });
+    expect(queue.sent).toHaveLength(410);
+  });
+});
+
+describe('runSync errors', () => {
+  it('names the file and the query on bad SQL', async () => {
+    const file = parseSyncFile(
+      'syncs/bad.yaml',
+      'connection: DATABASE_URL\nusers:\n  query: SELECT id FROM nowhere\n',
+    );
+    const error = await runSync({
+      file,
+      db,
+      state: openSqliteStateStore(':memory:'),
+      queue: memoryQueue(),
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error.message).toMatch(/syncs\/bad\.yaml: users\.query failed: relation "nowhere" does not exist/);
+  });
+
+  it('names the missing id column, even when the query returns no rows', async () => {
+    const file = parseSyncFile(
+      'syncs/noid.yaml',
+      'connection: DATABASE_URL\nusers:\n  query: SELECT email FROM people WHERE false\n',
+    );
+    await expect(
+      runSync({ file, db, state: openSqliteStateStore(':memory:'), queue: memoryQueue() }),
+    ).rejects.toThrow(/syncs\/noid\.yaml: users\.query must return a `id` column \(it returned: email\)/);
+  });
+
+  it('names the secret, not the URL, when the database is unreachable', async () => {
+    const error = await connectPostgres({
+      url: 'postgres://bob:hunter2@127.0.0.1:1/app',
+      label: 'DATABASE_URL',
+      connectTimeoutMs: 2000,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error.message).toContain('DATABASE_URL');
+    expect(error.message).not.toContain('hunter2');
+    expect(error.retryable).toBe(true);
+  });
+});
