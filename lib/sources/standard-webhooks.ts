@@ -24,7 +24,7 @@ export function standardWebhooksKey(secret: string): Buffer {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
   const unpadded = encoded.replace(/=+$/, '');
   if (!BASE64.test(encoded) || unpadded.length % 4 === 1 || unpadded.length === 0) {
-    throw new ConfigError('standard-webhooks: a secret is not `whsec_` followed by base64');
+    throw new ConfigError('standard-webhooks: a secret is not base64 (after its optional prefix)');
   }
   return Buffer.from(unpadded, 'base64');
 }
