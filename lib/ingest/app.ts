@@ -1,0 +1,150 @@
+// The ingest HTTP app (Hono): routes, body limit, content-type check and error mapping around the pipeline.
+// The only ingest module that imports hono; `functions/ingest.ts` and local mode both serve it.
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from '../logger.ts';
+import type { Queue } from '../queue/queue.ts';
+import type { CompiledSource, RuleSet } from '../rules/types.ts';
+import type { SecretSource } from '../secrets/index.ts';
+import type { WebhookRequest } from '../sources/index.ts';
+import { isJsonContentType, schemeNeedsJson } from './content-type.ts';
+import { createDedupe } from './dedupe.ts';
+import { type ErrorResponse, errorBody, toErrorResponse } from './error-response.ts';
+import { IngestError } from './errors.ts';
+import { createIngestPipeline, type EventSummary } from './pipeline.ts';
+import { describeError, writeRequestLog } from './request-log.ts';
+
+export interface IngestDeps {
+  /** A getter, so a hot reload can swap the rule set between requests. */
+  rules: () => RuleSet;
+  secrets: SecretSource;
+  queue: Queue;
+  /** Its own instance: Powertools configures a persistence layer once, for the first caller. */
+  idempotency: BasePersistenceLayer;
+  logger: Logger;
+  clock?: () => Date;
+  /** Default 1 MiB. */
+  bodyLimitBytes?: number;
+  /**
+   * The public origin senders call (`https://hooks.example.com`), when it differs from what the request shows
+   * (a proxy, a tunnel, a custom domain in front of API Gateway). HubSpot v3 signs the full URL.
+   */
+  publicBaseUrl?: string;
+  /** Default 4 days: Stripe retries for 3. */
+  idempotencyTtlSeconds?: number;
+  /** Default 30 s. See `DedupeOptions.inProgressSeconds`. */
+  inProgressSeconds?: number;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
+const DEFAULT_IN_PROGRESS_SECONDS = 30;
+
+type Env = { Variables: { source: CompiledSource; startedAt: number } };
+
+export function createIngestApp(deps: IngestDeps): Hono<Env> {
+  const limit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const pipeline = createIngestPipeline({
+    secrets: deps.secrets,
+    queue: deps.queue,
+    clock: deps.clock ?? (() => new Date()),
+    dedupe: createDedupe({
+      persistence: deps.idempotency,
+      ttlSeconds: deps.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+      inProgressSeconds: deps.inProgressSeconds ?? DEFAULT_IN_PROGRESS_SECONDS,
+    }),
+  });
+
+  /** Logs the request and answers the error; every early exit goes through here. */
+  const reject = (c: Context<Env>, error: IngestError | ErrorResponse, events?: EventSummary[]) => {
+    const response = error instanceof IngestError ? toErrorResponse(error) : error;
+    writeRequestLog(deps.logger, {
+      source: c.req.param('source') ?? '',
+      status: response.status,
+      outcome: response.body.error.code,
+      latencyMs: performance.now() - (c.get('startedAt') ?? performance.now()),
+      ...(events ? { events } : {}),
+    });
+    return c.json(response.body, response.status as ContentfulStatusCode, response.headers);
+  };
+
+  const app = new Hono<Env>();
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.post(
+    '/webhooks/:source',
+    // Cheap checks first, before a byte of the body is read.
+    async (c, next) => {
+      c.set('startedAt', performance.now());
+      const source = deps.rules().get(c.req.param('source'));
+      if (!source)
+        return reject(c, new IngestError('unknown_source', 'no source is configured under this name'));
+      if (schemeNeedsJson(source.verify.scheme) && !isJsonContentType(c.req.header('content-type'))) {
+        return reject(
+          c,
+          new IngestError('unsupported_media_type', 'this source accepts application/json only'),
+        );
+      }
+      c.set('source', source);
+      await next();
+    },
+    bodyLimit({ maxSize: limit, onError: (c) => reject(c, tooLarge(limit)) }),
+    async (c) => {
+      // Read once, as bytes: the signature covers them exactly (toolchain.md §5).
+      const rawBody = new Uint8Array(await c.req.arrayBuffer());
+      // bodyLimit trusts a Content-Length it is given; the bytes are the truth.
+      if (rawBody.byteLength > limit) return reject(c, tooLarge(limit));
+      const request: WebhookRequest = {
+        method: c.req.method,
+        url: publicUrl(c.req.url, deps.publicBaseUrl),
+        headers: c.req.header(),
+        rawBody,
+      };
+      const source = c.get('source');
+      const outcome = await pipeline(source, request);
+      const latencyMs = performance.now() - c.get('startedAt');
+      if (!outcome.ok) {
+        const response = toErrorResponse(outcome.error);
+        writeRequestLog(deps.logger, {
+          source: source.name,
+          status: response.status,
+          outcome: outcome.error.code,
+          latencyMs,
+          events: outcome.events,
+          ...(response.status >= 500 ? { error: describeError(outcome.error) } : {}),
+        });
+        return c.json(response.body, response.status as ContentfulStatusCode, response.headers);
+      }
+      writeRequestLog(deps.logger, {
+        source: source.name,
+        status: outcome.status,
+        outcome: outcome.body.duplicate ? 'duplicate' : 'accepted',
+        latencyMs,
+        events: outcome.events,
+        accepted: outcome.body.accepted,
+        duplicates: outcome.body.duplicates,
+      });
+      return c.json(outcome.body, outcome.status);
+    },
+  );
+
+  app.notFound((c) => c.json(errorBody('not_found', 'no such route'), 404));
+  app.onError((error, c) => {
+    deps.logger.error('unhandled error in ingest app', { path: c.req.path, error: describeError(error) });
+    return c.json(errorBody('internal_error', 'the request could not be processed'), 500);
+  });
+  return app;
+}
+
+function tooLarge(limit: number): IngestError {
+  return new IngestError('payload_too_large', `the body is larger than ${limit} bytes`);
+}
+
+function publicUrl(requestUrl: string, publicBaseUrl: string | undefined): string {
+  if (!publicBaseUrl) return requestUrl;
+  const url = new URL(requestUrl);
+  return `${publicBaseUrl.replace(/\/+$/, '')}${url.pathname}${url.search}`;
+}

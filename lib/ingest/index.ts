@@ -1,0 +1,22 @@
+// Public surface of ingest: the Hono app factory and its dependencies; the pipeline for callers without HTTP.
+export {
+  createIngestApp,
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+  type IngestDeps,
+} from './app.ts';
+export {
+  createDedupe,
+  type Dedupe,
+  type DedupeOptions,
+  type EventResult,
+  MIN_TTL_SECONDS,
+} from './dedupe.ts';
+export { IngestError, type IngestErrorCode } from './errors.ts';
+export {
+  type AcceptedBody,
+  createIngestPipeline,
+  type EventSummary,
+  type IngestOutcome,
+  type IngestPipeline,
+} from './pipeline.ts';

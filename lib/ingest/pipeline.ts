@@ -1,0 +1,145 @@
+// The ingest pipeline without HTTP: verify the raw bytes, parse, split, then per event dedupe(rules + enqueue).
+// Returns an outcome (success or a typed error) with a per-event summary for the request log.
+import { BridgeError } from '../errors.ts';
+import type { Queue } from '../queue/queue.ts';
+import type { CompiledSource, RuleTrace, SenderEvent } from '../rules/types.ts';
+import type { SecretSource } from '../secrets/index.ts';
+import { createVerifier, type Verifier, type WebhookRequest } from '../sources/index.ts';
+import type { Dedupe } from './dedupe.ts';
+import { enqueue } from './enqueue.ts';
+import { IngestError } from './errors.ts';
+import { parseJsonBody } from './parse-body.ts';
+
+export interface PipelineDeps {
+  secrets: SecretSource;
+  queue: Queue;
+  dedupe: Dedupe;
+  clock: () => Date;
+}
+
+/** The success body of design.md §5, plus batch totals. */
+export interface AcceptedBody {
+  /** Commands the request's events produced (for a duplicate: what its first delivery queued). */
+  accepted: number;
+  commands: string[];
+  /** True when every event of the request had been accepted before (status 200); nothing was queued. */
+  duplicate: boolean;
+  /** Events in the request (HubSpot batches carry several). */
+  events: number;
+  /** How many of them had been accepted before. */
+  duplicates: number;
+}
+
+export type EventOutcome = 'accepted' | 'duplicate' | 'failed' | 'not_reached';
+
+export interface EventSummary {
+  id: string;
+  type?: string;
+  outcome: EventOutcome;
+  commands: number;
+  /** Rule traces, when the rules ran in this request (not for duplicates). */
+  trace?: RuleTrace[];
+}
+
+export type IngestOutcome =
+  | { ok: true; status: 200 | 202; body: AcceptedBody; events: EventSummary[] }
+  | { ok: false; error: BridgeError; events: EventSummary[] };
+
+export type IngestPipeline = (source: CompiledSource, request: WebhookRequest) => Promise<IngestOutcome>;
+
+export function createIngestPipeline(deps: PipelineDeps): IngestPipeline {
+  // Verifiers validate their config once; cache them per compiled source (a hot reload brings new objects).
+  const verifiers = new WeakMap<CompiledSource, Verifier>();
+  const verifierFor = (source: CompiledSource): Verifier => {
+    let verifier = verifiers.get(source);
+    if (!verifier) {
+      verifier = createVerifier(source.verify);
+      verifiers.set(source, verifier);
+    }
+    return verifier;
+  };
+
+  return async (source, request) => {
+    const events: EventSummary[] = [];
+    try {
+      const receivedAt = deps.clock();
+      const secrets = await secretsOf(deps.secrets, source.verify.secrets);
+      verifierFor(source)(request, secrets, receivedAt);
+      // Only now, with the bytes proven to come from the sender, is the body parsed.
+      const senderEvents = source.splitEvents(parseJsonBody(request.rawBody), request.headers);
+      for (const event of senderEvents)
+        events.push({ ...describe(event), outcome: 'not_reached', commands: 0 });
+      return await processAll(deps, source, senderEvents, events, receivedAt);
+    } catch (error) {
+      return { ok: false, error: asBridgeError(error), events };
+    }
+  };
+}
+
+/**
+ * Events run one after another and stop at the first that cannot be completed: later events of a batch may
+ * concern the same user, and queueing them ahead of a failed one would break per-user order. The completed
+ * ones are remembered, so the sender's retry answers them as duplicates and resumes where this one stopped.
+ */
+async function processAll(
+  deps: PipelineDeps,
+  source: CompiledSource,
+  senderEvents: readonly SenderEvent[],
+  events: EventSummary[],
+  receivedAt: Date,
+): Promise<IngestOutcome> {
+  const commands: string[] = [];
+  let duplicates = 0;
+  for (const [index, event] of senderEvents.entries()) {
+    const summary = events[index] as EventSummary;
+    let trace: RuleTrace[] | undefined;
+    try {
+      const { result, duplicate } = await deps.dedupe(
+        { source: source.name, eventId: event.id },
+        async () => {
+          const evaluation = await source.evaluate(event, receivedAt);
+          trace = evaluation.trace;
+          await enqueue(deps.queue, evaluation.envelopes);
+          return { commands: evaluation.envelopes.map((envelope) => envelope.id) };
+        },
+      );
+      summary.outcome = duplicate ? 'duplicate' : 'accepted';
+      summary.commands = result.commands.length;
+      if (trace) summary.trace = trace;
+      if (duplicate) duplicates += 1;
+      commands.push(...result.commands);
+    } catch (error) {
+      summary.outcome = 'failed';
+      if (trace) summary.trace = trace;
+      return { ok: false, error: asBridgeError(error), events };
+    }
+  }
+  const allDuplicates = senderEvents.length > 0 && duplicates === senderEvents.length;
+  return {
+    ok: true,
+    status: allDuplicates ? 200 : 202,
+    body: {
+      accepted: commands.length,
+      commands,
+      duplicate: allDuplicates,
+      events: senderEvents.length,
+      duplicates,
+    },
+    events,
+  };
+}
+
+/** Every name a source lists must resolve: a missing one is a deployment error, not a bad request. */
+async function secretsOf(source: SecretSource, names: readonly string[]): Promise<string[]> {
+  const lists = await Promise.all(names.map((name) => source.get(name)));
+  return lists.flat();
+}
+
+function describe(event: SenderEvent): { id: string; type?: string } {
+  return event.type === undefined ? { id: event.id } : { id: event.id, type: event.type };
+}
+
+function asBridgeError(error: unknown): BridgeError {
+  if (error instanceof BridgeError) return error;
+  return new IngestError('internal_error', 'the request could not be processed', { cause: error });
+}
