@@ -1,7 +1,10 @@
 // The Userflow client against the local sandbox over real HTTP: all 18 actions, pagination, every error class, CLI.
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSandbox, SANDBOX_API_KEY, startSandbox } from '../../lib/sandbox/index.ts';
@@ -19,8 +22,10 @@ import {
 } from '../../lib/userflow/index.ts';
 
 const sandboxes: RunningSandbox[] = [];
+const tempDirs: string[] = [];
 afterAll(async () => {
   await Promise.all(sandboxes.map((s) => s.close()));
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 async function sandbox(options: Parameters<typeof startSandbox>[0] = {}) {
@@ -402,7 +407,7 @@ describe.concurrent('the userflow CLI against the sandbox', () => {
           groups: [{ id: 'cli_g1' }],
         }),
       ]),
-      cli(['create-or-update-user', '--data', '{"id":"cli_u2"}']),
+      cli(['create-or-update-user', '--data', `@${await bodyFile({ id: 'cli_u2' })}`]),
     ]);
     expect(created.code, created.stderr).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ id: 'cli_u1', object: 'user' });
@@ -438,6 +443,14 @@ describe.concurrent('the userflow CLI against the sandbox', () => {
     expect(noKey.stderr).toContain('USERFLOW_API_KEY');
   });
 });
+
+async function bodyFile(body: unknown): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'userflow-cli-'));
+  tempDirs.push(dir);
+  const path = join(dir, 'body.json');
+  await writeFile(path, JSON.stringify(body));
+  return path;
+}
 
 async function closedPort(): Promise<number> {
   const server = createServer();
