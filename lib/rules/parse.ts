@@ -36,7 +36,7 @@ type YamlPath = readonly (string | number)[];
 
 function compileFile(file: RuleFileText, problems: string[]): CompiledSource | undefined {
   const lines = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(file.text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const at = error.linePos?.[0];
@@ -82,7 +82,12 @@ function compileFile(file: RuleFileText, problems: string[]): CompiledSource | u
 
 /** Formats problems as `file:line: rule "name": field: message`, finding the line in the YAML source. */
 class Problems {
-  readonly list: string[] = [];
+  private readonly found: { line: number; text: string }[] = [];
+
+  /** In file order, so the list reads top to bottom like the file. */
+  get list(): string[] {
+    return [...this.found].sort((a, b) => a.line - b.line).map((problem) => problem.text);
+  }
 
   constructor(
     private readonly file: string,
@@ -98,11 +103,11 @@ class Problems {
     if (path[0] === 'rules' && typeof path[1] === 'number') {
       const rule = this.ruleLabel(path[1]);
       const shown = field ?? formatPath(path.slice(2));
-      this.list.push(`${where}: ${rule}${shown ? `: ${shown}` : ''}: ${message}`);
+      this.found.push({ line: line ?? 0, text: `${where}: ${rule}${shown ? `: ${shown}` : ''}: ${message}` });
       return;
     }
     const shown = field ?? formatPath(path);
-    this.list.push(`${where}: ${shown || '(file)'}: ${message}`);
+    this.found.push({ line: line ?? 0, text: `${where}: ${shown || '(file)'}: ${message}` });
   }
 
   private ruleLabel(index: number): string {
