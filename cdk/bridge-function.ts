@@ -1,0 +1,167 @@
+// The house Lambda construct: fixes runtime, architecture, bundling and logging once, and pairs env vars with grants.
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** A file copied into the function's bundle next to `index.mjs`, e.g. the rule files. */
+export interface BundledFile {
+  /** Absolute path on the synth machine. */
+  readonly from: string;
+  /** Path inside the bundle (forward slashes), e.g. `rules/stripe.yaml`. */
+  readonly to: string;
+}
+
+export interface BridgeFunctionProps {
+  /** Absolute path of the TypeScript module that exports `handler`. */
+  readonly entry: string;
+  /** The package root: where package.json and package-lock.json live (esbuild resolves from here). */
+  readonly projectRoot: string;
+  readonly description: string;
+  /** `POWERTOOLS_SERVICE_NAME`: the `service` key of every log line and the metrics' `service` dimension. */
+  readonly serviceName: string;
+  readonly logRetention: RetentionDays;
+  /** @default 512 — on arm64 more memory also means more CPU, which shortens cold starts. */
+  readonly memorySize?: number;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** Extra files to place in the bundle (written after esbuild). */
+  readonly bundledFiles?: readonly BundledFile[];
+}
+
+/** Where Lambda unpacks the bundle; `/var/task/<to>` is the runtime path of a `BundledFile`. */
+export const LAMBDA_TASK_ROOT = '/var/task';
+
+/**
+ * Node.js 24 on arm64, an ESM bundle built by the local esbuild (never Docker), AWS SDK v3 left to the runtime,
+ * source maps on, JSON logs into an explicit log group with retention, and a role that may write only there.
+ */
+export class BridgeFunction extends Construct implements IGrantable {
+  readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly grantPrincipal: IPrincipal;
+
+  constructor(scope: Construct, id: string, props: BridgeFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Our own role instead of AWSLambdaBasicExecutionRole, whose logs:* grants cover every log group.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    this.logGroup.grantWrite(role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        // Stack traces point into the TypeScript sources via the bundled .map file.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        // BridgeError sets `name` from the class name; mangled names would break error names in logs.
+        keepNames: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The nodejs24.x runtime ships AWS SDK v3; leaving it out shrinks the bundle (bench/cold-start.bench.ts).
+        externalModules: ['@aws-sdk/*'],
+        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+        banner:
+          "import { createRequire as __bridgeRequire } from 'node:module'; const require = __bridgeRequire(import.meta.url);",
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            copyCommands(props.bundledFiles ?? [], outputDir),
+        },
+      },
+    });
+    this.grantPrincipal = role;
+  }
+
+  /** A plain setting (no IAM behind it). */
+  setEnv(name: string, value: string): this {
+    this.fn.addEnvironment(name, value);
+    return this;
+  }
+
+  /** `name` = the queue URL; may send messages to it. */
+  sendsTo(name: string, queue: IQueue): this {
+    this.fn.addEnvironment(name, queue.queueUrl);
+    queue.grantSendMessages(this);
+    return this;
+  }
+
+  /** `name` = the queue URL; may receive, delete and change the visibility of its messages. */
+  consumes(name: string, queue: IQueue): this {
+    this.fn.addEnvironment(name, queue.queueUrl);
+    queue.grantConsumeMessages(this);
+    return this;
+  }
+
+  /** `name` = the secret's ARN; may read its value (and decrypt it). */
+  readsSecret(name: string, secret: ISecret): this {
+    this.fn.addEnvironment(name, secret.secretArn);
+    secret.grantRead(this);
+    return this;
+  }
+
+  /** `name` = the table name; may get, put, update and delete single items (what Powertools idempotency does). */
+  usesItemTable(name: string, table: ITable): this {
+    this.fn.addEnvironment(name, table.tableName);
+    table.grant(this, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    return this;
+  }
+}
+
+function copyCommands(files: readonly BundledFile[], outputDir: string): string[] {
+  const dirs = [...new Set(files.map((f) => parentOf(f.to)).filter((d) => d !== ''))];
+  return [
+    ...dirs.map((d) => `mkdir -p ${quote(`${outputDir}/${d}`)}`),
+    ...files.map((f) => `cp ${quote(f.from)} ${quote(`${outputDir}/${f.to}`)}`),
+  ];
+}
+
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** Single-quoted for sh; bundling runs the hooks through a shell. */
+function quote(value: string): string {
+  return `'${value.replaceAll("'", `'"'"'`)}'`;
+}

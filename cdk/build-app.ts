@@ -1,0 +1,50 @@
+// Builds the CDK app: validated config (context + props), checked rule files, the stack, and cdk-nag over it all.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BridgeStack, type FunctionEntries } from './bridge-stack.ts';
+import { type BridgeConfigInput, configFromContext, parseBridgeConfig } from './config.ts';
+import { checkedRuleFiles } from './rule-files.ts';
+
+/** The repository root (cdk/..): package.json, functions/, rules/. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface BridgeAppOptions {
+  /** @default a new App (reads context from cdk.json and `-c key=value`) */
+  readonly app?: App;
+  /** Settings that win over CDK context; validated together with it. */
+  readonly config?: BridgeConfigInput;
+  /** @default PROJECT_ROOT */
+  readonly projectRoot?: string;
+  /** @default functions/ingest.ts and functions/deliver.ts under the project root */
+  readonly entries?: Partial<FunctionEntries>;
+  /** Run cdk-nag's AwsSolutions pack at synth. @default true */
+  readonly nag?: boolean;
+}
+
+/** Throws ConfigError (every config problem at once, or the rules checker's report) before building anything. */
+export async function buildBridgeApp(
+  options: BridgeAppOptions = {},
+): Promise<{ app: App; stack: BridgeStack }> {
+  const app = options.app ?? new App();
+  const projectRoot = options.projectRoot ?? PROJECT_ROOT;
+  const config = parseBridgeConfig({
+    ...configFromContext((key) => app.node.tryGetContext(key)),
+    ...options.config,
+  });
+  const ruleFiles = await checkedRuleFiles(resolve(projectRoot, config.rulesDir));
+
+  const stack = new BridgeStack(app, `UserflowBridge-${config.environmentName}`, {
+    description: `userflow-bridge (${config.environmentName}): webhooks → SQS FIFO → Userflow`,
+    config,
+    projectRoot,
+    entries: {
+      ingest: options.entries?.ingest ?? resolve(projectRoot, 'functions/ingest.ts'),
+      deliver: options.entries?.deliver ?? resolve(projectRoot, 'functions/deliver.ts'),
+    },
+    ruleFiles,
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}

@@ -1,0 +1,99 @@
+// Deployment settings of the stack (CDK context or props), checked with zod before anything is built.
+import { z } from 'zod';
+import { ConfigError } from '../lib/errors.ts';
+
+/** Retention periods CloudWatch Logs accepts (days); anything else is rejected at deploy time, so reject it here. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Records per SQS batch handed to deliver (the event source mapping's batchSize; SQS's own maximum). */
+export const DELIVER_BATCH_SIZE = 10;
+/** Deliver's Lambda timeout; the queue's visibility timeout is derived from it (queues.ts). */
+export const DELIVER_TIMEOUT_SECONDS = 60;
+/** Userflow calls one record may need in the worst case: an identity lookup plus the command itself. */
+const CALLS_PER_RECORD = 2;
+/** A full batch must fit into half the timeout at the per-consumer rate, leaving room for slow responses. */
+const BATCH_BUDGET_SECONDS = DELIVER_TIMEOUT_SECONDS / 2;
+
+// `cdk synth -c maxConcurrency=5` hands the value over as a string; cdk.json and props give numbers.
+const numeric = (schema: z.ZodNumber) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), schema);
+
+export const bridgeConfigSchema = z
+  .object({
+    /** Names the stack and every physical name (secrets); one stack per environment. */
+    environmentName: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{0,19}$/,
+        'use 1-20 lower-case letters, digits or dashes, starting with a letter',
+      )
+      .default('dev'),
+    /** Which Userflow API host the environment lives on (api.userflow.com or api.eu.userflow.com). */
+    userflowRegion: z.enum(['us', 'eu']).default('us'),
+    /** Userflow's limit is account-wide: the ceiling shared by every deliver instance, in requests/s. */
+    userflowRateLimit: numeric(z.number().positive().max(10_000)).default(10),
+    /** Deliver instances the SQS event source may run at once (Lambda accepts 2..1000). */
+    maxConcurrency: numeric(z.number().int().min(2).max(1000)).default(2),
+    /** Alarm notifications go to an SNS topic with this email subscribed; no topic without it. */
+    alarmEmail: z.email().optional(),
+    /** API Gateway stage throttling: steady requests/s and burst, so a flood cannot run up the bill. */
+    throttlingRateLimit: numeric(z.number().positive().max(100_000)).default(50),
+    throttlingBurstLimit: numeric(z.number().int().positive().max(100_000)).default(100),
+    /** Rule files validated and bundled with ingest at synth; relative to the project root. */
+    rulesDir: z.string().min(1).default('rules'),
+    logRetentionDays: numeric(
+      z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      }),
+    ).default(30),
+    /** Alarm when the oldest queued command waits longer than this (Userflow outage or stuck group). */
+    oldestMessageAgeAlarmMinutes: numeric(
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60),
+    ).default(15),
+  })
+  .superRefine((config, ctx) => {
+    const perConsumer = config.userflowRateLimit / config.maxConcurrency;
+    const batchSeconds = (DELIVER_BATCH_SIZE * CALLS_PER_RECORD) / perConsumer;
+    if (batchSeconds > BATCH_BUDGET_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxConcurrency'],
+        message:
+          `each of ${config.maxConcurrency} consumers would get ${perConsumer.toFixed(2)} Userflow calls/s ` +
+          `(userflowRateLimit ÷ maxConcurrency), too slow for a batch of ${DELIVER_BATCH_SIZE} within ` +
+          `${BATCH_BUDGET_SECONDS} s; lower maxConcurrency or raise userflowRateLimit`,
+      });
+    }
+  });
+
+export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
+export type BridgeConfigInput = z.input<typeof bridgeConfigSchema>;
+
+/** The context keys read by `configFromContext` (also the keys of `BridgeConfig`). */
+export const CONFIG_KEYS = Object.keys(bridgeConfigSchema.shape) as readonly (keyof BridgeConfig)[];
+
+/** Validates settings, naming every bad key in one `ConfigError` (one synth run shows all the problems). */
+export function parseBridgeConfig(input: Record<string, unknown>): BridgeConfig {
+  const result = bridgeConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  );
+  throw new ConfigError('invalid userflow-bridge stack configuration', problems);
+}
+
+/** Picks the known keys out of CDK context (`tryGetContext`), so feature flags and other keys are ignored. */
+export function configFromContext(tryGetContext: (key: string) => unknown): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = tryGetContext(key);
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  return input;
+}
