@@ -203,9 +203,11 @@ export class UserflowClient {
   #redact<E extends Error>(error: E): E {
     let current: unknown = error;
     for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-      for (const field of ['message', 'stack'] as const) {
-        const text = current[field];
-        if (text?.includes(this.#apiKey)) current[field] = text.replaceAll(this.#apiKey, '[redacted]');
+      for (const field of ['message', 'stack', 'userflowMessage'] as const) {
+        const text: unknown = (current as Partial<Record<typeof field, unknown>>)[field];
+        if (typeof text === 'string' && text.includes(this.#apiKey)) {
+          Object.assign(current, { [field]: text.replaceAll(this.#apiKey, '[redacted]') });
+        }
       }
       current = current.cause;
     }

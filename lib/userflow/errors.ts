@@ -9,6 +9,8 @@ export interface UserflowErrorOptions {
   status: number;
   /** Userflow's own `error.code` (e.g. `invalid_params`), when the response carried one. */
   userflowCode?: string | undefined;
+  /** Userflow's own `error.message` (clipped), when the response carried one. */
+  userflowMessage?: string | undefined;
   /** Which of the 18 actions failed. */
   action?: UserflowAction | undefined;
   cause?: unknown;
@@ -17,11 +19,13 @@ export interface UserflowErrorOptions {
 /** Base of every Userflow failure. Catch this to handle "Userflow said no" in one place. */
 export class UserflowError extends BridgeError {
   readonly userflowCode: string | undefined;
+  readonly userflowMessage: string | undefined;
   readonly action: UserflowAction | undefined;
 
   constructor(message: string, options: UserflowErrorOptions) {
     super(message, options);
     this.userflowCode = options.userflowCode;
+    this.userflowMessage = options.userflowMessage;
     this.action = options.action;
   }
 }
@@ -110,7 +114,7 @@ export function errorFromResponse(response: ErrorResponse): UserflowError {
   const message = `Userflow ${action ?? 'request'} failed with ${status}${userflowCode ? ` ${userflowCode}` : ''}${
     detail ? `: ${detail}` : ''
   }`;
-  const base = { status, userflowCode, action };
+  const base = { status, userflowCode, userflowMessage: envelope.message, action };
   if (status === 401) {
     return new UserflowAuthenticationError(message, { ...base, code: 'unauthorized', retryable: false });
   }

@@ -64,6 +64,7 @@ describe('errorFromResponse: the Userflow envelope', () => {
   it('keeps Userflow’s code and message for invalid params (§11.7)', () => {
     const error = respond(400, staleCursorBody);
     expect(error.userflowCode).toBe('invalid_params');
+    expect(error.userflowMessage).toBe(staleCursorBody.error.message);
     expect(error.message).toContain(staleCursorBody.error.message);
   });
 
