@@ -12,6 +12,15 @@ export interface RecordedCall {
   args: unknown[];
 }
 
+/** The error the client throws for this status (through the client's own mapping). */
+export const userflowError = (status: number, headers: Record<string, string> = {}) =>
+  errorFromResponse({
+    status,
+    headers,
+    bodyText: JSON.stringify({ error: { code: `code_${status}`, message: `status ${status}` } }),
+    now: new Date(0),
+  });
+
 const notFound = (what: string) =>
   errorFromResponse({
     status: 404,
@@ -33,7 +42,12 @@ export function fakeUserflow(options: FakeUserflowOptions = {}) {
   const users = new Map((options.users ?? []).map((u) => [u.id, u]));
   const groups = new Set(options.groups ?? []);
   const calls: RecordedCall[] = [];
-  const record = (method: keyof DeliveryClient, ...args: unknown[]) => calls.push({ method, args });
+  const scripted = new Map<keyof DeliveryClient, Error[]>();
+  const record = (method: keyof DeliveryClient, ...args: unknown[]) => {
+    calls.push({ method, args });
+    const next = scripted.get(method)?.shift();
+    if (next) throw next;
+  };
   const userObject = (u: FakeUser) => ({
     id: u.id,
     object: 'user' as const,
@@ -112,5 +126,9 @@ export function fakeUserflow(options: FakeUserflowOptions = {}) {
     users,
     groups,
     callsOf: (method: keyof DeliveryClient) => calls.filter((c) => c.method === method),
+    /** The next calls of `method` throw these errors, in order (the call is still recorded). */
+    failNext(method: keyof DeliveryClient, ...errors: Error[]) {
+      scripted.set(method, [...(scripted.get(method) ?? []), ...errors]);
+    },
   };
 }

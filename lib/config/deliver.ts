@@ -1,0 +1,79 @@
+// The deliver function's configuration, read once at cold start from the environment through zod.
+import { z } from 'zod';
+import { type Env, readEnv } from './read-env.ts';
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const deliverEnvSchema = z
+  .object({
+    /** The command queue (FIFO): failed records get their visibility changed here. */
+    QUEUE_URL: z.url(),
+    /** Where permanent failures go, with their reason as message attributes. */
+    DLQ_URL: z.url(),
+    /** Secrets Manager id (name or ARN) of the Userflow API key; the value is cached for USERFLOW_API_KEY_MAX_AGE_SECONDS. */
+    USERFLOW_API_KEY_SECRET_ID: z.string().min(1).optional(),
+    /** The key itself (local runs); give this or USERFLOW_API_KEY_SECRET_ID. */
+    USERFLOW_API_KEY: z.string().min(1).optional(),
+    USERFLOW_API_KEY_MAX_AGE_SECONDS: positiveInt.default(300),
+    USERFLOW_REGION: z.enum(['us', 'eu']).default('us'),
+    /** Overrides the region's base URL (the sandbox, a proxy). */
+    USERFLOW_API_URL: z.url().optional(),
+    USERFLOW_TIMEOUT_MS: positiveInt.default(10_000),
+    /** Userflow's account-wide limit in requests per second (unpublished: a ceiling the limiter adapts under). */
+    USERFLOW_RATE_LIMIT: z.coerce.number().positive().default(10),
+    /** The event source mapping's maximum concurrency; each consumer takes USERFLOW_RATE_LIMIT ÷ this. */
+    MAX_CONCURRENCY: positiveInt.default(2),
+    /** DynamoDB table of delivered track_event ids. */
+    IDEMPOTENCY_TABLE: z.string().min(1),
+    IDEMPOTENCY_TTL_SECONDS: positiveInt.default(3 * 24 * 3600),
+    /** How a `user_lookup` on an attribute other than email finds the user (see lib/deliver/user-lookup.ts). */
+    USERFLOW_LOOKUP_FILTER: z.enum(['query', 'scan']).default('query'),
+    USERFLOW_LOOKUP_TTL_SECONDS: positiveInt.default(60),
+    /** A 404 on remove_membership/delete_*: `gone` = done (the default), `fail` = dead-letter. */
+    USERFLOW_DELETE_NOT_FOUND: z.enum(['gone', 'fail']).default('gone'),
+    RETRY_BASE_MS: positiveInt.default(2_000),
+    RETRY_CAP_SECONDS: positiveInt.max(43_200).default(900),
+  })
+  .refine((env) => (env.USERFLOW_API_KEY === undefined) !== (env.USERFLOW_API_KEY_SECRET_ID === undefined), {
+    message: 'set exactly one of USERFLOW_API_KEY and USERFLOW_API_KEY_SECRET_ID',
+    path: ['USERFLOW_API_KEY_SECRET_ID'],
+  });
+
+export type DeliverEnv = z.infer<typeof deliverEnvSchema>;
+
+export interface DeliverConfig {
+  queueUrl: string;
+  dlqUrl: string;
+  apiKey: { value: string } | { secretId: string; maxAgeSeconds: number };
+  userflow: { region: 'us' | 'eu'; baseUrl?: string; timeoutMs: number };
+  rate: { limitPerSecond: number; maxConcurrency: number };
+  idempotency: { tableName: string; ttlSeconds: number };
+  lookup: { strategy: 'query' | 'scan'; ttlMs: number };
+  deleteNotFound: 'gone' | 'fail';
+  backoff: { baseMs: number; capMs: number };
+}
+
+export function readDeliverConfig(env: Env): DeliverConfig {
+  const e = readEnv(deliverEnvSchema, env, 'deliver configuration');
+  return {
+    queueUrl: e.QUEUE_URL,
+    dlqUrl: e.DLQ_URL,
+    apiKey:
+      e.USERFLOW_API_KEY !== undefined
+        ? { value: e.USERFLOW_API_KEY }
+        : {
+            secretId: e.USERFLOW_API_KEY_SECRET_ID as string,
+            maxAgeSeconds: e.USERFLOW_API_KEY_MAX_AGE_SECONDS,
+          },
+    userflow: {
+      region: e.USERFLOW_REGION,
+      ...(e.USERFLOW_API_URL ? { baseUrl: e.USERFLOW_API_URL } : {}),
+      timeoutMs: e.USERFLOW_TIMEOUT_MS,
+    },
+    rate: { limitPerSecond: e.USERFLOW_RATE_LIMIT, maxConcurrency: e.MAX_CONCURRENCY },
+    idempotency: { tableName: e.IDEMPOTENCY_TABLE, ttlSeconds: e.IDEMPOTENCY_TTL_SECONDS },
+    lookup: { strategy: e.USERFLOW_LOOKUP_FILTER, ttlMs: e.USERFLOW_LOOKUP_TTL_SECONDS * 1000 },
+    deleteNotFound: e.USERFLOW_DELETE_NOT_FOUND,
+    backoff: { baseMs: e.RETRY_BASE_MS, capMs: e.RETRY_CAP_SECONDS * 1000 },
+  };
+}

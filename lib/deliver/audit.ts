@@ -1,0 +1,61 @@
+// The audit trail: one structured record per Userflow call (or per command that needed none), through the one logger.
+import type { CommandType } from '../commands/index.ts';
+import type { Logger } from '../logger.ts';
+import type { UserflowAction } from '../userflow/index.ts';
+
+/** What became of the command (not of the single call): the question an operator asks of the audit log. */
+export type AuditOutcome =
+  | 'delivered'
+  | 'skipped'
+  | 'already_gone'
+  | 'duplicate'
+  | 'retry'
+  | 'dead_lettered'
+  /** A 401 earlier in the batch stopped it; the command comes back later. */
+  | 'stopped';
+
+export interface AuditRecord {
+  /** When the call started (ISO 8601). */
+  at: string;
+  messageId: string;
+  commandId?: string;
+  source?: string;
+  rule?: string;
+  senderEventId?: string;
+  command?: CommandType;
+  /** The Userflow action called; `none` when the command needed no call (duplicate, bad envelope, stopped). */
+  action: UserflowAction | 'none';
+  /**
+   * Userflow's HTTP status. A success is recorded as 200: the client returns the object, not which 2xx carried
+   * it. Failures without a response (timeouts, refused connections) carry the status the error family gives them.
+   */
+  status?: number;
+  latencyMs: number;
+  /** How many times the queue has handed out this message, this time included. */
+  attempt: number;
+  outcome: AuditOutcome;
+  /** Why, when the outcome is not `delivered` (e.g. `userflow_rate_limited`, `lookup_not_found`). */
+  reason?: string;
+  userflowCode?: string;
+}
+
+/** Where audit records go besides the logger: a JSONL file locally (see `jsonlAuditSink`). */
+export interface AuditSink {
+  write(record: AuditRecord): void;
+  /** Flushes what was written (called when the consumer stops). */
+  close?(): Promise<void>;
+}
+
+export interface CallRecord {
+  action: UserflowAction;
+  at: number;
+  latencyMs: number;
+  status?: number;
+  reason?: string;
+  userflowCode?: string;
+}
+
+export function writeAudit(logger: Logger, sink: AuditSink | undefined, record: AuditRecord): void {
+  logger.info('userflow call', { audit: record });
+  sink?.write(record);
+}

@@ -1,0 +1,299 @@
+// One SQS record, start to finish: parse, execute through the limiter, then deliver, retry later or dead-letter.
+import type { SQSRecord } from 'aws-lambda';
+import { type Envelope, envelope as envelopeSchema } from '../commands/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Queue } from '../queue/queue.ts';
+import type { UserflowAction } from '../userflow/index.ts';
+import type { AuditOutcome, AuditRecord, AuditSink, CallRecord } from './audit.ts';
+import { writeAudit } from './audit.ts';
+import { type BackoffPolicy, backoffDelayMs, toVisibilitySeconds } from './backoff.ts';
+import { classifyFailure, type Failure } from './classify.ts';
+import { deadLetterMessage } from './dead-letter.ts';
+import { DeliveryError } from './errors.ts';
+import {
+  type CallRunner,
+  type DeleteNotFound,
+  type DeliveryClient,
+  type EffectivelyOnce,
+  type ExecutionResult,
+  executeCommand,
+} from './executor.ts';
+import { BatchMetrics } from './metrics.ts';
+import type { AdaptiveTokenBucket, Clock } from './token-bucket.ts';
+import type { UserLookupResolver } from './user-lookup.ts';
+
+export interface RecordProcessorDeps {
+  client: DeliveryClient;
+  queue: Pick<Queue, 'changeVisibility'>;
+  dlq: Pick<Queue, 'send'>;
+  bucket: AdaptiveTokenBucket;
+  lookup: UserLookupResolver;
+  once: EffectivelyOnce;
+  logger: Logger;
+  auditSink?: AuditSink | undefined;
+  clock: Clock;
+  random: () => number;
+  backoff: BackoffPolicy;
+  deleteNotFound: DeleteNotFound;
+}
+
+/** What one invocation learns as it goes: a 401 stops it; a failed record's delay is shared by its group. */
+export class BatchState {
+  stopped = false;
+  /** Visibility (s) given to each group's failed record, so the rest of the group returns with it. */
+  readonly groupDelaySeconds = new Map<string, number>();
+  /** Failed records whose visibility was already set. */
+  readonly visibilitySet = new Set<string>();
+  readonly metrics = new BatchMetrics();
+}
+
+/** Thrown to fail a record in the batch processor once its retry has been arranged. */
+export class RecordRetryError extends Error {
+  constructor(readonly failure: Failure) {
+    super(`retry later: ${failure.reason}`);
+    this.name = 'RecordRetryError';
+  }
+}
+
+export async function processRecord(
+  record: SQSRecord,
+  batch: BatchState,
+  deps: RecordProcessorDeps,
+): Promise<void> {
+  const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+  const calls: CallRecord[] = [];
+  let envelope: Envelope | undefined;
+  const audit = (outcome: AuditOutcome, extra: Partial<AuditRecord> = {}) =>
+    emitAudit(deps, record, envelope, attempt, calls, outcome, extra);
+
+  const parsed = parseEnvelope(record.body);
+  if (!parsed.ok) {
+    const failure = classifyFailure(parsed.error);
+    return deadLetter(record, undefined, failure, attempt, batch, deps, audit);
+  }
+  envelope = parsed.envelope;
+  const kind = envelope.command.type;
+
+  if (batch.stopped) {
+    const failure = classifyFailure(new DeliveryError('an earlier record got a 401', 'batch_stopped'));
+    audit('stopped', { reason: failure.reason });
+    return retryLater(record, failure, attempt, batch, deps, kind);
+  }
+
+  let result: ExecutionResult;
+  try {
+    result = await executeCommand(envelope.command, {
+      client: deps.client,
+      call: callRunner(deps, calls),
+      lookup: deps.lookup,
+      once: deps.once,
+      commandId: envelope.id,
+      deleteNotFound: deps.deleteNotFound,
+    });
+  } catch (error) {
+    const failure = classifyFailure(error);
+    if (failure.kind === 'permanent')
+      return deadLetter(record, envelope, failure, attempt, batch, deps, audit);
+    if (failure.kind === 'unauthorized') {
+      batch.stopped = true;
+      batch.metrics.count('unauthorized', kind);
+      deps.logger.error('Userflow refused the API key: stopping this batch', { reason: failure.reason });
+    }
+    audit(failure.kind === 'unauthorized' ? 'stopped' : 'retry', failureFields(failure));
+    return retryLater(record, failure, attempt, batch, deps, kind);
+  }
+
+  switch (result.outcome) {
+    case 'delivered':
+      batch.metrics.count('delivered', kind);
+      return audit('delivered');
+    case 'skipped':
+      batch.metrics.count('skipped', kind);
+      deps.logger.info('command skipped', { commandId: envelope.id, reason: result.reason });
+      return audit('skipped', { reason: result.reason });
+    case 'already_gone':
+      batch.metrics.count('delivered', kind);
+      return audit('already_gone', { reason: 'userflow_not_found' });
+    case 'duplicate':
+      batch.metrics.count('duplicate', kind);
+      return audit('duplicate', { reason: 'already_delivered' });
+  }
+}
+
+function parseEnvelope(body: string): { ok: true; envelope: Envelope } | { ok: false; error: DeliveryError } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, error: new DeliveryError('the message body is not JSON', 'invalid_envelope') };
+  }
+  const result = envelopeSchema.safeParse(json);
+  if (result.success) return { ok: true, envelope: result.data };
+  // Paths and messages only: values may be personal data.
+  const problems = result.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+  return {
+    ok: false,
+    error: new DeliveryError(`the message is not a valid envelope: ${problems}`, 'invalid_envelope'),
+  };
+}
+
+/** Every Userflow call waits for the limiter, is timed, and tells the limiter how it went. */
+function callRunner(deps: RecordProcessorDeps, calls: CallRecord[]): CallRunner {
+  return async <T>(action: UserflowAction, call: () => Promise<T>): Promise<T> => {
+    const ticket = await deps.bucket.acquire();
+    const at = deps.clock();
+    try {
+      const value = await call();
+      deps.bucket.onSuccess(ticket);
+      calls.push({ action, at, latencyMs: deps.clock() - at, status: 200 });
+      return value;
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.kind === 'transient' && failure.throttled)
+        deps.bucket.onThrottle(ticket, failure.retryAfterMs);
+      calls.push({ action, at, latencyMs: deps.clock() - at, ...failureFields(failure) });
+      throw error;
+    }
+  };
+}
+
+/**
+ * Transient: the record fails and stays invisible for a backoff (never less than Retry-After), so it comes back
+ * later instead of the consumer spinning on it. The rest of its group in this batch is given the same delay.
+ */
+async function retryLater(
+  record: SQSRecord,
+  failure: Failure,
+  attempt: number,
+  batch: BatchState,
+  deps: RecordProcessorDeps,
+  kind: string,
+): Promise<never> {
+  const retryAfterMs = failure.kind === 'transient' ? failure.retryAfterMs : undefined;
+  const seconds = toVisibilitySeconds(backoffDelayMs(attempt, deps.backoff, deps.random, retryAfterMs));
+  await setVisibility(record, seconds, batch, deps);
+  const group = record.attributes.MessageGroupId;
+  if (group !== undefined)
+    batch.groupDelaySeconds.set(group, Math.max(seconds, batch.groupDelaySeconds.get(group) ?? 0));
+  batch.metrics.count('retried', kind);
+  if (failure.kind === 'transient' && failure.throttled) batch.metrics.count('throttled', kind);
+  throw new RecordRetryError(failure);
+}
+
+export async function setVisibility(
+  record: SQSRecord,
+  seconds: number,
+  batch: BatchState,
+  deps: Pick<RecordProcessorDeps, 'queue' | 'logger'>,
+): Promise<void> {
+  try {
+    await deps.queue.changeVisibility(record.receiptHandle, seconds);
+    batch.visibilitySet.add(record.messageId);
+  } catch (error) {
+    // The record still fails; it returns after the queue's own visibility timeout instead.
+    deps.logger.warn('could not set the visibility of a failed record', {
+      messageId: record.messageId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/**
+ * Permanent: the record moves to the DLQ with its reason and is reported as a success, so the main queue deletes
+ * it at once instead of bouncing it until maxReceiveCount. If the DLQ refuses it, the record fails (nothing lost).
+ */
+async function deadLetter(
+  record: SQSRecord,
+  envelope: Envelope | undefined,
+  failure: Failure,
+  attempt: number,
+  batch: BatchState,
+  deps: RecordProcessorDeps,
+  audit: (outcome: AuditOutcome, extra?: Partial<AuditRecord>) => void,
+): Promise<void> {
+  const kind = envelope?.command.type ?? 'unknown';
+  try {
+    await deps.dlq.send([deadLetterMessage(record, envelope, failure, new Date(deps.clock()))]);
+  } catch (error) {
+    const sendFailure = classifyFailure(error);
+    deps.logger.error('could not dead-letter a record: it stays on the main queue', {
+      messageId: record.messageId,
+      reason: failure.reason,
+      error: sendFailure.message,
+    });
+    audit('retry', { reason: `dlq_send_failed:${failure.reason}` });
+    const retry: Failure = {
+      kind: 'transient',
+      throttled: false,
+      reason: 'dlq_send_failed',
+      message: sendFailure.message,
+    };
+    return retryLater(record, retry, attempt, batch, deps, kind);
+  }
+  batch.metrics.count('deadLettered', kind);
+  deps.logger.warn('command dead-lettered', {
+    messageId: record.messageId,
+    commandId: envelope?.id,
+    reason: failure.reason,
+  });
+  audit('dead_lettered', failureFields(failure));
+}
+
+function failureFields(failure: Failure): { reason: string; status?: number; userflowCode?: string } {
+  return {
+    reason: failure.reason,
+    ...(failure.status === undefined ? {} : { status: failure.status }),
+    ...(failure.userflowCode ? { userflowCode: failure.userflowCode } : {}),
+  };
+}
+
+/** One record per Userflow call, each carrying what became of the command; one `none` record when there was no call. */
+function emitAudit(
+  deps: RecordProcessorDeps,
+  record: SQSRecord,
+  envelope: Envelope | undefined,
+  attempt: number,
+  calls: readonly CallRecord[],
+  outcome: AuditOutcome,
+  extra: Partial<AuditRecord>,
+): void {
+  const base = {
+    messageId: record.messageId,
+    ...(envelope
+      ? {
+          commandId: envelope.id,
+          source: envelope.source,
+          rule: envelope.rule,
+          senderEventId: envelope.eventId,
+          command: envelope.command.type,
+        }
+      : {}),
+    attempt,
+    outcome,
+  };
+  if (calls.length === 0) {
+    writeAudit(deps.logger, deps.auditSink, {
+      at: new Date(deps.clock()).toISOString(),
+      ...base,
+      action: 'none',
+      latencyMs: 0,
+      ...extra,
+    });
+    return;
+  }
+  for (const call of calls) {
+    const { action, at, latencyMs, ...result } = call;
+    writeAudit(deps.logger, deps.auditSink, {
+      at: new Date(at).toISOString(),
+      ...base,
+      action,
+      latencyMs,
+      ...result,
+      // The command's reason (e.g. skipped: lookup_not_found) wins over a single call's.
+      ...(extra.reason !== undefined && result.reason === undefined ? { reason: extra.reason } : {}),
+    });
+  }
+}
