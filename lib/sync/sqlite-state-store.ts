@@ -1,7 +1,6 @@
 // The embedded sync state store (better-sqlite3): the local default, one file beside the local queue.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { openSqliteDatabase } from '../queue/sqlite-db.ts';
 import type { StoredEntity } from './diff.ts';
 import type { RunCounts, RunRecord, StateEntry, SyncStateStore } from './state-store.ts';
 
@@ -21,10 +20,7 @@ const SCHEMA = `
 const LOOKUP_CHUNK = 500;
 
 export function openSqliteStateStore(path: string): SyncStateStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const db = openSqliteDatabase(path);
   db.exec(SCHEMA);
 
   const upsert = db.prepare(
@@ -33,7 +29,7 @@ export function openSqliteStateStore(path: string): SyncStateStore {
   );
   const markSeen = db.prepare('UPDATE sync_state SET seen_run = ? WHERE sync = ? AND kind = ? AND key = ?');
   const remove = db.prepare('DELETE FROM sync_state WHERE sync = ? AND kind = ? AND key = ?');
-  const lookupStatements = new Map<number, Database.Statement>();
+  const lookupStatements = new Map<number, Statement>();
   const lookupStatement = (n: number) => {
     let statement = lookupStatements.get(n);
     if (!statement) {

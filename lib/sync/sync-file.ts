@@ -49,6 +49,11 @@ export const syncFileSchema = z
      * a broken query that returns nothing must not wipe Userflow.
      */
     max_delete_ratio: z.number().min(0).max(1).default(0.05),
+    /**
+     * Where the fingerprints of the last successful run live: `embedded` (a local file, the default) or `database`
+     * (tables `userflow_bridge_sync_state` and `userflow_bridge_sync_runs` in the synced database itself).
+     */
+    state: z.enum(['embedded', 'database']).default('embedded'),
     users: entityQuery.optional(),
     groups: entityQuery.optional(),
     /** Rows of `user_id`, `group_id` and optional membership attributes. */

@@ -1,0 +1,34 @@
+// Where local mode keeps its durable state, so `start`, `sync run`, `dlq` and `send` agree without flags.
+import { join } from 'node:path';
+
+export const DEFAULT_LOCAL_DIR = '.local';
+
+export const QUEUE_NAMES = {
+  /** Live webhook commands. */
+  webhooks: 'webhooks',
+  webhooksDlq: 'webhooks-dlq',
+  /** Database-sync commands: their own queue, with their own share of the Userflow rate budget. */
+  sync: 'sync',
+  syncDlq: 'sync-dlq',
+} as const;
+
+export function localLayout(dir = DEFAULT_LOCAL_DIR) {
+  return {
+    dir,
+    queueDb: join(dir, 'queue.db'),
+    idempotencyDb: join(dir, 'idempotency.db'),
+    syncStateDb: join(dir, 'sync-state.db'),
+    auditLog: join(dir, 'audit.jsonl'),
+    sandboxSnapshot: join(dir, 'sandbox.json'),
+  };
+}
+
+/**
+ * Settings of the local queues. The embedded queue applies them when it is opened, so every process opening the
+ * same file (start, sync run, dlq) must pass the same ones.
+ */
+export const LOCAL_QUEUE_SETTINGS = {
+  /** As the AWS stack: enough receives to ride out a 30-minute Userflow outage with capped backoff. */
+  maxReceiveCount: 12,
+  visibilityTimeoutSeconds: 30,
+} as const;
