@@ -54,16 +54,18 @@ describe.each(schemeCases)('$name', (scheme) => {
     expectAccepted(scheme, valid, [scheme.secret]);
   });
 
-  it.runIf(scheme.signsBody)('rejects the request when one body byte changes', () => {
-    const rawBody = Uint8Array.from(valid.rawBody);
-    rawBody[7] = (rawBody[7] as number) ^ 0x01;
-    expectRejected(scheme, { ...valid, rawBody }, [scheme.secret], 'bad_signature');
-  });
+  if (scheme.signsBody)
+    it('rejects the request when one body byte changes', () => {
+      const rawBody = Uint8Array.from(valid.rawBody);
+      rawBody[7] = (rawBody[7] as number) ^ 0x01;
+      expectRejected(scheme, { ...valid, rawBody }, [scheme.secret], 'bad_signature');
+    });
 
-  it.runIf(scheme.signsBody)('rejects the request when one body byte is appended', () => {
-    const rawBody = new Uint8Array([...valid.rawBody, 0x20]);
-    expectRejected(scheme, { ...valid, rawBody }, [scheme.secret], 'bad_signature');
-  });
+  if (scheme.signsBody)
+    it('rejects the request when one body byte is appended', () => {
+      const rawBody = new Uint8Array([...valid.rawBody, 0x20]);
+      expectRejected(scheme, { ...valid, rawBody }, [scheme.secret], 'bad_signature');
+    });
 
   it.each([0, 5, -1])('rejects a one-character change of the signature at %i', (index) => {
     expectRejected(scheme, scheme.mutateSignature(valid, index, 3), [scheme.secret], 'bad_signature');
@@ -81,10 +83,11 @@ describe.each(schemeCases)('$name', (scheme) => {
     expectRejected(scheme, removeProof(valid), [scheme.secret], 'missing_header');
   });
 
-  it.runIf(!scheme.signsBody)('does not authenticate the body (a credential, not a signature)', () => {
-    const rawBody = new Uint8Array([...valid.rawBody, 0x20]);
-    expectAccepted(scheme, { ...valid, rawBody }, [scheme.secret]);
-  });
+  if (!scheme.signsBody)
+    it('does not authenticate the body (a credential, not a signature)', () => {
+      const rawBody = new Uint8Array([...valid.rawBody, 0x20]);
+      expectAccepted(scheme, { ...valid, rawBody }, [scheme.secret]);
+    });
 
   for (const name of scheme.removals.map(([label]) => label).filter((label) => label in valid.headers)) {
     it(`treats an empty ${name} header as missing`, () => {
@@ -112,15 +115,13 @@ describe.each(schemeCases)('$name', (scheme) => {
       expectAccepted(scheme, old, [scheme.previousSecret, scheme.secret]);
     });
 
-    it.runIf(scheme.multiSignature)(
-      'accepts a header signed with old and new secret by either one alone',
-      () => {
+    if (scheme.multiSignature)
+      it('accepts a header signed with old and new secret by either one alone', () => {
         const both = sign(scheme, [scheme.previousSecret, scheme.secret]);
         expectAccepted(scheme, both, [scheme.secret]);
         expectAccepted(scheme, both, [scheme.previousSecret]);
         expectRejected(scheme, both, [scheme.otherSourceSecret], 'bad_signature');
-      },
-    );
+      });
   });
 
   describe('secrets', () => {
@@ -134,26 +135,31 @@ describe.each(schemeCases)('$name', (scheme) => {
     });
   });
 
-  describe.runIf(scheme.timestamped)('timestamp', () => {
-    const shift = scheme.shiftTimestamp as NonNullable<SchemeCase['shiftTimestamp']>;
+  if (scheme.timestamped)
+    describe('timestamp', () => {
+      const shift = scheme.shiftTimestamp as NonNullable<SchemeCase['shiftTimestamp']>;
 
-    it('rejects a request correctly signed 6 minutes ago as stale', () => {
-      const old = sign(scheme, scheme.secret, new Date(NOW.getTime() - SIX_MINUTES_MS));
-      expectRejected(scheme, old, [scheme.secret], 'stale_timestamp');
-    });
+      it('rejects a request correctly signed 6 minutes ago as stale', () => {
+        const old = sign(scheme, scheme.secret, new Date(NOW.getTime() - SIX_MINUTES_MS));
+        expectRejected(scheme, old, [scheme.secret], 'stale_timestamp');
+      });
 
-    it('rejects a request correctly signed 6 minutes ahead as from the future', () => {
-      const ahead = sign(scheme, scheme.secret, new Date(NOW.getTime() + SIX_MINUTES_MS));
-      expectRejected(scheme, ahead, [scheme.secret], 'future_timestamp');
-    });
+      it('rejects a request correctly signed 6 minutes ahead as from the future', () => {
+        const ahead = sign(scheme, scheme.secret, new Date(NOW.getTime() + SIX_MINUTES_MS));
+        expectRejected(scheme, ahead, [scheme.secret], 'future_timestamp');
+      });
 
-    it('accepts a request correctly signed 4 minutes ago or ahead', () => {
-      expectAccepted(scheme, sign(scheme, scheme.secret, new Date(NOW.getTime() - 240_000)), [scheme.secret]);
-      expectAccepted(scheme, sign(scheme, scheme.secret, new Date(NOW.getTime() + 240_000)), [scheme.secret]);
-    });
+      it('accepts a request correctly signed 4 minutes ago or ahead', () => {
+        expectAccepted(scheme, sign(scheme, scheme.secret, new Date(NOW.getTime() - 240_000)), [
+          scheme.secret,
+        ]);
+        expectAccepted(scheme, sign(scheme, scheme.secret, new Date(NOW.getTime() + 240_000)), [
+          scheme.secret,
+        ]);
+      });
 
-    it.each([1, -1, 360, -360])('rejects a timestamp moved by %i s without re-signing', (delta) => {
-      expectRejected(scheme, shift(valid, delta), [scheme.secret], 'bad_signature');
+      it.each([1, -1, 360, -360])('rejects a timestamp moved by %i s without re-signing', (delta) => {
+        expectRejected(scheme, shift(valid, delta), [scheme.secret], 'bad_signature');
+      });
     });
-  });
 });

@@ -16,7 +16,10 @@ const rawBody = fc.uint8Array({ maxLength: 1024 });
 function secretArbitrary(kind: SchemeCase['secretKind']): fc.Arbitrary<string> {
   switch (kind) {
     case 'text':
-      return fc.string({ unit: 'grapheme', minLength: 1, maxLength: 64 });
+      // No NUL: HMAC pads short keys with zero bytes, so `k` and `k\0` are the same key by design.
+      return fc
+        .string({ unit: 'grapheme', minLength: 1, maxLength: 64 })
+        .filter((s) => !s.includes('\u0000'));
     case 'token':
       return fc.stringMatching(/^[A-Za-z0-9_-]{8,64}$/);
     case 'credentials':
@@ -128,16 +131,17 @@ describe.each(schemeCases)('$name', (scheme) => {
     );
   });
 
-  it.runIf(scheme.timestamped)('accepts exactly the requests signed within the tolerance, either way', () => {
-    const offset = fc.integer({ min: -3 * TOLERANCE, max: 3 * TOLERANCE });
-    fc.assert(
-      fc.property(rawBody, secret, instant, offset, (body, key, signedAt, seconds) => {
-        const now = new Date(signedAt.getTime() + seconds * 1000);
-        const expected =
-          seconds > TOLERANCE ? 'stale_timestamp' : seconds < -TOLERANCE ? 'future_timestamp' : 'accepted';
-        expect(reasonOf(() => verify(sign(body, key, signedAt), [key], now))).toBe(expected);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  if (scheme.timestamped)
+    it('accepts exactly the requests signed within the tolerance, either way', () => {
+      const offset = fc.integer({ min: -3 * TOLERANCE, max: 3 * TOLERANCE });
+      fc.assert(
+        fc.property(rawBody, secret, instant, offset, (body, key, signedAt, seconds) => {
+          const now = new Date(signedAt.getTime() + seconds * 1000);
+          const expected =
+            seconds > TOLERANCE ? 'stale_timestamp' : seconds < -TOLERANCE ? 'future_timestamp' : 'accepted';
+          expect(reasonOf(() => verify(sign(body, key, signedAt), [key], now))).toBe(expected);
+        }),
+        { numRuns: RUNS },
+      );
+    });
 });
