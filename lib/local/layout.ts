@@ -28,7 +28,7 @@ export function localLayout(dir = DEFAULT_LOCAL_DIR) {
  * same file (start, sync run, dlq) must pass the same ones.
  */
 export const LOCAL_QUEUE_SETTINGS = {
-  /** As the AWS stack: enough receives to ride out a 30-minute Userflow outage with capped backoff. */
-  maxReceiveCount: 12,
+  /** As the AWS stack (cdk/delivery-queues.ts): enough receives to ride out a 30-minute Userflow outage. */
+  maxReceiveCount: 40,
   visibilityTimeoutSeconds: 30,
 } as const;
