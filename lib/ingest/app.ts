@@ -6,19 +6,18 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger.ts';
 import type { Queue } from '../queue/queue.ts';
-import type { CompiledSource, RuleSet } from '../rules/types.ts';
 import type { SecretSource } from '../secrets/index.ts';
 import type { WebhookRequest } from '../sources/index.ts';
 import { isJsonContentType, schemeNeedsJson } from './content-type.ts';
 import { createDedupe } from './dedupe.ts';
 import { type ErrorResponse, errorBody, toErrorResponse } from './error-response.ts';
 import { IngestError } from './errors.ts';
-import { createIngestPipeline, type EventSummary } from './pipeline.ts';
+import { createIngestPipeline, type EventSummary, type IngestRules, type IngestSource } from './pipeline.ts';
 import { describeError, writeRequestLog } from './request-log.ts';
 
 export interface IngestDeps {
-  /** A getter, so a hot reload can swap the rule set between requests. */
-  rules: () => RuleSet;
+  /** A getter, so a hot reload can swap the rule set between requests. A `RuleSet` from `loadRules` fits. */
+  rules: () => IngestRules;
   secrets: SecretSource;
   queue: Queue;
   /** Its own instance: Powertools configures a persistence layer once, for the first caller. */
@@ -42,7 +41,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
 const DEFAULT_IN_PROGRESS_SECONDS = 30;
 
-type Env = { Variables: { source: CompiledSource; startedAt: number } };
+type Env = { Variables: { source: IngestSource; startedAt: number } };
 
 export function createIngestApp(deps: IngestDeps): Hono<Env> {
   const limit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;

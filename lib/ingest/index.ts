@@ -19,4 +19,6 @@ export {
   type EventSummary,
   type IngestOutcome,
   type IngestPipeline,
+  type IngestRules,
+  type IngestSource,
 } from './pipeline.ts';

@@ -10,6 +10,14 @@ import { enqueue } from './enqueue.ts';
 import { IngestError } from './errors.ts';
 import { parseJsonBody } from './parse-body.ts';
 
+/** What ingest needs of a compiled source: the rules engine's `CompiledSource` is one. */
+export type IngestSource = Pick<CompiledSource, 'name' | 'verify' | 'splitEvents' | 'evaluate'>;
+
+/** What ingest needs of a rule set: the rules engine's `RuleSet` is one. */
+export interface IngestRules {
+  get(source: string): IngestSource | undefined;
+}
+
 export interface PipelineDeps {
   secrets: SecretSource;
   queue: Queue;
@@ -45,12 +53,12 @@ export type IngestOutcome =
   | { ok: true; status: 200 | 202; body: AcceptedBody; events: EventSummary[] }
   | { ok: false; error: BridgeError; events: EventSummary[] };
 
-export type IngestPipeline = (source: CompiledSource, request: WebhookRequest) => Promise<IngestOutcome>;
+export type IngestPipeline = (source: IngestSource, request: WebhookRequest) => Promise<IngestOutcome>;
 
 export function createIngestPipeline(deps: PipelineDeps): IngestPipeline {
   // Verifiers validate their config once; cache them per compiled source (a hot reload brings new objects).
-  const verifiers = new WeakMap<CompiledSource, Verifier>();
-  const verifierFor = (source: CompiledSource): Verifier => {
+  const verifiers = new WeakMap<IngestSource, Verifier>();
+  const verifierFor = (source: IngestSource): Verifier => {
     let verifier = verifiers.get(source);
     if (!verifier) {
       verifier = createVerifier(source.verify);
@@ -83,7 +91,7 @@ export function createIngestPipeline(deps: PipelineDeps): IngestPipeline {
  */
 async function processAll(
   deps: PipelineDeps,
-  source: CompiledSource,
+  source: IngestSource,
   senderEvents: readonly SenderEvent[],
   events: EventSummary[],
   receivedAt: Date,

@@ -1,8 +1,9 @@
 // A tiny hand-built rule set (stripe, hubspot batches, a Standard Webhooks portal) behind the rules engine's
 // interfaces, so the ingest pipeline is tested on its own terms, whatever the shipped rule files say.
 import { buildEnvelope, type Command, type Envelope } from '../../../lib/commands/index.ts';
+import type { IngestRules, IngestSource } from '../../../lib/ingest/index.ts';
 import { EventShapeError } from '../../../lib/rules/errors.ts';
-import type { CompiledSource, RuleSet, RuleTrace, SenderEvent } from '../../../lib/rules/types.ts';
+import type { RuleTrace, SenderEvent } from '../../../lib/rules/types.ts';
 import type { VerifyConfig } from '../../../lib/sources/index.ts';
 
 export const SECRETS = {
@@ -54,12 +55,10 @@ function source(
   split: (body: unknown, headers: Record<string, string>) => SenderEvent[],
   rule: string,
   produce: (event: SenderEvent) => Command[] | undefined,
-): CompiledSource {
+): IngestSource {
   return {
     name,
     verify,
-    file: `tiny/${name}.yaml`,
-    rules: [{ name: rule, enabled: true }],
     splitEvents: split,
     async evaluate(event, receivedAt) {
       const commands = produce(event);
@@ -132,12 +131,12 @@ export const portalSource = source(
   },
 );
 
-export function ruleSet(...sources: CompiledSource[]): RuleSet {
+export function ruleSet(...sources: IngestSource[]): IngestRules {
   const map = new Map(sources.map((s) => [s.name, s]));
-  return { sources: map, get: (name) => map.get(name) };
+  return { get: (name) => map.get(name) };
 }
 
-export const tinyRules = (): RuleSet => ruleSet(stripeSource, hubspotSource, portalSource);
+export const tinyRules = (): IngestRules => ruleSet(stripeSource, hubspotSource, portalSource);
 
 /** Marks the payloads below: it must never appear in a response or a log line. */
 export const PAYLOAD_MARKER = 'payload-marker-7f3a@example.com';
