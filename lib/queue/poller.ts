@@ -6,6 +6,7 @@ import { buildSqsEvent, settleBatch } from './sqs-event.ts';
 
 export interface PollerOptions {
   queue: Queue;
+  // biome-ignore lint/suspicious/noConfusingVoidType: like Lambda's SQSHandler, a handler may return nothing.
   handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>;
   /** Records per invocation, 1–10 (default 10, as an event source mapping on a FIFO queue). */
   batchSize?: number;
@@ -89,10 +90,10 @@ export function startPoller(options: PollerOptions): Poller {
     const event = buildSqsEvent(batch.messages, options.queueArn);
     stats.batches++;
     stats.received += batch.messages.length;
-    let response: SQSBatchResponse | void;
+    let response: SQSBatchResponse | undefined;
     let threw = false;
     try {
-      response = await handler(event);
+      response = (await handler(event)) as SQSBatchResponse | undefined;
     } catch (error) {
       threw = true;
       onError(error, 'handler');

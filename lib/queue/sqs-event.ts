@@ -54,7 +54,7 @@ export interface BatchOutcome {
  */
 export function settleBatch(
   event: SQSEvent,
-  response: SQSBatchResponse | void | undefined,
+  response: SQSBatchResponse | undefined,
   threw: boolean,
 ): BatchOutcome {
   const all = event.Records;
