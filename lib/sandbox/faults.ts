@@ -17,12 +17,15 @@ export interface FaultDecision {
   error: 'before' | 'after' | undefined;
 }
 
-/** Pure: one draw for the delay and one for the error, so each rate holds independently. */
+/** Pure given `random`: one draw for the delay and one for the error, so each rate holds independently. */
 export function decideFault(options: FaultOptions | undefined): FaultDecision {
   if (!options) return { delayMs: 0, error: undefined };
   const random = options.random ?? Math.random;
-  const slow = (options.slowRate ?? 0) > 0 && random() < (options.slowRate ?? 0);
-  const fail = (options.errorRate ?? 0) > 0 && random() < (options.errorRate ?? 0);
+  // Always two draws, in this order, so a scripted random source means the same thing whatever the rates.
+  const slowDraw = random();
+  const errorDraw = random();
+  const slow = slowDraw < (options.slowRate ?? 0);
+  const fail = errorDraw < (options.errorRate ?? 0);
   return {
     delayMs: slow ? (options.slowMs ?? 1000) : 0,
     error: fail ? (options.errorTiming ?? 'before') : undefined,
