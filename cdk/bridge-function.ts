@@ -37,6 +37,11 @@ export interface BridgeFunctionProps {
   readonly memorySize?: number;
   /** @default 10 seconds */
   readonly timeout?: Duration;
+  /**
+   * Bundle AWS SDK v3 instead of using the runtime's copy. Only for measuring the difference
+   * (bench/cold-start.bench.ts); the stack leaves it to the runtime. @default false
+   */
+  readonly bundleAwsSdk?: boolean;
   /** Extra files to place in the bundle (written after esbuild). */
   readonly bundledFiles?: readonly BundledFile[];
 }
@@ -98,7 +103,7 @@ export class BridgeFunction extends Construct implements IGrantable {
         sourceMap: true,
         sourcesContent: false,
         // The nodejs24.x runtime ships AWS SDK v3; leaving it out shrinks the bundle (bench/cold-start.bench.ts).
-        externalModules: ['@aws-sdk/*'],
+        externalModules: props.bundleAwsSdk ? [] : ['@aws-sdk/*'],
         // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
         banner:
           "import { createRequire as __bridgeRequire } from 'node:module'; const require = __bridgeRequire(import.meta.url);",

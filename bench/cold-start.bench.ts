@@ -1,0 +1,125 @@
+// Cold start: bundle size and module-init time (fresh Node 24 process) of ingest and deliver vs a bare Hono handler
+// bundled by the same house construct; also the same functions with AWS SDK v3 bundled instead of left to the runtime.
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BridgeFunction } from '../cdk/bridge-function.ts';
+import { buildBridgeApp, PROJECT_ROOT } from '../cdk/build-app.ts';
+import {
+  assetDirOf,
+  lambdaEnvironment,
+  node24Binary,
+  runBundle,
+  synthesizedFunction,
+} from '../test/cdk/helpers/lambda-bundles.ts';
+import { percentile, report, round } from './report.ts';
+
+const BENCH = 'cold-start';
+const ROUNDS = Number(process.env.COLD_START_ROUNDS ?? 9);
+const outdir = join(PROJECT_ROOT, 'cdk.out', 'bench-cold-start');
+rmSync(outdir, { recursive: true, force: true });
+
+const app = new App({ outdir });
+const { stack } = await buildBridgeApp({ app, nag: false });
+const baseline = new Stack(app, 'ColdStartBaseline');
+const common = { projectRoot: PROJECT_ROOT, logRetention: RetentionDays.ONE_DAY };
+const bare = new BridgeFunction(baseline, 'BareHono', {
+  ...common,
+  entry: join(PROJECT_ROOT, 'test/cdk/fixtures/bare-hono.ts'),
+  description: 'cold-start baseline',
+  serviceName: 'bare',
+});
+const withSdk = {
+  ingest: new BridgeFunction(baseline, 'IngestSdkBundled', {
+    ...common,
+    entry: join(PROJECT_ROOT, 'functions/ingest.ts'),
+    description: 'ingest with AWS SDK bundled',
+    serviceName: 'ingest',
+    bundleAwsSdk: true,
+  }),
+  deliver: new BridgeFunction(baseline, 'DeliverSdkBundled', {
+    ...common,
+    entry: join(PROJECT_ROOT, 'functions/deliver.ts'),
+    description: 'deliver with AWS SDK bundled',
+    serviceName: 'deliver',
+    bundleAwsSdk: true,
+  }),
+};
+app.synth();
+
+// Every resource reference gets a harmless local stand-in; the endpoints point at a closed port, so an init that
+// tried to reach AWS would fail fast instead of measuring the network.
+const template = JSON.parse(readFileSync(join(outdir, stack.templateFile), 'utf8')) as {
+  Resources: Record<string, { Type: string }>;
+};
+const refs = Object.fromEntries(
+  Object.entries(template.Resources).map(([id, r]) => [
+    id,
+    r.Type === 'AWS::SQS::Queue' ? `http://127.0.0.1:9/123456789012/${id}.fifo` : id,
+  ]),
+);
+const closed = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+
+interface Candidate {
+  name: string;
+  dir: string;
+  env: Record<string, string>;
+  initMs: number[];
+}
+/** `envOf`: whose variables to use (the SDK-bundled variants borrow those of the real functions). */
+function candidate(
+  name: string,
+  owner: Stack,
+  fn: BridgeFunction,
+  envOf: [Stack, BridgeFunction],
+): Candidate {
+  const dir = assetDirOf(outdir, owner, fn.fn);
+  const env = lambdaEnvironment(synthesizedFunction(outdir, envOf[0], envOf[1].fn), dir, refs);
+  return { name, dir, env: { ...env, ...closed }, initMs: [] };
+}
+const candidates = [
+  candidate('bare-hono', baseline, bare, [baseline, bare]),
+  candidate('ingest', stack, stack.ingest, [stack, stack.ingest]),
+  candidate('deliver', stack, stack.deliver, [stack, stack.deliver]),
+  candidate('ingest-sdk-bundled', baseline, withSdk.ingest, [stack, stack.ingest]),
+  candidate('deliver-sdk-bundled', baseline, withSdk.deliver, [stack, stack.deliver]),
+];
+
+const node = await node24Binary();
+// Interleaved rounds, so drift on a shared machine hits every candidate alike.
+for (let i = 0; i < ROUNDS; i++) {
+  for (const c of candidates) {
+    const run = await runBundle(c.dir, { node, env: c.env });
+    c.initMs.push(run.initMs);
+  }
+}
+
+const bytes = (dir: string) => statSync(join(dir, 'index.mjs')).size;
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+const [base, ...rest] = candidates;
+if (!base) throw new Error('no baseline');
+const baseBytes = bytes(base.dir);
+const baseInit = median(base.initMs);
+report(BENCH, {
+  function: base.name,
+  node: (await runBundle(base.dir, { node, env: base.env })).node,
+  rounds: ROUNDS,
+  bundle_kib: round(baseBytes / 1024, 1),
+  init_ms_median: round(baseInit, 1),
+});
+for (const c of rest) {
+  const size = bytes(c.dir);
+  const init = median(c.initMs);
+  report(BENCH, {
+    function: c.name,
+    bundle_kib: round(size / 1024, 1),
+    bundle_ratio: round(size / baseBytes, 2),
+    init_ms_median: round(init, 1),
+    init_ratio: round(init / baseInit, 2),
+  });
+}
