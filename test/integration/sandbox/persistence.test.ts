@@ -75,7 +75,11 @@ describe('seed files', () => {
       content_sessions: [{ ...seed.content_sessions[0], user_id: 'nobody', version_id: 'v1' }],
     };
     broken.users = [
-      { id: 'u1', attributes: { email: 'x' }, memberships: [{ group_id: 'missing', attributes: {} }] },
+      {
+        id: 'u1',
+        attributes: { email: 'x' },
+        memberships: [{ group_id: 'missing', attributes: { role: 'member' } }],
+      },
     ];
     await writeFile(path, JSON.stringify(broken));
     const error = await startSandbox({ seed: path }).catch((e: unknown) => e);
