@@ -20,7 +20,7 @@ import type { Construct } from 'constructs';
 import { BridgeAlarms, METRICS_NAMESPACE } from './bridge-alarms.ts';
 import { BridgeFunction, LAMBDA_TASK_ROOT } from './bridge-function.ts';
 import { type BridgeConfig, DELIVER_BATCH_SIZE, DELIVER_TIMEOUT_SECONDS } from './config.ts';
-import { DeliveryQueues } from './delivery-queues.ts';
+import { DeliveryQueues, RETRY_BASE_MS, RETRY_CAP_SECONDS } from './delivery-queues.ts';
 
 export interface FunctionEntries {
   /** Absolute path of the ingest handler module (API Gateway v2 events). */
@@ -135,6 +135,7 @@ export class BridgeStack extends Stack {
     //   IDEMPOTENCY_TABLE            DynamoDB table name (may read/write items)
     //   POWERTOOLS_SERVICE_NAME      'deliver' (set by BridgeFunction); the alarms' `service` dimension
     //   POWERTOOLS_METRICS_NAMESPACE UserflowBridge (custom metrics, e.g. UserflowUnauthorized)
+    //   RETRY_BASE_MS, RETRY_CAP_SECONDS  the backoff MAX_RECEIVE_COUNT is sized for (delivery-queues.ts)
     this.deliver
       .consumes('QUEUE_URL', queue)
       .sendsTo('DLQ_URL', dlq)
@@ -143,7 +144,9 @@ export class BridgeStack extends Stack {
       .setEnv('USERFLOW_REGION', config.userflowRegion)
       .setEnv('USERFLOW_RATE_LIMIT', String(config.userflowRateLimit))
       .setEnv('MAX_CONCURRENCY', String(config.maxConcurrency))
-      .setEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
+      .setEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE)
+      .setEnv('RETRY_BASE_MS', String(RETRY_BASE_MS))
+      .setEnv('RETRY_CAP_SECONDS', String(RETRY_CAP_SECONDS));
     // FIFO queues take no batching window; maxConcurrency caps pollers, so Lambda throttling never burns receives.
     this.deliver.fn.addEventSource(
       new SqsEventSource(queue, {

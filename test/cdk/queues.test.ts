@@ -27,10 +27,13 @@ describe('command queue', () => {
   });
 
   it('keeps a transiently failing command through a 30-minute outage before the DLQ', () => {
-    // Deliver's backoff: ceiling min(300 s, 2 s·2^(n-1)), full jitter → mean delay is half the ceiling.
+    // Deliver's backoff as configured: ceiling min(cap, base·2^(n-1)), full jitter → mean delay is half the ceiling.
+    const env = resources[logicalId(built, stack.deliver.fn)]?.Properties.Environment.Variables;
+    const baseSeconds = Number(env.RETRY_BASE_MS) / 1000;
+    const capSeconds = Number(env.RETRY_CAP_SECONDS);
     const receives: number = queue.RedrivePolicy.maxReceiveCount;
     let meanSeconds = 0;
-    for (let n = 1; n < receives; n++) meanSeconds += Math.min(300, 2 * 2 ** (n - 1)) / 2;
+    for (let n = 1; n < receives; n++) meanSeconds += Math.min(capSeconds, baseSeconds * 2 ** (n - 1)) / 2;
     expect(meanSeconds).toBeGreaterThanOrEqual(30 * 60);
   });
 
