@@ -1,0 +1,6 @@
+// Public surface of the AWS idempotency store. The local SQLite store is imported from its own module
+// (`./sqlite-persistence-layer.ts`) so that a Lambda bundle built from this index never pulls in better-sqlite3.
+export {
+  createDynamoDbPersistenceLayer,
+  type DynamoDbPersistenceOptions,
+} from './dynamodb-persistence-layer.ts';

@@ -1,0 +1,136 @@
+// A Powertools idempotency persistence layer on SQLite: the embedded store for local mode and tests.
+import type { JSONValue } from '@aws-lambda-powertools/commons/types';
+import {
+  IdempotencyItemAlreadyExistsError,
+  IdempotencyItemNotFoundError,
+} from '@aws-lambda-powertools/idempotency';
+import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import type { IdempotencyRecordStatusValue } from '@aws-lambda-powertools/idempotency/types';
+import { openSqliteDatabase, type SqliteDatabase } from '../queue/sqlite-db.ts';
+
+export interface SqlitePersistenceLayerOptions {
+  /** The database file (`:memory:` for a throwaway store); parent folders are created. */
+  path: string;
+  /** Table name (default `idempotency`); letters, digits and `_` only. */
+  tableName?: string;
+  /** Expired rows are deleted at most this often, on a write (default 60 s). */
+  pruneIntervalSeconds?: number;
+}
+
+interface Row {
+  id: string;
+  status: string;
+  expiration: number | null;
+  in_progress_expiration: number | null;
+  data: string | null;
+  validation: string | null;
+}
+
+/**
+ * Mirrors DynamoDBPersistenceLayer: `_putRecord` is a conditional put that succeeds only when the key is absent,
+ * its record expired (`expiration`, epoch seconds), or it is INPROGRESS with an in-progress expiry (epoch ms)
+ * in the past; otherwise it throws IdempotencyItemAlreadyExistsError carrying the existing record. The check and
+ * the write are one SQL statement, so two processes sharing the file cannot both win.
+ */
+export class SqlitePersistenceLayer extends BasePersistenceLayer {
+  readonly #db: SqliteDatabase;
+  readonly #table: string;
+  readonly #pruneIntervalMs: number;
+  #lastPrune = 0;
+
+  constructor(options: SqlitePersistenceLayerOptions) {
+    super();
+    const table = options.tableName ?? 'idempotency';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`invalid idempotency table name: ${table}`);
+    this.#table = table;
+    this.#pruneIntervalMs = (options.pruneIntervalSeconds ?? 60) * 1000;
+    this.#db = openSqliteDatabase(options.path);
+    this.#db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
+      id TEXT PRIMARY KEY,
+      status TEXT NOT NULL,
+      expiration INTEGER,
+      in_progress_expiration INTEGER,
+      data TEXT,
+      validation TEXT
+    ) WITHOUT ROWID`);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  protected async _putRecord(record: IdempotencyRecord): Promise<void> {
+    const now = Date.now();
+    this.#prune(now);
+    const result = this.#db
+      .prepare(
+        `INSERT INTO ${this.#table} (id, status, expiration, in_progress_expiration, data, validation)
+         VALUES (@id, @status, @expiration, @inProgress, NULL, @validation)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, expiration = excluded.expiration,
+           in_progress_expiration = excluded.in_progress_expiration, data = NULL, validation = excluded.validation
+         WHERE ${this.#table}.expiration < @nowSeconds
+            OR (${this.#table}.status = 'INPROGRESS' AND ${this.#table}.in_progress_expiration IS NOT NULL
+                AND ${this.#table}.in_progress_expiration < @nowMs)`,
+      )
+      .run({
+        id: record.idempotencyKey,
+        status: record.getStatus(),
+        expiration: record.expiryTimestamp ?? null,
+        inProgress: record.inProgressExpiryTimestamp ?? null,
+        validation: this.isPayloadValidationEnabled() ? (record.payloadHash ?? null) : null,
+        nowSeconds: now / 1000,
+        nowMs: now,
+      });
+    if (result.changes > 0) return;
+    const existing = this.#select(record.idempotencyKey);
+    throw new IdempotencyItemAlreadyExistsError(
+      `Failed to put record for already existing idempotency key: ${record.idempotencyKey}`,
+      existing ? toRecord(existing) : undefined,
+    );
+  }
+
+  protected async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {
+    const row = this.#select(idempotencyKey);
+    if (!row) throw new IdempotencyItemNotFoundError();
+    return toRecord(row);
+  }
+
+  protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
+    const sets = ['status = @status', 'expiration = @expiration'];
+    if (record.responseData !== undefined) sets.push('data = @data');
+    if (this.isPayloadValidationEnabled()) sets.push('validation = @validation');
+    this.#db.prepare(`UPDATE ${this.#table} SET ${sets.join(', ')} WHERE id = @id`).run({
+      id: record.idempotencyKey,
+      status: record.getStatus(),
+      expiration: record.expiryTimestamp ?? null,
+      data: record.responseData === undefined ? null : JSON.stringify(record.responseData),
+      validation: record.payloadHash ?? null,
+    });
+  }
+
+  protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
+    this.#db.prepare(`DELETE FROM ${this.#table} WHERE id = ?`).run(record.idempotencyKey);
+  }
+
+  #select(id: string): Row | undefined {
+    return this.#db.prepare<[string], Row>(`SELECT * FROM ${this.#table} WHERE id = ?`).get(id);
+  }
+
+  // DynamoDB's TTL deletes expired items eventually; here a write now and then does it.
+  #prune(now: number): void {
+    if (now - this.#lastPrune < this.#pruneIntervalMs) return;
+    this.#lastPrune = now;
+    this.#db.prepare(`DELETE FROM ${this.#table} WHERE expiration < ?`).run(now / 1000);
+  }
+}
+
+function toRecord(row: Row): IdempotencyRecord {
+  return new IdempotencyRecord({
+    idempotencyKey: row.id,
+    status: row.status as IdempotencyRecordStatusValue,
+    expiryTimestamp: row.expiration ?? undefined,
+    inProgressExpiryTimestamp: row.in_progress_expiration ?? undefined,
+    responseData: row.data === null ? undefined : (JSON.parse(row.data) as JSONValue),
+    payloadHash: row.validation ?? undefined,
+  });
+}
