@@ -19,7 +19,13 @@ export {
 export type * from './objects.ts';
 export { USERFLOW_VERSIONS } from './pipeline.ts';
 export type { RateLimitOptions } from './rate-limiter.ts';
-export { createSandboxCore, SANDBOX_API_KEY, type SandboxCore, type SandboxOptions } from './sandbox.ts';
+export {
+  createSandboxCore,
+  demoSeed,
+  SANDBOX_API_KEY,
+  type SandboxCore,
+  type SandboxOptions,
+} from './sandbox.ts';
 export { parseSeedDocument } from './seed/apply.ts';
 export type { SeedDocument } from './seed/schema.ts';
 export type { SandboxStatsSnapshot } from './stats.ts';

@@ -11,6 +11,7 @@ import { Renderer } from './render.ts';
 import { Router } from './router.ts';
 import { applySeed, parseSeedDocument } from './seed/apply.ts';
 import { DEMO_SEED } from './seed/demo.ts';
+import type { SeedDocument } from './seed/schema.ts';
 import { readJsonFile, snapshotExists } from './snapshot.ts';
 import { SandboxStats } from './stats.ts';
 import { SandboxStore } from './store.ts';
@@ -24,8 +25,11 @@ export interface SandboxOptions {
   apiKeys?: readonly string[];
   rateLimit?: RateLimitOptions;
   faults?: FaultOptions;
-  /** `demo` (default): the demo data set; `none`: empty; anything else: a seed file path. Ignored when a snapshot exists. */
-  seed?: 'demo' | 'none' | (string & {});
+  /**
+   * `demo` (default): the demo data set; `none`: empty; another string: a seed file path; an object: a seed
+   * document (e.g. `demoSeed()` plus your own users). Ignored when the snapshot file exists.
+   */
+  seed?: 'demo' | 'none' | (string & {}) | SeedDocument;
   /** JSON file loaded at start when it exists, and rewritten after changes and at close. */
   snapshotPath?: string;
   /** Debounce between a change and the snapshot write (default 250 ms). */
@@ -96,7 +100,16 @@ async function loadInitialState(
   }
   const seed = options.seed ?? 'demo';
   if (seed === 'none') return;
+  if (typeof seed === 'object') {
+    applySeed(store, parseSeedDocument(seed, 'document'), flags, 'document');
+    return;
+  }
   const source = seed === 'demo' ? 'demo data' : `file ${seed}`;
   const json = seed === 'demo' ? DEMO_SEED : await readJsonFile(seed);
   applySeed(store, parseSeedDocument(json, source), flags, source);
+}
+
+/** A fresh, typed copy of the demo data set, to extend and pass back as `seed`. */
+export function demoSeed(): SeedDocument {
+  return parseSeedDocument(structuredClone(DEMO_SEED), 'demo data');
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../lib/errors.ts';
-import { startSandbox } from '../../../lib/sandbox/index.ts';
+import { demoSeed, startSandbox } from '../../../lib/sandbox/index.ts';
 import { api } from './http.ts';
 
 let dir: string;
@@ -96,6 +96,20 @@ describe('seed files', () => {
     const error = await startSandbox({ seed: path }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.some((p) => p.startsWith('users.0'))).toBe(true);
+  });
+
+  it('takes a seed document, e.g. the demo set extended with one more user', async () => {
+    const demo = demoSeed();
+    const sandbox = await startSandbox({
+      seed: { ...demo, users: [...(demo.users ?? []), { id: 'extra_user' }] },
+    });
+    try {
+      expect(sandbox.store.getUser('extra_user')).toBeDefined();
+      expect(sandbox.store.counts().users).toBe((demo.users?.length ?? 0) + 1);
+      expect(sandbox.store.counts().contentSessions).toBe(demo.content_sessions?.length);
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it("starts empty with seed 'none'", async () => {
