@@ -25,9 +25,11 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const calls: string[] = [];
   const tables = new Map<string, Map<string, Item>>();
   const table = (name: string) => {
-    let t = tables.get(name);
-    if (!t) tables.set(name, (t = new Map()));
-    return t;
+    const existing = tables.get(name);
+    if (existing) return existing;
+    const created = new Map<string, Item>();
+    tables.set(name, created);
+    return created;
   };
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
