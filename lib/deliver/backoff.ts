@@ -25,7 +25,23 @@ export function backoffDelayMs(
   return Math.max(jittered, floor);
 }
 
-/** SQS visibility timeouts are whole seconds (0..43 200); round up so Retry-After is never undercut. */
-export function toVisibilitySeconds(delayMs: number): number {
-  return Math.min(43_200, Math.max(0, Math.ceil(delayMs / 1000)));
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+/**
+ * The backoff as an SQS visibility timeout, which is whole seconds (0..43 200). The jittered delay is rounded to
+ * the nearest second (a sub-second base may give 0: the record is retried at once, and the exponent soon makes
+ * the delay real); Retry-After is rounded up, so the record never returns before the server said it may.
+ */
+export function retryVisibilitySeconds(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number,
+  retryAfterMs?: number,
+): number {
+  const jittered = Math.round(backoffDelayMs(attempt, policy, random) / 1000);
+  const floor =
+    retryAfterMs !== undefined && retryAfterMs > 0
+      ? Math.ceil(Math.min(retryAfterMs, policy.capMs) / 1000)
+      : 0;
+  return Math.min(MAX_VISIBILITY_SECONDS, Math.max(jittered, floor));
 }

@@ -6,7 +6,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { Logger } from '../logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { AuditSink } from './audit.ts';
-import { type BackoffPolicy, backoffDelayMs, toVisibilitySeconds } from './backoff.ts';
+import { type BackoffPolicy, retryVisibilitySeconds } from './backoff.ts';
 import { effectivelyOnce } from './effectively-once.ts';
 import type { DeleteNotFound, DeliveryClient } from './executor.ts';
 import { BatchState, processRecord, type RecordProcessorDeps, setVisibility } from './record-processor.ts';
@@ -140,7 +140,7 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
       const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
       const seconds =
         (group === undefined ? undefined : batch.groupDelaySeconds.get(group)) ??
-        toVisibilitySeconds(backoffDelayMs(attempt, backoff, random));
+        retryVisibilitySeconds(attempt, backoff, random);
       await setVisibility(record, seconds, batch, processorDeps);
     }
   }

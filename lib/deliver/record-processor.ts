@@ -6,7 +6,7 @@ import type { Queue } from '../queue/queue.ts';
 import type { UserflowAction } from '../userflow/index.ts';
 import type { AuditOutcome, AuditRecord, AuditSink, CallRecord } from './audit.ts';
 import { writeAudit } from './audit.ts';
-import { type BackoffPolicy, backoffDelayMs, toVisibilitySeconds } from './backoff.ts';
+import { type BackoffPolicy, retryVisibilitySeconds } from './backoff.ts';
 import { classifyFailure, type Failure } from './classify.ts';
 import { deadLetterMessage } from './dead-letter.ts';
 import { DeliveryError } from './errors.ts';
@@ -173,7 +173,7 @@ async function retryLater(
   kind: string,
 ): Promise<never> {
   const retryAfterMs = failure.kind === 'transient' ? failure.retryAfterMs : undefined;
-  const seconds = toVisibilitySeconds(backoffDelayMs(attempt, deps.backoff, deps.random, retryAfterMs));
+  const seconds = retryVisibilitySeconds(attempt, deps.backoff, deps.random, retryAfterMs);
   await setVisibility(record, seconds, batch, deps);
   const group = record.attributes.MessageGroupId;
   if (group !== undefined)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, toVisibilitySeconds } from '../../../lib/deliver/backoff.ts';
+import { backoffDelayMs, retryVisibilitySeconds } from '../../../lib/deliver/backoff.ts';
 
 const policy = { baseMs: 1_000, capMs: 60_000 };
 const almostOne = () => 0.999_999;
@@ -31,15 +31,23 @@ describe('backoffDelayMs', () => {
   });
 });
 
-describe('toVisibilitySeconds', () => {
-  it('rounds up to whole seconds so Retry-After is not undercut', () => {
-    expect(toVisibilitySeconds(0)).toBe(0);
-    expect(toVisibilitySeconds(1)).toBe(1);
-    expect(toVisibilitySeconds(1_000)).toBe(1);
-    expect(toVisibilitySeconds(1_001)).toBe(2);
+describe('retryVisibilitySeconds', () => {
+  it('rounds the jittered delay to the nearest second', () => {
+    // attempt 3 → ceiling 4 s; 0.3 → 1.2 s → 1; 0.4 → 1.6 s → 2.
+    expect(retryVisibilitySeconds(3, policy, () => 0.3)).toBe(1);
+    expect(retryVisibilitySeconds(3, policy, () => 0.4)).toBe(2);
+  });
+
+  it('may retry at once when a sub-second base draws a short delay', () => {
+    expect(retryVisibilitySeconds(1, { baseMs: 100, capMs: 1_000 }, almostOne)).toBe(0);
+  });
+
+  it('rounds Retry-After up, so the record never returns early', () => {
+    expect(retryVisibilitySeconds(1, policy, () => 0, 1)).toBe(1);
+    expect(retryVisibilitySeconds(1, policy, () => 0, 2_001)).toBe(3);
   });
 
   it('stays within the SQS maximum of 12 hours', () => {
-    expect(toVisibilitySeconds(100 * 3_600_000)).toBe(43_200);
+    expect(retryVisibilitySeconds(60, { baseMs: 1_000, capMs: 100 * 3_600_000 }, almostOne)).toBe(43_200);
   });
 });

@@ -1,0 +1,121 @@
+// Delivery bench: a sustained run against the sandbox enforcing a limit the consumer is not told (it is told more).
+// Figures: achieved call rate ÷ limit (goal ≥ 0.90), 429s as a share of calls (≤ 2%), lost and duplicated commands.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildEnvelope, type Command, messageGroupId } from '../lib/commands/index.ts';
+import { createDeliverHandler } from '../lib/deliver/index.ts';
+import { createLogger } from '../lib/logger.ts';
+import { startPoller } from '../lib/queue/poller.ts';
+import { openSqliteQueues } from '../lib/queue/sqlite-queue.ts';
+import { startSandbox } from '../lib/sandbox/index.ts';
+import { UserflowClient } from '../lib/userflow/index.ts';
+import { MemoryPersistenceLayer } from '../test/unit/deliver/memory-persistence.ts';
+import { report, round } from './report.ts';
+
+const LIMIT = Number(process.env.BENCH_DELIVERY_LIMIT ?? 100); // req/s the sandbox enforces
+const TOLD = LIMIT * Number(process.env.BENCH_DELIVERY_TOLD_FACTOR ?? 2); // what the consumer is configured with
+const COMMANDS = Number(process.env.BENCH_DELIVERY_COMMANDS ?? 3_000);
+const USERS = 300;
+const CONCURRENCY = 4;
+
+const sandbox = await startSandbox({ seed: 'none', rateLimit: { requestsPerSecond: LIMIT } });
+const dir = mkdtempSync(join(tmpdir(), 'delivery-bench-'));
+const queues = openSqliteQueues({
+  path: join(dir, 'queue.db'),
+  mainName: 'deliver',
+  dlqName: 'deliver-dlq',
+  maxReceiveCount: 1_000,
+  visibilityTimeoutSeconds: 30,
+});
+
+// Every command leaves a countable trace: upserts append their sequence number to a list attribute (a re-applied
+// upsert shows up twice), events carry it as an attribute.
+const commands: Command[] = [];
+for (let seq = 0; seq < COMMANDS; seq++) {
+  const user_id = `u${seq % USERS}`;
+  commands.push(
+    seq % 2 === 0
+      ? { type: 'upsert_user', user_id, attributes: { applied: { append: seq } } }
+      : { type: 'track_event', user_id, name: 'bench_event', attributes: { seq } },
+  );
+}
+const messages = commands.map((command, index) => {
+  const envelope = buildEnvelope({
+    source: 'bench',
+    rule: 'bench',
+    eventId: 'evt_bench',
+    index,
+    receivedAt: new Date(),
+    command,
+  });
+  return { groupId: messageGroupId(command), dedupeId: envelope.id, body: JSON.stringify(envelope) };
+});
+for (let i = 0; i < messages.length; i += 10) await queues.main.send(messages.slice(i, i + 10));
+
+const handler = createDeliverHandler({
+  client: new UserflowClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url }),
+  queue: queues.main,
+  dlq: queues.dlq,
+  idempotency: new MemoryPersistenceLayer(),
+  logger: createLogger({ service: 'bench', level: 'SILENT' }),
+  rate: { limitPerSecond: TOLD, maxConcurrency: CONCURRENCY },
+  backoff: { baseMs: 500, capMs: 10_000 },
+});
+sandbox.resetStats();
+const started = performance.now();
+const poller = startPoller({
+  queue: queues.main,
+  handler,
+  batchSize: 10,
+  maxConcurrency: CONCURRENCY,
+  waitSeconds: 1,
+});
+for (;;) {
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const counts = await queues.main.counts();
+  if (counts.visible + counts.inFlight === 0) break;
+}
+const elapsedS = (performance.now() - started) / 1000;
+await poller.stop();
+
+const stats = sandbox.stats();
+const ok = Object.entries(stats.byStatus)
+  .filter(([status]) => status.startsWith('2'))
+  .reduce((sum, [, n]) => sum + n, 0);
+const seen = new Map<number, number>();
+for (const user of sandbox.store.listUsers()) {
+  const applied = user.attributes.applied;
+  for (const seq of Array.isArray(applied) ? applied : [])
+    seen.set(Number(seq), (seen.get(Number(seq)) ?? 0) + 1);
+}
+for (const event of sandbox.store.listEvents({ name: 'bench_event' })) {
+  const seq = Number(event.attributes.seq);
+  seen.set(seq, (seen.get(seq) ?? 0) + 1);
+}
+let lost = 0;
+let duplicated = 0;
+for (let seq = 0; seq < COMMANDS; seq++) {
+  const n = seen.get(seq) ?? 0;
+  if (n === 0) lost += 1;
+  if (n > 1) duplicated += 1;
+}
+const dlq = await queues.dlq.counts();
+report('delivery', {
+  limit_per_s: LIMIT,
+  consumer_told_per_s: TOLD,
+  commands: COMMANDS,
+  seconds: round(elapsedS, 1),
+  achieved_per_s: round(ok / elapsedS, 1),
+  rate_ratio: round(ok / elapsedS / LIMIT),
+  calls: stats.requests,
+  throttled_share: round(stats.rateLimited / stats.requests, 4),
+  lost,
+  duplicated,
+  dead_lettered: dlq.visible + dlq.inFlight,
+  final_rate_per_s: round(handler.rate().ratePerSecond, 1),
+  throttle_events: handler.rate().throttles,
+});
+queues.close();
+await sandbox.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,124 @@
+// End-to-end delivery rig: the sandbox over HTTP, the SQS emulator over the SQS protocol, the local poller
+// playing Lambda's event source mapping, and the same createDeliverHandler the Lambda exports.
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import {
+  buildEnvelope,
+  type CommandInput,
+  command as commandSchema,
+  messageGroupId,
+} from '../../../lib/commands/index.ts';
+import type { AuditRecord } from '../../../lib/deliver/audit.ts';
+import { createDeliverHandler, type DeliverDeps } from '../../../lib/deliver/index.ts';
+import { createLogger } from '../../../lib/logger.ts';
+import { startPoller } from '../../../lib/queue/poller.ts';
+import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs-queue.ts';
+import { type RunningSandbox, type StartSandboxOptions, startSandbox } from '../../../lib/sandbox/index.ts';
+import { UserflowClient } from '../../../lib/userflow/index.ts';
+import { type SqsEmulator, startSqsEmulator } from '../../helpers/sqs-emulator.ts';
+import { MemoryPersistenceLayer } from '../../unit/deliver/memory-persistence.ts';
+
+export interface RigOptions {
+  sandbox?: StartSandboxOptions;
+  deliver?: Partial<Omit<DeliverDeps, 'client' | 'queue' | 'dlq' | 'idempotency' | 'logger'>>;
+  /** Poller concurrency, also the handler's maxConcurrency (default 4). */
+  concurrency?: number;
+  maxReceiveCount?: number;
+}
+
+export interface Rig {
+  sandbox: RunningSandbox;
+  emulator: SqsEmulator;
+  main: SqsQueue;
+  dlq: SqsQueue;
+  audit: AuditRecord[];
+  /** Envelopes each command, in the order given (per-user order = send order), and sends them. */
+  send(commands: readonly CommandInput[], eventId?: string): Promise<string[]>;
+  /** Runs the poller until the main queue is empty (or the deadline passes), then stops it. */
+  drain(timeoutMs?: number): Promise<void>;
+  handler: ReturnType<typeof createDeliverHandler>;
+  close(): Promise<void>;
+}
+
+let rigCount = 0;
+
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
+  const sandbox = await startSandbox({ seed: 'none', ...options.sandbox });
+  const emulator = await startSqsEmulator();
+  rigCount += 1;
+  const created = await emulator.createFifoQueue(`deliver-${rigCount}`, {
+    dlq: true,
+    maxReceiveCount: options.maxReceiveCount ?? 40,
+    visibilityTimeout: 30,
+  });
+  const main = createSqsQueue({ queueUrl: created.url, client: emulator.client });
+  const dlq = createSqsQueue({ queueUrl: (created.dlq as { url: string }).url, client: emulator.client });
+  const audit: AuditRecord[] = [];
+  const concurrency = options.concurrency ?? 4;
+  const handler = createDeliverHandler({
+    client: new UserflowClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, timeoutMs: 2_000 }),
+    queue: main,
+    dlq,
+    idempotency: new MemoryPersistenceLayer(),
+    logger: createLogger({ service: 'deliver-test', level: 'SILENT' }),
+    auditSink: { write: (record) => audit.push(record) },
+    rate: { limitPerSecond: 2_000, maxConcurrency: concurrency },
+    // Sub-second backoff: a failed record usually returns at once, so fault tests stay fast.
+    backoff: { baseMs: 200, capMs: 2_000 },
+    ...options.deliver,
+  });
+  let eventCounter = 0;
+
+  return {
+    sandbox,
+    emulator,
+    main,
+    dlq,
+    audit,
+    handler,
+    async send(commands, eventId) {
+      eventCounter += 1;
+      const evt = eventId ?? `evt_${eventCounter}`;
+      const messages = commands.map((input, index) => {
+        const command = commandSchema.parse(input);
+        const envelope = buildEnvelope({
+          source: 'test',
+          rule: 'test',
+          eventId: evt,
+          index,
+          receivedAt: new Date(),
+          command,
+        });
+        return { groupId: messageGroupId(command), dedupeId: envelope.id, body: JSON.stringify(envelope) };
+      });
+      await main.send(messages);
+      return messages.map((m) => m.dedupeId);
+    },
+    async drain(timeoutMs = 20_000) {
+      const poller = startPoller({
+        queue: main,
+        handler: handler as (event: SQSEvent) => Promise<SQSBatchResponse>,
+        batchSize: 10,
+        maxConcurrency: concurrency,
+        waitSeconds: 0,
+        queueArn: created.arn,
+      });
+      const deadline = Date.now() + timeoutMs;
+      try {
+        for (;;) {
+          const counts = await main.counts();
+          if (counts.visible + counts.inFlight === 0) return;
+          if (Date.now() > deadline) throw new Error(`queue not drained: ${JSON.stringify(counts)}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      } finally {
+        await poller.stop();
+      }
+    },
+    async close() {
+      main.close();
+      dlq.close();
+      await emulator.close();
+      await sandbox.close();
+    },
+  };
+}
