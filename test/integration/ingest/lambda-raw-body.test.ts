@@ -1,7 +1,7 @@
 // API Gateway v2 events through `handle(app)` (hono/aws-lambda, as functions/ingest.ts serves the app): the
 // verifier gets the sender's bytes exactly — plain and base64 bodies, NFD unicode, emoji, CRLF, trailing spaces.
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { handle } from 'hono/aws-lambda';
+import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../../lib/ingest/index.ts';
 import { createLogger } from '../../../lib/logger.ts';
@@ -30,10 +30,11 @@ function lambda() {
     }),
   );
   const invoke = async (event: APIGatewayProxyEventV2) =>
-    (await handler(event, { getRemainingTimeInMillis: () => 10_000 } as Context)) as Exclude<
-      APIGatewayProxyResultV2,
-      string
-    >;
+    // @types/aws-lambda allows an absent body where hono's type says null; these events always carry one.
+    (await handler(
+      event as unknown as LambdaEvent,
+      { getRemainingTimeInMillis: () => 10_000 } as Context,
+    )) as Exclude<APIGatewayProxyResultV2, string>;
   return { invoke, queue };
 }
 

@@ -1,0 +1,42 @@
+// The ingest Lambda: API Gateway HTTP API → the Hono ingest app. Config, rules, clients and the secrets cache
+// are built once per cold start; a rotated webhook secret is picked up when the cache expires, without a deploy.
+import { fileURLToPath } from 'node:url';
+import { handle } from 'hono/aws-lambda';
+import { readIngestConfig } from '../lib/config/ingest.ts';
+import { createDynamoDbPersistenceLayer } from '../lib/idempotency/index.ts';
+import { createIngestApp } from '../lib/ingest/index.ts';
+import { createLogger } from '../lib/logger.ts';
+import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
+import { loadRules } from '../lib/rules/index.ts';
+import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
+
+// The bundle ships the rule files in `rules/` beside it (the CDK function copies them in).
+const config = readIngestConfig(process.env, {
+  rulesDir: fileURLToPath(new URL('./rules', import.meta.url)),
+});
+const logger = createLogger({ service: 'ingest' });
+// An invalid rule file fails the cold start loudly (the ConfigError lists every problem) rather than a request.
+const rules = await loadRules(config.rulesDir);
+
+const app = createIngestApp({
+  rules: () => rules,
+  secrets: secretsManagerSecretSource({
+    secretId: config.secrets.secretId,
+    maxAgeSeconds: config.secrets.maxAgeSeconds,
+    ...(config.secrets.endpoint ? { clientConfig: { endpoint: config.secrets.endpoint } } : {}),
+  }),
+  queue: createSqsQueue({
+    queueUrl: config.queue.url,
+    client: config.queue.endpoint ? { endpoint: config.queue.endpoint } : {},
+  }),
+  // The DynamoDB client reads AWS_ENDPOINT_URL_DYNAMODB itself when an emulator is wanted.
+  idempotency: createDynamoDbPersistenceLayer({ tableName: config.idempotency.tableName }),
+  idempotencyTtlSeconds: config.idempotency.ttlSeconds,
+  logger,
+  bodyLimitBytes: config.bodyLimitBytes,
+  ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+});
+
+logger.info('ingest ready', { sources: [...rules.sources.keys()], bodyLimitBytes: config.bodyLimitBytes });
+
+export const handler = handle(app);
