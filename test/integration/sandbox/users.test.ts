@@ -197,10 +197,10 @@ describe('GET /users', () => {
   });
 
   it('clamps limit to 100 when the clamp flag is set', async () => {
-    const clamping = await startSandbox({ seed: 'none', flags: { limitOverMax: 'clamp' } });
+    const users = Array.from({ length: 101 }, (_, i) => ({ id: `c${i}` }));
+    const clamping = await startSandbox({ seed: { users }, flags: { limitOverMax: 'clamp' } });
     try {
       const c = api(clamping.url);
-      for (let i = 0; i < 101; i++) await c('POST', '/users', { body: { id: `c${i}` } });
       const reply = await c('GET', '/users?limit=500');
       expect(reply.status).toBe(200);
       expect(reply.body.data).toHaveLength(100);
