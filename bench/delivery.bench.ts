@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEnvelope, type Command, messageGroupId } from '../lib/commands/index.ts';
 import { createDeliverHandler } from '../lib/deliver/index.ts';
+import { SqlitePersistenceLayer } from '../lib/idempotency/sqlite-persistence-layer.ts';
 import { createLogger } from '../lib/logger.ts';
 import { startPoller } from '../lib/queue/poller.ts';
 import { openSqliteQueues } from '../lib/queue/sqlite-queue.ts';
 import { startSandbox } from '../lib/sandbox/index.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
-import { MemoryPersistenceLayer } from '../test/unit/deliver/memory-persistence.ts';
 import { report, round } from './report.ts';
 
 const LIMIT = Number(process.env.BENCH_DELIVERY_LIMIT ?? 100); // req/s the sandbox enforces
@@ -53,11 +53,12 @@ const messages = commands.map((command, index) => {
 });
 for (let i = 0; i < messages.length; i += 10) await queues.main.send(messages.slice(i, i + 10));
 
+const idempotency = new SqlitePersistenceLayer({ path: join(dir, 'idempotency.db') });
 const handler = createDeliverHandler({
   client: new UserflowClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.url }),
   queue: queues.main,
   dlq: queues.dlq,
-  idempotency: new MemoryPersistenceLayer(),
+  idempotency,
   logger: createLogger({ service: 'bench', level: 'SILENT' }),
   rate: { limitPerSecond: TOLD, maxConcurrency: CONCURRENCY },
   backoff: { baseMs: 500, capMs: 10_000 },
@@ -117,5 +118,6 @@ report('delivery', {
   throttle_events: handler.rate().throttles,
 });
 queues.close();
+idempotency.close();
 await sandbox.close();
 rmSync(dir, { recursive: true, force: true });
