@@ -1,6 +1,7 @@
 // `userflow-bridge sandbox`: runs the local Userflow API until SIGINT/SIGTERM, then closes (saving any snapshot).
 
 import type { Command } from 'commander';
+import { BridgeError } from '../errors.ts';
 import { UsageError } from './exit.ts';
 
 interface SandboxFlagsCli {
@@ -40,7 +41,14 @@ export function registerSandbox(program: Command): void {
     .action(async (flags: SandboxFlagsCli) => {
       const options = toOptions(flags);
       const { startSandbox } = await import('../sandbox/index.ts');
-      const sandbox = await startSandbox(options);
+      const sandbox = await startSandbox(options).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        throw new BridgeError(`${options.host}:${options.port} is already in use`, {
+          code: 'address_in_use',
+          retryable: false,
+          cause: error,
+        });
+      });
       process.stdout.write(`listening on ${sandbox.url}\n`);
       process.stdout.write(`api key: ${sandbox.apiKey}\n`);
       await new Promise<void>((resolve) => {

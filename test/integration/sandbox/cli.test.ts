@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -89,6 +90,20 @@ describe('userflow-bridge sandbox', () => {
       expect(stderr.mock.calls.join('')).toContain('--concurrency');
     } finally {
       stderr.mockRestore();
+    }
+  });
+
+  it('exits 1 with a JSON error when the port is taken', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address() as AddressInfo;
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['sandbox', '--port', String(port)])).toBe(1);
+      expect(JSON.parse(String(stderr.mock.calls[0]?.[0])).error.code).toBe('address_in_use');
+    } finally {
+      stderr.mockRestore();
+      blocker.close();
     }
   });
 });
