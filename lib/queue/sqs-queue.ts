@@ -4,6 +4,7 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  GetQueueUrlCommand,
   type Message,
   type MessageAttributeValue,
   ReceiveMessageCommand,
@@ -44,6 +45,8 @@ export interface SqsQueue extends Queue {
     destinationArn?: string;
     maxPerSecond?: number;
   }): Promise<{ taskHandle: string }>;
+  /** The URL of this queue's DLQ, from its RedrivePolicy; undefined when it has none. */
+  deadLetterQueueUrl(): Promise<string | undefined>;
   /** Destroys the client when this adapter built it. */
   close(): void;
 }
@@ -231,6 +234,21 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
         ),
       );
       return { taskHandle: result.TaskHandle ?? '' };
+    },
+
+    async deadLetterQueueUrl() {
+      const result = await call('GetQueueAttributes', () =>
+        client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] })),
+      );
+      const policy = result.Attributes?.RedrivePolicy;
+      if (!policy) return undefined;
+      const arn = String((JSON.parse(policy) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn ?? '');
+      const [, , , , account, name] = arn.split(':');
+      if (!name) throw new QueueError('the RedrivePolicy names no dead-letter queue ARN', 'queue_rejected');
+      const found = await call('GetQueueUrl', () =>
+        client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account })),
+      );
+      return found.QueueUrl;
     },
 
     close() {
