@@ -32,3 +32,14 @@ export const LOCAL_QUEUE_SETTINGS = {
   maxReceiveCount: 40,
   visibilityTimeoutSeconds: 30,
 } as const;
+
+/** The files only `start` and `send` use, beside the shared layout. */
+export function startLayout(dir = DEFAULT_LOCAL_DIR) {
+  return {
+    ...localLayout(dir),
+    /** Generated webhook secrets for sandbox mode, so `send` signs with what `start` verifies. */
+    devSecrets: join(dir, 'dev-secrets.json'),
+    /** The sandbox's first-start data: the demo set plus the user the samples talk about. */
+    sandboxSeed: join(dir, 'sandbox-seed.json'),
+  };
+}

@@ -1,0 +1,70 @@
+// One short human line per webhook answered and per Userflow call made, so `npm start` shows what happens.
+import type { AuditRecord, AuditSink } from '../deliver/index.ts';
+
+export type Print = (line: string) => void;
+
+type Fetch = (request: Request, ...rest: never[]) => Response | Promise<Response>;
+
+/** Wraps an HTTP handler: after each webhook it prints the source, status and what became of it. */
+export function withWebhookActivity<F extends Fetch>(fetch: F, print: Print): F {
+  const wrapped = async (request: Request, ...rest: never[]) => {
+    const response = await fetch(request, ...rest);
+    const match = /^\/webhooks\/([^/]+)$/.exec(new URL(request.url).pathname);
+    if (request.method === 'POST' && match) {
+      print(webhookLine(decodeURIComponent(match[1] ?? ''), response.status, await peekJson(response)));
+    }
+    return response;
+  };
+  return wrapped as F;
+}
+
+async function peekJson(response: Response): Promise<unknown> {
+  try {
+    return await response.clone().json();
+  } catch {
+    return undefined;
+  }
+}
+
+export function webhookLine(source: string, status: number, body: unknown): string {
+  const b = (body ?? {}) as {
+    accepted?: number;
+    duplicate?: boolean;
+    events?: number;
+    duplicates?: number;
+    error?: { code?: string; message?: string };
+  };
+  let what: string;
+  if (b.error) what = `${b.error.code ?? 'error'}: ${b.error.message ?? ''}`.trim();
+  else if (b.duplicate) what = 'duplicate (already accepted, nothing queued)';
+  else {
+    const events = b.events !== undefined && b.events !== 1 ? ` from ${b.events} events` : '';
+    const dupes = b.duplicates ? `, ${b.duplicates} duplicate` : '';
+    what = `queued ${b.accepted ?? 0} command${b.accepted === 1 ? '' : 's'}${events}${dupes}`;
+  }
+  return `← webhook ${source}  ${status}  ${what}`;
+}
+
+export function auditLine(record: AuditRecord): string {
+  const origin = [record.source, record.rule].filter(Boolean).join('/') || record.messageId;
+  // The command as the rule wrote it (add_membership), not the API call that carries it (createOrUpdateUser).
+  const action = record.command ?? record.action;
+  const details = [
+    record.status !== undefined ? String(record.status) : undefined,
+    record.reason,
+    record.attempt > 1 ? `attempt ${record.attempt}` : undefined,
+    `${Math.round(record.latencyMs)} ms`,
+  ].filter(Boolean);
+  return `→ userflow ${action}  ${record.outcome}  (${details.join(', ')})  ${origin}`;
+}
+
+/** Every audit record to `sink`, and a line about it to `print` unless quiet. */
+export function printingAuditSink(sink: AuditSink, print: Print | undefined): AuditSink {
+  return {
+    write(record) {
+      sink.write(record);
+      print?.(auditLine(record));
+    },
+    ...(sink.close ? { close: () => sink.close?.() ?? Promise.resolve() } : {}),
+  };
+}

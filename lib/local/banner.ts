@@ -1,0 +1,103 @@
+// What `userflow-bridge start` prints once everything listens: where to send, where it goes, and what to try.
+import type { ConsumerPlan } from './consumers.ts';
+import type { QueueKind } from './local-queues.ts';
+import type { DevSecret } from './webhook-secrets.ts';
+
+export interface BannerInput {
+  /** `http://127.0.0.1:8787`. */
+  ingestUrl: string;
+  sources: { name: string; scheme: string; rules: number }[];
+  rulesDir: string;
+  watching: boolean;
+  userflow:
+    | { mode: 'sandbox'; url: string; apiKey: string; snapshotPath: string; restored: boolean }
+    | { mode: 'api'; url: string };
+  queue: { kind: QueueKind; webhooks: string; sync?: string; endpoint?: string };
+  consumers: ConsumerPlan[];
+  maxConcurrency: number;
+  auditLog: string;
+  devSecrets: DevSecret[];
+  devSecretsPath: string;
+  /** A ready-to-paste `send` command (omitted when no sample fits the loaded sources). */
+  sendExample?: string;
+  /** The user the sample is about, for the `get-user` example. */
+  sampleUserId?: string;
+}
+
+export function formatBanner(input: BannerInput): string {
+  const lines: string[] = [];
+  const u = input.userflow;
+  lines.push(
+    `userflow-bridge is running — delivering to ${u.mode === 'sandbox' ? 'the local Userflow sandbox' : `Userflow at ${u.url}`}`,
+    '',
+  );
+
+  const width = Math.max(...input.sources.map((s) => s.name.length), 0);
+  input.sources.forEach((source, index) => {
+    const label = index === 0 ? 'Webhooks' : '';
+    lines.push(
+      row(
+        label,
+        `POST ${input.ingestUrl}/webhooks/${source.name.padEnd(width)}  (${source.scheme}, ${plural(source.rules, 'rule')})`,
+      ),
+    );
+  });
+  if (input.sources.length === 0) lines.push(row('Webhooks', `no sources in ${input.rulesDir}`));
+  lines.push(
+    row(
+      'Rules',
+      `${input.rulesDir.replace(/\/*$/, '/')}${input.watching ? ' (reloaded when a file changes)' : ''}`,
+    ),
+  );
+
+  if (u.mode === 'sandbox') {
+    lines.push(
+      row('Sandbox', `${u.url}  (API key ${u.apiKey})`),
+      row('', `state kept in ${u.snapshotPath}${u.restored ? ' (restored from the last run)' : ''}`),
+    );
+  } else {
+    lines.push(row('Userflow', u.url));
+  }
+
+  const queueKind = { local: 'embedded SQLite', sqs: 'SQS', emulator: 'SQS emulator (in memory)' }[
+    input.queue.kind
+  ];
+  lines.push(row('Queue', `${queueKind}: ${input.queue.webhooks}`));
+  if (input.queue.sync) lines.push(row('', `sync: ${input.queue.sync}`));
+  if (input.queue.endpoint) lines.push(row('', `endpoint ${input.queue.endpoint}`));
+  const rates = input.consumers.map((c) => `${c.name} ${round(c.limitPerSecond)}/s`).join(', ');
+  lines.push(row('Delivery', `${rates} to Userflow, ${input.maxConcurrency} batches at a time per queue`));
+  lines.push(row('Audit log', input.auditLog));
+
+  if (input.devSecrets.length > 0) {
+    lines.push('', `Development webhook secrets (sandbox only; kept in ${input.devSecretsPath}):`);
+    for (const secret of input.devSecrets) {
+      lines.push(`  ${secret.name}=${secret.value}${secret.generated ? '   ← new' : ''}`);
+    }
+  }
+
+  if (input.sendExample) {
+    lines.push('', 'Try it — send a signed sample webhook:', `  ${input.sendExample}`);
+    if (u.mode === 'sandbox' && input.sampleUserId) {
+      lines.push(
+        'then see the result in the sandbox:',
+        `  USERFLOW_API_URL=${u.url} USERFLOW_API_KEY=${u.apiKey} \\`,
+        `    npx userflow-bridge userflow get-user ${input.sampleUserId} --expand memberships`,
+      );
+    }
+  }
+  lines.push('', 'Ctrl-C stops.', '');
+  return lines.join('\n');
+}
+
+function row(label: string, value: string): string {
+  return `  ${label.padEnd(10)} ${value}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function round(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}

@@ -1,0 +1,266 @@
+// The whole bridge in one process: ingest over HTTP, the queues, one poller per queue, and Userflow (or its sandbox).
+import type { Hono } from 'hono';
+import { localEnv } from '../config/dotenv.ts';
+import type { Env } from '../config/read-env.ts';
+import { jsonlAuditSink } from '../deliver/index.ts';
+import { SqlitePersistenceLayer } from '../idempotency/sqlite-persistence-layer.ts';
+import { createIngestApp } from '../ingest/index.ts';
+import { createLogger, type LoggerOptions } from '../logger.ts';
+import { loadRules, type RuleSet } from '../rules/index.ts';
+import { listen } from '../sandbox/server.ts';
+import type { UserflowRegion } from '../userflow/index.ts';
+import { type Print, printingAuditSink, withWebhookActivity } from './activity.ts';
+import { type BannerInput, formatBanner } from './banner.ts';
+import { type RateBudget, startConsumers } from './consumers.ts';
+import { startLayout } from './layout.ts';
+import { type LocalQueuesOptions, openLocalQueues } from './local-queues.ts';
+import { watchRules } from './rules-watcher.ts';
+import { sampleSendCommand } from './sample-command.ts';
+import { SAMPLE_USER_ID } from './sandbox-seed.ts';
+import { openUserflowTarget, type SandboxSeed } from './userflow-target.ts';
+import { createLocalSecrets, type DevSecret } from './webhook-secrets.ts';
+
+export interface BridgeOptions {
+  host: string;
+  port: number;
+  rulesDir: string;
+  localDir: string;
+  envFile: string;
+  queue: Omit<LocalQueuesOptions, 'queueDb' | 'env'>;
+  budget: RateBudget;
+  visibilityTimeoutSeconds: number;
+  sandbox: { host: string; port: number; seed: SandboxSeed; force: boolean };
+  region?: UserflowRegion;
+  /** The origin senders call when a tunnel or proxy is in front (HubSpot signs the full URL). */
+  publicUrl?: string;
+  watch: boolean;
+  /** No activity lines (the banner and problems are still printed). */
+  quiet: boolean;
+  logLevel: NonNullable<LoggerOptions['level']>;
+  /** The process environment (`.env` is read from `envFile` under it). */
+  env: Env;
+  /** Working directory: where `samples/` are looked for. */
+  cwd: string;
+  print: Print;
+  printProblem: Print;
+  /** How long stopping waits for in-flight batches before returning them to the queue (default 3 s). */
+  stopTimeoutMs?: number;
+}
+
+export interface RunningBridge {
+  /** `http://127.0.0.1:N`. */
+  ingestUrl: string;
+  banner: string;
+  /** Stops accepting webhooks, stops the pollers (in-flight batches finished or returned), closes everything. */
+  stop(): Promise<void>;
+}
+
+/** Sandbox unless a Userflow API key is configured (and the sandbox is not forced). */
+export function userflowMode(env: Env, forceSandbox: boolean): 'sandbox' | 'api' {
+  return env.USERFLOW_API_KEY?.trim() && !forceSandbox ? 'api' : 'sandbox';
+}
+
+export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
+  const closers: { name: string; close: () => unknown }[] = [];
+  const closeAll = async () => {
+    for (const { name, close } of closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        options.printProblem(`while stopping ${name}: ${(error as Error).message}`);
+      }
+    }
+    closers.length = 0;
+  };
+  try {
+    return await start(options, closers, closeAll);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function start(
+  options: BridgeOptions,
+  closers: { name: string; close: () => unknown }[],
+  closeAll: () => Promise<void>,
+): Promise<RunningBridge> {
+  const env = localEnv(options.env, options.envFile);
+  const layout = startLayout(options.localDir);
+  const rules = await loadRules(options.rulesDir);
+  const mode = userflowMode(env, options.sandbox.force);
+
+  // Secrets before anything listens: with a real API key, a missing one stops the start, naming the variable.
+  const secrets = createLocalSecrets({
+    env,
+    ...(mode === 'sandbox' ? { devSecretsPath: layout.devSecrets } : {}),
+  });
+  const devSecrets = secrets.ensure(rules);
+
+  const target = await openUserflowTarget({
+    env,
+    forceSandbox: options.sandbox.force,
+    ...(options.region ? { region: options.region } : {}),
+    sandbox: {
+      host: options.sandbox.host,
+      port: options.sandbox.port,
+      seed: options.sandbox.seed,
+      snapshotPath: layout.sandboxSnapshot,
+      seedPath: layout.sandboxSeed,
+    },
+  });
+  closers.push({ name: 'the Userflow sandbox', close: () => target.close() });
+
+  const queues = await openLocalQueues({ ...options.queue, queueDb: layout.queueDb, env });
+  closers.push({ name: 'the queues', close: () => queues.close() });
+
+  const stores: SqlitePersistenceLayer[] = [];
+  const idempotency = (tableName: string) => () => {
+    const store = new SqlitePersistenceLayer({ path: layout.idempotencyDb, tableName });
+    stores.push(store);
+    return store;
+  };
+  closers.push({
+    name: 'the idempotency store',
+    close: () => {
+      for (const store of stores) store.close();
+    },
+  });
+
+  const audit = printingAuditSink(jsonlAuditSink(layout.auditLog), options.quiet ? undefined : options.print);
+  closers.push({ name: 'the audit log', close: () => audit.close?.() });
+  const logger = createLogger({ service: 'userflow-bridge', level: options.logLevel });
+
+  const watcher = options.watch
+    ? watchRules({
+        dir: options.rulesDir,
+        initial: rules,
+        load: loadRules,
+        accept: (next) => printNewSecrets(secrets.ensure(next), options.print, layout.devSecrets),
+        onReload: (next) => options.print(`rules reloaded: ${describeSources(next)}`),
+        onInvalid: (error) =>
+          options.printProblem(
+            `rules not reloaded, the last good rules stay in force:\n${(error as Error).message}`,
+          ),
+      })
+    : { rules: () => rules, close: () => {} };
+  closers.push({ name: 'the rules watcher', close: () => watcher.close() });
+
+  const app = createIngestApp({
+    rules: watcher.rules,
+    secrets: secrets.source,
+    queue: queues.webhooks.main,
+    idempotency: idempotency('ingest_events')(),
+    logger,
+    ...(options.publicUrl ? { publicBaseUrl: options.publicUrl } : {}),
+  });
+  const fetch = options.quiet ? app.fetch : withWebhookActivity(app.fetch, options.print);
+  // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
+  const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
+  const ingestUrl = `http://${displayHost(options.host)}:${server.port}`;
+
+  const consumers = startConsumers({
+    client: target.client,
+    queues,
+    idempotency: idempotency('delivered_events'),
+    auditSink: audit,
+    logger,
+    budget: options.budget,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    stopTimeoutMs: options.stopTimeoutMs ?? 3_000,
+    onError: (queue, stage, error) =>
+      options.printProblem(`${queue} consumer, ${stage}: ${(error as Error)?.message ?? String(error)}`),
+  });
+  // Pollers stop before the sandbox and the queues close: in-flight batches still need both.
+  closers.push({ name: 'the consumers', close: () => consumers.stop() });
+  // The server stops first of all: no webhook is accepted once stopping has begun.
+  closers.push({ name: 'the webhook server', close: () => server.close() });
+
+  const banner = formatBanner(
+    bannerInput(options, {
+      ingestUrl: options.publicUrl?.replace(/\/+$/, '') ?? ingestUrl,
+      rules,
+      target,
+      queues,
+      plans: consumers.plans,
+      auditLog: layout.auditLog,
+      devSecrets,
+      devSecretsPath: layout.devSecrets,
+      sendExample: sampleSendCommand({
+        sources: [...rules.sources.keys()],
+        cwd: options.cwd,
+        ingestUrl,
+        rulesDir: options.rulesDir,
+        localDir: options.localDir,
+      }),
+    }),
+  );
+  return { ingestUrl, banner, stop: closeAll };
+}
+
+function bannerInput(
+  options: BridgeOptions,
+  parts: {
+    ingestUrl: string;
+    rules: RuleSet;
+    target: Awaited<ReturnType<typeof openUserflowTarget>>;
+    queues: Awaited<ReturnType<typeof openLocalQueues>>;
+    plans: BannerInput['consumers'];
+    auditLog: string;
+    devSecrets: DevSecret[];
+    devSecretsPath: string;
+    sendExample: string | undefined;
+  },
+): BannerInput {
+  const { target, queues } = parts;
+  return {
+    ingestUrl: parts.ingestUrl,
+    sources: [...parts.rules.sources.values()].map((s) => ({
+      name: s.name,
+      scheme: s.verify.scheme,
+      rules: s.rules.length,
+    })),
+    rulesDir: options.rulesDir,
+    watching: options.watch,
+    userflow:
+      target.mode === 'sandbox'
+        ? {
+            mode: 'sandbox',
+            url: target.baseUrl,
+            apiKey: target.apiKey,
+            snapshotPath: target.snapshotPath,
+            restored: target.restored,
+          }
+        : { mode: 'api', url: target.baseUrl },
+    queue: {
+      kind: queues.kind,
+      webhooks: queues.webhooks.label,
+      ...(queues.sync ? { sync: queues.sync.label } : {}),
+      ...(queues.endpoint ? { endpoint: queues.endpoint } : {}),
+    },
+    consumers: parts.plans,
+    maxConcurrency: options.budget.maxConcurrency,
+    auditLog: parts.auditLog,
+    devSecrets: parts.devSecrets,
+    devSecretsPath: parts.devSecretsPath,
+    ...(parts.sendExample ? { sendExample: parts.sendExample, sampleUserId: SAMPLE_USER_ID } : {}),
+  };
+}
+
+function describeSources(rules: RuleSet): string {
+  const names = [...rules.sources.keys()];
+  return names.length ? names.join(', ') : 'no sources';
+}
+
+function printNewSecrets(secrets: DevSecret[], print: Print, path: string): void {
+  const fresh = secrets.filter((s) => s.generated);
+  if (fresh.length === 0) return;
+  print(`new development secrets (kept in ${path}):`);
+  for (const s of fresh) print(`  ${s.name}=${s.value}`);
+}
+
+/** A wildcard bind is reached through loopback from this machine. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

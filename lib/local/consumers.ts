@@ -1,0 +1,84 @@
+// The local event source mappings: one poller per queue, each calling the deliver handler the Lambda exports.
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { AuditSink, DeliveryClient } from '../deliver/index.ts';
+import { createDeliverHandler } from '../deliver/index.ts';
+import type { Logger } from '../logger.ts';
+import { type Poller, startPoller } from '../queue/poller.ts';
+import type { QueuePair } from './local-queues.ts';
+
+export interface RateBudget {
+  /** Userflow's account-wide limit (requests per second), shared by every consumer. */
+  limitPerSecond: number;
+  /** The database-sync consumer's share of it (0 ≤ share < 1); live webhooks get the rest. */
+  syncShare: number;
+  /** Batches in flight per queue, as the event source mapping's maximum concurrency. */
+  maxConcurrency: number;
+}
+
+export interface ConsumerPlan {
+  name: 'webhooks' | 'sync';
+  limitPerSecond: number;
+}
+
+/** How the budget is split: sync never starves live webhooks, and a zero share turns the sync consumer off. */
+export function planConsumers(budget: RateBudget, hasSyncQueue: boolean): ConsumerPlan[] {
+  const syncRate = hasSyncQueue ? budget.limitPerSecond * budget.syncShare : 0;
+  const plans: ConsumerPlan[] = [{ name: 'webhooks', limitPerSecond: budget.limitPerSecond - syncRate }];
+  if (syncRate > 0) plans.push({ name: 'sync', limitPerSecond: syncRate });
+  return plans;
+}
+
+export interface ConsumersOptions {
+  client: DeliveryClient;
+  queues: { webhooks: QueuePair; sync?: QueuePair };
+  /** A fresh persistence layer per handler: Powertools configures one for the first caller only. */
+  idempotency: () => BasePersistenceLayer;
+  auditSink: AuditSink;
+  logger: Logger;
+  budget: RateBudget;
+  /** How long a received batch stays hidden; a crashed run's batches come back after it. */
+  visibilityTimeoutSeconds: number;
+  /** How long stopping waits for in-flight batches before handing their messages back. */
+  stopTimeoutMs: number;
+  onError: (queue: string, stage: 'receive' | 'handler' | 'delete', error: unknown) => void;
+}
+
+export interface RunningConsumers {
+  plans: ConsumerPlan[];
+  /** Stops receiving; in-flight batches finish or are returned to their queue. */
+  stop(): Promise<void>;
+}
+
+export function startConsumers(options: ConsumersOptions): RunningConsumers {
+  const plans = planConsumers(options.budget, options.queues.sync !== undefined);
+  const pollers: Poller[] = plans.map((plan) => {
+    const pair = plan.name === 'sync' ? (options.queues.sync as QueuePair) : options.queues.webhooks;
+    const handler = createDeliverHandler({
+      client: options.client,
+      queue: pair.main,
+      dlq: pair.dlq,
+      idempotency: options.idempotency(),
+      logger: options.logger,
+      auditSink: options.auditSink,
+      rate: { limitPerSecond: plan.limitPerSecond, maxConcurrency: options.budget.maxConcurrency },
+    });
+    return startPoller({
+      queue: pair.main,
+      handler: handler as (event: SQSEvent) => Promise<SQSBatchResponse>,
+      batchSize: 10,
+      maxConcurrency: options.budget.maxConcurrency,
+      waitSeconds: 20,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      queueArn: pair.arn,
+      stopTimeoutMs: options.stopTimeoutMs,
+      onError: (error, stage) => options.onError(plan.name, stage, error),
+    });
+  });
+  return {
+    plans,
+    async stop() {
+      await Promise.all(pollers.map((poller) => poller.stop()));
+    },
+  };
+}
