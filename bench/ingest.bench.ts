@@ -1,0 +1,273 @@
+// Ingest bench: requests/s of the real ingest app (Stripe signature + shipped rules + SQLite idempotency + an
+// in-memory queue) against a bare Hono endpoint that only reads the body, in the same run, as a ratio — over
+// HTTP (@hono/node-server on 127.0.0.1, autocannon, server in its own process) and in-process (`app.request()`);
+// plus p50/p99 in-process latency of verify + parse + rules per event over the Stripe fixtures.
+// The queue is in memory on purpose: the figure is ingest's own cost, not the queue's (SQS is a network call).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { SqlitePersistenceLayer } from '../lib/idempotency/sqlite-persistence-layer.ts';
+import { createIngestApp } from '../lib/ingest/index.ts';
+import { createLogger } from '../lib/logger.ts';
+import type { Queue } from '../lib/queue/queue.ts';
+import { loadRules } from '../lib/rules/index.ts';
+import { envSecretSource } from '../lib/secrets/index.ts';
+import { createSigner, createVerifier, type WebhookRequest } from '../lib/sources/index.ts';
+import { percentile, report, round } from './report.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** The slice of autocannon's API used here (the package ships no types). */
+interface LoadResult {
+  requests: { average: number };
+  latency: { p99: number };
+  non2xx: number;
+  errors: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  requests: { method: string; path: string; setupRequest: (request: Record<string, unknown>) => unknown }[];
+}) => Promise<LoadResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+const SECRET = 'whsec_bench_secret_0123456789abcdef';
+const SECRETS = {
+  STRIPE_WEBHOOK_SECRET: SECRET,
+  HUBSPOT_CLIENT_SECRET: 'bench',
+  PORTAL_WEBHOOK_SECRET: 'whsec_YmVuY2g=',
+};
+const FIXTURES = join(ROOT, 'test/fixtures/webhooks/stripe');
+const TEMPLATE = readFileSync(
+  join(FIXTURES, 'customer.subscription.updated.trialing_to_active.json'),
+  'utf8',
+);
+const TEMPLATE_ID = (JSON.parse(TEMPLATE) as { id: string }).id;
+const PATH = '/webhooks/stripe';
+
+const HTTP_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 5);
+const HTTP_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 20);
+const IN_PROCESS_REQUESTS = Number(process.env.BENCH_INGEST_REQUESTS ?? 3000);
+const LATENCY_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 5000);
+
+const sign = createSigner({ scheme: 'stripe', secrets: ['STRIPE_WEBHOOK_SECRET'], tolerance_seconds: 300 });
+const encoder = new TextEncoder();
+
+/** A distinct, freshly signed Stripe event (4 commands under the shipped rules), so none is a duplicate. */
+function signedEvent(id: string): { headers: Record<string, string>; body: string } {
+  const body = TEMPLATE.replace(TEMPLATE_ID, id);
+  return {
+    headers: {
+      'content-type': 'application/json',
+      ...sign({ rawBody: body, secret: SECRET, now: new Date() }),
+    },
+    body,
+  };
+}
+
+/** Accepts everything and keeps only a count: what a queue costs is not ingest's figure. */
+function countingQueue(): Queue & { count: number } {
+  return {
+    count: 0,
+    async send(messages) {
+      this.count += messages.length;
+    },
+    async receive() {
+      return [];
+    },
+    async delete() {},
+    async changeVisibility() {},
+  };
+}
+
+async function realApp() {
+  const rules = await loadRules(join(ROOT, 'rules'));
+  const queue = countingQueue();
+  const app = createIngestApp({
+    rules: () => rules,
+    secrets: envSecretSource(SECRETS),
+    queue,
+    idempotency: new SqlitePersistenceLayer({ path: ':memory:' }),
+    logger: createLogger({ service: 'ingest', level: 'SILENT' }),
+  });
+  return { app, queue, rules };
+}
+
+/** The baseline: same route and body, no verification, rules or queue. */
+function bareApp() {
+  const app = new Hono();
+  app.post('/webhooks/:source', async (c) => {
+    await c.req.arrayBuffer();
+    return c.json({ accepted: 0, commands: [], duplicate: false }, 202);
+  });
+  return app;
+}
+
+type Kind = 'real' | 'bare';
+
+/** Child process: serve one app on 127.0.0.1:0 and print the port. */
+async function serveApp(kind: Kind): Promise<void> {
+  const app = kind === 'real' ? (await realApp()).app : bareApp();
+  serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
+    process.stdout.write(`${JSON.stringify({ port: info.port })}\n`);
+  });
+}
+
+async function startServer(kind: Kind): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'serve', kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const line = buffered.split('\n')[0];
+      if (buffered.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function load(url: string, seconds: number): Promise<{ rps: number; p99Ms: number; non2xx: number }> {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: PATH,
+        setupRequest: (request: Record<string, unknown>) => {
+          n += 1;
+          const event = signedEvent(`evt_http_${process.pid}_${Date.now()}_${n}`);
+          return { ...request, headers: event.headers, body: event.body };
+        },
+      },
+    ],
+  });
+  return { rps: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx + result.errors };
+}
+
+async function httpRatio() {
+  const rounds: { bare: number; real: number; realP99: number; bareP99: number; non2xx: number }[] = [];
+  for (let i = 0; i < HTTP_ROUNDS; i++) {
+    const figures: Partial<Record<Kind, Awaited<ReturnType<typeof load>>>> = {};
+    for (const kind of ['bare', 'real'] as const) {
+      const server = await startServer(kind);
+      try {
+        await load(server.url, 1); // warm-up: JIT, connections, SQLite pages
+        figures[kind] = await load(server.url, HTTP_SECONDS);
+      } finally {
+        server.child.kill();
+      }
+    }
+    const { bare, real } = figures as Record<Kind, Awaited<ReturnType<typeof load>>>;
+    rounds.push({
+      bare: bare.rps,
+      real: real.rps,
+      bareP99: bare.p99Ms,
+      realP99: real.p99Ms,
+      non2xx: bare.non2xx + real.non2xx,
+    });
+  }
+  const median = (values: number[]) =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    );
+  const bare = median(rounds.map((r) => r.bare));
+  const real = median(rounds.map((r) => r.real));
+  return {
+    http_bare_rps: round(bare, 0),
+    http_real_rps: round(real, 0),
+    http_ratio: round(real / bare, 3),
+    http_bare_p99_ms: median(rounds.map((r) => r.bareP99)),
+    http_real_p99_ms: median(rounds.map((r) => r.realP99)),
+    http_non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+  };
+}
+
+async function inProcessRps(app: {
+  request: (url: string, init: RequestInit) => Response | Promise<Response>;
+}) {
+  const events = Array.from({ length: IN_PROCESS_REQUESTS }, (_, i) =>
+    signedEvent(`evt_inproc_${Date.now()}_${i}`),
+  );
+  for (const event of events.slice(0, 200))
+    await app.request(`http://127.0.0.1${PATH}`, { method: 'POST', ...event });
+  const started = performance.now();
+  let failed = 0;
+  for (const event of events.slice(200)) {
+    const res = await app.request(`http://127.0.0.1${PATH}`, { method: 'POST', ...event });
+    if (res.status !== 202) failed += 1;
+    await res.arrayBuffer();
+  }
+  return { rps: (events.length - 200) / ((performance.now() - started) / 1000), failed };
+}
+
+/** Per event: verify the signature, parse, split and evaluate the shipped Stripe rules (no I/O). */
+async function pipelineLatency(rules: Awaited<ReturnType<typeof realApp>>['rules']) {
+  const source = rules.get('stripe');
+  if (!source) throw new Error('no stripe source in rules/');
+  const verify = createVerifier(source.verify);
+  const fixtures = readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => readFileSync(join(FIXTURES, f), 'utf8'));
+  const now = new Date();
+  const requests: WebhookRequest[] = fixtures.map((body) => ({
+    method: 'POST',
+    url: `http://127.0.0.1${PATH}`,
+    headers: { 'content-type': 'application/json', ...sign({ rawBody: body, secret: SECRET, now }) },
+    rawBody: encoder.encode(body),
+  }));
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const samples: number[] = [];
+  let commands = 0;
+  for (let i = 0; i < LATENCY_EVENTS + 500; i++) {
+    const request = requests[i % requests.length] as WebhookRequest;
+    const started = performance.now();
+    verify(request, [SECRET], now);
+    const body: unknown = JSON.parse(decoder.decode(request.rawBody));
+    for (const event of source.splitEvents(body, request.headers)) {
+      commands += (await source.evaluate(event, now)).envelopes.length;
+    }
+    if (i >= 500) samples.push((performance.now() - started) * 1000);
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    pipeline_p50_us: round(percentile(samples, 50), 1),
+    pipeline_p99_us: round(percentile(samples, 99), 1),
+    pipeline_events: samples.length,
+    pipeline_fixtures: fixtures.length,
+    commands_per_event: round(commands / (LATENCY_EVENTS + 500), 2),
+  };
+}
+
+async function main(): Promise<void> {
+  const real = await realApp();
+  const latency = await pipelineLatency(real.rules);
+  const realInProcess = await inProcessRps(real.app);
+  const bareInProcess = await inProcessRps(bareApp());
+  const http = await httpRatio();
+  report('ingest', {
+    queue: 'in-memory (counting)',
+    idempotency: 'sqlite :memory:',
+    payload: 'stripe customer.subscription.updated (4 commands)',
+    ...http,
+    inproc_bare_rps: round(bareInProcess.rps, 0),
+    inproc_real_rps: round(realInProcess.rps, 0),
+    inproc_ratio: round(realInProcess.rps / bareInProcess.rps, 3),
+    inproc_failed: realInProcess.failed + bareInProcess.failed,
+    ...latency,
+  });
+}
+
+if (process.argv[2] === 'serve') await serveApp(process.argv[3] === 'real' ? 'real' : 'bare');
+else await main();
