@@ -41,6 +41,8 @@ export interface DeliverDeps {
   backoff?: BackoffPolicy;
   lookup?: { strategy?: LookupStrategy; ttlMs?: number };
   deleteNotFound?: DeleteNotFound;
+  /** Longest wait for a Retry-After pause inside one invocation (default 10 s); longer pauses go to visibility. */
+  maxPauseWaitMs?: number;
   /** How long delivered track_event ids are remembered (seconds). */
   idempotencyTtlSeconds?: number;
   clock?: Clock;
@@ -102,6 +104,7 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
     random,
     backoff,
     deleteNotFound: deps.deleteNotFound ?? 'gone',
+    maxPauseWaitMs: deps.maxPauseWaitMs ?? 10_000,
   };
 
   const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {

@@ -35,6 +35,11 @@ export interface RecordProcessorDeps {
   random: () => number;
   backoff: BackoffPolicy;
   deleteNotFound: DeleteNotFound;
+  /**
+   * Longest the consumer waits out a Retry-After pause inside an invocation; beyond it, records are not attempted
+   * and come back after the pause through their visibility timeout (a Lambda should not sleep on billed time).
+   */
+  maxPauseWaitMs: number;
 }
 
 /** What one invocation learns as it goes: a 401 stops it; a failed record's delay is shared by its group. */
@@ -77,6 +82,19 @@ export async function processRecord(
   if (batch.stopped) {
     const failure = classifyFailure(new DeliveryError('an earlier record got a 401', 'batch_stopped'));
     audit('stopped', { reason: failure.reason });
+    return retryLater(record, failure, attempt, batch, deps, kind);
+  }
+
+  const pauseLeftMs = deps.bucket.snapshot().pausedUntil - deps.clock();
+  if (pauseLeftMs > deps.maxPauseWaitMs) {
+    const failure: Failure = {
+      kind: 'transient',
+      throttled: false,
+      reason: 'rate_paused',
+      message: `Userflow asked to wait ${Math.ceil(pauseLeftMs / 1000)} s`,
+      retryAfterMs: pauseLeftMs,
+    };
+    audit('retry', { reason: failure.reason });
     return retryLater(record, failure, attempt, batch, deps, kind);
   }
 

@@ -265,3 +265,24 @@ describe('createDeliverHandler', () => {
     expect(handler.rate().ceilingPerSecond).toBe(10);
   });
 });
+
+describe('createDeliverHandler under a long Retry-After', () => {
+  it('does not wait out a pause longer than maxPauseWaitMs: later records return after it instead', async () => {
+    const { failedIds, failNext, visibility, callsOf, time } = setup({ maxPauseWaitMs: 5_000 });
+    failNext('createOrUpdateUser', userflowError(429, { 'retry-after': '30' }));
+    const records = [commandRecord(upsert('u1')), commandRecord(upsert('u2')), commandRecord(upsert('u3'))];
+    const start = time.clock();
+    expect(await failedIds(records)).toEqual(records.map((r) => r.messageId));
+    expect(callsOf('createOrUpdateUser')).toHaveLength(1);
+    expect(time.clock() - start).toBeLessThan(5_000);
+    for (const v of visibility) expect(v.seconds).toBeGreaterThanOrEqual(30);
+  });
+
+  it('waits out a short pause and goes on', async () => {
+    const { failedIds, failNext, callsOf } = setup({ maxPauseWaitMs: 5_000 });
+    failNext('createOrUpdateUser', userflowError(429, { 'retry-after': '2' }));
+    const records = [commandRecord(upsert('u1')), commandRecord(upsert('u2'))];
+    expect(await failedIds(records)).toEqual([records[0]?.messageId]);
+    expect(callsOf('createOrUpdateUser')).toHaveLength(2);
+  });
+});
