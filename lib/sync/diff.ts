@@ -8,20 +8,37 @@ export interface StoredEntity {
   attributes: Fingerprint;
 }
 
-export type EntityDiff =
-  | { change: 'unchanged'; next: StoredEntity }
-  | { change: 'created' | 'updated'; attributes: Record<string, AttributeLiteral>; next: StoredEntity };
+/** What the state store returns: the per-attribute fingerprint is decoded only when the entity hash differs. */
+export interface PreviousEntity {
+  hash: string;
+  attributes(): Fingerprint;
+}
 
-export function diffEntity(entity: MappedEntity, previous: StoredEntity | undefined): EntityDiff {
+export type EntityDiff =
+  | { change: 'unchanged'; hash: string; next?: StoredEntity }
+  | {
+      change: 'created' | 'updated';
+      attributes: Record<string, AttributeLiteral>;
+      hash: string;
+      next: StoredEntity;
+    };
+
+/**
+ * `next` is what to store: absent when nothing changed at all (the stored state is still right), present when
+ * the entity hash moved, even if no attribute value did (e.g. columns reordered), so the fast path works again.
+ */
+export function diffEntity(entity: MappedEntity, previous: PreviousEntity | undefined): EntityDiff {
+  const hash = entityHash(entity.attributes);
+  if (previous?.hash === hash) return { change: 'unchanged', hash };
   const print = fingerprint(entity.attributes);
-  const next = { hash: entityHash(print), attributes: print };
-  if (!previous) return { change: 'created', attributes: entity.attributes, next };
-  if (previous.hash === next.hash) return { change: 'unchanged', next };
+  const next = { hash, attributes: print };
+  if (!previous) return { change: 'created', attributes: entity.attributes, hash, next };
+  const before = previous.attributes();
   const changed: Record<string, AttributeLiteral> = {};
-  for (const [name, hash] of Object.entries(print)) {
-    if (previous.attributes[name] !== hash) changed[name] = entity.attributes[name] as AttributeLiteral;
+  for (const [name, attributeHash] of Object.entries(print)) {
+    if (before[name] !== attributeHash) changed[name] = entity.attributes[name] as AttributeLiteral;
   }
   // Only attributes that left the query changed: nothing to send (Userflow keeps what it has), but remember.
-  if (Object.keys(changed).length === 0) return { change: 'unchanged', next };
-  return { change: 'updated', attributes: changed, next };
+  if (Object.keys(changed).length === 0) return { change: 'unchanged', hash, next };
+  return { change: 'updated', attributes: changed, hash, next };
 }

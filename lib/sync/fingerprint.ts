@@ -1,4 +1,5 @@
-// Change detection: a short hash per attribute, so a diff can name exactly which attributes changed.
+// Change detection: one hash per entity for the common "nothing changed" case, and a short hash per attribute,
+// computed only for entities that did change, so a diff can name exactly which attributes changed.
 import { createHash } from 'node:crypto';
 import type { AttributeLiteral } from '../commands/index.ts';
 
@@ -14,13 +15,10 @@ export function fingerprint(attributes: Readonly<Record<string, AttributeLiteral
   return out;
 }
 
-/** One hash for the whole entity, order-independent, for the "unchanged" fast path and deterministic ids. */
-export function entityHash(print: Fingerprint): string {
-  const hash = createHash('sha1');
-  for (const name of Object.keys(print).sort())
-    hash
-      .update(name)
-      .update('\u0000')
-      .update(print[name] as string);
-  return hash.digest('base64url').slice(0, 16);
+/**
+ * One hash of the whole entity. Attribute order is the query's column order, stable from run to run; if the query
+ * is edited and the order changes, the hash differs once and the per-attribute comparison finds nothing to send.
+ */
+export function entityHash(attributes: Readonly<Record<string, AttributeLiteral>>): string {
+  return createHash('sha1').update(JSON.stringify(attributes)).digest('base64url').slice(0, 16);
 }

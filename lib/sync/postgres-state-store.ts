@@ -1,6 +1,6 @@
 // Sync state kept in the user's own PostgreSQL (opt-in `state: database`): no extra store to run in AWS.
 // It takes its own connection (a cursor streaming on another would block it) and closes it on close().
-import type { StoredEntity } from './diff.ts';
+import type { PreviousEntity } from './diff.ts';
 import type { Database } from './postgres.ts';
 import type { RunCounts, RunRecord, SyncStateStore } from './state-store.ts';
 
@@ -42,7 +42,7 @@ export async function openPostgresStateStore(db: Database): Promise<SyncStateSto
       return rows.map(toRunRecord);
     },
     async lookup(sync, kind, keys) {
-      const found = new Map<string, StoredEntity & { seenRun: number }>();
+      const found = new Map<string, PreviousEntity & { seenRun: number }>();
       if (keys.length === 0) return found;
       const rows = await db.query<{
         key: string;
@@ -53,8 +53,9 @@ export async function openPostgresStateStore(db: Database): Promise<SyncStateSto
         `SELECT key, hash, attributes, seen_run FROM ${STATE} WHERE sync = $1 AND kind = $2 AND key = ANY($3::text[])`,
         [sync, kind, keys],
       );
-      for (const r of rows)
-        found.set(r.key, { hash: r.hash, attributes: r.attributes, seenRun: Number(r.seen_run) });
+      for (const r of rows) {
+        found.set(r.key, { hash: r.hash, attributes: () => r.attributes, seenRun: Number(r.seen_run) });
+      }
       return found;
     },
     async commit(sync, kind, runId, changed, seen) {

@@ -111,6 +111,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
         }
         const previous = await state.lookup(file.name, kind, [...entities.keys()]);
         const changed: StateEntry[] = [];
+        // Only mirror mode needs to know which entities vanished; marking every row seen costs a write per row.
         const seen: string[] = [];
         const envelopes: Envelope[] = [];
         for (const entity of entities.values()) {
@@ -120,7 +121,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
             counts.skipped += 1;
             continue;
           }
-          seen.push(entity.key);
+          if (file.mode === 'mirror') seen.push(entity.key);
           const diff = diffEntity(entity, before);
           if (diff.change === 'unchanged') {
             counts.unchanged += 1;
@@ -190,15 +191,20 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
 
 async function* streamQuery(db: Database, file: SyncFile, kind: EntityKind, sql: string) {
   const iterator = db.stream(sql, file.batch_size)[Symbol.asyncIterator]();
+  // The next batch is fetched while this one is diffed: the database and the diff work side by side.
+  let pending = iterator.next();
   try {
     for (;;) {
-      let next: IteratorResult<Awaited<ReturnType<typeof iterator.next>>['value']>;
+      let next: Awaited<typeof pending>;
       try {
-        next = await iterator.next();
+        next = await pending;
       } catch (error) {
         throw queryError(file, kind, error);
       }
       if (next.done) return;
+      pending = iterator.next();
+      // If the run stops before awaiting it, its failure must not surface as an unhandled rejection.
+      pending.catch(() => {});
       yield next.value;
     }
   } finally {

@@ -1,7 +1,8 @@
 // The embedded sync state store (better-sqlite3): the local default, one file beside the local queue.
 import type { Statement } from 'better-sqlite3';
 import { openSqliteDatabase } from '../queue/sqlite-db.ts';
-import type { StoredEntity } from './diff.ts';
+import type { PreviousEntity } from './diff.ts';
+import type { Fingerprint } from './fingerprint.ts';
 import type { RunCounts, RunRecord, StateEntry, SyncStateStore } from './state-store.ts';
 
 const SCHEMA = `
@@ -27,25 +28,41 @@ export function openSqliteStateStore(path: string): SyncStateStore {
     `INSERT INTO sync_state (sync, kind, key, hash, attributes, seen_run) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (sync, kind, key) DO UPDATE SET hash = excluded.hash, attributes = excluded.attributes, seen_run = excluded.seen_run`,
   );
-  const markSeen = db.prepare('UPDATE sync_state SET seen_run = ? WHERE sync = ? AND kind = ? AND key = ?');
   const remove = db.prepare('DELETE FROM sync_state WHERE sync = ? AND kind = ? AND key = ?');
-  const lookupStatements = new Map<number, Statement>();
-  const lookupStatement = (n: number) => {
-    let statement = lookupStatements.get(n);
-    if (!statement) {
-      statement = db.prepare(
-        `SELECT key, hash, attributes, seen_run FROM sync_state WHERE sync = ? AND kind = ? AND key IN (${'?,'.repeat(n - 1)}?)`,
-      );
-      lookupStatements.set(n, statement);
-    }
-    return statement;
+  // Statements over a chunk of keys, prepared once per chunk size (most chunks are full, so few are prepared).
+  const byKeys = (sql: (placeholders: string) => string) => {
+    const statements = new Map<number, Statement>();
+    return (n: number) => {
+      let statement = statements.get(n);
+      if (!statement) {
+        statement = db.prepare(sql(`${'?,'.repeat(n - 1)}?`));
+        statements.set(n, statement);
+      }
+      return statement;
+    };
   };
+  // One JSON parameter instead of hundreds of bound ones: binding is most of a lookup's cost.
+  const lookupStatement = db.prepare(
+    'SELECT key, hash, seen_run FROM sync_state WHERE sync = ? AND kind = ? AND key IN (SELECT value FROM json_each(?))',
+  );
+  // Fingerprints are read only for entities whose hash moved (a few per run), not for every row looked up.
+  const fingerprintOf = db.prepare<[string, string, string], { attributes: string }>(
+    'SELECT attributes FROM sync_state WHERE sync = ? AND kind = ? AND key = ?',
+  );
+  const loadFingerprint = ({ sync, kind, key }: EntityRef): Fingerprint =>
+    JSON.parse(fingerprintOf.get(sync, kind, key)?.attributes ?? '{}');
+  const markSeen = byKeys(
+    (keys) => `UPDATE sync_state SET seen_run = ? WHERE sync = ? AND kind = ? AND key IN (${keys})`,
+  );
 
   const commit = db.transaction(
     (sync: string, kind: string, runId: number, changed: readonly StateEntry[], seen: readonly string[]) => {
       for (const { key, state } of changed)
         upsert.run(sync, kind, key, state.hash, JSON.stringify(state.attributes), runId);
-      for (const key of seen) markSeen.run(runId, sync, kind, key);
+      for (let i = 0; i < seen.length; i += LOOKUP_CHUNK) {
+        const chunk = seen.slice(i, i + LOOKUP_CHUNK);
+        markSeen(chunk.length).run(runId, sync, kind, ...chunk);
+      }
     },
   );
   const forget = db.transaction((sync: string, kind: string, keys: readonly string[]) => {
@@ -79,16 +96,15 @@ export function openSqliteStateStore(path: string): SyncStateStore {
       return rows.map(toRunRecord);
     },
     async lookup(sync, kind, keys) {
-      const found = new Map<string, StoredEntity & { seenRun: number }>();
+      const found = new Map<string, PreviousEntity & { seenRun: number }>();
       for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
         const chunk = keys.slice(i, i + LOOKUP_CHUNK);
-        const rows = lookupStatement(chunk.length).all(sync, kind, ...chunk) as StateRow[];
+        const rows = lookupStatement.all(sync, kind, JSON.stringify(chunk)) as StateRow[];
         for (const row of rows) {
-          found.set(row.key, {
-            hash: row.hash,
-            attributes: JSON.parse(row.attributes),
-            seenRun: row.seen_run,
-          });
+          found.set(
+            row.key,
+            new LazyEntity(row.hash, row.seen_run, { sync, kind, key: row.key }, loadFingerprint),
+          );
         }
       }
       return found;
@@ -131,6 +147,27 @@ export function openSqliteStateStore(path: string): SyncStateStore {
       db.close();
     },
   };
+}
+
+/** A looked-up entity whose fingerprint is read from the file only if asked for. */
+interface EntityRef {
+  sync: string;
+  kind: string;
+  key: string;
+}
+
+// A class, not a closure per row: lookups run for every row read, and closures would dominate the allocations.
+class LazyEntity implements PreviousEntity {
+  constructor(
+    readonly hash: string,
+    readonly seenRun: number,
+    private readonly ref: EntityRef,
+    private readonly load: (ref: EntityRef) => Fingerprint,
+  ) {}
+
+  attributes(): Fingerprint {
+    return this.load(this.ref);
+  }
 }
 
 interface StateRow {

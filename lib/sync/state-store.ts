@@ -1,5 +1,5 @@
 // The sync state port: per entity, the fingerprint last sent to Userflow, plus a log of runs.
-import type { StoredEntity } from './diff.ts';
+import type { PreviousEntity, StoredEntity } from './diff.ts';
 import type { EntityKind } from './entity.ts';
 
 export interface RunCounts {
@@ -48,7 +48,7 @@ export interface SyncStateStore {
     sync: string,
     kind: EntityKind,
     keys: readonly string[],
-  ): Promise<Map<string, StoredEntity & { seenRun: number }>>;
+  ): Promise<Map<string, PreviousEntity & { seenRun: number }>>;
   /**
    * Records what was just queued (`changed`) and that `seen` keys still exist, in one transaction. Called only
    * after the queue accepted the chunk's commands: a crash before it re-sends, never skips.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffEntity } from '../../../lib/sync/diff.ts';
+import { diffEntity, type EntityDiff } from '../../../lib/sync/diff.ts';
 import { SyncError } from '../../../lib/sync/errors.ts';
 import { createRowMapper, toAttribute } from '../../../lib/sync/row-mapper.ts';
 import { parseSyncFile } from '../../../lib/sync/sync-file.ts';
@@ -63,6 +63,12 @@ describe('toAttribute', () => {
 });
 
 describe('diffEntity', () => {
+  // What the state store would hand back after storing `diff`.
+  const stored = (diff: EntityDiff) => {
+    const next = diff.next as NonNullable<EntityDiff['next']>;
+    return { hash: next.hash, attributes: () => next.attributes };
+  };
+
   const entity = (attributes: Record<string, string | number | null>) => ({
     kind: 'users' as const,
     key: 'u1',
@@ -73,23 +79,23 @@ describe('diffEntity', () => {
   it('reports only the attributes whose values changed', () => {
     const first = diffEntity(entity({ plan: 'free', seats: 1, name: 'A' }), undefined);
     expect(first.change).toBe('created');
-    const second = diffEntity(entity({ plan: 'pro', seats: 1, name: 'A' }), first.next);
+    const second = diffEntity(entity({ plan: 'pro', seats: 1, name: 'A' }), stored(first));
     expect(second).toMatchObject({ change: 'updated', attributes: { plan: 'pro' } });
-    expect(diffEntity(entity({ plan: 'free', seats: 1, name: 'A' }), first.next).change).toBe('unchanged');
+    expect(diffEntity(entity({ plan: 'free', seats: 1, name: 'A' }), stored(first)).change).toBe('unchanged');
   });
 
   it('sends a value that became null (Userflow clears it) but not a column that left the query', () => {
     const first = diffEntity(entity({ plan: 'free', seats: 1 }), undefined);
-    expect(diffEntity(entity({ plan: null, seats: 1 }), first.next)).toMatchObject({
+    expect(diffEntity(entity({ plan: null, seats: 1 }), stored(first))).toMatchObject({
       change: 'updated',
       attributes: { plan: null },
     });
-    expect(diffEntity(entity({ plan: 'free' }), first.next).change).toBe('unchanged');
+    expect(diffEntity(entity({ plan: 'free' }), stored(first)).change).toBe('unchanged');
   });
 
   it('tells 1 from "1"', () => {
     const first = diffEntity(entity({ seats: 1 }), undefined);
-    expect(diffEntity(entity({ seats: '1' }), first.next).change).toBe('updated');
+    expect(diffEntity(entity({ seats: '1' }), stored(first)).change).toBe('updated');
   });
 });
 
