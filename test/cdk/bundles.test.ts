@@ -1,0 +1,198 @@
+// The real bundles from a full `cdk synth` run on the Lambda runtime's Node (24): ingest takes an API Gateway v2
+// event, deliver an SQS event, against the SQS emulator, a loopback Secrets Manager/DynamoDB and the Userflow sandbox.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BridgeStack } from '../../cdk/bridge-stack.ts';
+import { buildBridgeApp } from '../../cdk/build-app.ts';
+import { buildEnvelope, command as commandSchema, envelopeMessage } from '../../lib/commands/index.ts';
+import { buildSqsEvent } from '../../lib/queue/sqs-event.ts';
+import { createSqsQueue } from '../../lib/queue/sqs-queue.ts';
+import { loadRules } from '../../lib/rules/index.ts';
+import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
+import { createSigner } from '../../lib/sources/index.ts';
+import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
+import { apiGatewayV2Event } from './helpers/api-gateway-event.ts';
+import { type FakeAws, startFakeAws } from './helpers/fake-aws.ts';
+import {
+  assetDirOf,
+  lambdaEnvironment,
+  node24Binary,
+  runBundle,
+  synthesizedFunction,
+} from './helpers/lambda-bundles.ts';
+import { PROJECT_ROOT } from './helpers/stack.ts';
+
+const root = PROJECT_ROOT.replace(/\/$/, '');
+// Under the project, so the bundles' external `@aws-sdk/*` imports resolve as the runtime's copy would.
+mkdirSync(join(root, 'cdk.out'), { recursive: true });
+const outdir = mkdtempSync(join(root, 'cdk.out', 'bundle-test-'));
+const PORTAL_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
+
+interface World {
+  node: string;
+  stack: BridgeStack;
+  sqs: SqsEmulator;
+  fake: FakeAws;
+  sandbox: RunningSandbox;
+  queue: { url: string; arn: string };
+  dirs: { ingest: string; deliver: string };
+  env: { ingest: Record<string, string>; deliver: Record<string, string> };
+}
+let world: World;
+
+beforeAll(async () => {
+  const app = new App({ outdir });
+  const { stack } = await buildBridgeApp({ app, nag: false });
+  app.synth();
+  const [node, sqs, sandbox] = await Promise.all([node24Binary(), startSqsEmulator(), startSandbox()]);
+  const queue = await sqs.createFifoQueue('commands', { dlq: true, maxReceiveCount: 40 });
+
+  const template = JSON.parse(readFileSync(join(outdir, stack.templateFile), 'utf8'));
+  const id = (c: { node: { defaultChild?: unknown } }) =>
+    stack.resolve(stack.getLogicalId(c.node.defaultChild as never)) as string;
+  const nameOf = (c: { node: { defaultChild?: unknown } }) =>
+    template.Resources[id(c)].Properties.Name as string;
+  const arnOf = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
+  const fake = await startFakeAws({
+    secrets: {
+      [nameOf(stack.webhookSecrets)]: JSON.stringify({ PORTAL_WEBHOOK_SECRET: PORTAL_SECRET }),
+      [nameOf(stack.userflowApiKey)]: sandbox.apiKey,
+    },
+  });
+  const refs = {
+    [id(stack.queues.queue)]: queue.url,
+    [id(stack.queues.dlq)]: queue.dlq?.url ?? '',
+    [id(stack.webhookSecrets)]: arnOf(nameOf(stack.webhookSecrets)),
+    [id(stack.userflowApiKey)]: arnOf(nameOf(stack.userflowApiKey)),
+    [id(stack.idempotencyTable)]: 'idempotency',
+  };
+  const local = {
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: fake.endpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const dirs = {
+    ingest: assetDirOf(outdir, stack, stack.ingest.fn),
+    deliver: assetDirOf(outdir, stack, stack.deliver.fn),
+  };
+  const env = {
+    ingest: {
+      ...lambdaEnvironment(synthesizedFunction(outdir, stack, stack.ingest.fn), dirs.ingest, refs),
+      ...local,
+    },
+    deliver: {
+      ...lambdaEnvironment(synthesizedFunction(outdir, stack, stack.deliver.fn), dirs.deliver, refs),
+      ...local,
+      // The one setting the stack does not make: Userflow's address is the sandbox here.
+      USERFLOW_API_URL: sandbox.url,
+    },
+  };
+  world = { node, stack, sqs, fake, sandbox, queue, dirs, env };
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.allSettled([world?.sqs.close(), world?.fake.close(), world?.sandbox.close()]);
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('synthesized Lambda bundles', () => {
+  it('carry the rule files next to ingest, where RULES_DIR points', () => {
+    const bundled = readdirSync(join(world.dirs.ingest, 'rules')).sort();
+    const shipped = readdirSync(join(root, 'rules'))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
+    expect(bundled).toEqual(shipped);
+    expect(world.env.ingest.RULES_DIR).toBe(join(world.dirs.ingest, 'rules'));
+  });
+
+  it.each(['ingest', 'deliver'] as const)(
+    '%s is an ESM bundle without better-sqlite3 or the AWS SDK inside',
+    (fn) => {
+      const code = readFileSync(join(world.dirs[fn], 'index.mjs'), 'utf8');
+      expect(code).not.toMatch(/better[-_]sqlite3/);
+      expect(code).toMatch(/from\s*"@aws-sdk\//);
+      expect(existsSync(join(world.dirs[fn], 'index.mjs.map'))).toBe(true);
+    },
+  );
+
+  it('ingest accepts a signed webhook from an API Gateway v2 event and queues its commands', async () => {
+    const now = new Date();
+    const rules = await loadRules(join(root, 'rules'));
+    const portal = rules.get('portal');
+    if (!portal) throw new Error('rules/portal.yaml is gone');
+    const body = JSON.stringify({
+      type: 'user.signed_up',
+      timestamp: now.toISOString(),
+      data: {
+        external_id: 'usr_bundle_ingest',
+        email: 'ingest@example.com',
+        name: 'Ingest',
+        signup_method: 'email',
+      },
+    });
+    const signed = createSigner(portal.verify)({
+      rawBody: body,
+      secret: PORTAL_SECRET,
+      now,
+      eventId: 'msg_bundle_1',
+    });
+    const event = apiGatewayV2Event({
+      method: 'POST',
+      path: '/webhooks/portal',
+      routeKey: 'POST /webhooks/{source}',
+      pathParameters: { source: 'portal' },
+      headers: { 'content-type': 'application/json', ...lowerCase(signed) },
+      body,
+      now,
+    });
+
+    const run = await runBundle(world.dirs.ingest, { node: world.node, env: world.env.ingest, event });
+
+    expect(run.node).toMatch(/^v24\./);
+    expect(run.error).toBeUndefined();
+    const response = run.result as { statusCode: number; body: string };
+    expect(response.statusCode, response.body).toBe(202);
+    const queue = createSqsQueue({ queueUrl: world.queue.url, client: world.sqs.clientConfig });
+    const received = await queue.receive({ maxMessages: 10, waitSeconds: 1 });
+    await queue.delete(received.map((m) => m.receiptHandle));
+    const commands = received.map((m) => JSON.parse(m.body).command);
+    expect(commands).toContainEqual(
+      expect.objectContaining({ type: 'upsert_user', user_id: 'usr_bundle_ingest' }),
+    );
+    expect(world.fake.calls).toContain('DynamoDB.PutItem');
+  });
+
+  it('deliver takes an SQS batch from the event source mapping and calls Userflow', async () => {
+    const envelope = buildEnvelope({
+      source: 'portal',
+      rule: 'bundle-test',
+      eventId: 'evt_bundle_deliver',
+      index: 0,
+      receivedAt: new Date(),
+      command: commandSchema.parse({
+        type: 'upsert_user',
+        user_id: 'usr_bundle_deliver',
+        attributes: { plan: 'pro' },
+      }),
+    });
+    const queue = createSqsQueue({ queueUrl: world.queue.url, client: world.sqs.clientConfig });
+    await queue.send([envelopeMessage(envelope)]);
+    const received = await queue.receive({ maxMessages: 10, waitSeconds: 1 });
+    const event = buildSqsEvent(received, world.queue.arn);
+
+    const run = await runBundle(world.dirs.deliver, { node: world.node, env: world.env.deliver, event });
+
+    expect(run.node).toMatch(/^v24\./);
+    expect(run.error).toBeUndefined();
+    expect(run.result).toEqual({ batchItemFailures: [] });
+    expect(world.sandbox.store.getUser('usr_bundle_deliver')?.attributes).toMatchObject({ plan: 'pro' });
+  });
+});
+
+function lowerCase(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
