@@ -1,5 +1,15 @@
 // The ingest HTTP app (Hono): routes, body limit, content-type check and error mapping around the pipeline.
 // The only ingest module that imports hono; `functions/ingest.ts` and local mode both serve it.
+//
+// POST /webhooks/:source, checks in this order (each rejection leaves the queue untouched):
+//   404 unknown_source · 415 unsupported_media_type (stripe, hubspot-v3, standard-webhooks, paddle) ·
+//   413 payload_too_large · 401 <signature reason> · 400 malformed_json / malformed_event ·
+//   500 secret_missing / secret_invalid · 503 secrets_unavailable / idempotency_unavailable / queue_* ·
+//   409 event_in_progress (another request holds the event; Retry-After) ·
+//   202 {accepted, commands, duplicate: false, events, duplicates} · 200 the same with duplicate: true when
+//   every event of the request had been accepted before (nothing queued).
+// 409 rather than 503 for an event in progress: nothing is wrong on our side, and the sender's retry, after
+// the other request finished, is answered as a duplicate.
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -130,6 +140,9 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
     },
   );
 
+  app.all('/webhooks/:source', (c) =>
+    c.json(errorBody('method_not_allowed', 'webhooks are POSTed'), 405, { allow: 'POST' }),
+  );
   app.notFound((c) => c.json(errorBody('not_found', 'no such route'), 404));
   app.onError((error, c) => {
     deps.logger.error('unhandled error in ingest app', { path: c.req.path, error: describeError(error) });

@@ -201,6 +201,14 @@ describe('accepted events', () => {
     expect((await post(app, 'hubspot', [hubspotEvent(1, 1, 'lead')])).status).toBe(202);
   });
 
+  it('another method on a webhook route → 405 with Allow: POST', async () => {
+    const { app, queue } = setup();
+    const res = await app.request(`${BASE}/webhooks/stripe`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(queue.sendCalls).toHaveLength(0);
+  });
+
   it('GET /healthz answers 200', async () => {
     const { app } = setup();
     const res = await app.request(`${BASE}/healthz`);
