@@ -32,7 +32,7 @@ export const deliverEnvSchema = z
     /** A 404 on remove_membership/delete_*: `gone` = done (the default), `fail` = dead-letter. */
     USERFLOW_DELETE_NOT_FOUND: z.enum(['gone', 'fail']).default('gone'),
     RETRY_BASE_MS: positiveInt.default(2_000),
-    RETRY_CAP_SECONDS: positiveInt.max(43_200).default(900),
+    RETRY_CAP_SECONDS: positiveInt.max(43_200).default(300),
   })
   .refine((env) => (env.USERFLOW_API_KEY === undefined) !== (env.USERFLOW_API_KEY_SECRET_ID === undefined), {
     message: 'set exactly one of USERFLOW_API_KEY and USERFLOW_API_KEY_SECRET_ID',

@@ -37,10 +37,12 @@ export interface DeliverDeps {
     /** Tuning of the adaptive limiter (decrease factors, recovery time, floor). */
     tuning?: Partial<Omit<AdaptiveRateOptions, 'ceilingPerSecond' | 'clock' | 'sleep'>>;
   };
-  /** Default: base 2 s, cap 15 min — with maxReceiveCount ≥ 30, a 30-minute Userflow outage loses nothing. */
+  /** Default: base 2 s, cap 5 min — with the stack's maxReceiveCount of 40, a 45-minute outage loses nothing. */
   backoff?: BackoffPolicy;
   lookup?: { strategy?: LookupStrategy; ttlMs?: number };
   deleteNotFound?: DeleteNotFound;
+  /** In Lambda, records are not started later than this before the timeout (default 12 s: a client timeout + 2). */
+  timeReserveMs?: number;
   /** Longest wait for a Retry-After pause inside one invocation (default 10 s); longer pauses go to visibility. */
   maxPauseWaitMs?: number;
   /** How long delivered track_event ids are remembered (seconds). */
@@ -55,7 +57,7 @@ export type DeliverHandler = ((event: SQSEvent, context?: Context) => Promise<SQ
   rate(): RateSnapshot;
 };
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2_000, capMs: 15 * 60_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2_000, capMs: 5 * 60_000 };
 
 export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
   const clock = deps.clock ?? Date.now;
@@ -115,6 +117,10 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
     }
     once.useContext(context);
     const batch = new BatchState();
+    if (context?.getRemainingTimeInMillis) {
+      // Leave room for one record's calls (each bounded by the client's timeout) and the batch response.
+      batch.startDeadline = clock() + context.getRemainingTimeInMillis() - (deps.timeReserveMs ?? 12_000);
+    }
     try {
       // One processor per invocation: it keeps per-batch state, and local mode runs batches concurrently.
       const response = await processPartialResponse(

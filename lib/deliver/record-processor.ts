@@ -45,6 +45,11 @@ export interface RecordProcessorDeps {
 /** What one invocation learns as it goes: a 401 stops it; a failed record's delay is shared by its group. */
 export class BatchState {
   stopped = false;
+  /**
+   * In Lambda: the last moment a record may start and still finish before the invocation times out (a timeout
+   * fails the whole batch, delivered records included). Records that would start later come back at once.
+   */
+  startDeadline: number | undefined;
   /** Visibility (s) given to each group's failed record, so the rest of the group returns with it. */
   readonly groupDelaySeconds = new Map<string, number>();
   /** Failed records whose visibility was already set. */
@@ -85,7 +90,18 @@ export async function processRecord(
     return retryLater(record, failure, attempt, batch, deps, kind);
   }
 
-  const pauseLeftMs = deps.bucket.snapshot().pausedUntil - deps.clock();
+  const limiter = deps.bucket.snapshot();
+  if (batch.startDeadline !== undefined && limiter.nextGrantAt > batch.startDeadline) {
+    const failure: Failure = {
+      kind: 'transient',
+      throttled: false,
+      reason: 'out_of_time',
+      message: 'the invocation would time out before this record could be sent',
+    };
+    audit('retry', { reason: failure.reason });
+    return retryLater(record, failure, 1, batch, deps, kind);
+  }
+  const pauseLeftMs = limiter.pausedUntil - deps.clock();
   if (pauseLeftMs > deps.maxPauseWaitMs) {
     const failure: Failure = {
       kind: 'transient',

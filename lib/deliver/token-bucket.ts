@@ -37,6 +37,8 @@ export interface RateSnapshot {
   /** Rate at the last throttle, once one has happened. */
   lastThrottleRate?: number;
   pausedUntil: number;
+  /** When the next request could go if asked now (the pace and any pause included). */
+  nextGrantAt: number;
   throttles: number;
 }
 
@@ -90,6 +92,7 @@ export class AdaptiveTokenBucket {
       ceilingPerSecond: this.#ceiling,
       ...(this.#wMax === undefined ? {} : { lastThrottleRate: this.#wMax }),
       pausedUntil: this.#pausedUntil,
+      nextGrantAt: Math.max(this.#clock(), this.#nextSlot, this.#pausedUntil),
       throttles: this.#throttles,
     };
   }

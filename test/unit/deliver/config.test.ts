@@ -27,7 +27,7 @@ describe('readDeliverConfig', () => {
     expect(config.lookup).toEqual({ strategy: 'query', ttlMs: 60_000 });
     expect(config.deleteNotFound).toBe('gone');
     expect(config.userflow).toEqual({ region: 'us', timeoutMs: 10_000 });
-    expect(config.backoff).toEqual({ baseMs: 2_000, capMs: 900_000 });
+    expect(config.backoff).toEqual({ baseMs: 2_000, capMs: 300_000 });
   });
 
   it('reads numbers and flags from their variables', () => {

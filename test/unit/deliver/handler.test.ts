@@ -1,4 +1,5 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../lib/deliver/audit.ts';
 import { DLQ_ATTRIBUTES } from '../../../lib/deliver/dead-letter.ts';
@@ -284,5 +285,20 @@ describe('createDeliverHandler under a long Retry-After', () => {
     const records = [commandRecord(upsert('u1')), commandRecord(upsert('u2'))];
     expect(await failedIds(records)).toEqual([records[0]?.messageId]);
     expect(callsOf('createOrUpdateUser')).toHaveLength(2);
+  });
+});
+
+describe('createDeliverHandler near the Lambda timeout', () => {
+  it('does not start records it could not finish before the invocation times out', async () => {
+    const { handler, callsOf } = setup({
+      rate: { limitPerSecond: 1, maxConcurrency: 1 },
+      timeReserveMs: 1_000,
+    });
+    const records = [commandRecord(upsert('u1')), commandRecord(upsert('u2')), commandRecord(upsert('u3'))];
+    const context = { getRemainingTimeInMillis: () => 2_500 } as unknown as Context;
+    const response = await handler(sqsEvent(records), context);
+    // 1 call/s and 1.5 s usable: the first two go (t = 0 s, 1 s), the third would start at 2 s — too late.
+    expect(callsOf('createOrUpdateUser')).toHaveLength(2);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[2]?.messageId }]);
   });
 });
