@@ -117,3 +117,14 @@ export interface EventDefinitionObject {
   display_name: string;
   description: string | null;
 }
+
+export interface WebhookSubscriptionObject {
+  id: string;
+  object: 'webhook_subscription';
+  created_at: string;
+  url: string;
+  topics: string[];
+  api_version: string;
+  disabled: boolean;
+  secret: string;
+}

@@ -107,6 +107,15 @@ export interface EventDefinitionRecord extends BaseRecord {
   description: string | null;
 }
 
+export interface WebhookSubscriptionRecord extends BaseRecord {
+  url: string;
+  topics: string[];
+  api_version: string;
+  disabled: boolean;
+  /** Signing secret for `Userflow-Signature` (notifications are not sent by the sandbox). */
+  secret: string;
+}
+
 export function membershipKey(userId: string, groupId: string): string {
   return `${userId}\u0000${groupId}`;
 }

@@ -12,6 +12,7 @@ import type {
   GroupObject,
   MembershipObject,
   UserObject,
+  WebhookSubscriptionObject,
 } from './objects.ts';
 import type {
   AnswerRecord,
@@ -24,6 +25,7 @@ import type {
   GroupRecord,
   MembershipRecord,
   UserRecord,
+  WebhookSubscriptionRecord,
 } from './records.ts';
 import type { SandboxStore } from './store.ts';
 import { formatTimestamp as ts } from './time.ts';
@@ -181,6 +183,19 @@ export class Renderer {
       name: record.name,
       display_name: record.display_name,
       description: record.description,
+    };
+  }
+
+  webhookSubscription(record: WebhookSubscriptionRecord): WebhookSubscriptionObject {
+    return {
+      id: record.id,
+      object: 'webhook_subscription',
+      created_at: ts(record.created_at),
+      url: record.url,
+      topics: [...record.topics],
+      api_version: record.api_version,
+      disabled: record.disabled,
+      secret: record.secret,
     };
   }
 

@@ -11,6 +11,7 @@ import {
   type MembershipRecord,
   membershipKey,
   type UserRecord,
+  type WebhookSubscriptionRecord,
 } from './records.ts';
 import { Table } from './table.ts';
 
@@ -49,6 +50,7 @@ export class SandboxStore {
   readonly content = new Table<ContentRecord>();
   readonly versions = new Table<ContentVersionRecord>();
   readonly sessions = new Table<ContentSessionRecord>();
+  readonly webhookSubscriptions = new Table<WebhookSubscriptionRecord>();
   readonly definitions: DefinitionRegistry;
 
   /** user id → group ids, and group id → user ids. */

@@ -7,9 +7,16 @@ import { listAttributeDefinitions, listEventDefinitions } from './definitions.ts
 import { trackEvent } from './events.ts';
 import { deleteGroup, getGroup, listGroups, removeMembership, upsertGroup } from './groups.ts';
 import { deleteUser, getUser, listUsers, upsertUser } from './users.ts';
+import {
+  createWebhookSubscription,
+  deleteWebhookSubscription,
+  getWebhookSubscription,
+  listWebhookSubscriptions,
+  updateWebhookSubscription,
+} from './webhook-subscriptions.ts';
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** `/users/:id` style; `:name` matches one path segment. */
   path: string;
   /** Stable label for stats, e.g. `POST /users`. */
@@ -37,6 +44,12 @@ const table: [Route['method'], string, ApiHandler][] = [
   ['DELETE', '/content_sessions/:id', deleteContentSession],
   ['GET', '/attribute_definitions', listAttributeDefinitions],
   ['GET', '/event_definitions', listEventDefinitions],
+  // Not one of the 18 client actions, but documented and cheap (§4.10); no notifications are sent.
+  ['POST', '/webhook_subscriptions', createWebhookSubscription],
+  ['GET', '/webhook_subscriptions', listWebhookSubscriptions],
+  ['GET', '/webhook_subscriptions/:id', getWebhookSubscription],
+  ['PATCH', '/webhook_subscriptions/:id', updateWebhookSubscription],
+  ['DELETE', '/webhook_subscriptions/:id', deleteWebhookSubscription],
 ];
 
 export const ROUTES: readonly Route[] = table.map(([method, path, handler]) => ({

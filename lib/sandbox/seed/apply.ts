@@ -202,6 +202,22 @@ export function applySeed(store: SandboxStore, doc: SeedDocument, flags: Sandbox
     );
     store.definitions.recordEventName(e.name);
   }
+  for (const [i, w] of (doc.webhook_subscriptions ?? []).entries()) {
+    if (store.webhookSubscriptions.has(w.id)) {
+      problems.push(`webhook_subscriptions.${i}.id: duplicate subscription '${w.id}'`);
+      continue;
+    }
+    store.webhookSubscriptions.insert({
+      id: w.id,
+      seq: store.nextSeq(),
+      created_at: ms(w.created_at) ?? store.deps.now(),
+      url: w.url,
+      topics: w.topics,
+      api_version: w.api_version ?? '2020-01-03',
+      disabled: w.disabled ?? false,
+      secret: w.secret,
+    });
+  }
   if (doc.counters) store.advanceCounters(doc.counters.seq, doc.counters.event_number);
   if (problems.length) throw new ConfigError(`Invalid sandbox seed ${source}`, problems);
 }

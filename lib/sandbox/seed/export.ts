@@ -83,5 +83,14 @@ export function exportSeed(store: SandboxStore): SeedDocument {
       time: iso(e.time),
       created_at: iso(e.created_at),
     })),
+    webhook_subscriptions: [...store.webhookSubscriptions.values()].map((w) => ({
+      id: w.id,
+      url: w.url,
+      topics: w.topics,
+      api_version: w.api_version,
+      disabled: w.disabled,
+      secret: w.secret,
+      created_at: iso(w.created_at),
+    })),
   };
 }

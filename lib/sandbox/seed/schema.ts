@@ -104,6 +104,16 @@ export const seedEventDefinitionSchema = z.strictObject({
   created_at: timestamp.optional(),
 });
 
+export const seedWebhookSubscriptionSchema = z.strictObject({
+  id,
+  url: z.url(),
+  topics: z.array(z.string().min(1)).min(1),
+  api_version: z.string().optional(),
+  disabled: z.boolean().optional(),
+  secret: z.string().min(1),
+  created_at: timestamp.optional(),
+});
+
 export const seedDocumentSchema = z.strictObject({
   $comment: z.string().optional(),
   /** Snapshots only: store counters, so ids keep increasing after a restart. */
@@ -116,6 +126,7 @@ export const seedDocumentSchema = z.strictObject({
   content_versions: z.array(seedContentVersionSchema).optional(),
   content_sessions: z.array(seedContentSessionSchema).optional(),
   events: z.array(seedEventSchema).optional(),
+  webhook_subscriptions: z.array(seedWebhookSubscriptionSchema).optional(),
 });
 
 export type SeedDocument = z.infer<typeof seedDocumentSchema>;

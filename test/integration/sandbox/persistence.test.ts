@@ -138,7 +138,11 @@ describe('snapshot file', () => {
     await call('POST', '/users', { body: { id: 'persisted', attributes: { n: 1 }, groups: [{ id: 'pg' }] } });
     const event = await call('POST', '/events', { body: { name: 'persisted_event', user_id: 'persisted' } });
     await call('DELETE', '/users/demo_lee');
+    await call('POST', '/webhook_subscriptions', {
+      body: { url: 'https://example.org/h', topics: ['user'] },
+    });
     const before = {
+      webhooks: (await call('GET', '/webhook_subscriptions')).body,
       users: (await call('GET', '/users?limit=100')).body,
       definitions: (await call('GET', '/attribute_definitions?limit=100')).body,
       sessions: (await call('GET', '/content_sessions?limit=100&expand[]=answers')).body,
@@ -158,6 +162,7 @@ describe('snapshot file', () => {
         before.sessions,
       );
       expect(second.store.listEvents()).toEqual(before.events);
+      expect((await again('GET', '/webhook_subscriptions')).body).toEqual(before.webhooks);
       const next = await again('POST', '/events', { body: { name: 'after_restart', user_id: 'persisted' } });
       expect(Number(next.body.id)).toBeGreaterThan(Number(event.body.id));
     } finally {

@@ -9,7 +9,7 @@ import { Router } from '../../../lib/sandbox/router.ts';
 describe('Router', () => {
   const router = new Router(ROUTES);
 
-  it('has the 18 documented client actions plus GET /content_sessions/{id}', () => {
+  it('has the 18 client actions, GET /content_sessions/{id} and webhook subscriptions', () => {
     expect(ROUTES.map((r) => r.name).sort()).toEqual(
       [
         'POST /users',
@@ -31,6 +31,11 @@ describe('Router', () => {
         'DELETE /content_sessions/:id',
         'GET /attribute_definitions',
         'GET /event_definitions',
+        'POST /webhook_subscriptions',
+        'GET /webhook_subscriptions',
+        'GET /webhook_subscriptions/:id',
+        'PATCH /webhook_subscriptions/:id',
+        'DELETE /webhook_subscriptions/:id',
       ].sort(),
     );
   });
