@@ -66,8 +66,11 @@ export function createDedupe(options: DedupeOptions): Dedupe {
     } catch (error) {
       throw fromIdempotencyError(error, options.inProgressSeconds);
     }
-    const { [REPLAY]: replay, ...result } = stored;
-    return { result: result as unknown as EventResult, duplicate: replay === true };
+    const commands = Array.isArray(stored.commands)
+      ? stored.commands.filter((id) => typeof id === 'string')
+      : [];
+    // A record written by another version without `commands` still counts as accepted: its event is done.
+    return { result: { commands }, duplicate: stored[REPLAY] === true };
   };
 }
 
