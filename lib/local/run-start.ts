@@ -11,18 +11,26 @@ const printProblem = (line: string) => process.stderr.write(`${line}\n`);
 export async function runStart(flags: StartFlags): Promise<void> {
   const env = process.env as Record<string, string | undefined>;
   const options = resolveStartOptions(flags, localEnv(env, flags.envFile ?? '.env'));
-  let bridge: Awaited<ReturnType<typeof startBridge>>;
+  const starting = startBridge({ ...options, env, cwd: process.cwd(), print, printProblem });
+  // Listening before the start: a Ctrl-C while starting waits for the start, then stops what it opened.
+  const signals = stopOnSignal({
+    stop: async () => (await starting.catch(() => undefined))?.stop(),
+    print,
+    printProblem,
+  });
+  let bridge: Awaited<typeof starting>;
   try {
-    bridge = await startBridge({ ...options, env, cwd: process.cwd(), print, printProblem });
+    bridge = await starting;
   } catch (error) {
+    signals.dispose();
     const message = startFailure(error, options);
     if (!message) throw error;
     printProblem(message);
     process.exitCode = 1;
     return;
   }
-  print(bridge.banner);
-  await stopOnSignal({ stop: bridge.stop, print, printProblem });
+  if (!signals.requested()) print(bridge.banner);
+  await signals.stopped;
   print('stopped.');
   // Keep-alive sockets and similar handles must not hold the process once everything is closed.
   setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();

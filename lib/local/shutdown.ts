@@ -11,16 +11,27 @@ export interface ShutdownOptions {
   signals?: readonly NodeJS.Signals[];
 }
 
+export interface SignalWatch {
+  /** Resolves after the first signal's stop completed. */
+  stopped: Promise<NodeJS.Signals>;
+  /** Whether a signal came (stopping has begun). */
+  requested(): boolean;
+  /** Stops listening (when the command ends without a signal, e.g. a failed start). */
+  dispose(): void;
+}
+
 /**
- * Resolves after the first signal's stop completed. What is still in flight when the deadline passes is not lost:
- * its messages were never deleted and come back after their visibility timeout.
+ * Listens at once — before anything is printed that could prompt a signal — so no Ctrl-C meets the default
+ * handler. What is still in flight when the deadline passes is not lost: its messages were never deleted and come
+ * back after their visibility timeout.
  */
-export function stopOnSignal(options: ShutdownOptions): Promise<NodeJS.Signals> {
+export function stopOnSignal(options: ShutdownOptions): SignalWatch {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   const deadlineMs = options.deadlineMs ?? 4_500;
-  return new Promise((resolve) => {
-    let stopping = false;
+  let stopping = false;
+  let listener: ((signal: NodeJS.Signals) => void) | undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
         options.printProblem('second signal: exiting now');
@@ -47,6 +58,14 @@ export function stopOnSignal(options: ShutdownOptions): Promise<NodeJS.Signals> 
           resolve(signal);
         });
     };
+    listener = onSignal;
     for (const s of signals) process.on(s, onSignal);
   });
+  return {
+    stopped,
+    requested: () => stopping,
+    dispose() {
+      if (listener) for (const s of signals) process.off(s, listener);
+    },
+  };
 }
