@@ -1,11 +1,12 @@
 // Cold start: bundle size and module-init time (fresh Node 24 process) of ingest and deliver vs a bare Hono handler
 // bundled by the same house construct; also the same functions with AWS SDK v3 bundled instead of left to the runtime.
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BridgeFunction } from '../cdk/bridge-function.ts';
 import { buildBridgeApp, PROJECT_ROOT } from '../cdk/build-app.ts';
+import { checkedRuleFiles } from '../cdk/rule-files.ts';
 import {
   assetDirOf,
   lambdaEnvironment,
@@ -23,6 +24,7 @@ rmSync(outdir, { recursive: true, force: true });
 const app = new App({ outdir });
 const { stack } = await buildBridgeApp({ app, nag: false });
 const baseline = new Stack(app, 'ColdStartBaseline');
+const ruleFiles = await checkedRuleFiles(join(PROJECT_ROOT, 'rules'));
 const common = { projectRoot: PROJECT_ROOT, logRetention: RetentionDays.ONE_DAY };
 const bare = new BridgeFunction(baseline, 'BareHono', {
   ...common,
@@ -37,6 +39,7 @@ const withSdk = {
     description: 'ingest with AWS SDK bundled',
     serviceName: 'ingest',
     bundleAwsSdk: true,
+    bundledFiles: ruleFiles.map((from) => ({ from, to: `rules/${basename(from)}` })),
   }),
   deliver: new BridgeFunction(baseline, 'DeliverSdkBundled', {
     ...common,
@@ -85,6 +88,13 @@ const candidates = [
   candidate('ingest-sdk-bundled', baseline, withSdk.ingest, [stack, stack.ingest]),
   candidate('deliver-sdk-bundled', baseline, withSdk.deliver, [stack, stack.deliver]),
 ];
+// The same bundles without NODE_OPTIONS=--enable-source-maps: what readable stack traces cost at init.
+for (const name of ['ingest', 'deliver']) {
+  const c = candidates.find((x) => x.name === name);
+  if (!c) continue;
+  const { NODE_OPTIONS: _, ...env } = c.env;
+  candidates.push({ name: `${name}-without-source-maps`, dir: c.dir, env, initMs: [] });
+}
 
 const node = await node24Binary();
 // Interleaved rounds, so drift on a shared machine hits every candidate alike.
