@@ -4,6 +4,8 @@ import { backoffDelayMs, realSleep } from './backoff.ts';
 import type { Queue, ReceivedMessage } from './queue.ts';
 import { buildSqsEvent, settleBatch } from './sqs-event.ts';
 
+const IDLE_SLEEP_MS = 100;
+
 export interface PollerOptions {
   queue: Queue;
   // biome-ignore lint/suspicious/noConfusingVoidType: like Lambda's SQSHandler, a handler may return nothing.
@@ -73,7 +75,11 @@ export function startPoller(options: PollerOptions): Poller {
         await abortableSleep(backoffDelayMs(errors, backoff));
         continue;
       }
-      if (messages.length === 0) continue;
+      if (messages.length === 0) {
+        // Short polling (waitSeconds 0) on an empty queue would otherwise spin.
+        if (waitSeconds === 0) await abortableSleep(IDLE_SLEEP_MS);
+        continue;
+      }
       const batch = { messages, released: false };
       inFlight.add(batch);
       stats.inFlightBatches++;

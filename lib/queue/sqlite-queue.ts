@@ -5,7 +5,7 @@ import { messageSize, SQS_MAX_BATCH_BYTES } from './batching.ts';
 import { QueueError } from './errors.ts';
 import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage, ReceiveOptions } from './queue.ts';
 import { type OpenSqliteOptions, openSqliteDatabase, type SqliteDatabase } from './sqlite-db.ts';
-import { type MessageRow, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
+import { type MessageRow, REBUILD_GROUPS_SQL, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
 
 export interface SqliteQueuesOptions extends OpenSqliteOptions {
   /** The database file (`:memory:` for a throwaway queue); parent folders are created. */
@@ -83,8 +83,12 @@ function migrate(db: SqliteDatabase): void {
       'queue_rejected',
     );
   }
-  db.exec(SCHEMA_SQL);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  if (version === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    db.exec(SCHEMA_SQL);
+    if (version > 0) db.exec(REBUILD_GROUPS_SQL);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
 }
 
 interface Shared {
@@ -114,9 +118,19 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
     ),
     // A group is available when none of its messages is in flight; the oldest head goes first, as in SQS.
     availableGroups: db.prepare<[string, number, number], { group_id: string }>(
-      `SELECT group_id FROM queue_messages WHERE queue = ? GROUP BY group_id
-       HAVING MAX(visible_at > ?) = 0 ORDER BY MIN(seq) LIMIT ?`,
+      'SELECT group_id FROM queue_groups WHERE queue = ? AND busy_until <= ? ORDER BY head_seq LIMIT ?',
     ),
+    groupState: db.prepare<[string, string], { head: number | null; busy: number | null }>(
+      'SELECT MIN(seq) AS head, MAX(visible_at) AS busy FROM queue_messages WHERE queue = ? AND group_id = ?',
+    ),
+    groupPut: db.prepare(
+      `INSERT INTO queue_groups (queue, group_id, head_seq, busy_until) VALUES (?, ?, ?, ?)
+       ON CONFLICT (queue, group_id) DO UPDATE SET head_seq = excluded.head_seq, busy_until = excluded.busy_until`,
+    ),
+    groupAdd: db.prepare(
+      'INSERT INTO queue_groups (queue, group_id, head_seq, busy_until) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING',
+    ),
+    groupDrop: db.prepare('DELETE FROM queue_groups WHERE queue = ? AND group_id = ?'),
     groupHead: db.prepare<[string, string, number], MessageRow>(
       'SELECT * FROM queue_messages WHERE queue = ? AND group_id = ? ORDER BY seq LIMIT ?',
     ),
@@ -132,9 +146,12 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
          @receive_count, @first_received_at)`,
     ),
     deleteSeq: db.prepare('DELETE FROM queue_messages WHERE seq = ?'),
-    deleteHandle: db.prepare('DELETE FROM queue_messages WHERE queue = ? AND receipt_handle = ?'),
-    changeVisibility: db.prepare(
-      'UPDATE queue_messages SET visible_at = ? WHERE queue = ? AND receipt_handle = ? AND visible_at > ?',
+    deleteHandle: db.prepare<[string, string], { group_id: string }>(
+      'DELETE FROM queue_messages WHERE queue = ? AND receipt_handle = ? RETURNING group_id',
+    ),
+    changeVisibility: db.prepare<[number, string, string, number], { group_id: string }>(
+      `UPDATE queue_messages SET visible_at = ? WHERE queue = ? AND receipt_handle = ? AND visible_at > ?
+       RETURNING group_id`,
     ),
     counts: db.prepare<[number, number, string], QueueCounts>(
       `SELECT COALESCE(SUM(visible_at <= ?), 0) AS visible, COALESCE(SUM(visible_at > ?), 0) AS inFlight
@@ -143,13 +160,25 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
     browse: db.prepare<[string], MessageRow>('SELECT * FROM queue_messages WHERE queue = ? ORDER BY seq'),
   };
 
+  /** Re-reads a group's head and busy time after its messages changed (deleted, received, made visible). */
+  function refreshGroup(queue: string, groupId: string): void {
+    const { head, busy } = stmt.groupState.get(queue, groupId) ?? { head: null, busy: null };
+    if (head === null) stmt.groupDrop.run(queue, groupId);
+    else stmt.groupPut.run(queue, groupId, head, busy ?? 0);
+  }
+
+  let lastPrune = Number.NEGATIVE_INFINITY;
   const sendAll = db.transaction((messages: readonly OutgoingMessage[], now: number) => {
-    stmt.dedupePrune.run(q, now);
+    // Expired dedupe ids are only dead weight; clearing them once a second is plenty.
+    if (now - lastPrune >= 1_000 || now < lastPrune) {
+      stmt.dedupePrune.run(q, now);
+      lastPrune = now;
+    }
     for (const message of messages) {
       // Within the window a repeated dedupe id is accepted and dropped, as SQS does.
       if (stmt.dedupeHit.get(q, message.dedupeId, now)) continue;
       stmt.dedupePut.run(q, message.dedupeId, now + shared.dedupeMs);
-      stmt.insert.run(
+      const { lastInsertRowid } = stmt.insert.run(
         q,
         randomUUID(),
         message.groupId,
@@ -159,6 +188,7 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
         now,
         now,
       );
+      stmt.groupAdd.run(q, message.groupId, lastInsertRowid);
     }
   });
 
@@ -171,10 +201,13 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
         if (taken.length >= max) break;
         // SQS returns as many messages of one group as it can, in order, before moving to the next group.
         for (const row of stmt.groupHead.all(q, group_id, max - taken.length)) {
+          if (row.visible_at > now) break;
           if (config.redrive && row.receive_count >= config.redrive.maxReceiveCount) {
+            const dlq = config.redrive.dlq;
             stmt.deleteSeq.run(row.seq);
-            stmt.moveToDlq.run({ ...row, queue: config.redrive.dlq, visible_at: now });
-            wakeups.emit(config.redrive.dlq);
+            const { lastInsertRowid } = stmt.moveToDlq.run({ ...row, queue: dlq, visible_at: now });
+            stmt.groupAdd.run(dlq, row.group_id, lastInsertRowid);
+            wakeups.emit(dlq);
             continue;
           }
           const handle = randomUUID();
@@ -186,6 +219,7 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
             receipt_handle: handle,
           });
         }
+        refreshGroup(q, group_id);
       }
     }
     return taken;
@@ -239,7 +273,9 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
       // The long-poll deadline is real elapsed time, independent of the (injectable) message clock.
       const deadline = performance.now() + Math.max(0, waitSeconds) * 1000;
       for (;;) {
-        if (state.closed || signal?.aborted) return [];
+        if (signal?.aborted) return [];
+        // A closed file is an error, not an empty queue: a poller must back off, not spin.
+        guardOpen(state);
         const rows = receiveNow.immediate(max, visibilityMs, clock());
         if (rows.length > 0) return rows.map(toReceived);
         const remaining = deadline - performance.now();
@@ -253,20 +289,26 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
       // Unknown or superseded handles are ignored: a handle from an earlier receive must not delete a message
       // that another consumer has received since.
       db.transaction(() => {
-        for (const handle of receiptHandles) stmt.deleteHandle.run(q, handle);
+        const groups = new Set<string>();
+        for (const handle of receiptHandles) {
+          const deleted = stmt.deleteHandle.get(q, handle);
+          if (deleted) groups.add(deleted.group_id);
+        }
+        for (const group of groups) refreshGroup(q, group);
       }).immediate();
     },
 
     async changeVisibility(receiptHandle, seconds) {
       guardOpen(state);
       const now = clock();
-      const changed = stmt.changeVisibility.run(
-        now + Math.max(0, seconds) * 1000,
-        q,
-        receiptHandle,
-        now,
-      ).changes;
-      if (changed === 0) {
+      const changed = db
+        .transaction(() => {
+          const row = stmt.changeVisibility.get(now + Math.max(0, seconds) * 1000, q, receiptHandle, now);
+          if (row) refreshGroup(q, row.group_id);
+          return row !== undefined;
+        })
+        .immediate();
+      if (!changed) {
         throw new QueueError(`message not in flight in queue ${q}`, 'message_not_in_flight');
       }
       if (seconds <= 0) wakeups.emit(q);

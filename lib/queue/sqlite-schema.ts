@@ -1,6 +1,6 @@
 // The tables of the embedded queue: one row per message (all queues of a file share it) plus the dedupe window.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS queue_messages (
@@ -26,6 +26,23 @@ CREATE TABLE IF NOT EXISTS queue_dedupe (
   expires_at INTEGER NOT NULL,
   PRIMARY KEY (queue, dedupe_id)
 ) WITHOUT ROWID;
+-- One row per non-empty message group: its oldest message and until when one of its messages is in flight.
+-- Receives read this (in head order) instead of grouping the whole queue, so a backlog does not slow them.
+CREATE TABLE IF NOT EXISTS queue_groups (
+  queue      TEXT    NOT NULL,
+  group_id   TEXT    NOT NULL,
+  head_seq   INTEGER NOT NULL,
+  busy_until INTEGER NOT NULL,
+  PRIMARY KEY (queue, group_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS queue_groups_by_head ON queue_groups (queue, head_seq);
+`;
+
+/** Rebuilds the group index from the messages (files written by schema 1 had none). */
+export const REBUILD_GROUPS_SQL = `
+DELETE FROM queue_groups;
+INSERT INTO queue_groups (queue, group_id, head_seq, busy_until)
+  SELECT queue, group_id, MIN(seq), MAX(visible_at) FROM queue_messages GROUP BY queue, group_id;
 `;
 
 export interface MessageRow {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteDatabase } from '../../../lib/queue/sqlite-db.ts';
 import { openSqliteQueues, type SqliteQueuesOptions } from '../../../lib/queue/sqlite-queue.ts';
 import { describeQueueContract } from './queue-contract.ts';
 import { bodiesByGroup, drain, message } from './queue-helpers.ts';
@@ -127,6 +128,29 @@ describe('SQLite queue: durability', () => {
     expect(back?.messageId).toBe(inFlight?.messageId);
     expect(back?.receiveCount).toBe(2);
     second.close();
+  });
+
+  it('opens a file written by schema 1 (no group index) and serves its messages in order', async () => {
+    const path = tempPath();
+    const first = open(path);
+    await first.main.send([message('a', 1), message('b', 1), message('a', 2)]);
+    first.close();
+    const raw = openSqliteDatabase(path);
+    raw.exec('DROP TABLE queue_groups');
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    const reopened = open(path);
+    expect((await drain(reopened.main, 3)).map((m) => m.dedupeId)).toEqual(['a-1', 'a-2', 'b-1']);
+    reopened.close();
+  });
+
+  it('closing fails a later receive instead of answering empty (a poller must back off, not spin)', async () => {
+    const queues = open(tempPath());
+    queues.close();
+    await expect(queues.main.receive({ maxMessages: 1, waitSeconds: 0 })).rejects.toMatchObject({
+      code: 'queue_unavailable',
+    });
   });
 
   it('loses no acknowledged message when the sending process is SIGKILLed', async () => {
