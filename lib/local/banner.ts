@@ -1,6 +1,5 @@
 // What `userflow-bridge start` prints once everything listens: where to send, where it goes, and what to try.
 import type { ConsumerPlan } from './consumers.ts';
-import type { QueueKind } from './local-queues.ts';
 import type { DevSecret } from './webhook-secrets.ts';
 
 export interface BannerInput {
@@ -12,7 +11,8 @@ export interface BannerInput {
   userflow:
     | { mode: 'sandbox'; url: string; apiKey: string; snapshotPath: string; restored: boolean }
     | { mode: 'api'; url: string };
-  queue: { kind: QueueKind; webhooks: string; sync?: string; endpoint?: string };
+  /** What the queues are, one line each. */
+  queue: string[];
   consumers: ConsumerPlan[];
   maxConcurrency: number;
   auditLog: string;
@@ -59,12 +59,9 @@ export function formatBanner(input: BannerInput): string {
     lines.push(row('Userflow', u.url));
   }
 
-  const queueKind = { local: 'embedded SQLite', sqs: 'SQS', emulator: 'SQS emulator (in memory)' }[
-    input.queue.kind
-  ];
-  lines.push(row('Queue', `${queueKind}: ${input.queue.webhooks}`));
-  if (input.queue.sync) lines.push(row('', `sync: ${input.queue.sync}`));
-  if (input.queue.endpoint) lines.push(row('', `endpoint ${input.queue.endpoint}`));
+  input.queue.forEach((line, index) => {
+    lines.push(row(index === 0 ? 'Queue' : '', line));
+  });
   const rates = input.consumers.map((c) => `${c.name} ${round(c.limitPerSecond)}/s`).join(', ');
   lines.push(row('Delivery', `${rates} to Userflow, ${input.maxConcurrency} batches at a time per queue`));
   lines.push(row('Audit log', input.auditLog));

@@ -232,12 +232,7 @@ function bannerInput(
             restored: target.restored,
           }
         : { mode: 'api', url: target.baseUrl },
-    queue: {
-      kind: queues.kind,
-      webhooks: queues.webhooks.label,
-      ...(queues.sync ? { sync: queues.sync.label } : {}),
-      ...(queues.endpoint ? { endpoint: queues.endpoint } : {}),
-    },
+    queue: queues.lines,
     consumers: parts.plans,
     maxConcurrency: options.budget.maxConcurrency,
     auditLog: parts.auditLog,

@@ -11,8 +11,6 @@ export interface QueuePair {
   dlq: Queue;
   /** The eventSourceARN the poller puts on records. */
   arn: string;
-  /** One line for the start banner. */
-  label: string;
 }
 
 export interface LocalQueues {
@@ -20,8 +18,8 @@ export interface LocalQueues {
   webhooks: QueuePair;
   /** The database-sync queue (`userflow-bridge sync run` fills it); absent with `sqs` and no sync queue URL. */
   sync?: QueuePair;
-  /** The emulator's endpoint, for the banner. */
-  endpoint?: string;
+  /** What the start banner says about them, one line each. */
+  lines: string[];
   close(): Promise<void>;
 }
 
@@ -70,20 +68,13 @@ async function openEmbedded(options: LocalQueuesOptions, closers: (() => unknown
     closers,
   );
   const sync = await openEmbeddedPair(options.queueDb, QUEUE_NAMES.sync, QUEUE_NAMES.syncDlq, closers);
-  const label = (name: string, dlq: string) => `${options.queueDb} (${name}, dead letters in ${dlq})`;
   return {
-    webhooks: {
-      main: webhooks.main,
-      dlq: webhooks.dlq,
-      arn: LOCAL_ARN(QUEUE_NAMES.webhooks),
-      label: label(QUEUE_NAMES.webhooks, QUEUE_NAMES.webhooksDlq),
-    },
-    sync: {
-      main: sync.main,
-      dlq: sync.dlq,
-      arn: LOCAL_ARN(QUEUE_NAMES.sync),
-      label: label(QUEUE_NAMES.sync, QUEUE_NAMES.syncDlq),
-    },
+    webhooks: { main: webhooks.main, dlq: webhooks.dlq, arn: LOCAL_ARN(QUEUE_NAMES.webhooks) },
+    sync: { main: sync.main, dlq: sync.dlq, arn: LOCAL_ARN(QUEUE_NAMES.sync) },
+    lines: [
+      `embedded SQLite in ${options.queueDb}, kept across restarts`,
+      `${QUEUE_NAMES.webhooks} and ${QUEUE_NAMES.sync} (filled by \`userflow-bridge sync run\`), each with a DLQ`,
+    ],
   };
 }
 
@@ -106,17 +97,22 @@ async function openSqs(options: LocalQueuesOptions, closers: (() => unknown)[]) 
     queueUrl: string,
     dlqUrl: string | undefined,
     dlqName: string,
-  ): Promise<QueuePair> => {
+  ): Promise<QueuePair & { line: string }> => {
     const main = openUrl(queueUrl);
     if (dlqUrl) {
-      return { main, dlq: openUrl(dlqUrl), arn: await main.arn(), label: `${queueUrl} (DLQ ${dlqUrl})` };
+      return {
+        main,
+        dlq: openUrl(dlqUrl),
+        arn: await main.arn(),
+        line: `${name}  ${queueUrl} (DLQ ${dlqUrl})`,
+      };
     }
     const embedded = await openEmbeddedPair(options.queueDb, name, dlqName, closers);
     return {
       main,
       dlq: embedded.dlq,
       arn: await main.arn(),
-      label: `${queueUrl} (dead letters in ${options.queueDb}, ${dlqName})`,
+      line: `${name}  ${queueUrl} (DLQ: ${dlqName} in ${options.queueDb})`,
     };
   };
   if (!options.queueUrl) throw new Error('openLocalQueues: sqs needs queueUrl');
@@ -129,7 +125,15 @@ async function openSqs(options: LocalQueuesOptions, closers: (() => unknown)[]) 
   const sync = options.syncQueueUrl
     ? await pair(QUEUE_NAMES.sync, options.syncQueueUrl, options.syncDlqUrl, QUEUE_NAMES.syncDlq)
     : undefined;
-  return { webhooks, ...(sync ? { sync } : {}) };
+  return {
+    webhooks,
+    ...(sync ? { sync } : {}),
+    lines: [
+      `SQS${endpoint ? ` at ${endpoint}` : ''}`,
+      webhooks.line,
+      sync ? sync.line : `${QUEUE_NAMES.sync}  not consumed (give --sync-queue-url)`,
+    ],
+  };
 }
 
 async function openEmulated(closers: (() => unknown)[]) {
@@ -139,7 +143,7 @@ async function openEmulated(closers: (() => unknown)[]) {
   const emulator = await startSqsEmulator();
   closers.push(() => emulator.close());
   const client = { endpoint: emulator.endpoint, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS };
-  const pair = async (name: string): Promise<QueuePair> => {
+  const pair = async (name: string): Promise<QueuePair & { url: string }> => {
     const created = await emulator.createFifoQueue(name, LOCAL_QUEUE_SETTINGS);
     const main = createSqsQueue({ queueUrl: created.url, client });
     const dlq = createSqsQueue({ queueUrl: created.dlq.url, client });
@@ -147,11 +151,17 @@ async function openEmulated(closers: (() => unknown)[]) {
       () => main.close(),
       () => dlq.close(),
     );
-    return { main, dlq, arn: created.arn, label: `${created.url} (in memory; DLQ ${created.dlq.url})` };
+    return { main, dlq, arn: created.arn, url: created.url };
   };
+  const webhooks = await pair(QUEUE_NAMES.webhooks);
+  const sync = await pair(QUEUE_NAMES.sync);
   return {
-    webhooks: await pair(QUEUE_NAMES.webhooks),
-    sync: await pair(QUEUE_NAMES.sync),
-    endpoint: emulator.endpoint,
+    webhooks,
+    sync,
+    lines: [
+      `SQS emulator at ${emulator.endpoint}, in memory (lost on exit), FIFO queues with DLQs`,
+      `${QUEUE_NAMES.webhooks}  ${webhooks.url}`,
+      `${QUEUE_NAMES.sync}  ${sync.url}`,
+    ],
   };
 }

@@ -3,6 +3,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEnvelope, command as commandSchema, messageGroupId } from '../../lib/commands/index.ts';
+import { LOCAL_QUEUE_SETTINGS, QUEUE_NAMES } from '../../lib/local/layout.ts';
+import { openSqliteQueues } from '../../lib/queue/sqlite-queue.ts';
 import {
   type Checkout,
   runCli,
@@ -113,6 +116,36 @@ describe('npm start in a fresh checkout', () => {
     expect(trialMove).toEqual(['remove_membership', 'add_membership', 'track_event']);
     for (const line of audit) expect(line).toMatchObject({ status: 200 });
     expect(new Set(audit.map((l) => l.source))).toEqual(new Set(['stripe', 'hubspot', 'portal']));
+  });
+
+  it('a command on the database-sync queue (what `sync run` fills) is delivered by the sync consumer', async () => {
+    const queues = openSqliteQueues({
+      path: join(checkout.dir, '.local', 'queue.db'),
+      mainName: QUEUE_NAMES.sync,
+      dlqName: QUEUE_NAMES.syncDlq,
+      ...LOCAL_QUEUE_SETTINGS,
+    });
+    try {
+      const command = commandSchema.parse({ type: 'upsert_user', user_id: ADA, attributes: { projects: 7 } });
+      const envelope = buildEnvelope({
+        source: 'sync:app',
+        rule: 'users',
+        eventId: 'run-1',
+        index: 0,
+        receivedAt: new Date(),
+        command,
+      });
+      await queues.main.send([
+        { groupId: messageGroupId(command), dedupeId: envelope.id, body: JSON.stringify(envelope) },
+      ]);
+      accepted.push(envelope.id);
+    } finally {
+      queues.close();
+    }
+    await eventually(
+      async () => (await sandboxUser(sandboxUrl, ADA))?.attributes.projects === 7,
+      'the synced attribute',
+    );
   });
 
   it('a broken rule file keeps the last good rules; a new valid one is loaded with a new dev secret', async () => {
