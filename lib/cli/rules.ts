@@ -1,14 +1,170 @@
-// `userflow-bridge rules`: not built yet (see README "Status").
+// `userflow-bridge rules check|test`: validate the rule files, and show what a payload turns into, offline.
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { BridgeError } from '../errors.ts';
+import type { ConfigError } from '../errors.ts';
+import type { CompiledSource, RuleSet, RuleTrace } from '../rules/index.ts';
+import { UsageError } from './exit.ts';
+
+// Only types are imported statically: the rules engine (zod, yaml, jsonata) loads inside the actions.
+
+const DEFAULT_DIR = 'rules';
+
+interface TestOptions {
+  rules: string;
+  source: string;
+  payload: string;
+  header: string[];
+  eventId?: string;
+  receivedAt?: string;
+}
 
 export function registerRules(program: Command): void {
-  program
+  const rules = program
     .command('rules')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      throw new BridgeError('`rules` is not built yet', { code: 'not_built', retryable: false });
+    .description('Check rule files, and test what a webhook payload turns into (no signature needed).');
+
+  rules
+    .command('check')
+    .description(
+      'Validate every rule file; lists every problem (file, line, rule, field) and exits 1 if any.',
+    )
+    .option('--rules <dir>', 'directory of rule files', DEFAULT_DIR)
+    .action(async (options: { rules: string }) => {
+      const set = await load(options.rules);
+      if (!set) return;
+      const counts = [...set.sources.values()]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((source) => `${source.name} ${source.rules.length}`);
+      const total = [...set.sources.values()].reduce((sum, source) => sum + source.rules.length, 0);
+      process.stdout.write(
+        `OK: ${set.sources.size} source${plural(set.sources.size)}, ${total} rule${plural(total)} in ${options.rules} (${counts.join(', ')})\n`,
+      );
+    });
+
+  rules
+    .command('test')
+    .description(
+      'Print the command envelopes a payload produces (JSON on stdout) and, on stderr, why each rule did or did not match.',
+    )
+    .requiredOption('--source <name>', 'the source (URL segment) whose rules to run')
+    .requiredOption('--payload <file>', 'a JSON file with the webhook body')
+    .option('--rules <dir>', 'directory of rule files', DEFAULT_DIR)
+    .option('--header <name:value>', 'a request header (repeatable)', collect, [])
+    .option('--event-id <id>', 'the event id, for sources that take it from a header (e.g. webhook-id)')
+    .option('--received-at <iso>', 'the received-at time to stamp (default: now)')
+    .action(async (options: TestOptions) => {
+      const headers = parseHeaders(options.header);
+      const receivedAt = parseTime(options.receivedAt);
+      const body = await readPayload(options.payload);
+      const set = await load(options.rules);
+      if (!set) return;
+      const source = set.get(options.source);
+      if (!source) {
+        const known = [...set.sources.keys()].sort().join(', ');
+        throw new UsageError(`unknown source "${options.source}" (${options.rules} defines: ${known})`);
+      }
+      supplyEventId(source, headers, options.eventId);
+      await runTest(source, body, headers, receivedAt);
     });
 }
+
+async function runTest(
+  source: CompiledSource,
+  body: unknown,
+  headers: Record<string, string>,
+  receivedAt: Date,
+): Promise<void> {
+  const envelopes = [];
+  for (const event of source.splitEvents(body, headers)) {
+    const { envelopes: produced, trace } = await source.evaluate(event, receivedAt, { explain: true });
+    envelopes.push(...produced);
+    process.stderr.write(`event ${event.id}${event.type ? ` (${event.type})` : ''}:\n`);
+    for (const entry of trace) process.stderr.write(`  ${traceLine(entry)}\n`);
+  }
+  process.stdout.write(`${JSON.stringify(envelopes, null, 2)}\n`);
+}
+
+function traceLine(entry: RuleTrace): string {
+  if (entry.matched && entry.reason)
+    return `skipped   ${entry.rule}: ${entry.reason.replace(/^skipped: /, '')}`;
+  if (entry.matched) return `matched   ${entry.rule}: ${entry.commands} command${plural(entry.commands)}`;
+  return `no match  ${entry.rule}: ${entry.reason ?? 'did not match'}`;
+}
+
+/** The rule set, or undefined after printing every problem and setting exit code 1. */
+async function load(dir: string): Promise<RuleSet | undefined> {
+  const { loadRules } = await import('../rules/index.ts');
+  const { ConfigError } = await import('../errors.ts');
+  try {
+    return await loadRules(dir);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    printProblems(error);
+    process.exitCode = 1;
+    return undefined;
+  }
+}
+
+function printProblems(error: ConfigError): void {
+  const [headline] = error.message.split('\n');
+  process.stderr.write(`${headline}\n`);
+  for (const problem of error.problems) process.stderr.write(`  ${problem}\n`);
+}
+
+/** Sources that read the event id from a header need one even offline; default it so `test` just works. */
+function supplyEventId(
+  source: CompiledSource,
+  headers: Record<string, string>,
+  eventId: string | undefined,
+): void {
+  const id = source.event.id;
+  const header = typeof id === 'object' && 'header' in id ? id.header.toLowerCase() : undefined;
+  if (header === undefined) {
+    if (eventId !== undefined) {
+      throw new UsageError(
+        `--event-id: source "${source.name}" reads its event id from the body, not a header`,
+      );
+    }
+    return;
+  }
+  if (headers[header] !== undefined) return;
+  headers[header] = eventId ?? 'rules-test';
+  if (eventId === undefined) process.stderr.write(`(no ${header} header given; using "rules-test")\n`);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseHeaders(pairs: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of pairs) {
+    const colon = pair.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header "${pair}": expected name:value`);
+    headers[pair.slice(0, colon).trim().toLowerCase()] = pair.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+function parseTime(text: string | undefined): Date {
+  if (text === undefined) return new Date();
+  const time = new Date(text);
+  if (Number.isNaN(time.getTime())) throw new UsageError(`--received-at "${text}": not a date`);
+  return time;
+}
+
+async function readPayload(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--payload ${file}: ${(error as NodeJS.ErrnoException).code ?? 'cannot read'}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--payload ${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+const plural = (n: number) => (n === 1 ? '' : 's');

@@ -7,7 +7,7 @@ import type { EventConfig } from './file-schema.ts';
 import { isPlainObject } from './json.ts';
 import { compilePattern, type PatternNode } from './pattern/compile.ts';
 import type { Report } from './pattern/leaf.ts';
-import { explainMismatch, matchNode } from './pattern/match.ts';
+import { compileMatcher, explainMismatch, type Matcher } from './pattern/match.ts';
 import { RuleIndex } from './pattern/rule-index.ts';
 import { type EvaluationContext, Skip } from './template.ts';
 import type {
@@ -21,6 +21,7 @@ import type {
 
 interface CompiledRule extends RuleSummary {
   pattern: PatternNode;
+  matches: Matcher;
   actions: CompiledAction[];
 }
 
@@ -33,7 +34,7 @@ export function compileRule(raw: unknown, report: Report): CompiledRule | undefi
     .filter((action): action is CompiledAction => action !== undefined);
   const summary: RuleSummary = { name: String(raw.name), enabled: raw.enabled !== false };
   if (typeof raw.description === 'string') summary.description = raw.description;
-  return { ...summary, pattern, actions };
+  return { ...summary, pattern, matches: compileMatcher(pattern), actions };
 }
 
 export function buildSource(input: {
@@ -61,6 +62,7 @@ export function buildSource(input: {
         source: name,
         receivedAt: receivedAt.toISOString(),
       },
+      memo: new Map(),
     };
     const envelopes: Envelope[] = [];
     const trace: RuleTrace[] = [];
@@ -70,9 +72,9 @@ export function buildSource(input: {
         trace.push({ rule: rule.name, matched: false, reason: 'disabled', commands: 0 });
         continue;
       }
-      if (!matchNode(rule.pattern, event.payload)) {
-        const reason = explain ? explainMismatch(rule.pattern, event.payload) : undefined;
-        trace.push(reason ? { rule: rule.name, matched: false, reason, commands: 0 } : noMatch(rule.name));
+      if (!rule.matches(event.payload)) {
+        // Outside explain mode a miss is not traced: the trace stays as short as the list of rules that fired.
+        if (explain) trace.push(noMatch(rule.name, explainMismatch(rule.pattern, event.payload)));
         continue;
       }
       try {
@@ -103,6 +105,7 @@ export function buildSource(input: {
     name,
     file: input.file,
     verify: input.verify,
+    event: input.event,
     rules: rules.map(({ name: ruleName, description, enabled }) =>
       description === undefined ? { name: ruleName, enabled } : { name: ruleName, description, enabled },
     ),
@@ -111,4 +114,9 @@ export function buildSource(input: {
   };
 }
 
-const noMatch = (rule: string): RuleTrace => ({ rule, matched: false, commands: 0 });
+const noMatch = (rule: string, reason = 'did not match'): RuleTrace => ({
+  rule,
+  matched: false,
+  reason,
+  commands: 0,
+});

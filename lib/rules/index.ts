@@ -1,7 +1,7 @@
 // Public surface of the rules engine: load rule files, split webhook bodies into events, evaluate rules.
 export { ACTIONS, type ActionKind } from './action-schema.ts';
 export { EventShapeError } from './errors.ts';
-export { type RuleFile, ruleFileJsonSchema, ruleFileSchema } from './file-schema.ts';
+export { type EventConfig, type RuleFile, ruleFileJsonSchema, ruleFileSchema } from './file-schema.ts';
 export { loadRules } from './load.ts';
 export { parseRuleFiles, type RuleFileText } from './parse.ts';
 export type {

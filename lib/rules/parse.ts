@@ -59,16 +59,17 @@ function compileFile(file: RuleFileText, problems: string[]): CompiledSource | u
 
   const rawRules = isPlainObject(data) && Array.isArray(data.rules) ? data.rules : [];
   const seen = new Map<string, number>();
-  const rules = rawRules.map((raw, index) => {
+  rawRules.forEach((raw, index) => {
     const name = isPlainObject(raw) ? raw.name : undefined;
-    if (typeof name === 'string') {
-      const first = seen.get(name);
-      if (first !== undefined)
-        found.add(['rules', index, 'name'], `duplicate rule name (also rules[${first}])`);
-      else seen.set(name, index);
-    }
-    return compileRule(raw, (field, message) => found.add(['rules', index], message, field));
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first !== undefined)
+      found.add(['rules', index, 'name'], `duplicate rule name (also rules[${first}])`);
+    else seen.set(name, index);
   });
+  const compiled = compileRules(rawRules);
+  for (const { index, field, message } of compiled.problems) found.add(['rules', index], message, field);
+  const rules = compiled.rules;
   problems.push(...found.list);
   if (!parsed.success || found.list.length > 0) return undefined;
   return buildSource({
@@ -78,6 +79,18 @@ function compileFile(file: RuleFileText, problems: string[]): CompiledSource | u
     event: parsed.data.event,
     rules: rules.filter((rule) => rule !== undefined),
   });
+}
+
+/**
+ * Compiles the rules away from `compileFile`'s scope on purpose: compiled matchers and templates must not be able
+ * to reach the YAML document (through a `report` closure's scope chain), or every rule set would keep it alive.
+ */
+function compileRules(rawRules: readonly unknown[]) {
+  const problems: { index: number; field: string; message: string }[] = [];
+  const rules = rawRules.map((raw, index) =>
+    compileRule(raw, (field, message) => problems.push({ index, field, message })),
+  );
+  return { rules, problems };
 }
 
 /** Formats problems as `file:line: rule "name": field: message`, finding the line in the YAML source. */

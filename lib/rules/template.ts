@@ -19,11 +19,12 @@ export type Template =
   | { kind: 'literal'; value: unknown; at: string }
   | {
       kind: 'expression';
-      expression: Expression;
       text: string;
       path?: string[];
       variable?: string;
       at: string;
+      /** Built on first use (see compileString). */
+      compiled?: Expression;
     }
   | { kind: 'object'; entries: readonly [string, Template][]; at: string }
   | { kind: 'array'; items: readonly Template[]; at: string };
@@ -62,19 +63,20 @@ function compileString(value: string, at: string, report: Report): Template {
     report(at, 'empty JSONata expression');
     return { kind: 'literal', value: undefined, at };
   }
-  let expression: Expression;
+  let ast: AstNode;
   try {
-    expression = jsonata(text);
+    ast = jsonata(text).ast() as unknown as AstNode;
   } catch (error) {
     report(at, `JSONata syntax error: ${jsonataMessage(error)}`);
     return { kind: 'literal', value: undefined, at };
   }
-  const ast = expression.ast() as unknown as AstNode;
   const variable =
     ast.type === 'variable' && BINDING_NAMES.includes(ast.value as keyof Bindings)
       ? String(ast.value)
       : undefined;
-  return { kind: 'expression', expression, text, path: simplePath(ast), variable, at };
+  // The parsed instance is not kept: a JSONata instance pins its parser's symbol table (~14 KB), and a thousand
+  // idle rules holding one each slow every garbage collection measurably. It is rebuilt, once, on first use.
+  return { kind: 'expression', text, path: simplePath(ast), variable, at };
 }
 
 interface AstNode {
@@ -118,6 +120,8 @@ function walk(input: unknown, path: readonly string[]): unknown {
 export interface EvaluationContext {
   input: unknown;
   bindings: Bindings;
+  /** Results by expression text, per event: rules repeat the same user or time expression in every action. */
+  memo?: Map<string, unknown>;
 }
 
 /** The template's value, or undefined when an expression yields nothing. Throws `Skip` on JSONata errors. */
@@ -160,11 +164,16 @@ async function evaluateExpression(
     const value = walk(context.input, template.path);
     if (value !== NOT_SIMPLE) return value;
   }
+  if (context.memo?.has(template.text)) return context.memo.get(template.text);
+  let value: unknown;
   try {
-    return plain(await template.expression.evaluate(context.input, { ...context.bindings }));
+    template.compiled ??= jsonata(template.text);
+    value = plain(await template.compiled.evaluate(context.input, { ...context.bindings }));
   } catch (error) {
     throw new Skip(`${template.at}: JSONata error: ${jsonataMessage(error)}`);
   }
+  context.memo?.set(template.text, value);
+  return value;
 }
 
 /** JSONata sequences are arrays with extra flags; hand back plain JSON-shaped values. */

@@ -1,6 +1,7 @@
 // The rules engine's public types: what ingest hands in (a sender event) and what it gets back (envelopes + trace).
 import type { Envelope } from '../commands/index.ts';
 import type { VerifyConfig } from '../sources/verify-config.ts';
+import type { EventConfig } from './file-schema.ts';
 
 /** One event as the sender sent it: a whole body, or one item of a batch body. */
 export interface SenderEvent {
@@ -27,7 +28,7 @@ export interface Evaluation {
 export interface EvaluateOptions {
   /**
    * Trace every rule, with the reason each one did not match. Off by default: then the trace holds only the
-   * rules the index let through (so its cost does not grow with rules that cannot match).
+   * rules that matched (with their commands or their skip reason), so its cost does not grow with the rules.
    */
   explain?: boolean;
 }
@@ -41,6 +42,8 @@ export interface RuleSummary {
 export interface CompiledSource {
   name: string;
   verify: VerifyConfig;
+  /** Where the event id and type are, and whether the body is a batch. */
+  event: EventConfig;
   /** The rule file this source came from. */
   file: string;
   rules: readonly RuleSummary[];

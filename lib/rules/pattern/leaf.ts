@@ -23,8 +23,21 @@ export interface Leaf {
   tests: readonly ValueTest[];
   existsTrue: boolean;
   existsFalse: boolean;
+  /** The `numeric` ranges among `tests`, so the rule index can file rules by number too. */
+  ranges: readonly NumericRange[];
+  /** The case-sensitive `prefix` strings among `tests`, for the same reason. */
+  prefixes: readonly string[];
   /** The leaf as written, for explanations. */
   text: string;
+}
+
+export interface Bound {
+  value: number;
+  inclusive: boolean;
+}
+export interface NumericRange {
+  lower?: Bound;
+  upper?: Bound;
 }
 
 export type Report = (path: string, message: string) => void;
@@ -33,6 +46,8 @@ export type Report = (path: string, message: string) => void;
 export function compileLeaf(values: readonly unknown[], path: string, report: Report): Leaf {
   const exact = new Set<Primitive>();
   const tests: ValueTest[] = [];
+  const ranges: NumericRange[] = [];
+  const prefixes: string[] = [];
   let existsTrue = false;
   let existsFalse = false;
   if (values.length === 0) report(path, 'list at least one allowed value');
@@ -65,10 +80,19 @@ export function compileLeaf(values: readonly unknown[], path: string, report: Re
       else existsFalse = true;
       return;
     }
+    if (operator === 'numeric') {
+      const range = compileNumeric(argument, where, report);
+      if (range) {
+        ranges.push(range);
+        tests.push(numericTest(range));
+      }
+      return;
+    }
+    if (operator === 'prefix' && typeof argument === 'string') prefixes.push(argument);
     const test = compileOperator(operator, argument, where, report);
     if (test) tests.push(test);
   });
-  return { exact, tests, existsTrue, existsFalse, text: JSON.stringify(values) };
+  return { exact, tests, existsTrue, existsFalse, ranges, prefixes, text: JSON.stringify(values) };
 }
 
 function compileOperator(
@@ -95,8 +119,6 @@ function compileOperator(
     }
     case 'anything-but':
       return compileAnythingBut(argument, at, report);
-    case 'numeric':
-      return compileNumeric(argument, at, report);
     case 'cidr':
       return compileCidr(argument, at, report);
     default:
@@ -147,22 +169,22 @@ function compileAnythingBut(argument: unknown, at: string, report: Report): Valu
   }
   if (isPlainObject(argument) && Object.keys(argument).length === 1) {
     const [[kind, inner]] = Object.entries(argument) as [[string, unknown]];
-    const negate = (test: ValueTest | undefined): ValueTest | undefined => test && ((value) => !test(value));
     const at2 = `${at}.${kind}`;
     switch (kind) {
       case 'prefix':
       case 'suffix':
         if (typeof inner !== 'string') return void report(at2, 'must be a string');
-        return negate(compileAffix(kind, inner, at2, report));
+        return negate([compileAffix(kind, inner, at2, report)]);
       case 'equals-ignore-case':
       case 'wildcard': {
         const list = typeof inner === 'string' ? [inner] : inner;
         if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string')) {
           return void report(at2, 'must be a string or a non-empty list of strings');
         }
-        const tests = list.map((item, i) => compileOperator(kind, item, `${at2}[${i}]`, report));
-        if (tests.some((test) => test === undefined)) return undefined;
-        return (value) => !tests.some((test) => (test as ValueTest)(value));
+        const tests: (ValueTest | undefined)[] = [];
+        for (let i = 0; i < list.length; i += 1)
+          tests.push(compileOperator(kind, list[i], `${at2}[${i}]`, report));
+        return negate(tests);
       }
     }
   }
@@ -173,30 +195,47 @@ function compileAnythingBut(argument: unknown, at: string, report: Report): Valu
   return undefined;
 }
 
-type Bound = { value: number; inclusive: boolean };
-
 /** `["=", 5]`, `["<", 10]`, `[">", 0, "<=", 5]`: the lower bound first, as EventBridge requires. JSON numbers only. */
-function compileNumeric(argument: unknown, at: string, report: Report): ValueTest | undefined {
-  const bad = () => void report(at, 'must be ["=", n], [op, n] or [">"|">=", low, "<"|"<=", high]');
-  if (!Array.isArray(argument) || (argument.length !== 2 && argument.length !== 4)) return bad();
+function compileNumeric(argument: unknown, at: string, report: Report): NumericRange | undefined {
+  const shape = 'must be ["=", n], [op, n] or [">"|">=", low, "<"|"<=", high]';
+  if (!Array.isArray(argument) || (argument.length !== 2 && argument.length !== 4))
+    return void report(at, shape);
   let lower: Bound | undefined;
   let upper: Bound | undefined;
   for (let i = 0; i < argument.length; i += 2) {
     const op = argument[i];
     const value = argument[i + 1];
     if (typeof value !== 'number' || !Number.isFinite(value)) return void report(at, `${op}: needs a number`);
-    if (op === '=' && argument.length === 2) return (v) => v === value;
+    if (op === '=' && argument.length === 2)
+      return { lower: { value, inclusive: true }, upper: { value, inclusive: true } };
     if ((op === '>' || op === '>=') && i === 0) lower = { value, inclusive: op === '>=' };
     else if ((op === '<' || op === '<=') && upper === undefined) upper = { value, inclusive: op === '<=' };
-    else return bad();
+    else return void report(at, shape);
   }
-  if (argument.length === 4 && lower === undefined) return bad();
+  if (argument.length === 4 && lower === undefined) return void report(at, shape);
   if (lower && upper && lower.value >= upper.value)
     return void report(at, 'the lower bound must be below the upper');
-  return (v) =>
-    typeof v === 'number' &&
+  return lower && upper ? { lower, upper } : lower ? { lower } : { upper };
+}
+
+// Tests are built by small factories like this one, never inside a compile function: a closure made there would
+// share its scope, keep `report` alive, and with it the whole parsed YAML document of the rule file.
+function numericTest(range: NumericRange): ValueTest {
+  return (v) => typeof v === 'number' && inRange(range, v);
+}
+
+export function inRange({ lower, upper }: NumericRange, v: number): boolean {
+  return (
     (lower === undefined || (lower.inclusive ? v >= lower.value : v > lower.value)) &&
-    (upper === undefined || (upper.inclusive ? v <= upper.value : v < upper.value));
+    (upper === undefined || (upper.inclusive ? v <= upper.value : v < upper.value))
+  );
+}
+
+/** Matches what none of `tests` matches (undefined if one of them was invalid). */
+function negate(tests: readonly (ValueTest | undefined)[]): ValueTest | undefined {
+  if (tests.some((test) => test === undefined)) return undefined;
+  const valid = tests as readonly ValueTest[];
+  return (value) => !valid.some((test) => test(value));
 }
 
 /** `{cidr: "10.0.0.0/24"}` (IPv4 or IPv6), matching string values that are addresses in the range. */

@@ -46,6 +46,42 @@ function collectPrimitives(value: unknown, out: Primitive[]): void {
   else if (Array.isArray(value)) for (const item of value) collectPrimitives(item, out);
 }
 
+export type Matcher = (value: unknown) => boolean;
+
+/**
+ * The same semantics as `matchNode`, compiled once into closures: no per-event branching on the pattern's
+ * shape, and the common leaf (exact values only, scalar event value) costs one Set lookup.
+ */
+export function compileMatcher(node: PatternNode): Matcher {
+  const fields = node.fields.map(
+    (field) => [field.key, field.leaf ? leafMatcher(field.leaf) : compileMatcher(field.nested)] as const,
+  );
+  const ors = node.ors.map((alternatives) => alternatives.map(compileMatcher));
+  const matchObject = (value: unknown): boolean => {
+    const object = isPlainObject(value) ? value : undefined;
+    for (const [key, test] of fields) {
+      if (!test(object !== undefined && Object.hasOwn(object, key) ? object[key] : undefined)) return false;
+    }
+    for (const alternatives of ors) {
+      if (!alternatives.some((alternative) => alternative(value))) return false;
+    }
+    return true;
+  };
+  const matcher: Matcher = (value) => {
+    if (!Array.isArray(value)) return matchObject(value);
+    if (value.length === 0) return matchObject(undefined);
+    for (const item of value) if (matcher(item)) return true;
+    return false;
+  };
+  return matcher;
+}
+
+function leafMatcher(leaf: Leaf): Matcher {
+  if (leaf.tests.length > 0 || leaf.existsTrue || leaf.existsFalse) return (value) => matchLeaf(leaf, value);
+  const { exact } = leaf;
+  return (value) => (isPrimitive(value) ? exact.has(value) : matchLeaf(leaf, value));
+}
+
 /** Why `node` does not match `value` (undefined when it does). Slow path, for `rules test` and explain mode. */
 export function explainMismatch(node: PatternNode, value: unknown, path = ''): string | undefined {
   if (matchNode(node, value)) return undefined;

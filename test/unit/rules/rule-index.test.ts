@@ -1,20 +1,26 @@
 // The rule index may only drop rules that cannot match, and must drop those filed under other values.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchNode } from '../../../lib/rules/pattern/match.ts';
+import { compileMatcher, matchNode } from '../../../lib/rules/pattern/match.ts';
 import { RuleIndex } from '../../../lib/rules/pattern/rule-index.ts';
 import { pattern } from './helpers.ts';
 
 const field = fc.constantFrom('type', 'status', 'kind');
-const scalar = fc.constantFrom<string | number | null>('a', 'b', 'c', 1, 2, null);
+const scalar = fc.constantFrom<string | number | null>('a', 'ab', 'ba', 'c', 0.5, 1, 2, 3, null);
 const allowed = fc.oneof(
   scalar,
   fc.constantFrom(
     { prefix: 'a' },
+    { prefix: 'ab' },
+    { prefix: '' },
+    { suffix: 'a' },
     { 'anything-but': 'a' },
     { exists: true },
     { exists: false },
     { numeric: ['>', 1] },
+    { numeric: ['>=', 1, '<', 2] },
+    { numeric: ['<', 2] },
+    { numeric: ['=', 3] },
     { 'equals-ignore-case': 'B' },
   ),
 );
@@ -48,14 +54,25 @@ const eventArb = fc
 describe('RuleIndex', () => {
   it('never leaves out a rule that matches (property)', () => {
     fc.assert(
-      fc.property(fc.array(patternArb, { minLength: 1, maxLength: 12 }), eventArb, (sources, event) => {
+      // Up to 24 rules over 3 fields, so buckets get crowded and rules are filed by prefix or range too.
+      fc.property(fc.array(patternArb, { minLength: 1, maxLength: 24 }), eventArb, (sources, event) => {
         const nodes = sources.map((source) => pattern(source));
         const candidates = new Set(new RuleIndex(nodes).candidates(event));
         nodes.forEach((node, position) => {
           if (matchNode(node, event)) expect(candidates.has(position)).toBe(true);
         });
       }),
-      { numRuns: 400 },
+      { numRuns: 600 },
+    );
+  });
+
+  it('agrees with the compiled matcher that evaluate uses (property)', () => {
+    fc.assert(
+      fc.property(patternArb, eventArb, (source, event) => {
+        const node = pattern(source);
+        expect(compileMatcher(node)(event)).toBe(matchNode(node, event));
+      }),
+      { numRuns: 1000 },
     );
   });
 
@@ -79,8 +96,33 @@ describe('RuleIndex', () => {
     ]);
   });
 
-  it('always offers rules without an exact field, and never disabled ones', () => {
-    const nodes = [pattern({ type: [{ prefix: 'a' }] }), undefined, pattern({ type: ['z'] })];
+  it('files rules that share a crowded type by their numeric range', () => {
+    const nodes = Array.from({ length: 50 }, (_, i) =>
+      pattern({ type: ['invoice.paid'], amount: [{ numeric: ['>=', i * 100, '<', (i + 1) * 100] }] }),
+    );
+    const index = new RuleIndex(nodes);
+    expect(index.candidates({ type: 'invoice.paid', amount: 4250 })).toEqual([42]);
+    expect(index.candidates({ type: 'invoice.paid', amount: 99_999 })).toEqual([]);
+    expect(index.candidates({ type: 'invoice.paid', amount: '4250' })).toEqual([]);
+  });
+
+  it('files rules that share a crowded type by their id prefix, a value list with prefixes included', () => {
+    const nodes = Array.from({ length: 50 }, (_, i) =>
+      pattern({ type: ['t'], id: [`exact_${i}`, { prefix: `p${i}_` }] }),
+    );
+    const index = new RuleIndex(nodes);
+    expect(index.candidates({ type: 't', id: 'p7_abc' })).toEqual([7]);
+    expect(index.candidates({ type: 't', id: 'exact_9' })).toEqual([9]);
+    expect(index.candidates({ type: 't', id: ['p1_x', 'p12_y'] })).toEqual([1, 12]);
+  });
+
+  it('keeps a rule under its exact type when few rules share it', () => {
+    const nodes = [pattern({ type: ['t'], amount: [{ numeric: ['>', 0] }] })];
+    expect(new RuleIndex(nodes).candidates({ type: 'u', amount: 5 })).toEqual([]);
+  });
+
+  it('always offers rules without an indexable field, and never disabled ones', () => {
+    const nodes = [pattern({ type: [{ suffix: 'a' }] }), undefined, pattern({ type: ['z'] })];
     expect(new RuleIndex(nodes).candidates({ type: 'b' })).toEqual([0]);
   });
 });

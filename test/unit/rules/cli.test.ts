@@ -1,0 +1,145 @@
+// `userflow-bridge rules check|test` as a user runs it: a real process, exit codes, stdout and stderr.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Envelope } from '../../../lib/commands/index.ts';
+import { type CompiledSource, loadRules } from '../../../lib/rules/index.ts';
+import { FIXTURES, fixture, ruleFileText } from './helpers.ts';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const AT = '2025-06-01T00:00:00.000Z';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/userflow-bridge.js', 'rules', ...args],
+      { cwd: ROOT },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+let dir: string;
+const runs: Record<string, Run> = {};
+
+// The processes start together: each pays tsx's start-up once, in parallel.
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rules-cli-'));
+  await writeFile(
+    join(dir, 'bad.yaml'),
+    ruleFileText(
+      '  - name: broken\n    when: { type: x }\n    do: [{ delete_user: { user_id: "{% a( %}" } }]\n',
+    ),
+  );
+  await writeFile(join(dir, 'array.json'), '[{"id":"evt_1"}]');
+  const trial = 'samples/stripe/trial-converted.json';
+  const jobs: Record<string, Promise<Run>> = {
+    check: cli('check'),
+    checkBad: cli('check', '--rules', dir),
+    trial: cli('test', '--source', 'stripe', '--payload', trial, '--received-at', AT),
+    batch: cli(
+      'test',
+      '--source',
+      'hubspot',
+      '--payload',
+      join(FIXTURES, 'hubspot/batch.mixed.json'),
+      '--received-at',
+      AT,
+    ),
+    portal: cli(
+      'test',
+      '--source',
+      'portal',
+      '--payload',
+      'samples/portal/profile-completed.json',
+      '--header',
+      'Webhook-Id: msg_42',
+    ),
+    unknownSource: cli('test', '--source', 'nope', '--payload', trial),
+    malformed: cli('test', '--source', 'stripe', '--payload', join(dir, 'array.json')),
+  };
+  for (const [name, job] of Object.entries(jobs)) runs[name] = await job;
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const run = (name: string) => runs[name] as Run;
+
+describe('rules check', () => {
+  it('prints a one-line summary of the shipped rules and exits 0', async () => {
+    const set = await loadRules(join(ROOT, 'rules'));
+    const total = [...set.sources.values()].reduce((sum, source) => sum + source.rules.length, 0);
+    expect(run('check').code).toBe(0);
+    expect(run('check').stdout).toMatch(
+      new RegExp(`^OK: ${set.sources.size} sources, ${total} rules in rules \\(`),
+    );
+    expect(run('check').stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('lists every problem with file, line, rule and field, and exits 1', () => {
+    const { code, stderr } = run('checkBad');
+    expect(code).toBe(1);
+    expect(stderr).toContain('invalid rule files: 2 problems');
+    expect(stderr).toMatch(/bad\.yaml:\d+: rule "broken": when\.type: must be a list/);
+    expect(stderr).toMatch(
+      /bad\.yaml:\d+: rule "broken": do\[0\]\.delete_user\.user_id: JSONata syntax error/,
+    );
+  });
+});
+
+describe('rules test', () => {
+  it('prints the envelopes of a payload as JSON, the same as the engine produces', async () => {
+    const stripe = (await loadRules(join(ROOT, 'rules'))).get('stripe') as CompiledSource;
+    const [event] = stripe.splitEvents(fixture('../../../samples', 'stripe/trial-converted.json'), {});
+    const expected = await stripe.evaluate(event as never, new Date(AT));
+    expect(run('trial').code).toBe(0);
+    expect(JSON.parse(run('trial').stdout)).toEqual(expected.envelopes);
+  });
+
+  it('says on stderr which rules matched and why the others did not', () => {
+    const { stderr } = run('trial');
+    expect(stderr).toContain('event evt_1SmpLTrialConvertedA01 (customer.subscription.updated):');
+    expect(stderr).toContain('matched   trial-converted: 3 commands');
+    expect(stderr).toContain(
+      'no match  checkout-completed: type is "customer.subscription.updated", wanted ["checkout.session.completed"]',
+    );
+  });
+
+  it('runs every event of a batch', () => {
+    const envelopes = JSON.parse(run('batch').stdout) as Envelope[];
+    expect(new Set(envelopes.map((envelope) => envelope.eventId))).toEqual(
+      new Set(['1871425602', '1871425603', '1871425604']),
+    );
+    expect(run('batch').stderr.match(/^event /gm)).toHaveLength(5);
+  });
+
+  it('takes headers, so a Standard Webhooks source gets its event id', () => {
+    const envelopes = JSON.parse(run('portal').stdout) as Envelope[];
+    expect(envelopes.map((envelope) => envelope.eventId)).toEqual(['msg_42']);
+  });
+
+  it('exits 2 for an unknown source, naming the known ones', () => {
+    expect(run('unknownSource').code).toBe(2);
+    expect(run('unknownSource').stderr).toContain(
+      'unknown source "nope" (rules defines: hubspot, portal, stripe)',
+    );
+  });
+
+  it('exits 1 with a malformed_event error for a body of the wrong shape', () => {
+    expect(run('malformed').code).toBe(1);
+    expect(JSON.parse(run('malformed').stderr)).toMatchObject({ error: { code: 'malformed_event' } });
+  });
+});
