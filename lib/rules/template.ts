@@ -34,6 +34,9 @@ export class Skip {
   constructor(readonly reason: string) {}
 }
 
+/** A rule's expression must never stall ingest: bounded time, recursion and sequence length (JSONata 2.2). */
+const GUARDRAILS = { timeout: 100, stack: 300, sequence: 100_000 };
+
 const WHOLE = /^\s*\{%([\s\S]*)%\}\s*$/;
 
 export function compileTemplate(value: unknown, at: string, report: Report): Template {
@@ -167,7 +170,7 @@ async function evaluateExpression(
   if (context.memo?.has(template.text)) return context.memo.get(template.text);
   let value: unknown;
   try {
-    template.compiled ??= jsonata(template.text);
+    template.compiled ??= jsonata(template.text, GUARDRAILS);
     value = plain(await template.compiled.evaluate(context.input, { ...context.bindings }));
   } catch (error) {
     throw new Skip(`${template.at}: JSONata error: ${jsonataMessage(error)}`);

@@ -257,6 +257,12 @@ describe('skip reasons (the rule skips the event; nothing throws)', () => {
       'do[0].delete_user.user_id: JSONata error: T2001',
     ],
     [
+      'runaway recursion, stopped by the JSONata guardrails',
+      '      - delete_user: { user_id: "{% ($f := function($x) { 1 + $f($x) }; $f(1)) %}" }\n',
+      {},
+      'do[0].delete_user.user_id: JSONata error: D1011',
+    ],
+    [
       'an id that is an object',
       '      - delete_user: { user_id: "{% a %}" }\n',
       { a: { b: 1 } },

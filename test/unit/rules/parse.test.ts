@@ -1,4 +1,5 @@
 // Loading rule files: every problem of every file at once, each naming file, line, rule and field.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -213,6 +214,18 @@ describe('parseRuleFiles', () => {
       },
     ]);
     expect(set.get('test')?.rules).toHaveLength(1);
+  });
+});
+
+describe('rules/README.md', () => {
+  const text = readFileSync(join(import.meta.dirname, '../../../rules/README.md'), 'utf8');
+  const blocks = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] as string);
+
+  it('has examples, and each one is a rule file that compiles', () => {
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const [index, block] of blocks.entries()) {
+      expect(fileProblems(block, `README block ${index}`)).toEqual([]);
+    }
   });
 });
 
