@@ -3,6 +3,9 @@ import type { AuditRecord, AuditSink } from '../deliver/index.ts';
 
 export type Print = (line: string) => void;
 
+/** The retry reason of a record the consumers gave back because the bridge is stopping. */
+export const STOPPING_REASON = 'stopping';
+
 type Fetch = (request: Request, ...rest: never[]) => Response | Promise<Response>;
 
 /** Wraps an HTTP handler: after each webhook it prints the source, status and what became of it. */
@@ -58,13 +61,29 @@ export function auditLine(record: AuditRecord): string {
   return `→ userflow ${action}  ${record.outcome}  (${details.join(', ')})  ${origin}`;
 }
 
-/** Every audit record to `sink`, and a line about it to `print` unless quiet. */
-export function printingAuditSink(sink: AuditSink, print: Print | undefined): AuditSink {
+/**
+ * Every audit record to `sink`, and a line about it to `print` unless quiet. Records after `close` are dropped:
+ * only a batch abandoned at shutdown writes them, and its messages were returned, so they are delivered (and
+ * audited) again by the next run.
+ */
+export function printingAuditSink(
+  sink: AuditSink,
+  print: Print | undefined,
+): AuditSink & { returnedAtStop(): number } {
+  let closed = false;
+  let returned = 0;
   return {
     write(record) {
+      if (closed) return;
       sink.write(record);
-      print?.(auditLine(record));
+      // Commands handed back because the bridge is stopping are summed up once, not listed.
+      if (record.reason === STOPPING_REASON) returned++;
+      else print?.(auditLine(record));
     },
-    ...(sink.close ? { close: () => sink.close?.() ?? Promise.resolve() } : {}),
+    returnedAtStop: () => returned,
+    async close() {
+      closed = true;
+      await sink.close?.();
+    },
   };
 }

@@ -73,9 +73,16 @@ export function formatBanner(input: BannerInput): string {
     }
   }
 
-  if (input.sendExample) {
+  if (input.sendExample && u.mode === 'api') {
+    // The samples would create a made-up user in a real Userflow environment: name the command, not a sample.
+    lines.push(
+      '',
+      'Send a signed test webhook (it reaches your Userflow environment):',
+      `  ${input.sendExample.replace(/ send \S+ \S+/, ' send <source> <payload.json>')}`,
+    );
+  } else if (input.sendExample && u.mode === 'sandbox') {
     lines.push('', 'Try it — send a signed sample webhook:', `  ${input.sendExample}`);
-    if (u.mode === 'sandbox' && input.sampleUserId) {
+    if (input.sampleUserId) {
       lines.push(
         'then see the result in the sandbox:',
         `  USERFLOW_API_URL=${u.url} USERFLOW_API_KEY=${u.apiKey} \\`,

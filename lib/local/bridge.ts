@@ -172,7 +172,18 @@ async function start(
       options.printProblem(`${queue} consumer, ${stage}: ${(error as Error)?.message ?? String(error)}`),
   });
   // Pollers stop before the sandbox and the queues close: in-flight batches still need both.
-  closers.push({ name: 'the consumers', close: () => consumers.stop() });
+  closers.push({
+    name: 'the consumers',
+    close: async () => {
+      await consumers.stop();
+      const returned = audit.returnedAtStop();
+      if (returned > 0) {
+        options.print(
+          `${returned} command${returned === 1 ? '' : 's'} in flight returned to the queue: the next start delivers them`,
+        );
+      }
+    },
+  });
   // The server stops first of all: no webhook is accepted once stopping has begun.
   closers.push({ name: 'the webhook server', close: () => server.close() });
 

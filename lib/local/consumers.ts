@@ -3,8 +3,10 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { AuditSink, DeliveryClient } from '../deliver/index.ts';
 import { createDeliverHandler } from '../deliver/index.ts';
+import { BridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { type Poller, startPoller } from '../queue/poller.ts';
+import { STOPPING_REASON } from './activity.ts';
 import type { QueuePair } from './local-queues.ts';
 
 export interface RateBudget {
@@ -50,18 +52,52 @@ export interface RunningConsumers {
   stop(): Promise<void>;
 }
 
+/**
+ * Once stopping has begun, a record still waiting for the rate limiter fails as retryable instead of waiting
+ * (Lambda would be frozen; a local process must exit), and every record given back gets visibility 0, so the next
+ * start picks it up at once rather than after its backoff.
+ */
+function stoppable(stopping: AbortSignal) {
+  const stoppingError = () =>
+    new BridgeError('the bridge is stopping: the record returns to its queue', {
+      code: STOPPING_REASON,
+      retryable: true,
+    });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (stopping.aborted) return reject(stoppingError());
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(stoppingError());
+      };
+      const timer = setTimeout(() => {
+        stopping.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      stopping.addEventListener('abort', onAbort, { once: true });
+    });
+  const returning = (queue: QueuePair['main']) => ({
+    changeVisibility: (handle: string, seconds: number) =>
+      queue.changeVisibility(handle, stopping.aborted ? 0 : seconds),
+  });
+  return { sleep, returning };
+}
+
 export function startConsumers(options: ConsumersOptions): RunningConsumers {
   const plans = planConsumers(options.budget, options.queues.sync !== undefined);
+  const stopping = new AbortController();
+  const { sleep, returning } = stoppable(stopping.signal);
   const pollers: Poller[] = plans.map((plan) => {
     const pair = plan.name === 'sync' ? (options.queues.sync as QueuePair) : options.queues.webhooks;
     const handler = createDeliverHandler({
       client: options.client,
-      queue: pair.main,
+      queue: returning(pair.main),
       dlq: pair.dlq,
       idempotency: options.idempotency(),
       logger: options.logger,
       auditSink: options.auditSink,
       rate: { limitPerSecond: plan.limitPerSecond, maxConcurrency: options.budget.maxConcurrency },
+      sleep,
     });
     return startPoller({
       queue: pair.main,
@@ -78,6 +114,7 @@ export function startConsumers(options: ConsumersOptions): RunningConsumers {
   return {
     plans,
     async stop() {
+      stopping.abort();
       await Promise.all(pollers.map((poller) => poller.stop()));
     },
   };

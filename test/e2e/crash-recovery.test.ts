@@ -51,6 +51,7 @@ describe('a killed bridge loses no acknowledged webhook', () => {
     const first = await startBridgeProcess({ cwd: checkout.dir, env, args: [...args, '--rate-limit', '3'] });
     bridges.push(first);
     expect(first.banner).toContain(`delivering to Userflow at ${sandboxUrl}`);
+    expect(first.banner).not.toContain('Development webhook secrets');
 
     const acked: number[] = [];
     for (let i = 0; acked.length < ACKED_BEFORE_KILL; i++) {

@@ -40,6 +40,8 @@ describe('Ctrl-C with work in flight', () => {
 
     const exit = await first.stop(5_000);
     expect(exit).toEqual({ code: 0, signal: null });
+    // Batches waiting for the rate limiter were handed back, not finished at 4 calls a second.
+    expect(first.cli.stdout()).toMatch(/\d+ commands? in flight returned to the queue/);
     const deliveredBeforeStop = readAudit(auditPath).filter((l) => l.outcome === 'delivered').length;
     expect(deliveredBeforeStop).toBeLessThan(SIGNUPS * 2);
 
