@@ -4,12 +4,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ruleFileJsonSchema } from '../lib/rules/index.ts';
+import { syncFileJsonSchema } from '../lib/sync/sync-file.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Path (from the repository root) → the JSON Schema to write there. */
 export const SCHEMA_FILES: readonly { path: string; schema: () => Record<string, unknown> }[] = [
   { path: 'rules/schema.json', schema: ruleFileJsonSchema },
+  { path: 'syncs/schema.json', schema: syncFileJsonSchema },
 ];
 
 /** The exact bytes written for a schema, so the drift test and the script agree. */

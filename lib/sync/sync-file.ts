@@ -9,18 +9,30 @@ export const ATTRIBUTE_TYPES = ['string', 'number', 'boolean', 'datetime', 'list
 
 const column = z.strictObject({
   /** The Userflow attribute name, when it differs from the column name. */
-  rename: z.string().min(1).optional(),
+  rename: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The Userflow attribute name, when it differs from the column name.'),
   /** Coerce the column to this Userflow data type (otherwise inferred from the database value). */
-  type: z.enum(ATTRIBUTE_TYPES).optional(),
+  type: z
+    .enum(ATTRIBUTE_TYPES)
+    .optional()
+    .describe('Coerce the column to this Userflow data type (otherwise inferred from the database value).'),
 });
 
 const entityQuery = z.strictObject({
   /** SQL returning one row per entity; must return the key column(s), every other column is an attribute. */
-  query: z.string().min(1),
+  query: z
+    .string()
+    .min(1)
+    .describe(
+      'SQL returning one row per entity: the key column(s), every other column becomes an attribute.',
+    ),
   /** Per-column renames and types. */
-  columns: z.record(z.string(), column).default({}),
+  columns: z.record(z.string(), column).default({}).describe('Per-column renames and types.'),
   /** Columns to leave out of the attributes (e.g. a tenant id used only in the WHERE clause). */
-  exclude: z.array(z.string()).default([]),
+  exclude: z.array(z.string()).default([]).describe('Columns to leave out of the attributes.'),
 });
 
 export const syncFileSchema = z
@@ -36,30 +48,49 @@ export const syncFileSchema = z
      * Name of the secret holding the connection URL (`postgres://…`): an environment variable locally, a key of
      * the sync secret in AWS. The URL itself never goes in this file.
      */
-    connection: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'secret names are UPPER_SNAKE_CASE'),
+    connection: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, 'secret names are UPPER_SNAKE_CASE')
+      .describe('Name of the secret holding the postgres:// URL (env/.env locally, the sync secret in AWS).'),
     /**
      * `upsert` creates and updates; `update-only` never creates users or groups; `mirror` also removes memberships
      * that disappeared (and deletes users/groups when `delete: true`).
      */
-    mode: z.enum(['upsert', 'update-only', 'mirror']).default('upsert'),
+    mode: z
+      .enum(['upsert', 'update-only', 'mirror'])
+      .default('upsert')
+      .describe(
+        'upsert creates and updates; update-only never creates; mirror also removes what disappeared.',
+      ),
     /** Mirror mode only: also delete users and groups whose rows disappeared. */
-    delete: z.boolean().default(false),
+    delete: z
+      .boolean()
+      .default(false)
+      .describe('Mirror mode: also delete users and groups whose rows disappeared.'),
     /**
      * Refuse to remove or delete anything when more than this share of the known entities of one kind would go:
      * a broken query that returns nothing must not wipe Userflow.
      */
-    max_delete_ratio: z.number().min(0).max(1).default(0.05),
+    max_delete_ratio: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.05)
+      .describe('Refuse removals when more than this share of the known entities of one kind would go.'),
     /**
      * Where the fingerprints of the last successful run live: `embedded` (a local file, the default) or `database`
      * (tables `userflow_bridge_sync_state` and `userflow_bridge_sync_runs` in the synced database itself).
      */
-    state: z.enum(['embedded', 'database']).default('embedded'),
+    state: z
+      .enum(['embedded', 'database'])
+      .default('embedded')
+      .describe("Where the last run's fingerprints live: a local file, or tables in the synced database."),
     users: entityQuery.optional(),
     groups: entityQuery.optional(),
     /** Rows of `user_id`, `group_id` and optional membership attributes. */
     memberships: entityQuery.optional(),
     /** Rows read per cursor fetch: bounds memory whatever the table size. */
-    batch_size: z.number().int().min(1).max(10_000).default(1000),
+    batch_size: z.number().int().min(1).max(10_000).default(1000).describe('Rows read per cursor fetch.'),
   })
   .refine((f) => f.users || f.groups || f.memberships, {
     message: 'give at least one of users, groups, memberships',
@@ -100,4 +131,9 @@ export async function loadSyncFile(path: string): Promise<SyncFile> {
     );
   }
   return parseSyncFile(path, text);
+}
+
+/** The JSON Schema written to `syncs/schema.json` (`npm run schema`), for editor completion in sync files. */
+export function syncFileJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(syncFileSchema, { io: 'input' }) as Record<string, unknown>;
 }

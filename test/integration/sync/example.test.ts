@@ -1,0 +1,73 @@
+// The README's sync quick-start, run exactly as written: the shipped SQL and sync file, through the real CLI.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
+
+const run = promisify(execFile);
+let pgServer: TestPostgres;
+let localDir: string;
+
+beforeAll(async () => {
+  pgServer = await startPostgres();
+  await pgServer.sql(readFileSync('syncs/example-db.sql', 'utf8'));
+  localDir = mkdtempSync(join(tmpdir(), 'ufb-sync-cli-'));
+}, 120_000);
+afterAll(async () => {
+  await pgServer?.stop();
+  rmSync(localDir, { recursive: true, force: true });
+});
+
+const cli = (...args: string[]) =>
+  run(process.execPath, ['bin/userflow-bridge.js', 'sync', ...args, '--local-dir', localDir], {
+    env: { ...process.env, DATABASE_URL: pgServer.url },
+  });
+
+describe('sync quick-start (syncs/example.yaml)', () => {
+  it('dry-runs, syncs, then finds nothing to do, and lists the runs', async () => {
+    const dry = await cli('run', 'syncs/example.yaml', '--dry-run', '--json');
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      dryRun: true,
+      byKind: { users: { created: 3 }, groups: { created: 2 }, memberships: { created: 3 } },
+      counts: { queued: 0 },
+    });
+    const sample = JSON.parse(dry.stdout).samples.find((s: { key: string }) => s.key === 'user_1');
+    expect(sample.attributes).toEqual({
+      email: 'ada@acme.test',
+      name: 'Ada Lovelace',
+      signed_up_at: '2026-01-05T09:00:00.000Z',
+    });
+
+    const real = await cli('run', 'syncs/example.yaml');
+    expect(real.stdout).toMatch(
+      /synced example \(mirror\).*\n.*8 rows read · 0 unchanged · 8 changed · 8 queued/,
+    );
+
+    const again = await cli('run', 'syncs/example.yaml', '--json');
+    expect(JSON.parse(again.stdout).counts).toMatchObject({ read: 8, unchanged: 8, queued: 0 });
+
+    const status = await cli('status', '--json');
+    expect(
+      JSON.parse(status.stdout).map((r: { status: string; dryRun: boolean }) => [r.status, r.dryRun]),
+    ).toEqual([
+      ['succeeded', false],
+      ['succeeded', false],
+      ['succeeded', true],
+    ]);
+  }, 60_000);
+
+  it('fails with the file and the missing secret named, exit 1', async () => {
+    const failed = await run(
+      process.execPath,
+      ['bin/userflow-bridge.js', 'sync', 'run', 'syncs/example.yaml'],
+      {
+        env: { ...process.env, DATABASE_URL: '' },
+      },
+    ).catch((e) => e);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('syncs/example.yaml: the connection secret DATABASE_URL is not set');
+  });
+});
