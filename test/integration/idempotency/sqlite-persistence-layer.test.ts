@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -128,6 +129,24 @@ describe('SqlitePersistenceLayer with makeIdempotent', () => {
     const retry = idempotentCounter(store);
     await expect(retry.fn({ eventId: 'evt_1' })).resolves.toMatchObject({ eventId: 'evt_1' });
     expect(retry.calls).toEqual(['evt_1']);
+  });
+
+  it('stores the payload hash, so a different payload under the same key is refused', async () => {
+    const config = new IdempotencyConfig({
+      eventKeyJmesPath: 'eventId',
+      payloadValidationJmesPath: 'amount',
+    });
+    config.registerLambdaContext(lambdaContext(60_000));
+    const fn = makeIdempotent(
+      async (event: { eventId: string; amount: number }) => ({ charged: event.amount }),
+      {
+        persistenceStore: layer(),
+        config,
+      },
+    );
+    await fn({ eventId: 'evt_1', amount: 10 });
+    await expect(fn({ eventId: 'evt_1', amount: 10 })).resolves.toEqual({ charged: 10 });
+    await expect(fn({ eventId: 'evt_1', amount: 99 })).rejects.toBeInstanceOf(IdempotencyValidationError);
   });
 
   it('keeps completed records across closing and reopening the file', async () => {

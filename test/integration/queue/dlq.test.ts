@@ -214,6 +214,23 @@ describe.each(pairs)('DLQ tools on %s', (_label, open) => {
   });
 });
 
+describe('dlq CLI against an SQS endpoint from the environment', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('takes the endpoint from AWS_ENDPOINT_URL and finds the DLQ from the RedrivePolicy', async () => {
+    const created = await emulator.createFifoQueue(`env${++counter}`, { dlq: true });
+    await createSqsQueue({ queueUrl: created.dlq?.url ?? '', client: emulator.client }).send(seed);
+    vi.stubEnv('AWS_ENDPOINT_URL', emulator.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_SQS', undefined);
+    vi.stubEnv('AWS_REGION', emulator.region);
+    const listed = await runCli(['dlq', 'list', '--queue-url', created.url, '--json']);
+    expect(listed.stderr).toBe('');
+    expect(JSON.parse(listed.stdout)).toMatchObject({ queue: created.dlq?.url, scanned: 4 });
+  });
+});
+
 describe('dlq CLI usage errors', () => {
   it('rejects a filter on an unknown key with exit 2', async () => {
     const result = await runCli(['dlq', 'redrive', '--local', '/nonexistent/q.db', '--filter', 'colour=red']);
