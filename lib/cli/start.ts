@@ -69,6 +69,8 @@ export function registerStart(program: Command): void {
         '  <SECRET NAMES>     the webhook secrets rule files name (verify.secrets), e.g. STRIPE_WEBHOOK_SECRET;',
         '                     in sandbox mode a missing one is generated and kept in <local-dir>/dev-secrets.json',
         '  AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SQS, AWS_REGION   for --queue sqs',
+        '  USERFLOW_TIMEOUT_MS, USERFLOW_LOOKUP_FILTER, USERFLOW_LOOKUP_TTL_SECONDS, USERFLOW_DELETE_NOT_FOUND,',
+        '  RETRY_BASE_MS, RETRY_CAP_SECONDS, IDEMPOTENCY_TTL_SECONDS   delivery tuning, as for the deliver Lambda',
       ].join('\n'),
     )
     .action(async (flags) => {

@@ -12,6 +12,7 @@ import type { UserflowRegion } from '../userflow/index.ts';
 import { type Print, printingAuditSink, withWebhookActivity } from './activity.ts';
 import { type BannerInput, formatBanner } from './banner.ts';
 import { type RateBudget, startConsumers } from './consumers.ts';
+import { readDeliverTuning } from './deliver-tuning.ts';
 import { startLayout } from './layout.ts';
 import { type LocalQueuesOptions, openLocalQueues } from './local-queues.ts';
 import { watchRules } from './rules-watcher.ts';
@@ -89,6 +90,7 @@ async function start(
   const layout = startLayout(options.localDir);
   const rules = await loadRules(options.rulesDir);
   const mode = userflowMode(env, options.sandbox.force);
+  const tuning = readDeliverTuning(env);
 
   // Secrets before anything listens: with a real API key, a missing one stops the start, naming the variable.
   const secrets = createLocalSecrets({
@@ -101,6 +103,7 @@ async function start(
     env,
     forceSandbox: options.sandbox.force,
     ...(options.region ? { region: options.region } : {}),
+    timeoutMs: tuning.timeoutMs,
     sandbox: {
       host: options.sandbox.host,
       port: options.sandbox.port,
@@ -166,6 +169,7 @@ async function start(
     auditSink: audit,
     logger,
     budget: options.budget,
+    tuning,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     stopTimeoutMs: options.stopTimeoutMs ?? 3_000,
     onError: (queue, stage, error) =>

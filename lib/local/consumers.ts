@@ -7,6 +7,7 @@ import { BridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { type Poller, startPoller } from '../queue/poller.ts';
 import { STOPPING_REASON } from './activity.ts';
+import type { DeliverTuning } from './deliver-tuning.ts';
 import type { QueuePair } from './local-queues.ts';
 
 export interface RateBudget {
@@ -39,6 +40,8 @@ export interface ConsumersOptions {
   auditSink: AuditSink;
   logger: Logger;
   budget: RateBudget;
+  /** The Lambda's tuning variables, read from the local environment. */
+  tuning: Pick<DeliverTuning, 'backoff' | 'lookup' | 'deleteNotFound' | 'idempotencyTtlSeconds'>;
   /** How long a received batch stays hidden; a crashed run's batches come back after it. */
   visibilityTimeoutSeconds: number;
   /** How long stopping waits for in-flight batches before handing their messages back. */
@@ -97,6 +100,10 @@ export function startConsumers(options: ConsumersOptions): RunningConsumers {
       logger: options.logger,
       auditSink: options.auditSink,
       rate: { limitPerSecond: plan.limitPerSecond, maxConcurrency: options.budget.maxConcurrency },
+      backoff: options.tuning.backoff,
+      lookup: options.tuning.lookup,
+      deleteNotFound: options.tuning.deleteNotFound,
+      idempotencyTtlSeconds: options.tuning.idempotencyTtlSeconds,
       sleep,
     });
     return startPoller({

@@ -1,14 +1,13 @@
 // SIGKILL mid-stream: every webhook the bridge acknowledged (2xx) still reaches Userflow after a restart on the
-// same local directory. The sandbox runs as its own process, so it outlives the kill; the first run delivers
-// slowly, so the kill lands while commands are queued and in flight.
+// same local directory. The sandbox runs in the test process, so it outlives the kill (as Userflow would); the
+// first run delivers slowly, so the kill lands while commands are queued and in flight.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
 import {
   type Checkout,
   cleanEnv,
-  type SpawnedCli,
   type StartedBridge,
   scratchCheckout,
-  spawnCli,
   startBridgeProcess,
 } from '../helpers/spawn-cli.ts';
 import { arrivedSignups, PORTAL_SECRET, postSignup } from './portal-signups.ts';
@@ -19,17 +18,15 @@ const ACKED_BEFORE_KILL = 16;
 
 describe('a killed bridge loses no acknowledged webhook', () => {
   let checkout: Checkout;
-  let sandbox: SpawnedCli;
+  let sandbox: RunningSandbox;
   let sandboxUrl: string;
   let env: Record<string, string>;
   const bridges: StartedBridge[] = [];
 
   beforeAll(async () => {
     checkout = scratchCheckout({ rules: ['portal.yaml'] });
-    sandbox = spawnCli(['sandbox', '--port', '0', '--seed', 'none', '--slow-rate', '1', '--slow-ms', '50'], {
-      cwd: checkout.dir,
-    });
-    sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/))[1] as string;
+    sandbox = await startSandbox({ seed: 'none', faults: { slowRate: 1, slowMs: 50 } });
+    sandboxUrl = sandbox.url;
     // A real API key: the bridge delivers to the sandbox process as it would to Userflow.
     env = cleanEnv({
       USERFLOW_API_KEY: 'ak_sandbox',
@@ -40,8 +37,7 @@ describe('a killed bridge loses no acknowledged webhook', () => {
 
   afterAll(async () => {
     for (const bridge of bridges) bridge.cli.child.kill('SIGKILL');
-    sandbox?.child.kill('SIGTERM');
-    await sandbox?.exited;
+    await sandbox?.close();
     checkout?.remove();
   });
 
