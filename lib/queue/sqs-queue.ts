@@ -78,7 +78,9 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
 
   /**
    * Sends one chunk until every entry is accepted, retrying transient entry failures with backoff. Returns the
-   * indexes that are still not accepted and whether any of them failed permanently.
+   * indexes that are still not accepted and whether any of them failed permanently. Known limit: if SQS fails
+   * entry k but accepts a later entry of the same group in the same call, the retried k lands after it; SQS
+   * reports such per-entry failures rarely (internal errors), and ordering across chunks is still kept.
    */
   async function sendChunk(
     messages: readonly OutgoingMessage[],
