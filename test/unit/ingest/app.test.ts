@@ -468,6 +468,9 @@ describe('failures on our side', () => {
     expect(failed.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(idempotency.records.size).toBe(0);
     expect(queue.queued).toHaveLength(0);
+    const line = logs.entries().find((e) => e.outcome === 'queue_unreachable');
+    expect(line).toMatchObject({ level: 'ERROR', status: 503, events: [{ id: 'evt_q', outcome: 'failed' }] });
+    expect(line?.error).toMatchObject({ name: 'QueueError', code: 'queue_unreachable' });
 
     queue.recover();
     const retry = await post(app, 'stripe', stripeEvent('evt_q'));
