@@ -2,19 +2,19 @@
 //
 // Table: partition key `pk` (S), sort key `sk` (S), on-demand; TTL on `expires_at` (run records only).
 // - entity state: pk `<sync>#<kind>`, sk = entity key; `hash`, `fp` (fingerprint JSON), `seen_run` (N).
-// - run log: pk `<sync>#runs` and a copy under pk `#runs` (every sync; no sync is called ``), sk = the run id
+// - run log: pk `<sync>#runs` and a copy under pk `#runs` (every sync; no sync is named ``), sk = the run id
 //   zero-padded. The `#runs` copy makes ids global and increasing (a conditional put of last id + 1, or the
-//   start time in ms if later), lists runs of all syncs, and lets finishRun(id) find the run's sync.
+//   start time in ms if later), lists the runs of all syncs, and lets finishRun(id) find the run's sync.
 //
 // What a run costs, for N rows read, C changed and R removed, with items under 1 KB:
 // - start + finish: 1 Query, 2 PutItem, 1 UpdateItem, 1 PutItem.
 // - diff: ⌈N/100⌉ BatchGetItem = N read units (strongly consistent: a run must see its own earlier commits).
 // - commit: ⌈C/25⌉ BatchWriteItem = C write units. An unchanged upsert run writes nothing.
-// - mirror mode only: N UpdateItem for seen marks (N write units: the price of detecting removals), and per
-//   kind a COUNT Query of unseen (reads the whole partition: its size / 4 KB read units), plus when anything
-//   vanished a COUNT of all, one Query of the unseen and ⌈R/25⌉ BatchWriteItem.
-// So 100,000 unchanged users cost 1,000 requests and 100,000 read units in upsert mode, and 100,000 more
-// UpdateItem writes in mirror mode. Batches retry their unprocessed part with jittered backoff.
+// - mirror mode only: seen marks rewrite every row's item, so ⌈N/25⌉ BatchWriteItem = N write units (the price
+//   of detecting removals); per kind a COUNT Query of the unseen (reads the whole partition: its size / 4 KB
+//   read units); and when anything vanished a COUNT of all, a Query of the unseen and ⌈R/25⌉ BatchWriteItem.
+// So 100,000 unchanged users cost 1,000 requests and 100,000 read units in upsert mode, plus 4,000 requests
+// and 100,000 write units in mirror mode. Batches retry their unprocessed part with jittered backoff.
 //
 // A commit is not one transaction: items land one by one. A crash mid-commit leaves some entries unrecorded,
 // so they are sent again next run (same command ids, so FIFO dedupe or an idempotent upsert absorbs them).
