@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 
 interface SendFlags {
   url?: string;
-  rules: string;
+  rules?: string;
   localDir: string;
   envFile: string;
   secret?: string;
@@ -22,7 +22,7 @@ export function registerSend(program: Command): void {
       'JSON file to send as the body, byte for byte (e.g. samples/stripe/trial-converted.json)',
     )
     .option('--url <url>', 'the bridge (origin or full webhook URL; default http://127.0.0.1:$PORT or :8787)')
-    .option('--rules <dir>', 'rule files that define the source', 'rules')
+    .option('--rules <dir>', 'rule files that define the source (env RULES_DIR; default rules)')
     .option('--local-dir <dir>', 'where `start` keeps development secrets', '.local')
     .option('--env-file <path>', 'file with the webhook secrets, under the environment', '.env')
     .option('--secret <value>', 'sign with this secret instead of the configured one')
@@ -40,12 +40,13 @@ export function registerSend(program: Command): void {
         import('../local/send-webhook.ts'),
         import('../config/dotenv.ts'),
       ]);
+      const env = localEnv(process.env, flags.envFile);
       const result = await sendWebhook({
         source,
         payloadPath: payload,
-        rulesDir: flags.rules,
+        rulesDir: flags.rules ?? env.RULES_DIR ?? 'rules',
         localDir: flags.localDir,
-        env: localEnv(process.env, flags.envFile),
+        env,
         ...(flags.url ? { url: flags.url } : {}),
         ...(flags.secret !== undefined ? { secret: flags.secret } : {}),
         ...(flags.eventId ? { eventId: flags.eventId } : {}),
