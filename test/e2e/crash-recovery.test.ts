@@ -78,5 +78,5 @@ describe('a killed bridge loses no acknowledged webhook', () => {
     );
     expect(arrived).toEqual(acked);
     expect(await second.stop()).toEqual({ code: 0, signal: null });
-  });
+  }, 90_000); // two process starts and a redelivery, on a busy CI machine
 });

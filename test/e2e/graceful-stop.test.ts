@@ -59,5 +59,5 @@ describe('Ctrl-C with work in flight', () => {
     );
     expect(arrived).toEqual(indexes);
     expect(await second.stop()).toEqual({ code: 0, signal: null });
-  });
+  }, 90_000); // two process starts and a redelivery, on a busy CI machine
 });
