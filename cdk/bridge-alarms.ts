@@ -1,4 +1,4 @@
-// CloudWatch alarms on the delivery path, and the optional SNS topic (with an email subscription) they notify.
+// CloudWatch alarms on a delivery path, and the optional SNS topic (with an email subscription) they notify.
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
@@ -32,8 +32,8 @@ export interface BridgeAlarmsProps {
   /** POWERTOOLS_SERVICE_NAME of deliver: the `service` dimension of its custom metrics. */
   readonly deliverServiceName: string;
   readonly oldestMessageAgeMinutes: number;
-  /** When set, an encrypted SNS topic with this email subscribed receives alarm and OK notifications. */
-  readonly alarmEmail?: string;
+  /** Where alarm and OK notifications go (the AlarmTopic); none without it. */
+  readonly action?: IAlarmAction;
 }
 
 export class BridgeAlarms extends Construct {
@@ -41,7 +41,6 @@ export class BridgeAlarms extends Construct {
   readonly oldestMessageAge: Alarm;
   readonly deliverErrors: Alarm;
   readonly userflowUnauthorized: Alarm;
-  readonly topic?: Topic;
 
   constructor(scope: Construct, id: string, props: BridgeAlarmsProps) {
     super(scope, id);
@@ -94,13 +93,10 @@ export class BridgeAlarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    if (props.alarmEmail) {
-      this.topic = alarmTopic(this);
-      this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
-      const action: IAlarmAction = new SnsAction(this.topic);
+    if (props.action) {
       for (const alarm of this.all()) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
+        alarm.addAlarmAction(props.action);
+        alarm.addOkAction(props.action);
       }
     }
   }
@@ -110,16 +106,27 @@ export class BridgeAlarms extends Construct {
   }
 }
 
-/** CloudWatch cannot publish to a topic under the AWS-managed SNS key, so the topic gets its own rotating key. */
-function alarmTopic(scope: Construct): Topic {
-  const key = new Key(scope, 'TopicKey', {
-    description: 'Encrypts the userflow-bridge alarm topic',
-    enableKeyRotation: true,
-  });
-  key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-  return new Topic(scope, 'Topic', {
-    masterKey: key,
-    enforceSSL: true,
-    displayName: 'userflow-bridge alarms',
-  });
+/**
+ * The SNS topic alarms notify, with an email subscription. CloudWatch cannot publish to a topic under the
+ * AWS-managed SNS key, so the topic gets its own rotating key that CloudWatch may use.
+ */
+export class AlarmTopic extends Construct {
+  readonly topic: Topic;
+  readonly action: IAlarmAction;
+
+  constructor(scope: Construct, id: string, props: { email: string }) {
+    super(scope, id);
+    const key = new Key(this, 'Key', {
+      description: 'Encrypts the userflow-bridge alarm topic',
+      enableKeyRotation: true,
+    });
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new Topic(this, 'Topic', {
+      masterKey: key,
+      enforceSSL: true,
+      displayName: 'userflow-bridge alarms',
+    });
+    this.topic.addSubscription(new EmailSubscription(props.email));
+    this.action = new SnsAction(this.topic);
+  }
 }

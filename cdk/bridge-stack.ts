@@ -13,14 +13,15 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { BridgeAlarms, METRICS_NAMESPACE } from './bridge-alarms.ts';
+import { AlarmTopic, type BridgeAlarms } from './bridge-alarms.ts';
 import { BridgeFunction, LAMBDA_TASK_ROOT } from './bridge-function.ts';
-import { type BridgeConfig, DELIVER_BATCH_SIZE, DELIVER_TIMEOUT_SECONDS } from './config.ts';
-import { DeliveryQueues, RETRY_BASE_MS, RETRY_CAP_SECONDS } from './delivery-queues.ts';
+import { type BridgeConfig, rateShares } from './config.ts';
+import { DeliveryPipeline } from './delivery-pipeline.ts';
+import type { DeliveryQueues } from './delivery-queues.ts';
+import { SyncPath } from './sync-path.ts';
 
 export interface FunctionEntries {
   /** Absolute path of the ingest handler module (API Gateway v2 events). */
@@ -36,15 +37,22 @@ export interface BridgeStackProps extends StackProps {
   readonly entries: FunctionEntries;
   /** Absolute paths of the rule files, already validated; bundled with ingest under `rules/`. */
   readonly ruleFiles: readonly string[];
+  /** Absolute paths of the sync files, already validated; any at all adds the sync path. @default none */
+  readonly syncFiles?: readonly string[];
 }
 
 /** POWERTOOLS_SERVICE_NAME of each function: the `service` key of its logs and dimension of its metrics. */
-export const SERVICE_NAMES = { ingest: 'ingest', deliver: 'deliver' } as const;
+export const SERVICE_NAMES = { ingest: 'ingest', deliver: 'deliver', syncDeliver: 'deliver-sync' } as const;
 
 export class BridgeStack extends Stack {
   readonly ingest: BridgeFunction;
+  /** The webhook delivery path; `queues`, `deliver` and `alarms` below are its parts. */
+  readonly live: DeliveryPipeline;
   readonly deliver: BridgeFunction;
   readonly queues: DeliveryQueues;
+  /** The database-sync path, when `syncFiles` is not empty. */
+  readonly sync?: SyncPath;
+  readonly alarmTopic?: AlarmTopic;
   readonly webhookSecrets: Secret;
   readonly userflowApiKey: Secret;
   readonly idempotencyTable: Table;
@@ -57,8 +65,11 @@ export class BridgeStack extends Stack {
     const { config } = props;
     const env = config.environmentName;
 
-    this.queues = new DeliveryQueues(this, 'Commands');
-    const { queue, dlq } = this.queues;
+    const syncFiles = props.syncFiles ?? [];
+    const shares = rateShares(config, syncFiles.length > 0);
+    this.alarmTopic = config.alarmEmail
+      ? new AlarmTopic(this, 'AlarmTopic', { email: config.alarmEmail })
+      : undefined;
 
     // {"<secret name from a rule file's verify block>": "value" | ["new", "old"]}; an array keeps several values
     // live while a sender rotates. Deployed as {} and filled in by the operator (README); CloudFormation leaves
@@ -93,6 +104,25 @@ export class BridgeStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    this.live = new DeliveryPipeline(this, 'Webhooks', {
+      projectRoot: props.projectRoot,
+      logRetention: config.logRetentionDays,
+      entry: props.entries.deliver,
+      description: `userflow-bridge ${env}: delivers webhook commands to Userflow`,
+      serviceName: SERVICE_NAMES.deliver,
+      userflowApiKey: this.userflowApiKey,
+      userflowRegion: config.userflowRegion,
+      rateLimit: shares.live,
+      maxConcurrency: config.maxConcurrency,
+      idempotencyTable: this.idempotencyTable,
+      oldestMessageAgeMinutes: config.oldestMessageAgeAlarmMinutes,
+      ...(this.alarmTopic ? { alarmAction: this.alarmTopic.action } : {}),
+    });
+    this.queues = this.live.queues;
+    this.deliver = this.live.deliver;
+    this.alarms = this.live.alarms;
+    const { queue, dlq } = this.queues;
+
     const common = {
       projectRoot: props.projectRoot,
       logRetention: config.logRetentionDays,
@@ -117,44 +147,6 @@ export class BridgeStack extends Stack {
       .readsSecret('WEBHOOK_SECRETS_ID', this.webhookSecrets)
       .usesItemTable('IDEMPOTENCY_TABLE', this.idempotencyTable)
       .setEnv('RULES_DIR', `${LAMBDA_TASK_ROOT}/rules`);
-
-    this.deliver = new BridgeFunction(this, 'Deliver', {
-      ...common,
-      entry: props.entries.deliver,
-      description: `userflow-bridge ${env}: delivers queued commands to Userflow`,
-      serviceName: SERVICE_NAMES.deliver,
-      timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS),
-    });
-    // Env vars deliver reads (functions/deliver.ts):
-    //   QUEUE_URL                    command queue URL (may receive/delete/ChangeMessageVisibility)
-    //   DLQ_URL                      dead-letter queue URL (may SendMessage: permanent failures with their reason)
-    //   USERFLOW_API_KEY_SECRET_ID   ARN of the Userflow API key secret (may GetSecretValue)
-    //   USERFLOW_REGION              us | eu
-    //   USERFLOW_RATE_LIMIT          requests/s, account-wide; each instance takes ÷ MAX_CONCURRENCY
-    //   MAX_CONCURRENCY              the event source mapping's maximum concurrency (same number)
-    //   IDEMPOTENCY_TABLE            DynamoDB table name (may read/write items)
-    //   POWERTOOLS_SERVICE_NAME      'deliver' (set by BridgeFunction); the alarms' `service` dimension
-    //   POWERTOOLS_METRICS_NAMESPACE UserflowBridge (custom metrics, e.g. UserflowUnauthorized)
-    //   RETRY_BASE_MS, RETRY_CAP_SECONDS  the backoff MAX_RECEIVE_COUNT is sized for (delivery-queues.ts)
-    this.deliver
-      .consumes('QUEUE_URL', queue)
-      .sendsTo('DLQ_URL', dlq)
-      .readsSecret('USERFLOW_API_KEY_SECRET_ID', this.userflowApiKey)
-      .usesItemTable('IDEMPOTENCY_TABLE', this.idempotencyTable)
-      .setEnv('USERFLOW_REGION', config.userflowRegion)
-      .setEnv('USERFLOW_RATE_LIMIT', String(config.userflowRateLimit))
-      .setEnv('MAX_CONCURRENCY', String(config.maxConcurrency))
-      .setEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE)
-      .setEnv('RETRY_BASE_MS', String(RETRY_BASE_MS))
-      .setEnv('RETRY_CAP_SECONDS', String(RETRY_CAP_SECONDS));
-    // FIFO queues take no batching window; maxConcurrency caps pollers, so Lambda throttling never burns receives.
-    this.deliver.fn.addEventSource(
-      new SqsEventSource(queue, {
-        batchSize: DELIVER_BATCH_SIZE,
-        maxConcurrency: config.maxConcurrency,
-        reportBatchItemFailures: true,
-      }),
-    );
 
     this.api = new HttpApi(this, 'Api', {
       apiName: `userflow-bridge-${env}`,
@@ -193,14 +185,27 @@ export class BridgeStack extends Stack {
       },
     });
 
-    this.alarms = new BridgeAlarms(this, 'Alarms', {
-      queue,
-      dlq,
-      deliver: this.deliver.fn,
-      deliverServiceName: SERVICE_NAMES.deliver,
-      oldestMessageAgeMinutes: config.oldestMessageAgeAlarmMinutes,
-      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
-    });
+    if (syncFiles.length > 0 && shares.sync !== undefined) {
+      this.sync = new SyncPath(this, 'Sync', {
+        environmentName: env,
+        projectRoot: props.projectRoot,
+        logRetention: config.logRetentionDays,
+        deliverEntry: props.entries.deliver,
+        userflowApiKey: this.userflowApiKey,
+        userflowRegion: config.userflowRegion,
+        rateLimit: shares.sync,
+        idempotencyTable: this.idempotencyTable,
+        oldestMessageAgeMinutes: config.oldestMessageAgeAlarmMinutes,
+        ...(this.alarmTopic ? { alarmAction: this.alarmTopic.action } : {}),
+      });
+      new CfnOutput(this, 'SyncQueueUrl', {
+        description: 'userflow-bridge sync run --queue sqs --queue-url <this>',
+        value: this.sync.pipeline.queues.queue.queueUrl,
+      });
+      new CfnOutput(this, 'SyncDlqUrl', { value: this.sync.pipeline.queues.dlq.queueUrl });
+      new CfnOutput(this, 'SyncConnectionsSecretName', { value: this.sync.connections.secretName });
+      new CfnOutput(this, 'SyncStateTableName', { value: this.sync.stateTable.tableName });
+    }
 
     new CfnOutput(this, 'WebhookBaseUrl', {
       description: 'POST /webhooks/{source} here',

@@ -1,4 +1,4 @@
-// Builds the CDK app: validated config (context + props), checked rule files, the stack, and cdk-nag over it all.
+// Builds the CDK app: validated config (context + props), checked rule and sync files, the stack, and cdk-nag.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
@@ -6,6 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { BridgeStack, type FunctionEntries } from './bridge-stack.ts';
 import { type BridgeConfigInput, configFromContext, parseBridgeConfig } from './config.ts';
 import { checkedRuleFiles } from './rule-files.ts';
+import { checkedSyncFiles } from './sync-files.ts';
 
 /** The repository root (cdk/..): package.json, functions/, rules/. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,10 +30,14 @@ export async function buildBridgeApp(
 ): Promise<{ app: App; stack: BridgeStack }> {
   const app = options.app ?? new App();
   const projectRoot = options.projectRoot ?? PROJECT_ROOT;
-  const config = parseBridgeConfig({
+  const input: Record<string, unknown> = {
     ...configFromContext((key) => app.node.tryGetContext(key)),
     ...options.config,
-  });
+  };
+  // Sync files decide whether there is a sync path, which takes part of the rate: find them before validating.
+  const syncDir = typeof input.syncDir === 'string' && input.syncDir !== '' ? input.syncDir : 'syncs';
+  const syncFiles = await checkedSyncFiles(resolve(projectRoot, syncDir));
+  const config = parseBridgeConfig(input, { withSync: syncFiles.length > 0 });
   const ruleFiles = await checkedRuleFiles(resolve(projectRoot, config.rulesDir));
 
   const stack = new BridgeStack(app, `UserflowBridge-${config.environmentName}`, {
@@ -44,6 +49,7 @@ export async function buildBridgeApp(
       deliver: options.entries?.deliver ?? resolve(projectRoot, 'functions/deliver.ts'),
     },
     ruleFiles,
+    syncFiles,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

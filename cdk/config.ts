@@ -20,57 +20,43 @@ const BATCH_BUDGET_SECONDS = DELIVER_TIMEOUT_SECONDS / 2;
 const numeric = (schema: z.ZodNumber) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), schema);
 
-export const bridgeConfigSchema = z
-  .object({
-    /** Names the stack and every physical name (secrets); one stack per environment. */
-    environmentName: z
-      .string()
-      .regex(
-        /^[a-z][a-z0-9-]{0,19}$/,
-        'use 1-20 lower-case letters, digits or dashes, starting with a letter',
-      )
-      .default('dev'),
-    /** Which Userflow API host the environment lives on (api.userflow.com or api.eu.userflow.com). */
-    userflowRegion: z.enum(['us', 'eu']).default('us'),
-    /** Userflow's limit is account-wide: the ceiling shared by every deliver instance, in requests/s. */
-    userflowRateLimit: numeric(z.number().positive().max(10_000)).default(10),
-    /** Deliver instances the SQS event source may run at once (Lambda accepts 2..1000). */
-    maxConcurrency: numeric(z.number().int().min(2).max(1000)).default(2),
-    /** Alarm notifications go to an SNS topic with this email subscribed; no topic without it. */
-    alarmEmail: z.email().optional(),
-    /** API Gateway stage throttling: steady requests/s and burst, so a flood cannot run up the bill. */
-    throttlingRateLimit: numeric(z.number().positive().max(100_000)).default(50),
-    throttlingBurstLimit: numeric(z.number().int().positive().max(100_000)).default(100),
-    /** Rule files validated and bundled with ingest at synth; relative to the project root. */
-    rulesDir: z.string().min(1).default('rules'),
-    logRetentionDays: numeric(
-      z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
-      }),
-    ).default(30),
-    /** Alarm when the oldest queued command waits longer than this (Userflow outage or stuck group). */
-    oldestMessageAgeAlarmMinutes: numeric(
-      z
-        .number()
-        .int()
-        .min(1)
-        .max(24 * 60),
-    ).default(15),
-  })
-  .superRefine((config, ctx) => {
-    const perConsumer = config.userflowRateLimit / config.maxConcurrency;
-    const batchSeconds = (DELIVER_BATCH_SIZE * CALLS_PER_RECORD) / perConsumer;
-    if (batchSeconds > BATCH_BUDGET_SECONDS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['maxConcurrency'],
-        message:
-          `each of ${config.maxConcurrency} consumers would get ${perConsumer.toFixed(2)} Userflow calls/s ` +
-          `(userflowRateLimit ÷ maxConcurrency), too slow for a batch of ${DELIVER_BATCH_SIZE} within ` +
-          `${BATCH_BUDGET_SECONDS} s; lower maxConcurrency or raise userflowRateLimit`,
-      });
-    }
-  });
+export const bridgeConfigSchema = z.object({
+  /** Names the stack and every physical name (secrets); one stack per environment. */
+  environmentName: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, 'use 1-20 lower-case letters, digits or dashes, starting with a letter')
+    .default('dev'),
+  /** Which Userflow API host the environment lives on (api.userflow.com or api.eu.userflow.com). */
+  userflowRegion: z.enum(['us', 'eu']).default('us'),
+  /** Userflow's limit is account-wide: the ceiling shared by every deliver instance, in requests/s. */
+  userflowRateLimit: numeric(z.number().positive().max(10_000)).default(10),
+  /** Deliver instances the SQS event source may run at once (Lambda accepts 2..1000). */
+  maxConcurrency: numeric(z.number().int().min(2).max(1000)).default(2),
+  /** Alarm notifications go to an SNS topic with this email subscribed; no topic without it. */
+  alarmEmail: z.email().optional(),
+  /** API Gateway stage throttling: steady requests/s and burst, so a flood cannot run up the bill. */
+  throttlingRateLimit: numeric(z.number().positive().max(100_000)).default(50),
+  throttlingBurstLimit: numeric(z.number().int().positive().max(100_000)).default(100),
+  /** Rule files validated and bundled with ingest at synth; relative to the project root. */
+  rulesDir: z.string().min(1).default('rules'),
+  logRetentionDays: numeric(
+    z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+    }),
+  ).default(30),
+  /** Alarm when the oldest queued command waits longer than this (Userflow outage or stuck group). */
+  oldestMessageAgeAlarmMinutes: numeric(
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+  ).default(15),
+  /** Sync files (`userflow-bridge sync`); when the directory holds any, the stack adds the sync path. */
+  syncDir: z.string().min(1).default('syncs'),
+  /** Share of userflowRateLimit the sync path's consumer gets; webhooks keep the rest, so never starve. */
+  syncRateShare: numeric(z.number().min(0.05).max(0.9)).default(0.3),
+});
 
 export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
 export type BridgeConfigInput = z.input<typeof bridgeConfigSchema>;
@@ -78,14 +64,55 @@ export type BridgeConfigInput = z.input<typeof bridgeConfigSchema>;
 /** The context keys read by `configFromContext` (also the keys of `BridgeConfig`). */
 export const CONFIG_KEYS = Object.keys(bridgeConfigSchema.shape) as readonly (keyof BridgeConfig)[];
 
-/** Validates settings, naming every bad key in one `ConfigError` (one synth run shows all the problems). */
-export function parseBridgeConfig(input: Record<string, unknown>): BridgeConfig {
+/** Instances the sync path's event source mapping may run (Lambda's minimum; sync is a background trickle). */
+export const SYNC_MAX_CONCURRENCY = 2;
+
+export interface RateShares {
+  /** requests/s for the webhook path (USERFLOW_RATE_LIMIT of its deliver). */
+  live: number;
+  /** requests/s for the sync path, when there is one. */
+  sync?: number;
+}
+
+/** How Userflow's account-wide limit is split: the sync path takes its share, webhooks keep the rest. */
+export function rateShares(config: BridgeConfig, withSync: boolean): RateShares {
+  if (!withSync) return { live: config.userflowRateLimit };
+  const sync = config.userflowRateLimit * config.syncRateShare;
+  return { live: config.userflowRateLimit - sync, sync };
+}
+
+/**
+ * Validates settings, naming every bad key in one `ConfigError` (one synth run shows all the problems).
+ * `withSync`: whether the stack gets a sync path, which takes part of the rate.
+ */
+export function parseBridgeConfig(
+  input: Record<string, unknown>,
+  options: { withSync?: boolean } = {},
+): BridgeConfig {
   const result = bridgeConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-  );
+  const problems = result.success
+    ? rateProblems(result.data, options.withSync ?? false)
+    : result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  if (result.success && problems.length === 0) return result.data;
   throw new ConfigError('invalid userflow-bridge stack configuration', problems);
+}
+
+/** Each deliver instance must get enough calls/s to finish a batch well within its timeout. */
+function rateProblems(config: BridgeConfig, withSync: boolean): string[] {
+  const shares = rateShares(config, withSync);
+  const problems: string[] = [];
+  const check = (key: string, rate: number, consumers: number, what: string) => {
+    const perConsumer = rate / consumers;
+    if ((DELIVER_BATCH_SIZE * CALLS_PER_RECORD) / perConsumer <= BATCH_BUDGET_SECONDS) return;
+    problems.push(
+      `${key}: each of ${consumers} ${what} consumers would get ${perConsumer.toFixed(2)} Userflow calls/s, ` +
+        `too slow for a batch of ${DELIVER_BATCH_SIZE} within ${BATCH_BUDGET_SECONDS} s; ` +
+        `lower ${key} or raise userflowRateLimit`,
+    );
+  };
+  check('maxConcurrency', shares.live, config.maxConcurrency, 'webhook');
+  if (shares.sync !== undefined) check('syncRateShare', shares.sync, SYNC_MAX_CONCURRENCY, 'sync');
+  return problems;
 }
 
 /** Picks the known keys out of CDK context (`tryGetContext`), so feature flags and other keys are ignored. */

@@ -49,7 +49,7 @@ describe('alarms', () => {
   });
 
   it('notify the alarm email through an encrypted topic when one is configured', () => {
-    const topic = paging.stack.alarms.topic;
+    const topic = paging.stack.alarmTopic?.topic;
     expect(topic).toBeDefined();
     const topicId = logicalId(paging, topic as NonNullable<typeof topic>);
     expect(resourcesOf(paging)[topicId]?.Properties.KmsMasterKeyId).toBeDefined();

@@ -12,6 +12,11 @@ import { FIXTURE_HANDLER, PROJECT_ROOT } from './helpers/stack.ts';
 const VALID_RULES = `${PROJECT_ROOT}test/cdk/fixtures/rules-valid`;
 const INVALID_RULES = `${PROJECT_ROOT}test/cdk/fixtures/rules-invalid`;
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+/** Every optional part switched on: the alarm topic and the sync path. */
+const EVERYTHING = {
+  alarmEmail: 'oncall@example.com',
+  syncDir: `${PROJECT_ROOT}test/cdk/fixtures/syncs-valid`,
+};
 
 function build(context: Record<string, unknown> = {}, options: BridgeAppOptions = {}) {
   return buildBridgeApp({
@@ -67,8 +72,8 @@ describe('buildBridgeApp', () => {
 });
 
 describe('cdk-nag AwsSolutions', () => {
-  it('finds nothing unacknowledged in the full stack (alarm topic included)', async () => {
-    const { app } = await build({ alarmEmail: 'oncall@example.com' }, { nag: false });
+  it('finds nothing unacknowledged in the full stack (alarm topic and sync path included)', async () => {
+    const { app } = await build(EVERYTHING, { nag: false });
     const report = new AwsSolutionsChecks(app).validateScope(app);
     const findings = report.violations.map(
       (v) => `${v.ruleName} ${v.violatingResources.map((r) => r.locations)}`,
@@ -77,7 +82,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('synthesizes with the plugin and CloudFormation validation on', async () => {
-    const { app } = await build({ alarmEmail: 'oncall@example.com' });
+    const { app } = await build(EVERYTHING);
     expect(() => app.synth()).not.toThrow();
   });
 
@@ -88,7 +93,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('gives a reason with every acknowledgement', async () => {
-    const { app } = await build({ alarmEmail: 'oncall@example.com' }, { nag: false });
+    const { app } = await build(EVERYTHING, { nag: false });
     const acknowledgements = app.node
       .findAll()
       .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))

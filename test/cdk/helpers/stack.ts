@@ -18,14 +18,18 @@ export interface BuiltStack {
   template: Template;
 }
 
-/** Synthesizes without esbuild (`aws:cdk:bundling-stacks: []`), so a template test takes milliseconds, not seconds. */
-export function buildStack(settings: BridgeConfigInput = {}): BuiltStack {
+/**
+ * Synthesizes without esbuild (`aws:cdk:bundling-stacks: []`), so a template test takes milliseconds, not seconds.
+ * `syncFiles`: paths standing for validated sync files (their presence adds the sync path).
+ */
+export function buildStack(settings: BridgeConfigInput = {}, syncFiles: readonly string[] = []): BuiltStack {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new BridgeStack(app, 'Test', {
-    config: parseBridgeConfig(settings),
+    config: parseBridgeConfig(settings, { withSync: syncFiles.length > 0 }),
     projectRoot: PROJECT_ROOT,
     entries: { ingest: FIXTURE_HANDLER, deliver: FIXTURE_HANDLER },
     ruleFiles: [],
+    syncFiles,
   });
   return { app, stack, template: Template.fromStack(stack) };
 }

@@ -1,0 +1,92 @@
+// One delivery path: a FIFO command queue + DLQ, the deliver function consuming it with its share of the Userflow
+// rate, and its alarms. The stack has one for webhooks and, when sync files exist, one for database syncs.
+import { Duration } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { BridgeAlarms, METRICS_NAMESPACE } from './bridge-alarms.ts';
+import { BridgeFunction } from './bridge-function.ts';
+import { DELIVER_BATCH_SIZE, DELIVER_TIMEOUT_SECONDS } from './config.ts';
+import { DeliveryQueues, RETRY_BASE_MS, RETRY_CAP_SECONDS } from './delivery-queues.ts';
+
+export interface DeliveryPipelineProps {
+  readonly projectRoot: string;
+  /** Absolute path of the deliver handler module (SQS batches → SQSBatchResponse). */
+  readonly entry: string;
+  readonly description: string;
+  /** POWERTOOLS_SERVICE_NAME: tells this path's logs and metrics (the 401 alarm's dimension) apart. */
+  readonly serviceName: string;
+  readonly logRetention: RetentionDays;
+  readonly userflowApiKey: ISecret;
+  readonly userflowRegion: 'us' | 'eu';
+  /** This path's share of Userflow's account-wide limit, in requests/s. */
+  readonly rateLimit: number;
+  /** Concurrent deliver instances on this queue (the mapping's maxConcurrency). */
+  readonly maxConcurrency: number;
+  readonly idempotencyTable: ITable;
+  readonly oldestMessageAgeMinutes: number;
+  readonly alarmAction?: IAlarmAction;
+}
+
+export class DeliveryPipeline extends Construct {
+  readonly queues: DeliveryQueues;
+  readonly deliver: BridgeFunction;
+  readonly alarms: BridgeAlarms;
+
+  constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
+    super(scope, id);
+    this.queues = new DeliveryQueues(this, 'Queues');
+    const { queue, dlq } = this.queues;
+
+    this.deliver = new BridgeFunction(this, 'Deliver', {
+      projectRoot: props.projectRoot,
+      logRetention: props.logRetention,
+      entry: props.entry,
+      description: props.description,
+      serviceName: props.serviceName,
+      timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS),
+    });
+    // Env vars deliver reads (functions/deliver.ts, lib/config/deliver.ts):
+    //   QUEUE_URL                    command queue URL (may receive/delete/ChangeMessageVisibility)
+    //   DLQ_URL                      dead-letter queue URL (may SendMessage: permanent failures with their reason)
+    //   USERFLOW_API_KEY_SECRET_ID   ARN of the Userflow API key secret (may GetSecretValue)
+    //   USERFLOW_REGION              us | eu
+    //   USERFLOW_RATE_LIMIT          requests/s for this path; each instance takes ÷ MAX_CONCURRENCY
+    //   MAX_CONCURRENCY              the event source mapping's maximum concurrency (same number)
+    //   IDEMPOTENCY_TABLE            DynamoDB table name (may read/write items)
+    //   POWERTOOLS_SERVICE_NAME      set by BridgeFunction; the alarms' `service` dimension
+    //   POWERTOOLS_METRICS_NAMESPACE UserflowBridge (custom metrics, e.g. UserflowUnauthorized)
+    //   RETRY_BASE_MS, RETRY_CAP_SECONDS  the backoff MAX_RECEIVE_COUNT is sized for (delivery-queues.ts)
+    this.deliver
+      .consumes('QUEUE_URL', queue)
+      .sendsTo('DLQ_URL', dlq)
+      .readsSecret('USERFLOW_API_KEY_SECRET_ID', props.userflowApiKey)
+      .usesItemTable('IDEMPOTENCY_TABLE', props.idempotencyTable)
+      .setEnv('USERFLOW_REGION', props.userflowRegion)
+      .setEnv('USERFLOW_RATE_LIMIT', String(props.rateLimit))
+      .setEnv('MAX_CONCURRENCY', String(props.maxConcurrency))
+      .setEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE)
+      .setEnv('RETRY_BASE_MS', String(RETRY_BASE_MS))
+      .setEnv('RETRY_CAP_SECONDS', String(RETRY_CAP_SECONDS));
+    // FIFO queues take no batching window; maxConcurrency caps pollers, so Lambda throttling never burns receives.
+    this.deliver.fn.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: DELIVER_BATCH_SIZE,
+        maxConcurrency: props.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.alarms = new BridgeAlarms(this, 'Alarms', {
+      queue,
+      dlq,
+      deliver: this.deliver.fn,
+      deliverServiceName: props.serviceName,
+      oldestMessageAgeMinutes: props.oldestMessageAgeMinutes,
+      ...(props.alarmAction ? { action: props.alarmAction } : {}),
+    });
+  }
+}
