@@ -30,6 +30,11 @@ export interface UserLookupOptions {
   clock: Clock;
   /** Bound on cached ids (oldest dropped first). Default 10 000. */
   maxEntries?: number;
+  /**
+   * A value missing from a scanned index older than this triggers one fresh scan (default 10 s), so a user
+   * created after the last scan is found without rescanning for every miss.
+   */
+  rescanOnMissAfterMs?: number;
   /** Called once when the server is seen ignoring the attribute filter. */
   onFilterIgnored?: (attribute: string) => void;
 }
@@ -48,6 +53,7 @@ interface CachedId {
 
 interface CachedIndex {
   ids: ReadonlyMap<string, readonly string[]>;
+  builtAt: number;
   expiresAt: number;
 }
 
@@ -103,8 +109,16 @@ export class UserLookupResolver {
         this.#options.onFilterIgnored?.(key.attribute);
       }
     }
-    const index = await this.#index(key.attribute, listUsers);
-    return [...(index.ids.get(normalise(key.attribute, key.value)) ?? [])];
+    const value = normalise(key.attribute, key.value);
+    let index = await this.#index(key.attribute, listUsers);
+    if (
+      !index.ids.has(value) &&
+      this.#options.clock() - index.builtAt > (this.#options.rescanOnMissAfterMs ?? 10_000)
+    ) {
+      this.#indexes.delete(key.attribute);
+      index = await this.#index(key.attribute, listUsers);
+    }
+    return [...(index.ids.get(value) ?? [])];
   }
 
   /** One scan per attribute at a time, shared by concurrent lookups and reused until it expires. */
@@ -142,7 +156,8 @@ export class UserLookupResolver {
       if (!page.has_more || last === undefined) break;
       startingAfter = last.id;
     }
-    return { ids, expiresAt: this.#options.clock() + this.#options.ttlMs };
+    const builtAt = this.#options.clock();
+    return { ids, builtAt, expiresAt: builtAt + this.#options.ttlMs };
   }
 
   #remember(cacheKey: string, userId: string): void {

@@ -80,6 +80,18 @@ describe('UserLookupResolver', () => {
     expect(callsOf('listUsers')).toHaveLength(4);
   });
 
+  it('scan: a value missing from an index older than 10 s triggers one fresh scan', async () => {
+    const { resolver, list, callsOf, time, users } = setup('scan', many(50));
+    expect(await resolver.resolve({ attribute: 'cus', value: 'cus_new' }, list)).toBeUndefined();
+    users.set('u9999', { id: 'u9999', attributes: { cus: 'cus_new' } });
+    // A fresh index answers a miss from what it holds.
+    expect(await resolver.resolve({ attribute: 'cus', value: 'cus_new' }, list)).toBeUndefined();
+    expect(callsOf('listUsers')).toHaveLength(1);
+    time.advance(10_001);
+    expect(await resolver.resolve({ attribute: 'cus', value: 'cus_new' }, list)).toBe('u9999');
+    expect(callsOf('listUsers')).toHaveLength(2);
+  });
+
   it('matches numbers and strings by their text', async () => {
     const { resolver, list } = setup('scan', [{ id: 'u1', attributes: { account: 42 } }]);
     expect(await resolver.resolve({ attribute: 'account', value: '42' }, list)).toBe('u1');
