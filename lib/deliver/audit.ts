@@ -1,5 +1,6 @@
 // The audit trail: one structured record per Userflow call (or per command that needed none), through the one logger.
-import type { CommandType } from '../commands/index.ts';
+import type { SQSRecord } from 'aws-lambda';
+import type { CommandType, Envelope } from '../commands/index.ts';
 import type { Logger } from '../logger.ts';
 import type { UserflowAction } from '../userflow/index.ts';
 
@@ -58,4 +59,55 @@ export interface CallRecord {
 export function writeAudit(logger: Logger, sink: AuditSink | undefined, record: AuditRecord): void {
   logger.info('userflow call', { audit: record });
   sink?.write(record);
+}
+
+/** One record per Userflow call, each carrying what became of the command; one `none` record when there was no call. */
+export function emitCommandAudit(
+  deps: { logger: Logger; auditSink?: AuditSink | undefined; clock: () => number },
+  what: {
+    record: SQSRecord;
+    envelope: Envelope | undefined;
+    attempt: number;
+    calls: readonly CallRecord[];
+    outcome: AuditOutcome;
+    extra: Partial<AuditRecord>;
+  },
+): void {
+  const { record, envelope, attempt, calls, outcome, extra } = what;
+  const base = {
+    messageId: record.messageId,
+    ...(envelope
+      ? {
+          commandId: envelope.id,
+          source: envelope.source,
+          rule: envelope.rule,
+          senderEventId: envelope.eventId,
+          command: envelope.command.type,
+        }
+      : {}),
+    attempt,
+    outcome,
+  };
+  if (calls.length === 0) {
+    writeAudit(deps.logger, deps.auditSink, {
+      at: new Date(deps.clock()).toISOString(),
+      ...base,
+      action: 'none',
+      latencyMs: 0,
+      ...extra,
+    });
+    return;
+  }
+  for (const call of calls) {
+    const { action, at, latencyMs, ...result } = call;
+    writeAudit(deps.logger, deps.auditSink, {
+      at: new Date(at).toISOString(),
+      ...base,
+      action,
+      latencyMs,
+      ...result,
+      // A call's own failure reason stays; a successful call carries the command's (e.g. lookup_not_found).
+      ...(extra.reason !== undefined && result.reason === undefined ? { reason: extra.reason } : {}),
+    });
+  }
 }

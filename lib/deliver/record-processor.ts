@@ -1,11 +1,11 @@
 // One SQS record, start to finish: parse, execute through the limiter, then deliver, retry later or dead-letter.
 import type { SQSRecord } from 'aws-lambda';
-import { type Envelope, envelope as envelopeSchema } from '../commands/index.ts';
+import type { Envelope } from '../commands/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { UserflowAction } from '../userflow/index.ts';
 import type { AuditOutcome, AuditRecord, AuditSink, CallRecord } from './audit.ts';
-import { writeAudit } from './audit.ts';
+import { emitCommandAudit } from './audit.ts';
 import { type BackoffPolicy, retryVisibilitySeconds } from './backoff.ts';
 import { classifyFailure, type Failure } from './classify.ts';
 import { deadLetterMessage } from './dead-letter.ts';
@@ -19,6 +19,7 @@ import {
   executeCommand,
 } from './executor.ts';
 import { BatchMetrics } from './metrics.ts';
+import { parseEnvelope } from './parse-envelope.ts';
 import type { AdaptiveTokenBucket, Clock } from './token-bucket.ts';
 import type { UserLookupResolver } from './user-lookup.ts';
 
@@ -74,7 +75,7 @@ export async function processRecord(
   const calls: CallRecord[] = [];
   let envelope: Envelope | undefined;
   const audit = (outcome: AuditOutcome, extra: Partial<AuditRecord> = {}) =>
-    emitAudit(deps, record, envelope, attempt, calls, outcome, extra);
+    emitCommandAudit(deps, { record, envelope, attempt, calls, outcome, extra });
 
   const parsed = parseEnvelope(record.body);
   if (!parsed.ok) {
@@ -84,34 +85,10 @@ export async function processRecord(
   envelope = parsed.envelope;
   const kind = envelope.command.type;
 
-  if (batch.stopped) {
-    const failure = classifyFailure(new DeliveryError('an earlier record got a 401', 'batch_stopped'));
-    audit('stopped', { reason: failure.reason });
-    return retryLater(record, failure, attempt, batch, deps, kind);
-  }
-
-  const limiter = deps.bucket.snapshot();
-  if (batch.startDeadline !== undefined && limiter.nextGrantAt > batch.startDeadline) {
-    const failure: Failure = {
-      kind: 'transient',
-      throttled: false,
-      reason: 'out_of_time',
-      message: 'the invocation would time out before this record could be sent',
-    };
-    audit('retry', { reason: failure.reason });
-    return retryLater(record, failure, 1, batch, deps, kind);
-  }
-  const pauseLeftMs = limiter.pausedUntil - deps.clock();
-  if (pauseLeftMs > deps.maxPauseWaitMs) {
-    const failure: Failure = {
-      kind: 'transient',
-      throttled: false,
-      reason: 'rate_paused',
-      message: `Userflow asked to wait ${Math.ceil(pauseLeftMs / 1000)} s`,
-      retryAfterMs: pauseLeftMs,
-    };
-    audit('retry', { reason: failure.reason });
-    return retryLater(record, failure, attempt, batch, deps, kind);
+  const notNow = deferral(batch, deps);
+  if (notNow) {
+    audit(notNow.outcome, { reason: notNow.failure.reason });
+    return retryLater(record, notNow.failure, notNow.attempt ?? attempt, batch, deps, kind);
   }
 
   let result: ExecutionResult;
@@ -154,24 +131,45 @@ export async function processRecord(
   }
 }
 
-function parseEnvelope(body: string): { ok: true; envelope: Envelope } | { ok: false; error: DeliveryError } {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { ok: false, error: new DeliveryError('the message body is not JSON', 'invalid_envelope') };
+/**
+ * Reasons not to attempt a record now: a 401 stopped the batch; in Lambda, the limiter could not let it start
+ * before the invocation's time runs out; or a Retry-After pause longer than is worth sleeping through.
+ */
+function deferral(
+  batch: BatchState,
+  deps: RecordProcessorDeps,
+): { failure: Failure; outcome: AuditOutcome; attempt?: number } | undefined {
+  if (batch.stopped) {
+    return {
+      failure: classifyFailure(new DeliveryError('an earlier record got a 401', 'batch_stopped')),
+      outcome: 'stopped',
+    };
   }
-  const result = envelopeSchema.safeParse(json);
-  if (result.success) return { ok: true, envelope: result.data };
-  // Paths and messages only: values may be personal data.
-  const problems = result.error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
-  return {
-    ok: false,
-    error: new DeliveryError(`the message is not a valid envelope: ${problems}`, 'invalid_envelope'),
-  };
+  const limiter = deps.bucket.snapshot();
+  if (batch.startDeadline !== undefined && limiter.nextGrantAt > batch.startDeadline) {
+    const message = 'the invocation would time out before this record could be sent';
+    // Attempt 1: nothing went wrong with the record itself, so it comes back after the shortest backoff.
+    return {
+      failure: { kind: 'transient', throttled: false, reason: 'out_of_time', message },
+      outcome: 'retry',
+      attempt: 1,
+    };
+  }
+  const pauseLeftMs = limiter.pausedUntil - deps.clock();
+  if (pauseLeftMs > deps.maxPauseWaitMs) {
+    const message = `Userflow asked to wait ${Math.ceil(pauseLeftMs / 1000)} s`;
+    return {
+      failure: {
+        kind: 'transient',
+        throttled: false,
+        reason: 'rate_paused',
+        message,
+        retryAfterMs: pauseLeftMs,
+      },
+      outcome: 'retry',
+    };
+  }
+  return undefined;
 }
 
 /** Every Userflow call waits for the limiter, is timed, and tells the limiter how it went. */
@@ -282,52 +280,4 @@ function failureFields(failure: Failure): { reason: string; status?: number; use
     ...(failure.status === undefined ? {} : { status: failure.status }),
     ...(failure.userflowCode ? { userflowCode: failure.userflowCode } : {}),
   };
-}
-
-/** One record per Userflow call, each carrying what became of the command; one `none` record when there was no call. */
-function emitAudit(
-  deps: RecordProcessorDeps,
-  record: SQSRecord,
-  envelope: Envelope | undefined,
-  attempt: number,
-  calls: readonly CallRecord[],
-  outcome: AuditOutcome,
-  extra: Partial<AuditRecord>,
-): void {
-  const base = {
-    messageId: record.messageId,
-    ...(envelope
-      ? {
-          commandId: envelope.id,
-          source: envelope.source,
-          rule: envelope.rule,
-          senderEventId: envelope.eventId,
-          command: envelope.command.type,
-        }
-      : {}),
-    attempt,
-    outcome,
-  };
-  if (calls.length === 0) {
-    writeAudit(deps.logger, deps.auditSink, {
-      at: new Date(deps.clock()).toISOString(),
-      ...base,
-      action: 'none',
-      latencyMs: 0,
-      ...extra,
-    });
-    return;
-  }
-  for (const call of calls) {
-    const { action, at, latencyMs, ...result } = call;
-    writeAudit(deps.logger, deps.auditSink, {
-      at: new Date(at).toISOString(),
-      ...base,
-      action,
-      latencyMs,
-      ...result,
-      // The command's reason (e.g. skipped: lookup_not_found) wins over a single call's.
-      ...(extra.reason !== undefined && result.reason === undefined ? { reason: extra.reason } : {}),
-    });
-  }
 }
