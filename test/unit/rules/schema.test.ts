@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -21,16 +21,19 @@ describe('schema files', () => {
 
   it('are reported stale when edited by hand or missing', async () => {
     const root = await mkdtemp(join(tmpdir(), 'schemas-'));
+    const all = SCHEMA_FILES.map((file) => file.path);
     try {
-      expect(await staleSchemaFiles(root)).toEqual(['rules/schema.json']);
-      await mkdir(join(root, 'rules'));
+      expect(await staleSchemaFiles(root)).toEqual(all);
+      for (const { path, schema } of SCHEMA_FILES) {
+        await mkdir(dirname(join(root, path)), { recursive: true });
+        await writeFile(join(root, path), renderSchema(schema()));
+      }
+      expect(await staleSchemaFiles(root)).toEqual([]);
       await writeFile(
         join(root, 'rules/schema.json'),
         renderSchema({ ...ruleFileJsonSchema(), title: 'edited' }),
       );
       expect(await staleSchemaFiles(root)).toEqual(['rules/schema.json']);
-      await writeFile(join(root, 'rules/schema.json'), renderSchema(ruleFileJsonSchema()));
-      expect(await staleSchemaFiles(root)).toEqual([]);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
