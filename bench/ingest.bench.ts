@@ -58,12 +58,16 @@ const LATENCY_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 5000);
 const sign = createSigner({ scheme: 'stripe', secrets: ['STRIPE_WEBHOOK_SECRET'], tolerance_seconds: 300 });
 const encoder = new TextEncoder();
 
-/** A distinct, freshly signed Stripe event (4 commands under the shipped rules), so none is a duplicate. */
-function signedEvent(id: string): { headers: Record<string, string>; body: string } {
+/**
+ * A distinct, freshly signed Stripe event (4 commands under the shipped rules), so none is a duplicate. With a
+ * Content-Length, as @hono/node-server and the Lambda adapter give one (without it bodyLimit streams the body).
+ */
+function signedEvent(id: string, contentLength = true): { headers: Record<string, string>; body: string } {
   const body = TEMPLATE.replace(TEMPLATE_ID, id);
   return {
     headers: {
       'content-type': 'application/json',
+      ...(contentLength ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
       ...sign({ rawBody: body, secret: SECRET, now: new Date() }),
     },
     body,
@@ -146,7 +150,8 @@ async function load(url: string, seconds: number): Promise<{ rps: number; p99Ms:
         path: PATH,
         setupRequest: (request: Record<string, unknown>) => {
           n += 1;
-          const event = signedEvent(`evt_http_${process.pid}_${Date.now()}_${n}`);
+          // autocannon sets Content-Length itself.
+          const event = signedEvent(`evt_http_${process.pid}_${Date.now()}_${n}`, false);
           return { ...request, headers: event.headers, body: event.body };
         },
       },
