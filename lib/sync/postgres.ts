@@ -23,24 +23,29 @@ export interface ConnectOptions {
 }
 
 export async function connectPostgres(options: ConnectOptions): Promise<Database> {
-  const client = new pg.Client({
-    connectionString: options.url,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-    application_name: 'userflow-bridge-sync',
-  });
-  // A dropped connection emits 'error' on the client; without a listener it would crash the process.
-  client.on('error', () => {});
+  let client: pg.Client | undefined;
   try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => {});
-    throw new SyncError(`cannot connect to the database in ${options.label}: ${describe(error)}`, {
-      code: 'database_unreachable',
-      retryable: true,
-      cause: error,
+    // Inside the try: pg throws on a malformed URL here, with the whole URL (password included) on the error.
+    client = new pg.Client({
+      connectionString: options.url,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      application_name: 'userflow-bridge-sync',
     });
+    // A dropped connection emits 'error' on the client; without a listener it would crash the process.
+    client.on('error', () => {});
+    await client.connect();
+    return new PgDatabase(client);
+  } catch (error) {
+    await client?.end().catch(() => {});
+    const malformed = error instanceof TypeError;
+    // The cause is dropped on purpose: pg's errors can carry the connection string.
+    throw new SyncError(
+      malformed
+        ? `the connection URL in ${options.label} is not a valid postgres:// URL`
+        : `cannot connect to the database in ${options.label}: ${describe(error)}`,
+      { code: malformed ? 'bad_connection_url' : 'database_unreachable', retryable: !malformed },
+    );
   }
-  return new PgDatabase(client);
 }
 
 class PgDatabase implements Database {

@@ -235,3 +235,12 @@ describe('runSync errors', () => {
     expect(error.retryable).toBe(true);
   });
 });
+
+describe('connectPostgres', () => {
+  it('names the secret but never echoes a malformed URL (which holds the password)', async () => {
+    const error = await connectPostgres({ url: 'postgres://bob:hunter2@[bad', label: 'DATABASE_URL' }).catch((e) => e);
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error.code).toBe('bad_connection_url');
+    expect(JSON.stringify({ ...error, message: error.message, cause: String(error.cause) })).not.toContain('hunter2');
+  });
+});
