@@ -20,9 +20,9 @@ import type { SecretSource } from '../secrets/index.ts';
 import type { WebhookRequest } from '../sources/index.ts';
 import { isJsonContentType, schemeNeedsJson } from './content-type.ts';
 import { createDedupe } from './dedupe.ts';
-import { type ErrorResponse, errorBody, toErrorResponse } from './error-response.ts';
+import { errorBody, toErrorResponse } from './error-response.ts';
 import { IngestError } from './errors.ts';
-import { createIngestPipeline, type EventSummary, type IngestRules, type IngestSource } from './pipeline.ts';
+import { createIngestPipeline, type IngestRules, type IngestSource } from './pipeline.ts';
 import { describeError, writeRequestLog } from './request-log.ts';
 
 export interface IngestDeps {
@@ -67,14 +67,13 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
   });
 
   /** Logs the request and answers the error; every early exit goes through here. */
-  const reject = (c: Context<Env>, error: IngestError | ErrorResponse, events?: EventSummary[]) => {
-    const response = error instanceof IngestError ? toErrorResponse(error) : error;
+  const reject = (c: Context<Env>, error: IngestError) => {
+    const response = toErrorResponse(error);
     writeRequestLog(deps.logger, {
       source: c.req.param('source') ?? '',
       status: response.status,
       outcome: response.body.error.code,
       latencyMs: performance.now() - (c.get('startedAt') ?? performance.now()),
-      ...(events ? { events } : {}),
     });
     return c.json(response.body, response.status as ContentfulStatusCode, response.headers);
   };
