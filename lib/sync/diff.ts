@@ -27,8 +27,11 @@ export type EntityDiff =
  * `next` is what to store: absent when nothing changed at all (the stored state is still right), present when
  * the entity hash moved, even if no attribute value did (e.g. columns reordered), so the fast path works again.
  */
-export function diffEntity(entity: MappedEntity, previous: PreviousEntity | undefined): EntityDiff {
-  const hash = entityHash(entity.attributes);
+export function diffEntity(
+  entity: MappedEntity,
+  previous: PreviousEntity | undefined,
+  hash = entityHash(entity.attributes),
+): EntityDiff {
   if (previous?.hash === hash) return { change: 'unchanged', hash };
   const print = fingerprint(entity.attributes);
   const next = { hash, attributes: print };

@@ -5,7 +5,16 @@ import { SyncError } from './errors.ts';
 import type { EntityQuery } from './sync-file.ts';
 
 type Scalar = string | number | boolean;
-export type RowMapper = (row: Record<string, unknown>) => MappedEntity | { skip: string };
+type Row = Record<string, unknown>;
+
+export interface RowMapper {
+  /** The row's entity key, or undefined when a key column is empty (the row is skipped). */
+  key(row: Row): string | undefined;
+  /** The whole mapping, done only for rows whose hash moved. */
+  entity(row: Row, key: string): MappedEntity;
+  /** Identifies the mapping (kind, columns, renames, types): a changed mapping must read as changed rows. */
+  readonly signature: string;
+}
 
 /**
  * Checks the query's columns once (missing key column, a rename or exclude naming no column) and returns a
@@ -35,22 +44,25 @@ export function createRowMapper(
     .filter((c) => !excluded.has(c))
     .map((c) => ({ column: c, name: query.columns[c]?.rename ?? c, type: query.columns[c]?.type }));
 
-  return (row) => {
-    const ids: Record<string, string> = {};
-    for (const k of keys) {
-      const value = row[k];
-      if (value === null || value === undefined || value === '') return { skip: `row without ${k}` };
-      ids[k] = String(value);
-    }
-    const attributes: Record<string, AttributeLiteral> = {};
-    for (const { column, name, type } of attributeColumns) {
-      attributes[name] = toAttribute(row[column], type);
-    }
-    const key =
-      kind === 'memberships'
-        ? membershipKey(ids.user_id as string, ids.group_id as string)
-        : (ids.id as string);
-    return { kind, key, ids, attributes };
+  const isMembership = kind === 'memberships';
+  return {
+    signature: JSON.stringify([kind, attributeColumns]),
+    key(row) {
+      for (const k of keys) {
+        const value = row[k];
+        if (value === null || value === undefined || value === '') return undefined;
+      }
+      return isMembership ? membershipKey(String(row.user_id), String(row.group_id)) : String(row.id);
+    },
+    entity(row, key) {
+      const ids: Record<string, string> = {};
+      for (const k of keys) ids[k] = String(row[k]);
+      const attributes: Record<string, AttributeLiteral> = {};
+      for (const { column, name, type } of attributeColumns) {
+        attributes[name] = toAttribute(row[column], type);
+      }
+      return { kind, key, ids, attributes };
+    },
   };
 }
 

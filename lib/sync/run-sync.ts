@@ -3,8 +3,9 @@ import { type Envelope, envelopeMessage } from '../commands/index.ts';
 import type { Queue } from '../queue/queue.ts';
 import { type ChangeInput, commandFor, envelopeFor } from './commands.ts';
 import { diffEntity } from './diff.ts';
-import { ENTITY_KINDS, type EntityKind, type MappedEntity } from './entity.ts';
+import { ENTITY_KINDS, type EntityKind } from './entity.ts';
 import { DeletionCapError, SyncError } from './errors.ts';
+import { rowHash } from './fingerprint.ts';
 import { type Database, describe as describeDbError } from './postgres.ts';
 import { createRowMapper, type RowMapper } from './row-mapper.ts';
 import type { RunCounts, StateEntry, SyncStateStore } from './state-store.ts';
@@ -100,44 +101,46 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
       let mapper: RowMapper | undefined;
       for await (const batch of streamQuery(db, file, kind, query.query)) {
         mapper ??= createRowMapper(kind, query, batch.columns, file.path);
+        const rowMapper = mapper;
         read += batch.rows.length;
         counts.read += batch.rows.length;
 
-        const entities = new Map<string, MappedEntity>();
+        const rows = new Map<string, Record<string, unknown>>();
         for (const row of batch.rows) {
-          const mapped = mapper(row);
-          if ('skip' in mapped || entities.has(mapped.key)) counts.skipped += 1;
-          else entities.set(mapped.key, mapped);
+          const key = rowMapper.key(row);
+          if (key === undefined || rows.has(key)) counts.skipped += 1;
+          else rows.set(key, row);
         }
-        const previous = await state.lookup(file.name, kind, [...entities.keys()]);
+        const previous = await state.lookup(file.name, kind, [...rows.keys()]);
         const changed: StateEntry[] = [];
         // Only mirror mode needs to know which entities vanished; marking every row seen costs a write per row.
         const seen: string[] = [];
         const envelopes: Envelope[] = [];
-        for (const entity of entities.values()) {
-          const before = previous.get(entity.key);
+        for (const [key, row] of rows) {
+          const before = previous.get(key);
           // Seen earlier in this very run: the query returned the same key twice.
           if (before?.seenRun === runId) {
             counts.skipped += 1;
             continue;
           }
-          if (file.mode === 'mirror') seen.push(entity.key);
-          const diff = diffEntity(entity, before);
-          if (diff.change === 'unchanged') {
+          if (file.mode === 'mirror') seen.push(key);
+          const hash = rowHash(rowMapper.signature, row, () => rowMapper.entity(row, key));
+          if (before?.hash === hash) {
             counts.unchanged += 1;
             continue;
           }
-          const input: ChangeInput = {
-            kind,
-            key: entity.key,
-            change: diff.change,
-            attributes: diff.attributes,
-            hash: diff.next.hash,
-          };
+          const diff = diffEntity(rowMapper.entity(row, key), before, hash);
+          if (diff.change === 'unchanged') {
+            // The row moved but no attribute did (an excluded column, a reordered query): remember the new hash.
+            counts.unchanged += 1;
+            if (diff.next) changed.push({ key, state: diff.next });
+            continue;
+          }
+          const input: ChangeInput = { kind, key, change: diff.change, attributes: diff.attributes, hash };
           record(input);
           const command = commandFor(input, file.mode, file.delete);
           if (command) envelopes.push(envelopeFor(file.name, input, command, startedAt));
-          changed.push({ key: entity.key, state: diff.next });
+          changed.push({ key, state: diff.next });
         }
         await send(envelopes);
         // Only after the queue took the chunk; a dry run records what it saw, never what it would have sent.
