@@ -145,6 +145,13 @@ export class BridgeFunction extends Construct implements IGrantable {
     return this;
   }
 
+  /** `name` = the table name; may read and write items, including queries and batches (the sync state store). */
+  usesFullTable(name: string, table: ITable): this {
+    this.fn.addEnvironment(name, table.tableName);
+    table.grantReadWriteData(this);
+    return this;
+  }
+
   /** `name` = the table name; may get, put, update and delete single items (what Powertools idempotency does). */
   usesItemTable(name: string, table: ITable): this {
     this.fn.addEnvironment(name, table.tableName);

@@ -21,6 +21,7 @@ import { BridgeFunction, LAMBDA_TASK_ROOT } from './bridge-function.ts';
 import { type BridgeConfig, rateShares } from './config.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { DeliveryQueues } from './delivery-queues.ts';
+import type { DeployedSync } from './sync-files.ts';
 import { SyncPath } from './sync-path.ts';
 
 export interface FunctionEntries {
@@ -28,6 +29,8 @@ export interface FunctionEntries {
   readonly ingest: string;
   /** Absolute path of the deliver handler module (SQS batches → SQSBatchResponse). */
   readonly deliver: string;
+  /** Absolute path of the sync handler module (scheduled `{ sync }` events); needed only with sync files. */
+  readonly sync?: string;
 }
 
 export interface BridgeStackProps extends StackProps {
@@ -37,8 +40,8 @@ export interface BridgeStackProps extends StackProps {
   readonly entries: FunctionEntries;
   /** Absolute paths of the rule files, already validated; bundled with ingest under `rules/`. */
   readonly ruleFiles: readonly string[];
-  /** Absolute paths of the sync files, already validated; any at all adds the sync path. @default none */
-  readonly syncFiles?: readonly string[];
+  /** The sync files to deploy, already validated; any at all adds the sync path. @default none */
+  readonly syncFiles?: readonly DeployedSync[];
 }
 
 /** POWERTOOLS_SERVICE_NAME of each function: the `service` key of its logs and dimension of its metrics. */
@@ -186,8 +189,12 @@ export class BridgeStack extends Stack {
     });
 
     if (syncFiles.length > 0 && shares.sync !== undefined) {
+      if (!props.entries.sync) throw new Error('sync files need entries.sync (functions/sync.ts)');
       this.sync = new SyncPath(this, 'Sync', {
         environmentName: env,
+        syncEntry: props.entries.sync,
+        syncFiles,
+        schedule: config.syncSchedule,
         projectRoot: props.projectRoot,
         logRetention: config.logRetentionDays,
         deliverEntry: props.entries.deliver,

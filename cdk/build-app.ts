@@ -18,7 +18,7 @@ export interface BridgeAppOptions {
   readonly config?: BridgeConfigInput;
   /** @default PROJECT_ROOT */
   readonly projectRoot?: string;
-  /** @default functions/ingest.ts and functions/deliver.ts under the project root */
+  /** @default functions/ingest.ts, deliver.ts and sync.ts under the project root */
   readonly entries?: Partial<FunctionEntries>;
   /** Run cdk-nag's AwsSolutions pack at synth. @default true */
   readonly nag?: boolean;
@@ -34,9 +34,9 @@ export async function buildBridgeApp(
     ...configFromContext((key) => app.node.tryGetContext(key)),
     ...options.config,
   };
-  // Sync files decide whether there is a sync path, which takes part of the rate: find them before validating.
-  const syncDir = typeof input.syncDir === 'string' && input.syncDir !== '' ? input.syncDir : 'syncs';
-  const syncFiles = await checkedSyncFiles(resolve(projectRoot, syncDir));
+  // A sync path takes part of the rate, so whether there is one is known before the rates are checked.
+  const syncDir = typeof input.syncDir === 'string' && input.syncDir !== '' ? input.syncDir : undefined;
+  const syncFiles = syncDir ? await checkedSyncFiles(resolve(projectRoot, syncDir)) : [];
   const config = parseBridgeConfig(input, { withSync: syncFiles.length > 0 });
   const ruleFiles = await checkedRuleFiles(resolve(projectRoot, config.rulesDir));
 
@@ -47,6 +47,7 @@ export async function buildBridgeApp(
     entries: {
       ingest: options.entries?.ingest ?? resolve(projectRoot, 'functions/ingest.ts'),
       deliver: options.entries?.deliver ?? resolve(projectRoot, 'functions/deliver.ts'),
+      sync: options.entries?.sync ?? resolve(projectRoot, 'functions/sync.ts'),
     },
     ruleFiles,
     syncFiles,

@@ -16,6 +16,8 @@ const CALLS_PER_RECORD = 2;
 /** A full batch must fit into half the timeout at the per-consumer rate, leaving room for slow responses. */
 const BATCH_BUDGET_SECONDS = DELIVER_TIMEOUT_SECONDS / 2;
 
+const SCHEDULE_EXPRESSION = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$/;
+
 // `cdk synth -c maxConcurrency=5` hands the value over as a string; cdk.json and props give numbers.
 const numeric = (schema: z.ZodNumber) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), schema);
@@ -52,8 +54,19 @@ export const bridgeConfigSchema = z.object({
       .min(1)
       .max(24 * 60),
   ).default(15),
-  /** Sync files (`userflow-bridge sync`); when the directory holds any, the stack adds the sync path. */
-  syncDir: z.string().min(1).default('syncs'),
+  /**
+   * Sync files (`userflow-bridge sync`) to deploy, e.g. `syncs`: each gets a schedule, and the stack adds the
+   * sync path. Unset: no sync path (the shipped syncs/example.yaml is a local quick-start).
+   */
+  syncDir: z.string().min(1).optional(),
+  /** When each deployed sync runs (EventBridge Scheduler `rate(…)` or `cron(…)`, UTC). */
+  syncSchedule: z
+    .string()
+    .regex(
+      SCHEDULE_EXPRESSION,
+      'use an EventBridge Scheduler expression like rate(1 hour) or cron(0 3 * * ? *)',
+    )
+    .default('rate(1 hour)'),
   /** Share of userflowRateLimit the sync path's consumer gets; webhooks keep the rest, so never starve. */
   syncRateShare: numeric(z.number().min(0.05).max(0.9)).default(0.3),
 });

@@ -38,14 +38,17 @@ interface World {
   fake: FakeAws;
   sandbox: RunningSandbox;
   queue: { url: string; arn: string };
-  dirs: { ingest: string; deliver: string };
-  env: { ingest: Record<string, string>; deliver: Record<string, string> };
+  dirs: { ingest: string; deliver: string; sync: string };
+  env: { ingest: Record<string, string>; deliver: Record<string, string>; sync: Record<string, string> };
 }
 let world: World;
 
 beforeAll(async () => {
   const app = new App({ outdir });
-  const { stack } = await buildBridgeApp({ app, nag: false });
+  // The shipped example sync file switches the sync path on, so the sync bundle is built and run too.
+  const { stack } = await buildBridgeApp({ app, nag: false, config: { syncDir: 'syncs' } });
+  const sync = stack.sync;
+  if (!sync) throw new Error('expected the sync path');
   app.synth();
   const [node, sqs, sandbox] = await Promise.all([node24Binary(), startSqsEmulator(), startSandbox()]);
   const queue = await sqs.createFifoQueue('commands', { dlq: true, maxReceiveCount: 40 });
@@ -60,9 +63,14 @@ beforeAll(async () => {
     secrets: {
       [nameOf(stack.webhookSecrets)]: JSON.stringify({ PORTAL_WEBHOOK_SECRET: PORTAL_SECRET }),
       [nameOf(stack.userflowApiKey)]: sandbox.apiKey,
+      [nameOf(sync.connections)]: JSON.stringify({}),
     },
   });
+  const syncQueue = await sqs.createFifoQueue('sync-commands', { dlq: true, maxReceiveCount: 40 });
   const refs = {
+    [id(sync.pipeline.queues.queue)]: syncQueue.url,
+    [id(sync.stateTable)]: 'sync-state',
+    [id(sync.connections)]: arnOf(nameOf(sync.connections)),
     [id(stack.queues.queue)]: queue.url,
     [id(stack.queues.dlq)]: queue.dlq?.url ?? '',
     [id(stack.webhookSecrets)]: arnOf(nameOf(stack.webhookSecrets)),
@@ -78,6 +86,7 @@ beforeAll(async () => {
   const dirs = {
     ingest: assetDirOf(outdir, stack, stack.ingest.fn),
     deliver: assetDirOf(outdir, stack, stack.deliver.fn),
+    sync: assetDirOf(outdir, stack, sync.syncFunction.fn),
   };
   const env = {
     ingest: {
@@ -89,6 +98,10 @@ beforeAll(async () => {
       ...local,
       // The one setting the stack does not make: Userflow's address is the sandbox here.
       USERFLOW_API_URL: sandbox.url,
+    },
+    sync: {
+      ...lambdaEnvironment(synthesizedFunction(outdir, stack, sync.syncFunction.fn), dirs.sync, refs),
+      ...local,
     },
   };
   world = { node, stack, sqs, fake, sandbox, queue, dirs, env };
@@ -109,7 +122,7 @@ describe('synthesized Lambda bundles', () => {
     expect(world.env.ingest.RULES_DIR).toBe(join(world.dirs.ingest, 'rules'));
   });
 
-  it.each(['ingest', 'deliver'] as const)(
+  it.each(['ingest', 'deliver', 'sync'] as const)(
     '%s is an ESM bundle without better-sqlite3 or the AWS SDK inside',
     (fn) => {
       const code = readFileSync(join(world.dirs[fn], 'index.mjs'), 'utf8');
@@ -190,6 +203,29 @@ describe('synthesized Lambda bundles', () => {
     expect(run.error).toBeUndefined();
     expect(run.result).toEqual({ batchItemFailures: [] });
     expect(world.sandbox.store.getUser('usr_bundle_deliver')?.attributes).toMatchObject({ plan: 'pro' });
+  });
+});
+
+describe('synthesized sync bundle', () => {
+  it('carries the sync files where SYNC_FILES_DIR points', () => {
+    const shipped = readdirSync(join(root, 'syncs'))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
+    expect(readdirSync(join(world.dirs.sync, 'syncs')).sort()).toEqual(shipped);
+    expect(world.env.sync.SYNC_FILES_DIR).toBe(join(world.dirs.sync, 'syncs'));
+  });
+
+  it('starts under Node 24 with its sync files and refuses an unknown sync by name', async () => {
+    const run = await runBundle(world.dirs.sync, {
+      node: world.node,
+      env: world.env.sync,
+      event: { sync: 'nope' },
+    });
+    expect(run.node).toMatch(/^v24\./);
+    expect(run.error).toMatchObject({
+      name: 'SyncError',
+      message: expect.stringContaining('no sync file named'),
+    });
   });
 });
 

@@ -30,6 +30,7 @@ describe('stack configuration', () => {
       alarmEmail: 'not-an-email',
       throttlingBurstLimit: -5,
       logRetentionDays: 31,
+      syncSchedule: 'every hour',
     });
     const keys = problems.map((p) => p.split(':')[0]);
     expect(keys).toEqual(
@@ -40,6 +41,7 @@ describe('stack configuration', () => {
         'alarmEmail',
         'throttlingBurstLimit',
         'logRetentionDays',
+        'syncSchedule',
       ]),
     );
   });

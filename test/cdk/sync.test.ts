@@ -2,14 +2,14 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
+import { loadSyncFiles } from '../../lib/config/sync.ts';
 import { ConfigError } from '../../lib/errors.ts';
-import { loadSyncFile } from '../../lib/sync/sync-file.ts';
 import { canPerform, type Resources } from './helpers/iam-eval.ts';
 import { buildStack, FIXTURE_HANDLER, logicalId, PROJECT_ROOT, resourcesOf } from './helpers/stack.ts';
 
 const SYNC_FIXTURES = `${PROJECT_ROOT}test/cdk/fixtures`;
 const withSync = buildStack({ userflowRateLimit: 20, syncRateShare: 0.25 }, [
-  `${SYNC_FIXTURES}/syncs-valid/app.yaml`,
+  { name: 'app', path: `${SYNC_FIXTURES}/syncs-valid/app.yaml` },
 ]);
 const withoutSync = buildStack({ userflowRateLimit: 20, syncRateShare: 0.25 });
 const resources = resourcesOf(withSync);
@@ -89,26 +89,64 @@ describe('sync path', () => {
       true,
     );
   });
+
+  it('runs each sync file on its schedule, naming the sync in the event', () => {
+    const schedule = Object.values(resources).find((r) => r.Type === 'AWS::Scheduler::Schedule')?.Properties;
+    expect(schedule?.ScheduleExpression).toBe('rate(1 hour)');
+    expect(schedule?.Target.Arn).toEqual({
+      'Fn::GetAtt': [logicalId(withSync, sync.syncFunction.fn), 'Arn'],
+    });
+    expect(JSON.parse(schedule?.Target.Input)).toEqual({ sync: 'app' });
+  });
+
+  it('lets the sync function read the connection URLs and queue only on the sync path', () => {
+    const role = logicalId(withSync, sync.syncFunction.fn.role as never);
+    const arn = (id: string) =>
+      `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${resources[id]?.Properties.Name}-AbCdEf`;
+    const can = (action: string, targetId: string, targetArn: string) =>
+      canPerform(resources as Resources, { roleId: role, action, targetId, targetArn });
+    const connections = logicalId(withSync, sync.connections);
+    const apiKey = logicalId(withSync, withSync.stack.userflowApiKey);
+    const webhookSecrets = logicalId(withSync, withSync.stack.webhookSecrets);
+    expect(can('secretsmanager:GetSecretValue', connections, arn(connections))).toBe(true);
+    expect(can('secretsmanager:GetSecretValue', apiKey, arn(apiKey))).toBe(false);
+    expect(can('secretsmanager:GetSecretValue', webhookSecrets, arn(webhookSecrets))).toBe(false);
+    const queueArn = 'arn:aws:sqs:eu-west-1:123456789012:q.fifo';
+    expect(can('sqs:SendMessage', logicalId(withSync, sync.pipeline.queues.queue), queueArn)).toBe(true);
+    expect(can('sqs:SendMessage', logicalId(withSync, withSync.stack.queues.queue), queueArn)).toBe(false);
+  });
+
+  it('tells the sync function where its queue, state, secret and bundled files are', () => {
+    const env = envOf(withSync, sync.syncFunction.fn);
+    expect(env.SYNC_QUEUE_URL).toEqual({ Ref: logicalId(withSync, sync.pipeline.queues.queue) });
+    expect(env.SYNC_STATE_TABLE).toEqual({ Ref: logicalId(withSync, sync.stateTable) });
+    expect(env.SYNC_SECRETS_ID).toEqual({ Ref: logicalId(withSync, sync.connections) });
+    expect(env.SYNC_FILES_DIR).toBe('/var/task/syncs');
+  });
 });
 
 describe('sync files at synth', () => {
-  const build = (syncDir: string, config = {}) =>
+  const build = (syncDir: string | undefined, config = {}) =>
     buildBridgeApp({
       app: new App({ context: { 'aws:cdk:bundling-stacks': [] } }),
       projectRoot: PROJECT_ROOT,
-      entries: { ingest: FIXTURE_HANDLER, deliver: FIXTURE_HANDLER },
-      config: { rulesDir: `${SYNC_FIXTURES}/rules-valid`, syncDir, ...config },
+      entries: { ingest: FIXTURE_HANDLER, deliver: FIXTURE_HANDLER, sync: FIXTURE_HANDLER },
+      config: { rulesDir: `${SYNC_FIXTURES}/rules-valid`, ...(syncDir ? { syncDir } : {}), ...config },
       nag: false,
     });
 
-  it('add the sync path when the sync directory holds any', async () => {
+  it('add the sync path when a sync directory is configured', async () => {
     const { stack } = await build(`${SYNC_FIXTURES}/syncs-valid`);
-    expect(stack.sync).toBeDefined();
+    expect(stack.sync?.schedules.length).toBe(1);
+  });
+
+  it('leave the sync path out unless a sync directory is configured', async () => {
+    const { stack } = await build(undefined);
+    expect(stack.sync).toBeUndefined();
   });
 
   it("fail the synth on an invalid sync file with the checker's problems", async () => {
-    const file = `${SYNC_FIXTURES}/syncs-invalid/app.yaml`;
-    const checker = await loadSyncFile(file).catch((e: ConfigError) => e);
+    const checker = await loadSyncFiles(`${SYNC_FIXTURES}/syncs-invalid`).catch((e: ConfigError) => e);
     const error = await build(`${SYNC_FIXTURES}/syncs-invalid`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual((checker as ConfigError).problems);
@@ -118,6 +156,6 @@ describe('sync files at synth', () => {
     const tiny = { userflowRateLimit: 4, syncRateShare: 0.1 };
     const error = await build(`${SYNC_FIXTURES}/syncs-valid`, tiny).catch((e: unknown) => e);
     expect((error as ConfigError).problems.join('\n')).toMatch(/^syncRateShare: /m);
-    await expect(build(`${SYNC_FIXTURES}/no-such-dir`, tiny)).resolves.toBeDefined();
+    await expect(build(undefined, tiny)).resolves.toBeDefined();
   });
 });

@@ -4,6 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BridgeStack } from '../../../cdk/bridge-stack.ts';
 import { type BridgeConfigInput, parseBridgeConfig } from '../../../cdk/config.ts';
+import type { DeployedSync } from '../../../cdk/sync-files.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const FIXTURE_HANDLER = fileURLToPath(new URL('../fixtures/handler.ts', import.meta.url));
@@ -20,14 +21,17 @@ export interface BuiltStack {
 
 /**
  * Synthesizes without esbuild (`aws:cdk:bundling-stacks: []`), so a template test takes milliseconds, not seconds.
- * `syncFiles`: paths standing for validated sync files (their presence adds the sync path).
+ * `syncFiles`: validated sync files (their presence adds the sync path).
  */
-export function buildStack(settings: BridgeConfigInput = {}, syncFiles: readonly string[] = []): BuiltStack {
+export function buildStack(
+  settings: BridgeConfigInput = {},
+  syncFiles: readonly DeployedSync[] = [],
+): BuiltStack {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new BridgeStack(app, 'Test', {
     config: parseBridgeConfig(settings, { withSync: syncFiles.length > 0 }),
     projectRoot: PROJECT_ROOT,
-    entries: { ingest: FIXTURE_HANDLER, deliver: FIXTURE_HANDLER },
+    entries: { ingest: FIXTURE_HANDLER, deliver: FIXTURE_HANDLER, sync: FIXTURE_HANDLER },
     ruleFiles: [],
     syncFiles,
   });
