@@ -238,9 +238,13 @@ describe('runSync errors', () => {
 
 describe('connectPostgres', () => {
   it('names the secret but never echoes a malformed URL (which holds the password)', async () => {
-    const error = await connectPostgres({ url: 'postgres://bob:hunter2@[bad', label: 'DATABASE_URL' }).catch((e) => e);
+    const error = await connectPostgres({ url: 'postgres://bob:hunter2@[bad', label: 'DATABASE_URL' }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(SyncError);
     expect(error.code).toBe('bad_connection_url');
-    expect(JSON.stringify({ ...error, message: error.message, cause: String(error.cause) })).not.toContain('hunter2');
+    expect(JSON.stringify({ ...error, message: error.message, cause: String(error.cause) })).not.toContain(
+      'hunter2',
+    );
   });
 });
