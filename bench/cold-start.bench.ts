@@ -1,4 +1,4 @@
-// Cold start: bundle size and module-init time (fresh Node 24 process) of ingest and deliver vs a bare Hono handler
+// Cold start: bundle size and module-init time (fresh Node 24 process) of each function vs a bare Hono handler
 // bundled by the same house construct; also the same functions with AWS SDK v3 bundled instead of left to the runtime.
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -22,7 +22,8 @@ const outdir = join(PROJECT_ROOT, 'cdk.out', 'bench-cold-start');
 rmSync(outdir, { recursive: true, force: true });
 
 const app = new App({ outdir });
-const { stack } = await buildBridgeApp({ app, nag: false });
+// The shipped example sync file switches the sync path on, so the sync function is measured too.
+const { stack } = await buildBridgeApp({ app, nag: false, config: { syncDir: 'syncs' } });
 const baseline = new Stack(app, 'ColdStartBaseline');
 const ruleFiles = await checkedRuleFiles(join(PROJECT_ROOT, 'rules'));
 const common = { projectRoot: PROJECT_ROOT, logRetention: RetentionDays.ONE_DAY };
@@ -85,6 +86,9 @@ const candidates = [
   candidate('bare-hono', baseline, bare, [baseline, bare]),
   candidate('ingest', stack, stack.ingest, [stack, stack.ingest]),
   candidate('deliver', stack, stack.deliver, [stack, stack.deliver]),
+  ...(stack.sync
+    ? [candidate('sync', stack, stack.sync.syncFunction, [stack, stack.sync.syncFunction])]
+    : []),
   candidate('ingest-sdk-bundled', baseline, withSdk.ingest, [stack, stack.ingest]),
   candidate('deliver-sdk-bundled', baseline, withSdk.deliver, [stack, stack.deliver]),
 ];
