@@ -17,7 +17,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /**
- * The custom metric deliver emits (Powertools Metrics, EMF) each time Userflow answers 401/403: a revoked or wrong
+ * The custom metric deliver emits (Powertools Metrics, EMF) each time Userflow answers 401 (a 403, a plan limit, is dead-lettered and DlqNotEmpty covers it): a revoked or wrong
  * API key stops every delivery, so it pages at once. Powertools adds the `service` dimension
  * (POWERTOOLS_SERVICE_NAME) by default; the alarm matches exactly that one dimension, so the emitter must not add
  * others to this metric.
@@ -79,7 +79,7 @@ export class BridgeAlarms extends Construct {
     });
 
     this.userflowUnauthorized = new Alarm(this, 'UserflowUnauthorized', {
-      alarmDescription: 'Userflow rejected the API key (401/403): check the Userflow API key secret.',
+      alarmDescription: 'Userflow rejected the API key (401): check the Userflow API key secret.',
       metric: new Metric({
         namespace: METRICS_NAMESPACE,
         metricName: USERFLOW_UNAUTHORIZED_METRIC,
