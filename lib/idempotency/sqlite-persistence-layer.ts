@@ -8,6 +8,8 @@ import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/
 import type { IdempotencyRecordStatusValue } from '@aws-lambda-powertools/idempotency/types';
 import { openSqliteDatabase, type SqliteDatabase } from '../queue/sqlite-db.ts';
 
+type Statement = ReturnType<SqliteDatabase['prepare']>;
+
 export interface SqlitePersistenceLayerOptions {
   /** The database file (`:memory:` for a throwaway store); parent folders are created. */
   path: string;
@@ -37,6 +39,13 @@ export class SqlitePersistenceLayer extends BasePersistenceLayer {
   readonly #table: string;
   readonly #pruneIntervalMs: number;
   #lastPrune = 0;
+  // Prepared once: preparing a statement costs more than running it, and every request runs the same few.
+  readonly #put: Statement;
+  readonly #get: Statement;
+  readonly #delete: Statement;
+  readonly #deleteExpired: Statement;
+  /** The update's SET list depends on the record (data or not) and the config (validation or not). */
+  readonly #updates: (Statement | undefined)[] = [];
 
   constructor(options: SqlitePersistenceLayerOptions) {
     super();
@@ -53,6 +62,18 @@ export class SqlitePersistenceLayer extends BasePersistenceLayer {
       data TEXT,
       validation TEXT
     ) WITHOUT ROWID`);
+    this.#put = this.#db.prepare(
+      `INSERT INTO ${table} (id, status, expiration, in_progress_expiration, data, validation)
+       VALUES (@id, @status, @expiration, @inProgress, NULL, @validation)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, expiration = excluded.expiration,
+         in_progress_expiration = excluded.in_progress_expiration, data = NULL, validation = excluded.validation
+       WHERE ${table}.expiration < @nowSeconds
+          OR (${table}.status = 'INPROGRESS' AND ${table}.in_progress_expiration IS NOT NULL
+              AND ${table}.in_progress_expiration < @nowMs)`,
+    );
+    this.#get = this.#db.prepare(`SELECT * FROM ${table} WHERE id = ?`);
+    this.#delete = this.#db.prepare(`DELETE FROM ${table} WHERE id = ?`);
+    this.#deleteExpired = this.#db.prepare(`DELETE FROM ${table} WHERE expiration < ?`);
   }
 
   close(): void {
@@ -62,25 +83,15 @@ export class SqlitePersistenceLayer extends BasePersistenceLayer {
   protected async _putRecord(record: IdempotencyRecord): Promise<void> {
     const now = Date.now();
     this.#prune(now);
-    const result = this.#db
-      .prepare(
-        `INSERT INTO ${this.#table} (id, status, expiration, in_progress_expiration, data, validation)
-         VALUES (@id, @status, @expiration, @inProgress, NULL, @validation)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, expiration = excluded.expiration,
-           in_progress_expiration = excluded.in_progress_expiration, data = NULL, validation = excluded.validation
-         WHERE ${this.#table}.expiration < @nowSeconds
-            OR (${this.#table}.status = 'INPROGRESS' AND ${this.#table}.in_progress_expiration IS NOT NULL
-                AND ${this.#table}.in_progress_expiration < @nowMs)`,
-      )
-      .run({
-        id: record.idempotencyKey,
-        status: record.getStatus(),
-        expiration: record.expiryTimestamp ?? null,
-        inProgress: record.inProgressExpiryTimestamp ?? null,
-        validation: this.isPayloadValidationEnabled() ? (record.payloadHash ?? null) : null,
-        nowSeconds: now / 1000,
-        nowMs: now,
-      });
+    const result = this.#put.run({
+      id: record.idempotencyKey,
+      status: record.getStatus(),
+      expiration: record.expiryTimestamp ?? null,
+      inProgress: record.inProgressExpiryTimestamp ?? null,
+      validation: this.isPayloadValidationEnabled() ? (record.payloadHash ?? null) : null,
+      nowSeconds: now / 1000,
+      nowMs: now,
+    });
     if (result.changes > 0) return;
     const existing = this.#select(record.idempotencyKey);
     throw new IdempotencyItemAlreadyExistsError(
@@ -96,10 +107,7 @@ export class SqlitePersistenceLayer extends BasePersistenceLayer {
   }
 
   protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
-    const sets = ['status = @status', 'expiration = @expiration'];
-    if (record.responseData !== undefined) sets.push('data = @data');
-    if (this.isPayloadValidationEnabled()) sets.push('validation = @validation');
-    this.#db.prepare(`UPDATE ${this.#table} SET ${sets.join(', ')} WHERE id = @id`).run({
+    this.#update(record.responseData !== undefined, this.isPayloadValidationEnabled()).run({
       id: record.idempotencyKey,
       status: record.getStatus(),
       expiration: record.expiryTimestamp ?? null,
@@ -109,18 +117,31 @@ export class SqlitePersistenceLayer extends BasePersistenceLayer {
   }
 
   protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
-    this.#db.prepare(`DELETE FROM ${this.#table} WHERE id = ?`).run(record.idempotencyKey);
+    this.#delete.run(record.idempotencyKey);
   }
 
   #select(id: string): Row | undefined {
-    return this.#db.prepare<[string], Row>(`SELECT * FROM ${this.#table} WHERE id = ?`).get(id);
+    return this.#get.get(id) as Row | undefined;
+  }
+
+  #update(withData: boolean, withValidation: boolean): Statement {
+    const variant = (withData ? 1 : 0) + (withValidation ? 2 : 0);
+    let statement = this.#updates[variant];
+    if (!statement) {
+      const sets = ['status = @status', 'expiration = @expiration'];
+      if (withData) sets.push('data = @data');
+      if (withValidation) sets.push('validation = @validation');
+      statement = this.#db.prepare(`UPDATE ${this.#table} SET ${sets.join(', ')} WHERE id = @id`);
+      this.#updates[variant] = statement;
+    }
+    return statement;
   }
 
   // DynamoDB's TTL deletes expired items eventually; here a write now and then does it.
   #prune(now: number): void {
     if (now - this.#lastPrune < this.#pruneIntervalMs) return;
     this.#lastPrune = now;
-    this.#db.prepare(`DELETE FROM ${this.#table} WHERE expiration < ?`).run(now / 1000);
+    this.#deleteExpired.run(now / 1000);
   }
 }
 
