@@ -12,7 +12,6 @@
 // the other request finished, is answered as a duplicate.
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger.ts';
 import type { Queue } from '../queue/queue.ts';
@@ -23,6 +22,7 @@ import { createDedupe } from './dedupe.ts';
 import { errorBody, toErrorResponse } from './error-response.ts';
 import { IngestError } from './errors.ts';
 import { createIngestPipeline, type IngestRules, type IngestSource } from './pipeline.ts';
+import { readBodyWithin } from './read-body.ts';
 import { describeError, writeRequestLog } from './request-log.ts';
 
 export interface IngestDeps {
@@ -99,12 +99,10 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
       c.set('source', source);
       await next();
     },
-    bodyLimit({ maxSize: limit, onError: (c) => reject(c, tooLarge(limit)) }),
     async (c) => {
       // Read once, as bytes: the signature covers them exactly (toolchain.md §5).
-      const rawBody = new Uint8Array(await c.req.arrayBuffer());
-      // bodyLimit trusts a Content-Length it is given; the bytes are the truth.
-      if (rawBody.byteLength > limit) return reject(c, tooLarge(limit));
+      const rawBody = await readBodyWithin(c.req.raw, limit);
+      if (!rawBody) return reject(c, tooLarge(limit));
       const request: WebhookRequest = {
         method: c.req.method,
         url: publicUrl(c.req.url, deps.publicBaseUrl),
