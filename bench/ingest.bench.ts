@@ -2,6 +2,8 @@
 // in-memory queue) against a bare Hono endpoint that only reads the body, in the same run, as a ratio — over
 // HTTP (@hono/node-server on 127.0.0.1, autocannon, server in its own process) and in-process (`app.request()`);
 // plus p50/p99 in-process latency of verify + parse + rules per event over the Stripe fixtures.
+// CPU time per request (the server process's over HTTP, this process's in-process) and a per-stage cost
+// breakdown go with them: on a shared machine requests/s swing with the neighbours, CPU time much less.
 // The queue is in memory on purpose: the figure is ingest's own cost, not the queue's (SQS is a network call).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { SqlitePersistenceLayer } from '../lib/idempotency/sqlite-persistence-layer.ts';
-import { createIngestApp } from '../lib/ingest/index.ts';
+import { enqueue } from '../lib/ingest/enqueue.ts';
+import { createDedupe, createIngestApp, DEFAULT_IDEMPOTENCY_TTL_SECONDS } from '../lib/ingest/index.ts';
+import { parseJsonBody } from '../lib/ingest/parse-body.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { Queue } from '../lib/queue/queue.ts';
 import { loadRules } from '../lib/rules/index.ts';
@@ -23,7 +27,7 @@ const ROOT = join(import.meta.dirname, '..');
 
 /** The slice of autocannon's API used here (the package ships no types). */
 interface LoadResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p99: number };
   non2xx: number;
   errors: number;
@@ -114,31 +118,75 @@ function bareApp() {
 
 type Kind = 'real' | 'bare';
 
-/** Child process: serve one app on 127.0.0.1:0 and print the port. */
+/**
+ * Child process: serve one app on 127.0.0.1:0 and print the port. Each `cpu` line on stdin is answered with
+ * the CPU time (µs) the process used since the previous one, so the parent can take the server's share of a run.
+ */
 async function serveApp(kind: Kind): Promise<void> {
   const app = kind === 'real' ? (await realApp()).app : bareApp();
   serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
     process.stdout.write(`${JSON.stringify({ port: info.port })}\n`);
   });
+  let since = process.cpuUsage();
+  process.stdin.setEncoding('utf8').on('data', () => {
+    const used = process.cpuUsage(since);
+    since = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuUs: used.user + used.system })}\n`);
+  });
 }
 
-async function startServer(kind: Kind): Promise<{ url: string; child: ChildProcess }> {
+interface Server {
+  url: string;
+  child: ChildProcess;
+  /** The server process's CPU time (µs) since the previous call (or since it started). */
+  cpuUs(): Promise<number>;
+}
+
+async function startServer(kind: Kind): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'serve', kind], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffered = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const line = buffered.split('\n')[0];
-      if (buffered.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      const waiter = waiting.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    }
   });
-  return { url: `http://127.0.0.1:${port}`, child };
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`))),
+  );
+  exited.catch(() => {}); // a kill at the end is expected; only a pending read cares
+  const nextLine = () =>
+    Promise.race([
+      new Promise<string>((resolve) => {
+        const line = lines.shift();
+        if (line === undefined) waiting.push(resolve);
+        else resolve(line);
+      }),
+      exited,
+    ]);
+  const port = (JSON.parse(await nextLine()) as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    async cpuUs() {
+      child.stdin?.write('cpu\n');
+      return (JSON.parse(await nextLine()) as { cpuUs: number }).cpuUs;
+    },
+  };
 }
 
-async function load(url: string, seconds: number): Promise<{ rps: number; p99Ms: number; non2xx: number }> {
+async function load(
+  url: string,
+  seconds: number,
+): Promise<{ rps: number; p99Ms: number; non2xx: number; total: number }> {
   let n = 0;
   const result = await autocannon({
     url,
@@ -157,29 +205,48 @@ async function load(url: string, seconds: number): Promise<{ rps: number; p99Ms:
       },
     ],
   });
-  return { rps: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx + result.errors };
+  return {
+    rps: result.requests.average,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx + result.errors,
+    total: result.requests.total,
+  };
 }
 
+type Measured = Awaited<ReturnType<typeof load>> & { serverCpuUs: number };
+
 async function httpRatio() {
-  const rounds: { bare: number; real: number; realP99: number; bareP99: number; non2xx: number }[] = [];
+  const rounds: {
+    bare: number;
+    real: number;
+    realP99: number;
+    bareP99: number;
+    non2xx: number;
+    bareCpu: number;
+    realCpu: number;
+  }[] = [];
   for (let i = 0; i < HTTP_ROUNDS; i++) {
-    const figures: Partial<Record<Kind, Awaited<ReturnType<typeof load>>>> = {};
+    const figures: Partial<Record<Kind, Measured>> = {};
     for (const kind of ['bare', 'real'] as const) {
       const server = await startServer(kind);
       try {
         await load(server.url, 1); // warm-up: JIT, connections, SQLite pages
-        figures[kind] = await load(server.url, HTTP_SECONDS);
+        await server.cpuUs(); // the server's CPU clock starts here
+        const measured = await load(server.url, HTTP_SECONDS);
+        figures[kind] = { ...measured, serverCpuUs: (await server.cpuUs()) / Math.max(1, measured.total) };
       } finally {
         server.child.kill();
       }
     }
-    const { bare, real } = figures as Record<Kind, Awaited<ReturnType<typeof load>>>;
+    const { bare, real } = figures as Record<Kind, Measured>;
     rounds.push({
       bare: bare.rps,
       real: real.rps,
       bareP99: bare.p99Ms,
       realP99: real.p99Ms,
       non2xx: bare.non2xx + real.non2xx,
+      bareCpu: bare.serverCpuUs,
+      realCpu: real.serverCpuUs,
     });
   }
   const median = (values: number[]) =>
@@ -196,6 +263,9 @@ async function httpRatio() {
     http_bare_p99_ms: median(rounds.map((r) => r.bareP99)),
     http_real_p99_ms: median(rounds.map((r) => r.realP99)),
     http_non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    // Server process CPU per request (µs): what the app costs, whatever the load generator next to it gets.
+    http_bare_server_cpu_us: round(median(rounds.map((r) => r.bareCpu)), 0),
+    http_real_server_cpu_us: round(median(rounds.map((r) => r.realCpu)), 0),
   };
 }
 
@@ -208,13 +278,20 @@ async function inProcessRps(app: {
   for (const event of events.slice(0, 200))
     await app.request(`http://127.0.0.1${PATH}`, { method: 'POST', ...event });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let failed = 0;
   for (const event of events.slice(200)) {
     const res = await app.request(`http://127.0.0.1${PATH}`, { method: 'POST', ...event });
     if (res.status !== 202) failed += 1;
     await res.arrayBuffer();
   }
-  return { rps: (events.length - 200) / ((performance.now() - started) / 1000), failed };
+  const cpu = process.cpuUsage(cpuBefore);
+  const measured = events.length - 200;
+  return {
+    rps: measured / ((performance.now() - started) / 1000),
+    cpuUs: (cpu.user + cpu.system) / measured,
+    failed,
+  };
 }
 
 /** Per event: verify the signature, parse, split and evaluate the shipped Stripe rules (no I/O). */
@@ -255,9 +332,63 @@ async function pipelineLatency(rules: Awaited<ReturnType<typeof realApp>>['rules
   };
 }
 
+/**
+ * Where a request's time goes, stage by stage, on the payload the requests/s figures post: p50 µs of each
+ * stage run alone (verify; parse; split + rules on the parsed body; the idempotency claim and record around a
+ * unit of work that only returns the command ids; enqueue into the counting queue). What the stages do not
+ * cover is HTTP, routing, reading the body, the response and logging.
+ */
+async function costBreakdown(rules: Awaited<ReturnType<typeof realApp>>['rules']) {
+  const source = rules.get('stripe');
+  if (!source) throw new Error('no stripe source in rules/');
+  const verify = createVerifier(source.verify);
+  const now = new Date();
+  const request: WebhookRequest = {
+    method: 'POST',
+    url: `http://127.0.0.1${PATH}`,
+    headers: { 'content-type': 'application/json', ...sign({ rawBody: TEMPLATE, secret: SECRET, now }) },
+    rawBody: encoder.encode(TEMPLATE),
+  };
+  const body = parseJsonBody(request.rawBody);
+  const [event] = source.splitEvents(body, request.headers);
+  if (!event) throw new Error('the bench payload holds no event');
+  const { envelopes } = await source.evaluate(event, now);
+  const commands = { commands: envelopes.map((envelope) => envelope.id) };
+  const store = new SqlitePersistenceLayer({ path: ':memory:' });
+  const dedupe = createDedupe({
+    persistence: store,
+    ttlSeconds: DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+    inProgressSeconds: 30,
+  });
+  const queue = countingQueue();
+  const stages: Record<string, (i: number) => unknown> = {
+    verify: () => verify(request, [SECRET], now),
+    parse: () => parseJsonBody(request.rawBody),
+    rules: async () => {
+      for (const e of source.splitEvents(body, request.headers)) await source.evaluate(e, now);
+    },
+    dedupe: (i) => dedupe({ source: 'stripe', eventId: `evt_cost_${i}` }, async () => commands),
+    enqueue: () => enqueue(queue, envelopes),
+  };
+  const figures: Record<string, number> = {};
+  for (const [name, stage] of Object.entries(stages)) {
+    const samples: number[] = [];
+    for (let i = 0; i < LATENCY_EVENTS + 500; i++) {
+      const started = performance.now();
+      await stage(i);
+      if (i >= 500) samples.push((performance.now() - started) * 1000);
+    }
+    samples.sort((a, b) => a - b);
+    figures[`cost_${name}_us`] = round(percentile(samples, 50), 1);
+  }
+  store.close();
+  return figures;
+}
+
 async function main(): Promise<void> {
   const real = await realApp();
   const latency = await pipelineLatency(real.rules);
+  const costs = await costBreakdown(real.rules);
   const realInProcess = await inProcessRps(real.app);
   const bareInProcess = await inProcessRps(bareApp());
   const http = await httpRatio();
@@ -270,7 +401,10 @@ async function main(): Promise<void> {
     inproc_real_rps: round(realInProcess.rps, 0),
     inproc_ratio: round(realInProcess.rps / bareInProcess.rps, 3),
     inproc_failed: realInProcess.failed + bareInProcess.failed,
+    inproc_bare_cpu_us: round(bareInProcess.cpuUs, 0),
+    inproc_real_cpu_us: round(realInProcess.cpuUs, 0),
     ...latency,
+    ...costs,
   });
 }
 
