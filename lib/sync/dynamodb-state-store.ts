@@ -1,26 +1,26 @@
 // The AWS sync state store: fingerprints and the run log in one DynamoDB table (the only sync module on the SDK).
 //
 // Table: partition key `pk` (S), sort key `sk` (S), on-demand; TTL on `expires_at` (run records only).
-// - entity state: pk `<sync>#<kind>`, sk = entity key; `hash`, `fp` (fingerprint JSON), `seen_run` (N).
+// - entity state: pk `<sync>#<kind>`, sk = entity key; `hash`, `fp` (fingerprint JSON), `seen_run` (N, the run
+//   that stored it), `gone_run` (N, mirror mode: the run that found it gone from its query).
 // - run log: pk `<sync>#runs` and a copy under pk `#runs` (every sync; no sync is named ``), sk = the run id
 //   zero-padded. The `#runs` copy makes ids global and increasing (a conditional put of last id + 1, or the
 //   start time in ms if later), lists the runs of all syncs, and lets finishRun(id) find the run's sync.
 //
-// What a run costs, for N rows read, C changed and R removed, with items under 1 KB:
+// What a run costs, for N stored entities, C changed and R removed, with items of about 100 bytes:
 // - start + finish: 1 Query, 2 PutItem, 1 UpdateItem, 1 PutItem.
-// - diff: ⌈N/100⌉ BatchGetItem = N read units (strongly consistent: a run must see its own earlier commits).
-// - commit: ⌈C/25⌉ BatchWriteItem = C write units. An unchanged upsert run writes nothing.
-// - mirror mode only: seen marks rewrite every row's item, so ⌈N/25⌉ BatchWriteItem = N write units (the price
-//   of detecting removals); per kind a COUNT Query of the unseen (reads the whole partition: its size / 4 KB
-//   read units); and when anything vanished a COUNT of all, a Query of the unseen and ⌈R/25⌉ BatchWriteItem.
-// So 100,000 unchanged users cost 1,000 requests and 100,000 read units in upsert mode, plus 4,000 requests
-// and 100,000 write units in mirror mode. Batches retry their unprocessed part with jittered backoff.
+// - diff: the partition read in key order beside the query's rows (a merge), in Query pages of up to 1 MB,
+//   strongly consistent: its size / 4 KB read units (N/40), not one unit per entity as lookups would cost.
+// - commit: ⌈C/25⌉ BatchWriteItem = C write units. An unchanged run writes nothing, in every mode.
+// - mirror mode, when R > 0: ⌈R/25⌉ BatchWriteItem of gone marks, a COUNT Query and a Query of the marked
+//   (each reads the partition), and ⌈R/25⌉ BatchWriteItem of deletes.
+// So 100,000 unchanged users cost about 10 Query requests and 2,500 read units, in any mode. Batches retry their
+// unprocessed part with jittered backoff.
 //
 // A commit is not one transaction: items land one by one. A crash mid-commit leaves some entries unrecorded,
 // so they are sent again next run (same command ids, so FIFO dedupe or an idempotent upsert absorbs them).
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   PutCommand,
@@ -28,11 +28,10 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { PreviousEntity } from './diff.ts';
 import type { EntityKind } from './entity.ts';
 import { SyncError } from './errors.ts';
 import type { Fingerprint } from './fingerprint.ts';
-import type { RunCounts, RunRecord, StateEntry, SyncStateStore } from './state-store.ts';
+import type { RunCounts, RunRecord, ScannedEntry, StateEntry, SyncStateStore } from './state-store.ts';
 
 /** The table's key schema and TTL attribute, for whoever creates the table (the CDK stack, tests). */
 export const SYNC_STATE_TABLE_SCHEMA = {
@@ -47,7 +46,7 @@ export interface DynamoDbStateStoreOptions {
   client?: DynamoDBDocumentClient | DynamoDBClientConfig;
   /** Days a run record is kept (DynamoDB TTL); entity state never expires. Default 90. */
   runRetentionDays?: number;
-  /** Requests in flight per lookup or commit (default 8). */
+  /** Requests in flight per commit (default 8). */
   concurrency?: number;
   /** Attempts at a batch's unprocessed part before giving up with a retryable error (default 10). */
   maxAttempts?: number;
@@ -57,12 +56,10 @@ export interface DynamoDbStateStoreOptions {
 }
 
 const ALL_RUNS = '#runs';
-const GET_CHUNK = 100;
 const WRITE_CHUNK = 25;
 const NON_RETRYABLE = new Set(['ResourceNotFoundException', 'ValidationException', 'AccessDeniedException']);
 
 type Item = Record<string, unknown>;
-type Key = { pk: string; sk: string };
 type Page = { Items?: Item[]; Count?: number; LastEvaluatedKey?: Record<string, unknown> };
 type QueryInput = Omit<QueryCommandInput, 'TableName'>;
 
@@ -80,8 +77,6 @@ export function openDynamoDbStateStore(options: DynamoDbStateStoreOptions): Sync
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
   const retentionSeconds = (options.runRetentionDays ?? 90) * 86_400;
-  // What the last lookup read, so commit can rewrite those items with their seen mark in batches.
-  let lastLookup: { pk: string; asked: Set<string>; found: Map<string, StoredEntityState> } | undefined;
 
   // biome-ignore lint/suspicious/noExplicitAny: one funnel for every command type, each typed at its call site.
   async function send<T = unknown>(operation: string, command: any): Promise<T> {
@@ -156,13 +151,9 @@ export function openDynamoDbStateStore(options: DynamoDbStateStoreOptions): Sync
   const latestRuns = async (pk: string, limit: number) =>
     (await queryPage({ ...partition(pk), ScanIndexForward: false, Limit: limit })).Items ?? [];
 
-  async function countOf(pk: string, unseenBy?: number): Promise<number> {
-    const input =
-      unseenBy === undefined
-        ? partition(pk)
-        : { ...partition(pk, ['seen_run'], { ':r': unseenBy }), FilterExpression: '#seen_run <> :r' };
+  async function countOf(pk: string): Promise<number> {
     let total = 0;
-    for await (const page of queryAll({ ...input, Select: 'COUNT' })) total += page.Count ?? 0;
+    for await (const page of queryAll({ ...partition(pk), Select: 'COUNT' })) total += page.Count ?? 0;
     return total;
   }
 
@@ -240,90 +231,57 @@ export function openDynamoDbStateStore(options: DynamoDbStateStoreOptions): Sync
       return (await latestRuns(sync === undefined ? ALL_RUNS : runsPk(sync), limit)).map(toRunRecord);
     },
 
-    async lookup(sync, kind, keys) {
-      const found = new Map<string, StoredEntityState>();
+    async scan(sync, kind, after, limit) {
       const pk = statePk(sync, kind);
-      const read = async (Keys: Key[]) => {
-        const out = await send<{
-          Responses?: Record<string, Item[]>;
-          UnprocessedKeys?: Record<string, { Keys?: Key[] }>;
-        }>(
-          'BatchGetItem',
-          new BatchGetCommand({
-            RequestItems: {
-              [table]: {
-                Keys,
-                ProjectionExpression: '#sk, #hash, #fp, #seen_run',
-                ExpressionAttributeNames: names('sk', 'hash', 'fp', 'seen_run'),
-                ConsistentRead: true,
-              },
-            },
-          }),
-        );
-        for (const item of out.Responses?.[table] ?? []) {
-          const state = new StoredEntityState(item.hash as string, Number(item.seen_run), item.fp as string);
-          found.set(item.sk as string, state);
+      // `sk > ''` is refused (an empty key value), and every key is after it anyway.
+      const range: QueryInput =
+        after === ''
+          ? partition(pk, ['sk', 'hash', 'fp'])
+          : {
+              KeyConditionExpression: '#pk = :pk AND #sk > :after',
+              ExpressionAttributeNames: names('pk', 'sk', 'hash', 'fp'),
+              ExpressionAttributeValues: { ':pk': pk, ':after': after },
+            };
+      const entries: StoredEntityState[] = [];
+      let start: Record<string, unknown> | undefined;
+      // A Query page stops at 1 MB: keep reading until `limit` entries or the end, as the port promises.
+      do {
+        const page = await queryPage({
+          ...range,
+          ProjectionExpression: '#sk, #hash, #fp',
+          Limit: limit - entries.length,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        });
+        for (const item of page.Items ?? []) {
+          entries.push(new StoredEntityState(item.sk as string, item.hash as string, item.fp as string));
         }
-        const rest = out.UnprocessedKeys?.[table]?.Keys;
-        return rest?.length ? rest : undefined;
-      };
-      // BatchGetItem refuses a request that names one key twice.
-      const asked = new Set(keys);
-      await inParallel(chunk([...asked], GET_CHUNK), concurrency, (part) =>
-        untilProcessed(
-          'BatchGetItem',
-          part.map((sk): Key => ({ pk, sk })),
-          read,
-        ),
-      );
-      lastLookup = { pk, asked, found };
-      return found;
+        start = page.LastEvaluatedKey;
+      } while (start && entries.length < limit);
+      return entries;
     },
 
-    async commit(sync, kind, runId, changed, seen) {
+    async commit(sync, kind, runId, changed, gone) {
       const pk = statePk(sync, kind);
-      const item = (sk: string, hash: string, fp: string) => ({
-        PutRequest: { Item: { pk, sk, hash, fp, seen_run: runId } },
-      });
-      const writes = changed.map(({ key, state }) => item(key, state.hash, JSON.stringify(state.attributes)));
-      // Seen marks rewrite the items the chunk's lookup just read, 25 to a request, instead of one UpdateItem
-      // each. A changed entry's put carries the mark already; a key the lookup did not find (a dry run sees rows
-      // it never stores) gets none; only a key not looked up at all falls back to a conditional UpdateItem.
-      const written = new Set(changed.map((c) => c.key));
-      const recent = lastLookup?.pk === pk ? lastLookup : undefined;
-      const unknown: string[] = [];
-      for (const key of seen) {
-        if (written.has(key)) continue;
-        const known = recent?.found.get(key);
-        if (known) writes.push(item(key, known.hash, known.fp));
-        else if (!recent?.asked.has(key)) unknown.push(key);
+      const put = (Item: Item): Item => ({ PutRequest: { Item } });
+      const writes = changed.map(({ key, state }) =>
+        put({ pk, sk: key, hash: state.hash, fp: JSON.stringify(state.attributes), seen_run: runId }),
+      );
+      // Gone marks rewrite the items the scan just read, 25 to a request, instead of one UpdateItem each.
+      for (const entry of gone) {
+        const fp = entry instanceof StoredEntityState ? entry.fp : JSON.stringify(entry.attributes());
+        writes.push(put({ pk, sk: entry.key, hash: entry.hash, fp, gone_run: runId }));
       }
       await batchWrite(writes);
-      const mark = (key: string) =>
-        conditional(
-          'UpdateItem',
-          new UpdateCommand({
-            TableName: table,
-            Key: { pk, sk: key },
-            UpdateExpression: 'SET #seen_run = :r',
-            // Never create an item without a hash.
-            ConditionExpression: 'attribute_exists(#pk)',
-            ExpressionAttributeNames: names('pk', 'seen_run'),
-            ExpressionAttributeValues: { ':r': runId },
-          }),
-        );
-      await inParallel(unknown, concurrency, mark);
     },
 
     count: (sync, kind) => countOf(statePk(sync, kind)),
-    countUnseen: (sync, kind, runId) => countOf(statePk(sync, kind), runId),
 
-    async *unseen(sync, kind, runId, batchSize) {
+    async *gone(sync, kind, runId, batchSize) {
       let batch: StateEntry[] = [];
       for await (const page of queryAll({
-        ...partition(statePk(sync, kind), ['sk', 'hash', 'fp', 'seen_run'], { ':r': runId }),
+        ...partition(statePk(sync, kind), ['sk', 'hash', 'fp', 'gone_run'], { ':r': runId }),
         ProjectionExpression: '#sk, #hash, #fp',
-        FilterExpression: '#seen_run <> :r',
+        FilterExpression: '#gone_run = :r',
       })) {
         for (const item of page.Items ?? []) {
           const attributes = JSON.parse(item.fp as string) as Fingerprint;
@@ -394,10 +352,10 @@ function storeError(table: string, operation: string, error: unknown): SyncError
 }
 
 // Keeps the fingerprint's JSON and parses it only if the entity hash moved (a few rows per run).
-class StoredEntityState implements PreviousEntity {
+class StoredEntityState implements ScannedEntry {
   constructor(
+    readonly key: string,
     readonly hash: string,
-    readonly seenRun: number,
     readonly fp: string,
   ) {}
 

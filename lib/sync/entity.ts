@@ -21,11 +21,12 @@ export interface MappedEntity {
 }
 
 // Not NUL: PostgreSQL text (an opt-in state store) cannot hold it.
-const SEPARATOR = '\u001f';
+export const KEY_SEPARATOR = '\u001f';
 
-export const membershipKey = (userId: string, groupId: string): string => `${userId}${SEPARATOR}${groupId}`;
+export const membershipKey = (userId: string, groupId: string): string =>
+  `${userId}${KEY_SEPARATOR}${groupId}`;
 
 export function splitMembershipKey(key: string): { user_id: string; group_id: string } {
-  const at = key.indexOf(SEPARATOR);
+  const at = key.indexOf(KEY_SEPARATOR);
   return { user_id: key.slice(0, at), group_id: key.slice(at + 1) };
 }

@@ -1,19 +1,34 @@
 // Sync state kept in the user's own PostgreSQL (opt-in `state: database`): no extra store to run in AWS.
 // It takes its own connection (a cursor streaming on another would block it) and closes it on close().
-import type { PreviousEntity } from './diff.ts';
+import type { Fingerprint } from './fingerprint.ts';
 import type { Database } from './postgres.ts';
-import type { RunCounts, RunRecord, SyncStateStore } from './state-store.ts';
+import type { RunCounts, RunRecord, ScannedEntry, SyncStateStore } from './state-store.ts';
 
 const STATE = 'userflow_bridge_sync_state';
 const RUNS = 'userflow_bridge_sync_runs';
+const ORDER_INDEX = `${STATE}_c_order`;
+// `seen_run`: the run that last stored the entry; `gone_run`: the run that found it gone from its query (mirror
+// mode), for the removal pass that follows the deletion cap check.
 
 export async function openPostgresStateStore(db: Database): Promise<SyncStateStore> {
   await db.query(`
     CREATE TABLE IF NOT EXISTS ${STATE} (
       sync text NOT NULL, kind text NOT NULL, key text NOT NULL,
-      hash text NOT NULL, attributes jsonb NOT NULL, seen_run bigint NOT NULL,
+      hash text NOT NULL, attributes jsonb NOT NULL, seen_run bigint NOT NULL, gone_run bigint,
       PRIMARY KEY (sync, kind, key)
     )`);
+  // Tables made before gone marks and ordered scans existed. Looked up first: ALTER and CREATE INDEX would lock
+  // the table on every run even when there is nothing to do.
+  const [shape] = await db.query<{ gone: boolean; ordered: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'gone_run' AND NOT attisdropped) AS gone,
+            to_regclass($2) IS NOT NULL AS ordered`,
+    [STATE, ORDER_INDEX],
+  );
+  if (!shape?.gone) await db.query(`ALTER TABLE ${STATE} ADD COLUMN IF NOT EXISTS gone_run bigint`);
+  // Scans page in code point order, which `COLLATE "C"` is in a UTF-8 database: this index serves them whatever
+  // the database's own collation (the primary key's order).
+  if (!shape?.ordered)
+    await db.query(`CREATE INDEX IF NOT EXISTS ${ORDER_INDEX} ON ${STATE} (sync, kind, key COLLATE "C")`);
   await db.query(`
     CREATE TABLE IF NOT EXISTS ${RUNS} (
       id bigserial PRIMARY KEY, sync text NOT NULL, file text NOT NULL, mode text NOT NULL, dry_run boolean NOT NULL,
@@ -41,31 +56,24 @@ export async function openPostgresStateStore(db: Database): Promise<SyncStateSto
       );
       return rows.map(toRunRecord);
     },
-    async lookup(sync, kind, keys) {
-      const found = new Map<string, PreviousEntity & { seenRun: number }>();
-      if (keys.length === 0) return found;
-      const rows = await db.query<{
-        key: string;
-        hash: string;
-        attributes: Record<string, string>;
-        seen_run: string;
-      }>(
-        `SELECT key, hash, attributes, seen_run FROM ${STATE} WHERE sync = $1 AND kind = $2 AND key = ANY($3::text[])`,
-        [sync, kind, keys],
+    async scan(sync, kind, after, limit) {
+      // The fingerprint as text, parsed only if the row's hash moved: jsonb parsed per entry would cost more.
+      const rows = await db.query<{ key: string; hash: string; attributes: string }>(
+        `SELECT key, hash, attributes::text AS attributes FROM ${STATE}
+         WHERE sync = $1 AND kind = $2 AND key COLLATE "C" > $3 ORDER BY key COLLATE "C" LIMIT $4`,
+        [sync, kind, after, limit],
       );
-      for (const r of rows) {
-        found.set(r.key, { hash: r.hash, attributes: () => r.attributes, seenRun: Number(r.seen_run) });
-      }
-      return found;
+      return rows.map((r) => new LazyEntity(r.key, r.hash, r.attributes));
     },
-    async commit(sync, kind, runId, changed, seen) {
+    async commit(sync, kind, runId, changed, gone) {
       await db.query('BEGIN');
       try {
         if (changed.length) {
           await db.query(
             `INSERT INTO ${STATE} (sync, kind, key, hash, attributes, seen_run)
              SELECT $1, $2, k, h, a::jsonb, $3 FROM unnest($4::text[], $5::text[], $6::text[]) AS t(k, h, a)
-             ON CONFLICT (sync, kind, key) DO UPDATE SET hash = excluded.hash, attributes = excluded.attributes, seen_run = excluded.seen_run`,
+             ON CONFLICT (sync, kind, key) DO UPDATE SET hash = excluded.hash, attributes = excluded.attributes,
+               seen_run = excluded.seen_run, gone_run = NULL`,
             [
               sync,
               kind,
@@ -76,10 +84,10 @@ export async function openPostgresStateStore(db: Database): Promise<SyncStateSto
             ],
           );
         }
-        if (seen.length) {
+        if (gone.length) {
           await db.query(
-            `UPDATE ${STATE} SET seen_run = $1 WHERE sync = $2 AND kind = $3 AND key = ANY($4::text[])`,
-            [runId, sync, kind, seen],
+            `UPDATE ${STATE} SET gone_run = $1 WHERE sync = $2 AND kind = $3 AND key = ANY($4::text[])`,
+            [runId, sync, kind, gone.map((g) => g.key)],
           );
         }
         await db.query('COMMIT');
@@ -95,18 +103,11 @@ export async function openPostgresStateStore(db: Database): Promise<SyncStateSto
       );
       return Number(row?.n ?? 0);
     },
-    async countUnseen(sync, kind, runId) {
-      const [row] = await db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${STATE} WHERE sync = $1 AND kind = $2 AND seen_run <> $3`,
-        [sync, kind, runId],
-      );
-      return Number(row?.n ?? 0);
-    },
-    async *unseen(sync, kind, runId, batchSize) {
+    async *gone(sync, kind, runId, batchSize) {
       let after = '';
       for (;;) {
         const rows = await db.query<{ key: string; hash: string; attributes: Record<string, string> }>(
-          `SELECT key, hash, attributes FROM ${STATE} WHERE sync = $1 AND kind = $2 AND seen_run <> $3 AND key COLLATE "C" > $4
+          `SELECT key, hash, attributes FROM ${STATE} WHERE sync = $1 AND kind = $2 AND gone_run = $3 AND key COLLATE "C" > $4
            ORDER BY key COLLATE "C" LIMIT $5`,
           [sync, kind, runId, after, batchSize],
         );
@@ -127,6 +128,18 @@ export async function openPostgresStateStore(db: Database): Promise<SyncStateSto
       await db.close();
     },
   };
+}
+
+class LazyEntity implements ScannedEntry {
+  constructor(
+    readonly key: string,
+    readonly hash: string,
+    private readonly fingerprint: string,
+  ) {}
+
+  attributes(): Fingerprint {
+    return JSON.parse(this.fingerprint) as Fingerprint;
+  }
 }
 
 interface RunRow extends Record<string, unknown> {

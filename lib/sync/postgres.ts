@@ -8,9 +8,32 @@ export interface RowBatch {
   rows: Record<string, unknown>[];
 }
 
+/** Text values as PostgreSQL sent them (NULL is null), not parsed into numbers, Dates, arrays… */
+export type TextRow = readonly (string | null)[];
+
+export interface TextRowBatch {
+  columns: readonly string[];
+  rows: TextRow[];
+}
+
+export interface Column {
+  name: string;
+  /** The PostgreSQL type's OID: picks the parser for the column's text. */
+  typeId: number;
+}
+
 export interface Database {
   /** Streams a query's rows in batches through a server-side cursor, so memory stays flat at any table size. */
   stream(sql: string, batchSize: number): AsyncIterable<RowBatch>;
+  /**
+   * Like `stream`, but every value stays text: a reader that needs only a few rows' values (the sync maps only
+   * rows whose hash moved) skips the parsing of the rest, most of a read's cost. Parse with `parser`.
+   */
+  streamText(sql: string, batchSize: number): AsyncIterable<TextRowBatch>;
+  /** The columns a query returns (run it under `LIMIT 0` to read none of its rows). */
+  columns(sql: string): Promise<Column[]>;
+  /** Parses a value's text as `stream` would have: the driver's parser for the type (numbers, Dates, arrays…). */
+  parser(typeId: number): (text: string) => unknown;
   query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -52,14 +75,36 @@ class PgDatabase implements Database {
   constructor(private readonly client: pg.Client) {}
 
   async *stream(sql: string, batchSize: number): AsyncIterable<RowBatch> {
-    const cursor = this.client.query(new Cursor(sql));
+    for await (const { rows, fields } of this.batches<Record<string, unknown>>(new Cursor(sql), batchSize)) {
+      yield { columns: fields.map((f) => f.name), rows };
+    }
+  }
+
+  async *streamText(sql: string, batchSize: number): AsyncIterable<TextRowBatch> {
+    const cursor = new Cursor<TextRow>(sql, undefined, { rowMode: 'array', types: AS_TEXT });
+    for await (const { rows, fields } of this.batches<TextRow>(cursor, batchSize)) {
+      yield { columns: fields.map((f) => f.name), rows };
+    }
+  }
+
+  async columns(sql: string): Promise<Column[]> {
+    const result = await this.client.query({ text: sql, rowMode: 'array' });
+    return result.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID }));
+  }
+
+  parser(typeId: number): (text: string) => unknown {
+    return pg.types.getTypeParser(typeId, 'text');
+  }
+
+  private async *batches<R>(cursor: Cursor<R>, batchSize: number) {
+    this.client.query(cursor);
     try {
       // The first batch is yielded even when empty: its columns let the caller check the query's shape.
       for (let first = true; ; first = false) {
-        const { rows, fields } = await readBatch(cursor, batchSize);
-        if (rows.length === 0 && !first) return;
-        yield { columns: fields, rows };
-        if (rows.length === 0) return;
+        const batch = await readBatch(cursor, batchSize);
+        if (batch.rows.length === 0 && !first) return;
+        yield batch;
+        if (batch.rows.length === 0) return;
       }
     } finally {
       await cursor.close().catch(() => {});
@@ -76,22 +121,27 @@ class PgDatabase implements Database {
   }
 }
 
-function readBatch(
-  cursor: Cursor,
-  size: number,
-): Promise<{ rows: Record<string, unknown>[]; fields: string[] }> {
+function readBatch<R>(cursor: Cursor<R>, size: number): Promise<{ rows: R[]; fields: pg.FieldDef[] }> {
   return new Promise((resolve, reject) => {
     cursor.read(size, (error, rows, result) => {
       if (error) reject(error);
-      else resolve({ rows, fields: (result?.fields ?? []).map((f) => f.name) });
+      else resolve({ rows, fields: result?.fields ?? [] });
     });
   });
 }
 
-/** The database's own message (e.g. `relation "userz" does not exist`) with its SQLSTATE, no connection details. */
-export function describe(error: unknown): string {
+// Every column as the text PostgreSQL sent: parsing waits until a row is known to be needed.
+const asIs = (value: string) => value;
+const AS_TEXT = { getTypeParser: () => asIs };
+
+/**
+ * The database's own message (e.g. `relation "userz" does not exist`) with its SQLSTATE, no connection details.
+ * `position` maps the error's position into the SQL the user wrote (undefined: leave it out).
+ */
+export function describe(error: unknown, position: (at: number) => number | undefined = (at) => at): string {
   const e = error as { message?: string; code?: string; position?: string };
-  const where = e.position ? ` at character ${e.position}` : '';
+  const at = e.position ? position(Number(e.position)) : undefined;
+  const where = at !== undefined ? ` at character ${at}` : '';
   const code =
     typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)
       ? ` (SQLSTATE ${e.code})`

@@ -1,17 +1,17 @@
 // Turns a database row into a MappedEntity: key columns out, the rest renamed and coerced to Userflow types.
 import type { AttributeLiteral } from '../commands/index.ts';
-import { type EntityKind, KEY_COLUMNS, type MappedEntity, membershipKey } from './entity.ts';
+import { type EntityKind, KEY_COLUMNS, type MappedEntity } from './entity.ts';
 import { SyncError } from './errors.ts';
 import type { EntityQuery } from './sync-file.ts';
 
 type Scalar = string | number | boolean;
-type Row = Record<string, unknown>;
 
 export interface RowMapper {
-  /** The row's entity key, or undefined when a key column is empty (the row is skipped). */
-  key(row: Row): string | undefined;
-  /** The whole mapping, done only for rows whose hash moved. */
-  entity(row: Row, key: string): MappedEntity;
+  /**
+   * The whole mapping, from the row's parsed values (the query's columns, in order), done only for rows whose
+   * hash moved. The key comes with the row (see `orderedQuery`).
+   */
+  entity(values: readonly unknown[], key: string): MappedEntity;
   /** Identifies the mapping (kind, columns, renames, types): a changed mapping must read as changed rows. */
   readonly signature: string;
 }
@@ -43,24 +43,21 @@ export function createRowMapper(
   const attributeColumns = columns
     .filter((c) => !excluded.has(c))
     .map((c) => ({ column: c, name: query.columns[c]?.rename ?? c, type: query.columns[c]?.type }));
-
-  const isMembership = kind === 'memberships';
+  // Where each value is; the last column of a name wins, as it does when a row becomes an object.
+  const at = (column: string) => columns.lastIndexOf(column);
+  const attributeAt = attributeColumns.map((a) => at(a.column));
+  const keyAt = keys.map(at);
   return {
     signature: JSON.stringify([kind, attributeColumns]),
-    key(row) {
-      for (const k of keys) {
-        const value = row[k];
-        if (value === null || value === undefined || value === '') return undefined;
-      }
-      return isMembership ? membershipKey(String(row.user_id), String(row.group_id)) : String(row.id);
-    },
-    entity(row, key) {
+    entity(values, key) {
       const ids: Record<string, string> = {};
-      for (const k of keys) ids[k] = String(row[k]);
+      keys.forEach((k, i) => {
+        ids[k] = String(values[keyAt[i] as number]);
+      });
       const attributes: Record<string, AttributeLiteral> = {};
-      for (const { column, name, type } of attributeColumns) {
-        attributes[name] = toAttribute(row[column], type);
-      }
+      attributeColumns.forEach(({ name, type }, i) => {
+        attributes[name] = toAttribute(values[attributeAt[i] as number], type);
+      });
       return { kind, key, ids, attributes };
     },
   };

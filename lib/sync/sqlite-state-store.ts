@@ -1,14 +1,14 @@
 // The embedded sync state store (better-sqlite3): the local default, one file beside the local queue.
-import type { Statement } from 'better-sqlite3';
 import { openSqliteDatabase } from '../queue/sqlite-db.ts';
-import type { PreviousEntity } from './diff.ts';
 import type { Fingerprint } from './fingerprint.ts';
-import type { RunCounts, RunRecord, StateEntry, SyncStateStore } from './state-store.ts';
+import type { RunCounts, RunRecord, ScannedEntry, StateEntry, SyncStateStore } from './state-store.ts';
 
+// `seen_run`: the run that last stored the entry. `gone_run`: the run that found it gone from its query (mirror
+// mode), for the removal pass that follows the deletion cap check.
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS sync_state (
     sync TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
-    hash TEXT NOT NULL, attributes TEXT NOT NULL, seen_run INTEGER NOT NULL,
+    hash TEXT NOT NULL, attributes TEXT NOT NULL, seen_run INTEGER NOT NULL, gone_run INTEGER,
     PRIMARY KEY (sync, kind, key)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS sync_runs (
@@ -18,51 +18,51 @@ const SCHEMA = `
   );
 `;
 
-const LOOKUP_CHUNK = 500;
-
 export function openSqliteStateStore(path: string): SyncStateStore {
   const db = openSqliteDatabase(path);
+  // better-sqlite3's default page cache is 16 MB. A run reads the state once, in order (a merge), and touches
+  // again only pages it just read: 2 MB serve it as well, and keep a big state from growing the process.
+  db.pragma('cache_size = -2000');
   db.exec(SCHEMA);
+  // State files written before gone marks existed.
+  if (!db.prepare("SELECT 1 FROM pragma_table_info('sync_state') WHERE name = 'gone_run'").get()) {
+    db.exec('ALTER TABLE sync_state ADD COLUMN gone_run INTEGER');
+  }
 
   const upsert = db.prepare(
     `INSERT INTO sync_state (sync, kind, key, hash, attributes, seen_run) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (sync, kind, key) DO UPDATE SET hash = excluded.hash, attributes = excluded.attributes, seen_run = excluded.seen_run`,
+     ON CONFLICT (sync, kind, key) DO UPDATE SET hash = excluded.hash, attributes = excluded.attributes,
+       seen_run = excluded.seen_run, gone_run = NULL`,
   );
+  const markGone = db.prepare('UPDATE sync_state SET gone_run = ? WHERE sync = ? AND kind = ? AND key = ?');
   const remove = db.prepare('DELETE FROM sync_state WHERE sync = ? AND kind = ? AND key = ?');
-  // Statements over a chunk of keys, prepared once per chunk size (most chunks are full, so few are prepared).
-  const byKeys = (sql: (placeholders: string) => string) => {
-    const statements = new Map<number, Statement>();
-    return (n: number) => {
-      let statement = statements.get(n);
-      if (!statement) {
-        statement = db.prepare(sql(`${'?,'.repeat(n - 1)}?`));
-        statements.set(n, statement);
-      }
-      return statement;
-    };
-  };
-  // One JSON parameter instead of hundreds of bound ones: binding is most of a lookup's cost.
-  const lookupStatement = db.prepare(
-    'SELECT key, hash, seen_run FROM sync_state WHERE sync = ? AND kind = ? AND key IN (SELECT value FROM json_each(?))',
-  );
-  // Fingerprints are read only for entities whose hash moved (a few per run), not for every row looked up.
+  // The primary key is the table's order (WITHOUT ROWID), and BINARY collation compares UTF-8 bytes: a page is a
+  // range read in the merge's order. A scan reads every stored entry of the kind, every run, and making a
+  // JavaScript string per value is most of its cost: one string per entry, split here (a hash has no space).
+  const scanPage = db
+    .prepare<[string, string, string, number], string>(
+      "SELECT hash || ' ' || key FROM sync_state WHERE sync = ? AND kind = ? AND key > ? ORDER BY key LIMIT ?",
+    )
+    .pluck();
+  // Fingerprints are read only for entities whose hash moved (a few per run), not for every entry scanned.
   const fingerprintOf = db.prepare<[string, string, string], { attributes: string }>(
     'SELECT attributes FROM sync_state WHERE sync = ? AND kind = ? AND key = ?',
   );
-  const loadFingerprint = ({ sync, kind, key }: EntityRef): Fingerprint =>
-    JSON.parse(fingerprintOf.get(sync, kind, key)?.attributes ?? '{}');
-  const markSeen = byKeys(
-    (keys) => `UPDATE sync_state SET seen_run = ? WHERE sync = ? AND kind = ? AND key IN (${keys})`,
+  const gonePage = db.prepare<[string, string, number, string, number], StateRow>(
+    'SELECT key, hash, attributes FROM sync_state WHERE sync = ? AND kind = ? AND gone_run = ? AND key > ? ORDER BY key LIMIT ?',
   );
 
   const commit = db.transaction(
-    (sync: string, kind: string, runId: number, changed: readonly StateEntry[], seen: readonly string[]) => {
+    (
+      sync: string,
+      kind: string,
+      runId: number,
+      changed: readonly StateEntry[],
+      gone: readonly ScannedEntry[],
+    ) => {
       for (const { key, state } of changed)
         upsert.run(sync, kind, key, state.hash, JSON.stringify(state.attributes), runId);
-      for (let i = 0; i < seen.length; i += LOOKUP_CHUNK) {
-        const chunk = seen.slice(i, i + LOOKUP_CHUNK);
-        markSeen(chunk.length).run(runId, sync, kind, ...chunk);
-      }
+      for (const { key } of gone) markGone.run(runId, sync, kind, key);
     },
   );
   const forget = db.transaction((sync: string, kind: string, keys: readonly string[]) => {
@@ -95,22 +95,20 @@ export function openSqliteStateStore(path: string): SyncStateStore {
       ) as RunRow[];
       return rows.map(toRunRecord);
     },
-    async lookup(sync, kind, keys) {
-      const found = new Map<string, PreviousEntity & { seenRun: number }>();
-      for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
-        const chunk = keys.slice(i, i + LOOKUP_CHUNK);
-        const rows = lookupStatement.all(sync, kind, JSON.stringify(chunk)) as StateRow[];
-        for (const row of rows) {
-          found.set(
-            row.key,
-            new LazyEntity(row.hash, row.seen_run, { sync, kind, key: row.key }, loadFingerprint),
-          );
-        }
+    async scan(sync, kind, after, limit) {
+      const load = (key: string): Fingerprint =>
+        JSON.parse(fingerprintOf.get(sync, kind, key)?.attributes ?? '{}');
+      const rows = scanPage.all(sync, kind, after, limit);
+      const entries: LazyEntity[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as string;
+        const space = row.indexOf(' ');
+        entries[i] = new LazyEntity(row.slice(space + 1), row.slice(0, space), load);
       }
-      return found;
+      return entries;
     },
-    async commit(sync, kind, runId, changed, seen) {
-      commit(sync, kind, runId, changed, seen);
+    async commit(sync, kind, runId, changed, gone) {
+      commit(sync, kind, runId, changed, gone);
     },
     async count(sync, kind) {
       return (
@@ -119,19 +117,10 @@ export function openSqliteStateStore(path: string): SyncStateStore {
         }
       ).n;
     },
-    async countUnseen(sync, kind, runId) {
-      const row = db
-        .prepare('SELECT count(*) AS n FROM sync_state WHERE sync = ? AND kind = ? AND seen_run <> ?')
-        .get(sync, kind, runId) as { n: number };
-      return row.n;
-    },
-    async *unseen(sync, kind, runId, batchSize) {
-      const page = db.prepare(
-        'SELECT key, hash, attributes FROM sync_state WHERE sync = ? AND kind = ? AND seen_run <> ? AND key > ? ORDER BY key LIMIT ?',
-      );
+    async *gone(sync, kind, runId, batchSize) {
       let after = '';
       for (;;) {
-        const rows = page.all(sync, kind, runId, after, batchSize) as StateRow[];
+        const rows = gonePage.all(sync, kind, runId, after, batchSize);
         if (rows.length === 0) return;
         after = (rows.at(-1) as StateRow).key;
         yield rows.map((r) => ({
@@ -149,24 +138,16 @@ export function openSqliteStateStore(path: string): SyncStateStore {
   };
 }
 
-/** A looked-up entity whose fingerprint is read from the file only if asked for. */
-interface EntityRef {
-  sync: string;
-  kind: string;
-  key: string;
-}
-
-// A class, not a closure per row: lookups run for every row read, and closures would dominate the allocations.
-class LazyEntity implements PreviousEntity {
+// A class, not a closure per entry: a scan reads every stored entry, and closures would dominate the allocations.
+class LazyEntity implements ScannedEntry {
   constructor(
+    readonly key: string,
     readonly hash: string,
-    readonly seenRun: number,
-    private readonly ref: EntityRef,
-    private readonly load: (ref: EntityRef) => Fingerprint,
+    private readonly load: (key: string) => Fingerprint,
   ) {}
 
   attributes(): Fingerprint {
-    return this.load(this.ref);
+    return this.load(this.key);
   }
 }
 
@@ -174,7 +155,6 @@ interface StateRow {
   key: string;
   hash: string;
   attributes: string;
-  seen_run: number;
 }
 
 interface RunRow {

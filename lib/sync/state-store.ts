@@ -30,6 +30,11 @@ export interface StateEntry {
   state: StoredEntity;
 }
 
+/** An entry as a scan returns it: its fingerprint is decoded only if asked for (when the row's hash moved). */
+export interface ScannedEntry extends PreviousEntity {
+  readonly key: string;
+}
+
 export interface SyncStateStore {
   startRun(run: {
     sync: string;
@@ -44,26 +49,27 @@ export interface SyncStateStore {
   ): Promise<void>;
   runs(options: { sync?: string; limit: number }): Promise<RunRecord[]>;
 
-  lookup(
-    sync: string,
-    kind: EntityKind,
-    keys: readonly string[],
-  ): Promise<Map<string, PreviousEntity & { seenRun: number }>>;
   /**
-   * Records what was just queued (`changed`) and that `seen` keys still exist, in one transaction. Called only
-   * after the queue accepted the chunk's commands: a crash before it re-sends, never skips.
+   * Up to `limit` entries of one kind with keys after `after` (`''`: from the start), in code point order
+   * (`compareKeys`, = UTF-8 byte order), which is the order the sync reads its rows in: the two are merged.
+   * Fewer than `limit` means there are no more.
+   */
+  scan(sync: string, kind: EntityKind, after: string, limit: number): Promise<ScannedEntry[]>;
+  /**
+   * Records what was just queued (`changed`), and marks `gone` entries (stored, but no longer returned by the
+   * query) as gone in run `runId`, in one transaction where the store has them. Called only after the queue
+   * accepted the chunk's commands: a crash before it re-sends, never skips. Never creates an entry for a gone key.
    */
   commit(
     sync: string,
     kind: EntityKind,
     runId: number,
     changed: readonly StateEntry[],
-    seen: readonly string[],
+    gone: readonly ScannedEntry[],
   ): Promise<void>;
   count(sync: string, kind: EntityKind): Promise<number>;
-  /** Entities not seen by run `runId`: rows that disappeared from the query. Streamed in key order. */
-  unseen(sync: string, kind: EntityKind, runId: number, batchSize: number): AsyncIterable<StateEntry[]>;
-  countUnseen(sync: string, kind: EntityKind, runId: number): Promise<number>;
+  /** Entries marked gone by run `runId`, in key order, in batches. */
+  gone(sync: string, kind: EntityKind, runId: number, batchSize: number): AsyncIterable<StateEntry[]>;
   forget(sync: string, kind: EntityKind, keys: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -78,8 +78,10 @@ export const syncFileSchema = z
       .default(0.05)
       .describe('Refuse removals when more than this share of the known entities of one kind would go.'),
     /**
-     * Where the fingerprints of the last successful run live: `embedded` (a local file, the default) or `database`
-     * (tables `userflow_bridge_sync_state` and `userflow_bridge_sync_runs` in the synced database itself).
+     * Where the fingerprints of the last successful run live: `embedded` (the default: the bridge's own store, a
+     * SQLite file under the local dir when run locally, the DynamoDB state table in the AWS sync function) or
+     * `database` (tables `userflow_bridge_sync_state` and `userflow_bridge_sync_runs` in the synced database
+     * itself).
      */
     state: z
       .enum(['embedded', 'database'])

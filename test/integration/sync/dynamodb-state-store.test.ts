@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDynamoDbStateStore, SYNC_STATE_TABLE_SCHEMA } from '../../../lib/sync/dynamodb-state-store.ts';
 import { SyncError } from '../../../lib/sync/errors.ts';
-import type { RunCounts, StateEntry, SyncStateStore } from '../../../lib/sync/state-store.ts';
+import type { RunCounts, ScannedEntry, StateEntry, SyncStateStore } from '../../../lib/sync/state-store.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../../helpers/dynamodb-emulator.ts';
 
 let ddb: DynamoDbEmulator;
@@ -47,27 +47,18 @@ const counts = (read: number): RunCounts => ({
   queued: 0,
 });
 
-/** A client whose first `failFirst` calls of each batch operation leave part of their request unprocessed, as throttling does. */
+/** A client whose first `failFirst` batch writes leave half their items unprocessed, as throttling does. */
 function throttlingClient(failFirst: number, calls: string[] = []) {
-  const throttled = new Map<string, number>();
+  let throttled = 0;
   const send = async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
     const name = command.constructor.name;
     calls.push(name);
-    const seen = throttled.get(name) ?? 0;
-    if (seen < failFirst && (name === 'BatchGetCommand' || name === 'BatchWriteCommand')) {
-      throttled.set(name, seen + 1);
-      const [table, request] = Object.entries(command.input.RequestItems as Record<string, unknown>)[0] as [
+    if (throttled < failFirst && name === 'BatchWriteCommand') {
+      throttled += 1;
+      const [table, all] = Object.entries(command.input.RequestItems as Record<string, unknown[]>)[0] as [
         string,
-        { Keys?: unknown[] } | unknown[],
+        unknown[],
       ];
-      if (name === 'BatchGetCommand') {
-        const all = (request as { Keys: unknown[] }).Keys;
-        const half = Math.ceil(all.length / 2);
-        command.input.RequestItems = { [table]: { ...(request as object), Keys: all.slice(0, half) } };
-        const out = (await doc.send(command as never)) as Record<string, unknown>;
-        return { ...out, UnprocessedKeys: { [table]: { ...(request as object), Keys: all.slice(half) } } };
-      }
-      const all = request as unknown[];
       const half = Math.ceil(all.length / 2);
       command.input.RequestItems = { [table]: all.slice(0, half) };
       await doc.send(command as never);
@@ -78,99 +69,117 @@ function throttlingClient(failFirst: number, calls: string[] = []) {
   return { send } as unknown as DynamoDBDocumentClient;
 }
 
+/** Every entry of a kind, paging `limit` at a time as a merge does. */
+async function scanAll(state: SyncStateStore, kind: 'users' | 'groups', limit: number) {
+  const pages: ScannedEntry[][] = [];
+  let after = '';
+  for (;;) {
+    const page = await state.scan('app', kind, after, limit);
+    pages.push(page);
+    if (page.length < limit) return pages;
+    after = (page.at(-1) as ScannedEntry).key;
+  }
+}
+
 describe('DynamoDB sync state store', () => {
-  it('looks up what was committed, across BatchGetItem chunks, with lazily decoded fingerprints', async () => {
+  it('scans what was committed in key order, page after page, with lazily decoded fingerprints', async () => {
     const state = await freshStore();
-    const stored = keys(250).map((k) => entry(k));
-    await state.commit('app', 'users', 7, stored, []);
-
-    const found = await state.lookup('app', 'users', [...keys(260), 'u3']);
-    expect(found.size).toBe(250);
-    const u42 = found.get('u42');
-    expect(u42).toMatchObject({ hash: 'h-u42', seenRun: 7 });
+    await state.commit(
+      'app',
+      'users',
+      7,
+      keys(250).map((k) => entry(k)),
+      [],
+    );
+    const pages = await scanAll(state, 'users', 100);
+    expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
+    const scanned = pages.flat();
+    expect(scanned.map((e) => e.key)).toEqual(keys(250).sort());
+    const u42 = scanned.find((e) => e.key === 'u42');
+    expect(u42?.hash).toBe('h-u42');
     expect(u42?.attributes()).toEqual({ plan: 'p-u42' });
-    expect(found.has('u255')).toBe(false);
     // Another kind and another sync are other partitions.
-    expect((await state.lookup('app', 'groups', ['u1'])).size).toBe(0);
-    expect((await state.lookup('other', 'users', ['u1'])).size).toBe(0);
+    expect(await state.scan('app', 'groups', '', 10)).toEqual([]);
+    expect(await state.scan('other', 'users', '', 10)).toEqual([]);
   });
 
-  it('overwrites a changed entry and marks seen ones without touching their fingerprint', async () => {
-    const calls: string[] = [];
-    const state = await freshStore({ client: throttlingClient(0, calls) });
-    await state.commit('app', 'users', 1, [entry('a'), entry('b'), entry('c')], []);
-    // As runSync does: look the chunk up, then commit it.
-    await state.lookup('app', 'users', ['a', 'b']);
-    calls.length = 0;
-    await state.commit('app', 'users', 2, [entry('a', 'h-a2', { plan: 'pro' })], ['a', 'b']);
-    // The seen mark of a looked-up key rides in the same batch write as the changes.
-    expect(calls).toEqual(['BatchWriteCommand']);
-
-    const found = await state.lookup('app', 'users', ['a', 'b', 'c']);
-    expect(found.get('a')).toMatchObject({ hash: 'h-a2', seenRun: 2 });
-    expect(found.get('a')?.attributes()).toEqual({ plan: 'pro' });
-    expect(found.get('b')).toMatchObject({ hash: 'h-b', seenRun: 2 });
-    expect(found.get('b')?.attributes()).toEqual({ plan: 'p-b' });
-    expect(found.get('c')).toMatchObject({ seenRun: 1 });
-  });
-
-  it('marks keys it did not just look up one by one, keeping their fingerprint', async () => {
-    const state = await freshStore();
-    await state.commit('app', 'users', 1, [entry('a'), entry('b')], []);
-    await state.commit('app', 'users', 2, [], ['b']);
-    const found = await state.lookup('app', 'users', ['a', 'b']);
-    expect(found.get('a')).toMatchObject({ seenRun: 1 });
-    expect(found.get('b')).toMatchObject({ hash: 'h-b', seenRun: 2 });
-    expect(found.get('b')?.attributes()).toEqual({ plan: 'p-b' });
-  });
-
-  it.each([
-    ['after a lookup', true],
-    ['without a lookup', false],
-  ])('does not create state for a seen key it never stored (%s)', async (_name, lookedUp) => {
-    // A dry run marks the rows it saw, including new ones it does not store.
-    const state = await freshStore();
-    await state.commit('app', 'users', 1, [entry('a')], []);
-    if (lookedUp) await state.lookup('app', 'users', ['a', 'new']);
-    await state.commit('app', 'users', 2, [], ['a', 'new']);
-    expect(await state.count('app', 'users')).toBe(1);
-    const found = await state.lookup('app', 'users', ['a', 'new']);
-    expect([...found.keys()]).toEqual(['a']);
-    expect(found.get('a')).toMatchObject({ hash: 'h-a', seenRun: 2 });
-  });
-
-  it('counts and streams the unseen in key order over several Query pages, and forgets them', async () => {
+  it('fills a scan page across DynamoDB Query pages (1 MB each)', async () => {
     const calls: string[] = [];
     const state = await freshStore({ client: throttlingClient(0, calls) });
     // ~3 KB fingerprints: 450 entries are about 1.4 MB, more than one 1 MB Query page.
     const wide = Object.fromEntries(
       Array.from({ length: 120 }, (_, i) => [`attribute_${i}`, 'x'.repeat(12)]),
     );
-    const all = keys(450).map((k) => entry(k, `h-${k}`, wide));
-    await state.commit('app', 'users', 1, all, []);
-    const stillThere = keys(450).filter((_, i) => i % 3 !== 0);
-    await state.lookup('app', 'users', stillThere);
-    await state.commit('app', 'users', 2, [], stillThere);
-
+    await state.commit(
+      'app',
+      'users',
+      1,
+      keys(450).map((k) => entry(k, `h-${k}`, wide)),
+      [],
+    );
     calls.length = 0;
-    expect(await state.count('app', 'users')).toBe(450);
+    const page = await state.scan('app', 'users', '', 400);
+    expect(page).toHaveLength(400);
     expect(calls.filter((c) => c === 'QueryCommand').length).toBeGreaterThan(1);
-    expect(await state.countUnseen('app', 'users', 2)).toBe(150);
+    const rest = await state.scan('app', 'users', (page.at(-1) as ScannedEntry).key, 400);
+    expect(rest).toHaveLength(50);
+    expect(rest[0]?.attributes()).toEqual(wide);
+    expect(await state.count('app', 'users')).toBe(450);
+  });
+
+  it('overwrites a changed entry and marks a gone one in one batch write, keeping its fingerprint', async () => {
+    const calls: string[] = [];
+    const state = await freshStore({ client: throttlingClient(0, calls) });
+    await state.commit('app', 'users', 1, [entry('a'), entry('b'), entry('c')], []);
+    const [, b] = await state.scan('app', 'users', '', 10);
+    calls.length = 0;
+    await state.commit('app', 'users', 2, [entry('a', 'h-a2', { plan: 'pro' })], [b as ScannedEntry]);
+    expect(calls).toEqual(['BatchWriteCommand']);
+
+    const [a, stillB, c] = await state.scan('app', 'users', '', 10);
+    expect(a).toMatchObject({ key: 'a', hash: 'h-a2' });
+    expect(a?.attributes()).toEqual({ plan: 'pro' });
+    expect(stillB).toMatchObject({ key: 'b', hash: 'h-b' });
+    expect(stillB?.attributes()).toEqual({ plan: 'p-b' });
+    expect(c).toMatchObject({ key: 'c', hash: 'h-c' });
+    const gone: StateEntry[][] = [];
+    for await (const batch of state.gone('app', 'users', 2, 10)) gone.push(batch);
+    expect(gone).toEqual([[entry('b')]]);
+    // Marks belong to their run.
+    for await (const batch of state.gone('app', 'users', 3, 10)) expect(batch).toEqual([]);
+  });
+
+  it('streams the gone in key order over several Query pages, in batches, and forgets them', async () => {
+    const state = await freshStore();
+    const wide = Object.fromEntries(
+      Array.from({ length: 120 }, (_, i) => [`attribute_${i}`, 'x'.repeat(12)]),
+    );
+    await state.commit(
+      'app',
+      'users',
+      1,
+      keys(450).map((k) => entry(k, `h-${k}`, wide)),
+      [],
+    );
+    const scanned = (await scanAll(state, 'users', 100)).flat();
+    await state.commit(
+      'app',
+      'users',
+      2,
+      [],
+      scanned.filter((_, i) => i % 3 === 0),
+    );
 
     const batches: StateEntry[][] = [];
-    for await (const batch of state.unseen('app', 'users', 2, 40)) batches.push(batch);
+    for await (const batch of state.gone('app', 'users', 2, 40)) batches.push(batch);
     expect(batches.map((b) => b.length)).toEqual([40, 40, 40, 30]);
     const streamed = batches.flat().map((e) => e.key);
-    expect(streamed).toEqual(
-      keys(450)
-        .filter((_, i) => i % 3 === 0)
-        .sort(),
-    );
-    expect(batches[0]?.[0]?.state).toEqual({ hash: 'h-u0', attributes: wide });
+    expect(streamed).toEqual(scanned.filter((_, i) => i % 3 === 0).map((e) => e.key));
+    expect(batches[0]?.[0]?.state).toEqual({ hash: scanned[0]?.hash, attributes: wide });
 
     await state.forget('app', 'users', streamed);
     expect(await state.count('app', 'users')).toBe(300);
-    expect(await state.countUnseen('app', 'users', 2)).toBe(0);
+    for await (const batch of state.gone('app', 'users', 2, 40)) expect(batch).toEqual([]);
   });
 
   it('retries the unprocessed part of throttled batches with backoff', async () => {
@@ -188,10 +197,9 @@ describe('DynamoDB sync state store', () => {
       [],
     );
     expect(await state.count('app', 'users')).toBe(20);
-    const found = await state.lookup('app', 'users', keys(20));
-    expect(found.size).toBe(20);
-    // Twice for the write, then twice for the read; random() = 1 waits the whole (growing) window.
-    expect(waits).toEqual([100, 200, 100, 200]);
+    expect(await state.scan('app', 'users', '', 100)).toHaveLength(20);
+    // Twice for the write; random() = 1 waits the whole (growing) window.
+    expect(waits).toEqual([100, 200]);
   });
 
   it('gives up with a retryable error when a batch stays throttled', async () => {
@@ -211,11 +219,9 @@ describe('DynamoDB sync state store', () => {
 
   it('names the table when it does not exist, and is not retryable', async () => {
     const state = openDynamoDbStateStore({ tableName: 'no-such-table', client: doc });
-    const error = await state.lookup('app', 'users', ['u1']).catch((e) => e);
+    const error = await state.scan('app', 'users', '', 100).catch((e) => e);
     expect(error).toBeInstanceOf(SyncError);
-    expect(error.message).toMatch(
-      /sync state table no-such-table: BatchGetItem failed: ResourceNotFoundException/,
-    );
+    expect(error.message).toMatch(/sync state table no-such-table: Query failed: ResourceNotFoundException/);
     expect(error.retryable).toBe(false);
   });
 });

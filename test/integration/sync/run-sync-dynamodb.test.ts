@@ -205,13 +205,15 @@ describe('runSync with DynamoDB state', () => {
     expect(queue.sent).toHaveLength(EVERYTHING);
   });
 
-  it('records each run, and a mirror run that removed nothing leaves no unseen state', async () => {
+  it('records each run, and a mirror run that removed nothing marks nothing gone', async () => {
     const state = await openState();
     const file = parsed('mirror', 'delete: true');
     const first = await runSync({ file, db, state, queue: memoryQueue() });
     const second = await runSync({ file, db, state, queue: memoryQueue() });
     expect(second.runId).toBeGreaterThan(first.runId);
-    expect(await state.countUnseen('app', 'users', second.runId)).toBe(0);
+    for (const kind of ['users', 'groups', 'memberships'] as const) {
+      for await (const batch of state.gone('app', kind, second.runId, 100)) expect(batch).toEqual([]);
+    }
     expect(await state.count('app', 'memberships')).toBe(USERS);
     const runs = await state.runs({ sync: 'app', limit: 5 });
     expect(runs.map((r) => [r.id, r.status, r.counts.read])).toEqual([

@@ -211,6 +211,28 @@ describe('runSync errors', () => {
     }).catch((e) => e);
     expect(error).toBeInstanceOf(SyncError);
     expect(error.message).toMatch(/syncs\/bad\.yaml: users\.query failed: relation "nowhere" does not exist/);
+    // The position is in the query as written, not in the SQL the sync wraps around it.
+    expect(error.message).toContain('at character 16');
+  });
+
+  it('runs a query as written: a trailing comment or semicolon, two columns of one name (the last wins)', async () => {
+    for (const query of [
+      'SELECT id, plan, seats AS plan FROM people -- the seats',
+      'SELECT id, plan, seats AS plan FROM people;',
+    ]) {
+      const queue = memoryQueue();
+      const file = parseSyncFile(
+        'syncs/as-written.yaml',
+        `connection: DATABASE_URL\nusers:\n  query: ${JSON.stringify(query)}\n`,
+      );
+      const result = await runSync({ file, db, state: openSqliteStateStore(':memory:'), queue });
+      expect(result.counts.created).toBe(200);
+      expect(commandsOf(queue.sent)).toContainEqual({
+        type: 'upsert_user',
+        user_id: 'u7',
+        attributes: { plan: 7 },
+      });
+    }
   });
 
   it('names the missing id column, even when the query returns no rows', async () => {

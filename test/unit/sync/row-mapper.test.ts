@@ -6,26 +6,15 @@ import { parseSyncFile } from '../../../lib/sync/sync-file.ts';
 
 const query = (columns = {}, exclude: string[] = []) => ({ query: 'SELECT 1', columns, exclude });
 
-const mapWith = (mapper: ReturnType<typeof createRowMapper>) => (row: Record<string, unknown>) => {
-  const key = mapper.key(row);
-  return key === undefined ? undefined : mapper.entity(row, key);
-};
-
 describe('createRowMapper', () => {
   it('takes the key out and renames and coerces the other columns', () => {
-    const map = mapWith(
-      createRowMapper(
-        'users',
-        query({ created: { rename: 'signed_up_at', type: 'datetime' }, seats: { type: 'number' } }, [
-          'tenant',
-        ]),
-        ['id', 'email', 'created', 'seats', 'tenant'],
-        'f.yaml',
-      ),
+    const mapper = createRowMapper(
+      'users',
+      query({ created: { rename: 'signed_up_at', type: 'datetime' }, seats: { type: 'number' } }, ['tenant']),
+      ['id', 'email', 'created', 'seats', 'tenant'],
+      'f.yaml',
     );
-    expect(
-      map({ id: 42, email: 'a@b.c', created: new Date('2026-01-02T03:04:05Z'), seats: '12', tenant: 't1' }),
-    ).toEqual({
+    expect(mapper.entity([42, 'a@b.c', new Date('2026-01-02T03:04:05Z'), '12', 't1'], '42')).toEqual({
       kind: 'users',
       key: '42',
       ids: { id: '42' },
@@ -34,17 +23,26 @@ describe('createRowMapper', () => {
   });
 
   it('keys memberships by user and group', () => {
-    const map = mapWith(createRowMapper('memberships', query(), ['user_id', 'group_id', 'role'], 'f.yaml'));
-    expect(map({ user_id: 'u1', group_id: 'g1', role: 'admin' })).toMatchObject({
+    const mapper = createRowMapper('memberships', query(), ['role', 'user_id', 'group_id'], 'f.yaml');
+    expect(mapper.entity(['admin', 'u1', 'g1'], 'u1\u001fg1')).toMatchObject({
       ids: { user_id: 'u1', group_id: 'g1' },
       attributes: { role: 'admin' },
     });
   });
 
-  it('skips a row whose key is null instead of sending it', () => {
-    const map = mapWith(createRowMapper('users', query(), ['id', 'email'], 'f.yaml'));
-    expect(map({ id: null, email: 'x' })).toBeUndefined();
-    expect(map({ id: '', email: 'x' })).toBeUndefined();
+  it('takes the last of two columns of one name, as a row object would', () => {
+    const mapper = createRowMapper('users', query(), ['id', 'plan', 'plan'], 'f.yaml');
+    expect(mapper.entity(['u1', 'free', 'pro'], 'u1').attributes).toEqual({ plan: 'pro' });
+  });
+
+  it('changes its signature with the mapping, not with the values', () => {
+    const signature = (columns: string[], q = query()) =>
+      createRowMapper('users', q, columns, 'f.yaml').signature;
+    expect(signature(['id', 'plan'])).toBe(signature(['id', 'plan']));
+    expect(signature(['id', 'plan'])).not.toBe(signature(['id', 'plan', 'seats']));
+    expect(signature(['id', 'plan'])).not.toBe(
+      signature(['id', 'plan'], query({ plan: { rename: 'tier' } })),
+    );
   });
 
   it('names the file and every column problem at once', () => {
