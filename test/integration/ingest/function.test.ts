@@ -1,13 +1,14 @@
 // functions/ingest.ts as Lambda runs it: env config, shipped rules, secrets from Secrets Manager (rotated without
-// a redeploy), idempotency in DynamoDB and commands on SQS — each over its real SDK protocol on 127.0.0.1.
+// a redeploy), idempotency in DynamoDB (dynalite) and commands on SQS — each over its real SDK protocol on 127.0.0.1.
 import { readFileSync } from 'node:fs';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs-queue.ts';
 import { createSigner } from '../../../lib/sources/index.ts';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from '../../helpers/dynamodb-emulator.ts';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../../helpers/fake-secrets-manager.ts';
 import { type SqsEmulator, startSqsEmulator } from '../../helpers/sqs-emulator.ts';
-import { type FakeDynamoDb, startFakeDynamoDb } from './fake-dynamodb.ts';
-import { type FakeSecretsManager, startFakeSecretsManager } from './fake-secrets-manager.ts';
 
 const DOMAIN = 'hooks.execute-api.eu-west-1.amazonaws.com';
 const SECRET_ID = 'userflow-bridge/webhook-secrets';
@@ -25,13 +26,19 @@ const sign = createSigner({ scheme: 'stripe', secrets: ['STRIPE_WEBHOOK_SECRET']
 
 let sqs: SqsEmulator;
 let sm: FakeSecretsManager;
-let ddb: FakeDynamoDb;
+let ddb: DynamoDbEmulator;
 let queue: SqsQueue;
 let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  [sqs, sm, ddb] = await Promise.all([startSqsEmulator(), startFakeSecretsManager(), startFakeDynamoDb()]);
+  [sqs, sm, ddb] = await Promise.all([
+    startSqsEmulator(),
+    startFakeSecretsManager(),
+    startDynamoDbEmulator(),
+  ]);
+  // The table as the stack makes it: Powertools' default partition key `id`.
+  await ddb.createTable(TABLE, { partitionKey: 'id' });
   const created = await sqs.createFifoQueue('function-ingest');
   queue = createSqsQueue({ queueUrl: created.url, client: sqs.clientConfig });
   sm.put(
@@ -122,7 +129,8 @@ describe('functions/ingest.ts', () => {
     expect(JSON.parse(replay.body ?? '{}')).toMatchObject({ duplicate: true, commands: accepted.commands });
 
     expect(await drainCount()).toBe(accepted.accepted);
-    expect([...ddb.items(TABLE).values()].map((item) => item.status?.S)).toEqual(['COMPLETED']);
+    const { Items = [] } = await ddb.client.send(new ScanCommand({ TableName: TABLE, ConsistentRead: true }));
+    expect(Items.map((item) => item.status?.S)).toEqual(['COMPLETED']);
   });
 
   it('rejects a body signed with an unknown secret', async () => {
