@@ -1,12 +1,15 @@
 // functions/deliver.ts as Lambda runs it: env config at cold start, the API key from Secrets Manager, delivered
-// track_event ids in DynamoDB (loopback fakes), records received from the SQS emulator, batchItemFailures out.
+// track_event ids in DynamoDB (dynalite), records received from the SQS emulator, batchItemFailures out.
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEnvelope, type CommandInput, command, messageGroupId } from '../../../lib/commands/index.ts';
+import { IDEMPOTENCY_KEY_PREFIX } from '../../../lib/deliver/index.ts';
 import { buildSqsEvent } from '../../../lib/queue/sqs-event.ts';
 import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs-queue.ts';
 import { type RunningSandbox, startSandbox } from '../../../lib/sandbox/index.ts';
-import { type FakeAws, startFakeAws } from '../../cdk/helpers/fake-aws.ts';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from '../../helpers/dynamodb-emulator.ts';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../../helpers/fake-secrets-manager.ts';
 import { type SqsEmulator, startSqsEmulator } from '../../helpers/sqs-emulator.ts';
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -20,7 +23,8 @@ const context = {
 describe('functions/deliver.ts', () => {
   let sandbox: RunningSandbox;
   let emulator: SqsEmulator;
-  let aws: FakeAws;
+  let sm: FakeSecretsManager;
+  let ddb: DynamoDbEmulator;
   let main: SqsQueue;
   let handler: Handler;
   const savedEnv = { ...process.env };
@@ -34,17 +38,18 @@ describe('functions/deliver.ts', () => {
     });
     emulator = await startSqsEmulator();
     const queues = await emulator.createFifoQueue('fn-deliver', { dlq: true, maxReceiveCount: 40 });
-    aws = await startFakeAws({
-      secrets: { 'userflow-api-key': JSON.stringify({ USERFLOW_API_KEY: sandbox.apiKey }) },
-    });
+    [sm, ddb] = await Promise.all([startFakeSecretsManager(), startDynamoDbEmulator()]);
+    sm.put('userflow-api-key', JSON.stringify({ USERFLOW_API_KEY: sandbox.apiKey }));
+    // The table as the stack makes it: Powertools' default partition key `id`.
+    await ddb.createTable('idempotency', { partitionKey: 'id' });
     main = createSqsQueue({ queueUrl: queues.url, client: emulator.client });
     Object.assign(process.env, {
       AWS_REGION: emulator.region,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL_SQS: emulator.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: aws.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: 'deliver',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
@@ -62,7 +67,7 @@ describe('functions/deliver.ts', () => {
   afterAll(async () => {
     process.env = savedEnv;
     main?.close();
-    await aws?.close();
+    await Promise.all([sm?.close(), ddb?.close()]);
     await emulator?.close();
     await sandbox?.close();
   });
@@ -95,8 +100,14 @@ describe('functions/deliver.ts', () => {
     const failedId = event.Records.find((r) => JSON.parse(r.body).command.user_id === 'a')?.messageId;
 
     expect(await handler(event, context)).toEqual({ batchItemFailures: [{ itemIdentifier: failedId }] });
-    expect(aws.calls).toContain('SecretsManager.GetSecretValue');
-    expect(aws.calls).toContain('DynamoDB.PutItem');
+    expect(sm.calls).toContain('userflow-api-key');
+    // Only the delivered track_event is remembered: the failed upsert_user is not an effectively-once command.
+    const { Items = [] } = await ddb.client.send(
+      new ScanCommand({ TableName: 'idempotency', ConsistentRead: true }),
+    );
+    expect(Items.map((item) => [item.id?.S?.split('#')[0], item.status?.S])).toEqual([
+      [IDEMPOTENCY_KEY_PREFIX, 'COMPLETED'],
+    ]);
 
     // The track_event comes back (say its delete was lost): it must not be tracked again.
     const tracked = first.find((m) => JSON.parse(m.body).command.type === 'track_event');
