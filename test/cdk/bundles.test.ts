@@ -1,21 +1,24 @@
 // The real bundles from a full `cdk synth` run on the Lambda runtime's Node (24): ingest takes an API Gateway v2
-// event, deliver an SQS event, against the SQS emulator, a loopback Secrets Manager/DynamoDB and the Userflow sandbox.
+// event, deliver an SQS event, against the SQS emulator, dynalite, a loopback Secrets Manager and the Userflow sandbox.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeStack } from '../../cdk/bridge-stack.ts';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
 import { buildEnvelope, command as commandSchema, envelopeMessage } from '../../lib/commands/index.ts';
+import { MIN_TTL_SECONDS } from '../../lib/ingest/index.ts';
 import { buildSqsEvent } from '../../lib/queue/sqs-event.ts';
 import { createSqsQueue } from '../../lib/queue/sqs-queue.ts';
 import { loadRules } from '../../lib/rules/index.ts';
 import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
 import { createSigner } from '../../lib/sources/index.ts';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
 import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
 import { apiGatewayV2Event } from './helpers/api-gateway-event.ts';
-import { type FakeAws, startFakeAws } from './helpers/fake-aws.ts';
 import {
   assetDirOf,
   lambdaEnvironment,
@@ -35,7 +38,10 @@ interface World {
   node: string;
   stack: BridgeStack;
   sqs: SqsEmulator;
-  fake: FakeAws;
+  sm: FakeSecretsManager;
+  ddb: DynamoDbEmulator;
+  /** The idempotency table: its local name and the TTL attribute the stack sets on it. */
+  idempotency: { table: string; ttlAttribute: string };
   sandbox: RunningSandbox;
   queue: { url: string; arn: string };
   dirs: { ingest: string; deliver: string; sync: string };
@@ -50,7 +56,13 @@ beforeAll(async () => {
   const sync = stack.sync;
   if (!sync) throw new Error('expected the sync path');
   app.synth();
-  const [node, sqs, sandbox] = await Promise.all([node24Binary(), startSqsEmulator(), startSandbox()]);
+  const [node, sqs, sandbox, sm, ddb] = await Promise.all([
+    node24Binary(),
+    startSqsEmulator(),
+    startSandbox(),
+    startFakeSecretsManager(),
+    startDynamoDbEmulator(),
+  ]);
   const queue = await sqs.createFifoQueue('commands', { dlq: true, maxReceiveCount: 40 });
 
   const template = JSON.parse(readFileSync(join(outdir, stack.templateFile), 'utf8'));
@@ -58,29 +70,39 @@ beforeAll(async () => {
     stack.resolve(stack.getLogicalId(c.node.defaultChild as never)) as string;
   const nameOf = (c: { node: { defaultChild?: unknown } }) =>
     template.Resources[id(c)].Properties.Name as string;
-  const arnOf = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
-  const fake = await startFakeAws({
-    secrets: {
-      [nameOf(stack.webhookSecrets)]: JSON.stringify({ PORTAL_WEBHOOK_SECRET: PORTAL_SECRET }),
-      [nameOf(stack.userflowApiKey)]: sandbox.apiKey,
-      [nameOf(sync.connections)]: JSON.stringify({}),
-    },
-  });
+  sm.put(nameOf(stack.webhookSecrets), JSON.stringify({ PORTAL_WEBHOOK_SECRET: PORTAL_SECRET }));
+  sm.put(nameOf(stack.userflowApiKey), sandbox.apiKey);
+  sm.put(nameOf(sync.connections), JSON.stringify({}));
+  // Each table with the keys the template declares, so a function that disagrees with its table fails here too.
+  const tables = { idempotency: id(stack.idempotencyTable), 'sync-state': id(sync.stateTable) };
+  for (const [table, logicalId] of Object.entries(tables)) {
+    const { KeySchema, AttributeDefinitions } = template.Resources[logicalId].Properties;
+    await ddb.client.send(
+      new CreateTableCommand({
+        TableName: table,
+        KeySchema,
+        AttributeDefinitions,
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  }
+  const { TimeToLiveSpecification } = template.Resources[tables.idempotency].Properties;
+  const idempotency = { table: 'idempotency', ttlAttribute: TimeToLiveSpecification.AttributeName as string };
   const syncQueue = await sqs.createFifoQueue('sync-commands', { dlq: true, maxReceiveCount: 40 });
   const refs = {
     [id(sync.pipeline.queues.queue)]: syncQueue.url,
-    [id(sync.stateTable)]: 'sync-state',
-    [id(sync.connections)]: arnOf(nameOf(sync.connections)),
+    [tables['sync-state']]: 'sync-state',
+    [id(sync.connections)]: sm.arnOf(nameOf(sync.connections)),
     [id(stack.queues.queue)]: queue.url,
     [id(stack.queues.dlq)]: queue.dlq?.url ?? '',
-    [id(stack.webhookSecrets)]: arnOf(nameOf(stack.webhookSecrets)),
-    [id(stack.userflowApiKey)]: arnOf(nameOf(stack.userflowApiKey)),
-    [id(stack.idempotencyTable)]: 'idempotency',
+    [id(stack.webhookSecrets)]: sm.arnOf(nameOf(stack.webhookSecrets)),
+    [id(stack.userflowApiKey)]: sm.arnOf(nameOf(stack.userflowApiKey)),
+    [tables.idempotency]: idempotency.table,
   };
   const local = {
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: fake.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const dirs = {
@@ -104,11 +126,16 @@ beforeAll(async () => {
       ...local,
     },
   };
-  world = { node, stack, sqs, fake, sandbox, queue, dirs, env };
+  world = { node, stack, sqs, sm, ddb, idempotency, sandbox, queue, dirs, env };
 }, 600_000);
 
 afterAll(async () => {
-  await Promise.allSettled([world?.sqs.close(), world?.fake.close(), world?.sandbox.close()]);
+  await Promise.allSettled([
+    world?.sqs.close(),
+    world?.sm.close(),
+    world?.ddb.close(),
+    world?.sandbox.close(),
+  ]);
   rmSync(outdir, { recursive: true, force: true });
 });
 
@@ -176,7 +203,16 @@ describe('synthesized Lambda bundles', () => {
     expect(commands).toContainEqual(
       expect.objectContaining({ type: 'upsert_user', user_id: 'usr_bundle_ingest' }),
     );
-    expect(world.fake.calls).toContain('DynamoDB.PutItem');
+    // The event is remembered as done, under the TTL attribute the table expires records by (epoch seconds).
+    const { Items = [] } = await world.ddb.client.send(
+      new ScanCommand({ TableName: world.idempotency.table, ConsistentRead: true }),
+    );
+    expect(Items.map((item) => [item.id?.S?.split('#')[0], item.status?.S])).toEqual([
+      ['ingest', 'COMPLETED'],
+    ]);
+    expect(Number(Items[0]?.[world.idempotency.ttlAttribute]?.N)).toBeGreaterThanOrEqual(
+      Math.floor(now.getTime() / 1000) + MIN_TTL_SECONDS,
+    );
   });
 
   it('deliver takes an SQS batch from the event source mapping and calls Userflow', async () => {
