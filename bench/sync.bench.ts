@@ -16,7 +16,7 @@ import { startPostgres } from '../test/helpers/postgres.ts';
 import { report, round } from './report.ts';
 
 const ROWS = 100_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const usersQuery = (table: string) =>
   `SELECT id, email, name, plan, seats, signed_up_at, active FROM ${table}`;
 const syncFile = (table: string, extra = '') =>
@@ -60,14 +60,17 @@ async function rounds(
   before: (round: number) => Promise<void>,
 ): Promise<Rounds> {
   const out: Rounds = { raw: [], sync: [], queued: 0 };
-  for (let i = 0; i < ROUNDS; i++) {
+  // Round 0 warms both paths up (JIT, caches) and is not counted.
+  for (let i = 0; i <= ROUNDS; i++) {
     await before(i);
     let started = performance.now();
     let rows = 0;
     for await (const batch of db.stream(file.users?.query ?? '', file.batch_size)) rows += batch.rows.length;
-    out.raw.push(rate(rows, started));
+    const raw = rate(rows, started);
     started = performance.now();
     const result = await runSync({ file, db, state, queue });
+    if (i === 0) continue;
+    out.raw.push(raw);
     out.sync.push(rate(result.counts.read, started));
     out.queued = result.counts.queued;
   }

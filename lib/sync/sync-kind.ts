@@ -110,11 +110,11 @@ export async function syncKind(run: KindRun, kind: EntityKind): Promise<{ vanish
   // Called only once the cursor covers the row's key.
   const diffRow = (row: Row) => {
     const before = cursor.take(row.key, onVanished);
-    const hash = prefix + row.hash;
-    if (before?.hash === hash) {
+    if (before && sameHash(before.hash, prefix, row.hash)) {
       counts.unchanged += 1;
       return;
     }
+    const hash = prefix + row.hash;
     const diff = diffEntity(mapper.entity(parse(row.record), row.key), before, hash);
     if (diff.change === 'unchanged') {
       // The row moved but no attribute did (an excluded column, a reordered query): remember the new hash.
@@ -171,6 +171,11 @@ export async function syncKind(run: KindRun, kind: EntityKind): Promise<{ vanish
   await reach();
   await commit();
   return { vanished };
+}
+
+/** `stored === prefix + hash`, without building the string for every row. */
+function sameHash(stored: string, prefix: string, hash: string): boolean {
+  return stored.length === prefix.length + hash.length && stored.startsWith(prefix) && stored.endsWith(hash);
 }
 
 export async function countRows(db: Database, file: SyncFile, kind: EntityKind): Promise<number> {
