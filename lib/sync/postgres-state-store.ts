@@ -7,6 +7,7 @@ import type { RunCounts, RunRecord, ScannedEntry, SyncStateStore } from './state
 const STATE = 'userflow_bridge_sync_state';
 const RUNS = 'userflow_bridge_sync_runs';
 const ORDER_INDEX = `${STATE}_c_order`;
+const GONE_INDEX = `${STATE}_gone`;
 // `seen_run`: the run that last stored the entry; `gone_run`: the run that found it gone from its query (mirror
 // mode), for the removal pass that follows the deletion cap check.
 
@@ -19,16 +20,22 @@ export async function openPostgresStateStore(db: Database): Promise<SyncStateSto
     )`);
   // Tables made before gone marks and ordered scans existed. Looked up first: ALTER and CREATE INDEX would lock
   // the table on every run even when there is nothing to do.
-  const [shape] = await db.query<{ gone: boolean; ordered: boolean }>(
+  const [shape] = await db.query<{ gone: boolean; ordered: boolean; goneIndexed: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'gone_run' AND NOT attisdropped) AS gone,
-            to_regclass($2) IS NOT NULL AS ordered`,
-    [STATE, ORDER_INDEX],
+            to_regclass($2) IS NOT NULL AS ordered, to_regclass($3) IS NOT NULL AS "goneIndexed"`,
+    [STATE, ORDER_INDEX, GONE_INDEX],
   );
   if (!shape?.gone) await db.query(`ALTER TABLE ${STATE} ADD COLUMN IF NOT EXISTS gone_run bigint`);
   // Scans page in code point order, which `COLLATE "C"` is in a UTF-8 database: this index serves them whatever
   // the database's own collation (the primary key's order).
   if (!shape?.ordered)
     await db.query(`CREATE INDEX IF NOT EXISTS ${ORDER_INDEX} ON ${STATE} (sync, kind, key COLLATE "C")`);
+  // Only the few entries marked gone are in it: the removal pass reads them without scanning the kind.
+  if (!shape?.goneIndexed) {
+    await db.query(
+      `CREATE INDEX IF NOT EXISTS ${GONE_INDEX} ON ${STATE} (sync, kind, gone_run, key COLLATE "C") WHERE gone_run IS NOT NULL`,
+    );
+  }
   await db.query(`
     CREATE TABLE IF NOT EXISTS ${RUNS} (
       id bigserial PRIMARY KEY, sync text NOT NULL, file text NOT NULL, mode text NOT NULL, dry_run boolean NOT NULL,

@@ -28,6 +28,10 @@ export function openSqliteStateStore(path: string): SyncStateStore {
   if (!db.prepare("SELECT 1 FROM pragma_table_info('sync_state') WHERE name = 'gone_run'").get()) {
     db.exec('ALTER TABLE sync_state ADD COLUMN gone_run INTEGER');
   }
+  // Only the few entries marked gone are in it: the removal pass reads them without scanning the kind.
+  db.exec(
+    'CREATE INDEX IF NOT EXISTS sync_state_gone ON sync_state (sync, kind, gone_run, key) WHERE gone_run IS NOT NULL',
+  );
 
   const upsert = db.prepare(
     `INSERT INTO sync_state (sync, kind, key, hash, attributes, seen_run) VALUES (?, ?, ?, ?, ?, ?)
@@ -49,7 +53,8 @@ export function openSqliteStateStore(path: string): SyncStateStore {
     'SELECT attributes FROM sync_state WHERE sync = ? AND kind = ? AND key = ?',
   );
   const gonePage = db.prepare<[string, string, number, string, number], StateRow>(
-    'SELECT key, hash, attributes FROM sync_state WHERE sync = ? AND kind = ? AND gone_run = ? AND key > ? ORDER BY key LIMIT ?',
+    // Named: without statistics the planner walks the whole kind by primary key instead.
+    'SELECT key, hash, attributes FROM sync_state INDEXED BY sync_state_gone WHERE sync = ? AND kind = ? AND gone_run = ? AND key > ? ORDER BY key LIMIT ?',
   );
 
   const commit = db.transaction(

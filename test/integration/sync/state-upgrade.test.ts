@@ -106,7 +106,7 @@ describe('state from the previous version', () => {
     expect(hashes.filter((h) => h.startsWith('old'))).toEqual([]);
   });
 
-  it('PostgreSQL: adds the gone mark column and the ordered index, and replaces the old hashes', async () => {
+  it('PostgreSQL: adds the gone mark column and the indexes, and replaces the old hashes', async () => {
     await upgradeScenario(
       async () => openPostgresStateStore(await connectPostgres({ url: pgServer.url, label: 'DATABASE_URL' })),
       async () => {
@@ -119,7 +119,8 @@ describe('state from the previous version', () => {
     );
     const { rows } = await pgServer.sql(`
       SELECT (SELECT count(*) FROM userflow_bridge_sync_state WHERE hash LIKE 'old%')::int AS old,
-             to_regclass('userflow_bridge_sync_state_c_order') IS NOT NULL AS indexed`);
-    expect(rows).toEqual([{ old: 0, indexed: true }]);
+             to_regclass('userflow_bridge_sync_state_c_order') IS NOT NULL AS ordered,
+             to_regclass('userflow_bridge_sync_state_gone') IS NOT NULL AS gone`);
+    expect(rows).toEqual([{ old: 0, ordered: true, gone: true }]);
   });
 });
