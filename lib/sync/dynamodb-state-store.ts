@@ -9,13 +9,14 @@
 //
 // What a run costs, for N stored entities, C changed and R removed, with items of about 100 bytes:
 // - start + finish: 1 Query, 2 PutItem, 1 UpdateItem, 1 PutItem.
-// - diff: the partition read in key order beside the query's rows (a merge), in Query pages of up to 1 MB,
-//   strongly consistent: its size / 4 KB read units (N/40), not one unit per entity as lookups would cost.
+// - diff: the partition read in key order beside the query's rows (a merge), one Query per scan page (1,000
+//   entries, or the sync's batch_size if larger; a Query stops at 1 MB), strongly consistent: its size / 4 KB
+//   read units (N/40), not one unit per entity as lookups would cost. The next page is read while one is merged.
 // - commit: ⌈C/25⌉ BatchWriteItem = C write units. An unchanged run writes nothing, in every mode.
 // - mirror mode, when R > 0: ⌈R/25⌉ BatchWriteItem of gone marks, a COUNT Query and a Query of the marked
 //   (each reads the partition), and ⌈R/25⌉ BatchWriteItem of deletes.
-// So 100,000 unchanged users cost about 10 Query requests and 2,500 read units, in any mode. Batches retry their
-// unprocessed part with jittered backoff.
+// So 100,000 unchanged users cost about 100 Query requests and 2,500 read units, in any mode. Batches retry
+// their unprocessed part with jittered backoff.
 //
 // A commit is not one transaction: items land one by one. A crash mid-commit leaves some entries unrecorded,
 // so they are sent again next run (same command ids, so FIFO dedupe or an idempotent upsert absorbs them).
