@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS queue_dedupe (
   expires_at INTEGER NOT NULL,
   PRIMARY KEY (queue, dedupe_id)
 ) WITHOUT ROWID;
+-- The once-a-second prune of expired dedupe ids reads a range of this index instead of the whole window.
+CREATE INDEX IF NOT EXISTS queue_dedupe_by_expiry ON queue_dedupe (queue, expires_at);
 -- One row per non-empty message group: its oldest message and until when one of its messages is in flight.
 -- Receives read this (in head order) instead of grouping the whole queue, so a backlog does not slow them.
 CREATE TABLE IF NOT EXISTS queue_groups (

@@ -86,7 +86,9 @@ export const syncFileSchema = z
     state: z
       .enum(['embedded', 'database'])
       .default('embedded')
-      .describe("Where the last run's fingerprints live: a local file, or tables in the synced database."),
+      .describe(
+        "Where the last run's fingerprints live: embedded (SQLite locally, DynamoDB in the AWS sync function) or tables in the synced database.",
+      ),
     users: entityQuery.optional(),
     groups: entityQuery.optional(),
     /** Rows of `user_id`, `group_id` and optional membership attributes. */
