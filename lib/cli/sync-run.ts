@@ -12,7 +12,8 @@ import { loadSyncFile, type SyncFile } from '../sync/sync-file.ts';
 import { UsageError } from './exit.ts';
 import { createProgress } from './progress.ts';
 
-interface RunSyncFlags {
+/** The flags of `sync run`, as commander parses them (declared in sync.ts). */
+export interface RunSyncFlags {
   dryRun?: boolean;
   localDir: string;
   queue: 'local' | 'sqs';

@@ -1,16 +1,8 @@
 // `userflow-bridge sync`: run a database sync (with progress and a summary), or show the last runs.
 import type { Command } from 'commander';
 import { UsageError } from './exit.ts';
-
-interface RunFlags {
-  dryRun?: boolean;
-  localDir: string;
-  queue: 'local' | 'sqs';
-  queueUrl?: string;
-  count: boolean;
-  json?: boolean;
-  envFile: string;
-}
+// A type-only import: the module itself (databases, queues) loads only when `sync run` runs.
+import type { RunSyncFlags } from './sync-run.ts';
 
 interface StatusFlags {
   localDir: string;
@@ -39,7 +31,7 @@ export function registerSync(program: Command): void {
     .option('--no-count', 'skip counting rows up front (no ETA, one scan less)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--env-file <path>', 'file with the connection secret, under the environment', '.env')
-    .action(async (file: string, flags: RunFlags) => {
+    .action(async (file: string, flags: RunSyncFlags) => {
       if (flags.queue !== 'local' && flags.queue !== 'sqs')
         throw new UsageError('--queue must be local or sqs');
       const { runSyncCommand } = await import('./sync-run.ts');
