@@ -1,8 +1,8 @@
 // An embedded durable FIFO queue behind the Queue port (SQLite, WAL) with SQS FIFO semantics, for local mode.
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { messageSize, SQS_MAX_BATCH_BYTES } from './batching.ts';
 import { QueueError } from './errors.ts';
+import { timeOrderedId } from './time-ordered-id.ts';
 import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage, ReceiveOptions } from './queue.ts';
 import { type OpenSqliteOptions, openSqliteDatabase, type SqliteDatabase } from './sqlite-db.ts';
 import { type MessageRow, REBUILD_GROUPS_SQL, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
@@ -127,7 +127,7 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
       stmt.dedupePut.run(q, message.dedupeId, now + shared.dedupeMs);
       const { lastInsertRowid } = stmt.insert.run(
         q,
-        randomUUID(),
+        timeOrderedId(now),
         message.groupId,
         message.dedupeId,
         message.body,
@@ -157,7 +157,7 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
             wakeups.emit(dlq);
             continue;
           }
-          const handle = randomUUID();
+          const handle = timeOrderedId(now);
           stmt.take.run(now + visibilityMs, handle, now, row.seq);
           taken.push({
             ...row,
