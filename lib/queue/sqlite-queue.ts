@@ -2,11 +2,11 @@
 import { EventEmitter } from 'node:events';
 import { messageSize, SQS_MAX_BATCH_BYTES } from './batching.ts';
 import { QueueError } from './errors.ts';
-import { timeOrderedId } from './time-ordered-id.ts';
 import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage, ReceiveOptions } from './queue.ts';
 import { type OpenSqliteOptions, openSqliteDatabase, type SqliteDatabase } from './sqlite-db.ts';
 import { type MessageRow, REBUILD_GROUPS_SQL, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
 import { prepareStatements, toReceived } from './sqlite-statements.ts';
+import { timeOrderedId } from './time-ordered-id.ts';
 
 export interface SqliteQueuesOptions extends OpenSqliteOptions {
   /** The database file (`:memory:` for a throwaway queue); parent folders are created. */
