@@ -1,4 +1,4 @@
-// Userflow attribute values: literals or one change operation, as the REST API accepts them (userflow-api.md §3).
+// Userflow attribute values: literals or one change operation, as the REST API accepts them.
 import { z } from 'zod';
 
 export const attributeLiteral = z.union([

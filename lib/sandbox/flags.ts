@@ -1,4 +1,4 @@
-// Every behaviour of the sandbox that userflow-api.md marks UNCONFIRMED, as a flag with a documented default.
+// Every sandbox behaviour that Userflow's public documentation leaves unconfirmed, as a flag with a documented default (see README.md here).
 
 /** Choices the public docs do not settle. Defaults are the most plausible reading; see lib/sandbox/README.md. */
 export interface SandboxFlags {

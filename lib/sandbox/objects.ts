@@ -1,4 +1,4 @@
-// The JSON objects the sandbox answers with (userflow-api.md §4), typed for tests that read the store.
+// The JSON objects the sandbox answers with, in the shapes Userflow documents, typed for tests that read the store.
 
 import type { Attributes } from './records.ts';
 

@@ -1,4 +1,4 @@
-// Zod schemas of the read-only content objects (content, versions, sessions, answers), per userflow-api.md §4.5–4.7.
+// Zod schemas of the read-only content objects (content, versions, sessions, answers), as Userflow documents them.
 import { z } from 'zod';
 import { group, user } from './objects.ts';
 import { openEnum } from './open-enum.ts';

@@ -1,4 +1,4 @@
-// Zod schemas of the Users API objects (user, group, membership, event, definitions, list), per userflow-api.md §2–4.
+// Zod schemas of the Users API objects (user, group, membership, event, definitions, list), as Userflow documents them.
 import { z } from 'zod';
 import { openEnum } from './open-enum.ts';
 

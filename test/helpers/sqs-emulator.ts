@@ -37,7 +37,7 @@ export interface SqsEmulator {
   close(): Promise<void>;
 }
 
-/** fauxqs' own `startFauxqs` binds 0.0.0.0; `buildApp` lets us stay on loopback (toolchain.md §3). */
+/** fauxqs' own `startFauxqs` binds 0.0.0.0; `buildApp` lets us stay on loopback (a 0.0.0.0 bind would expose the emulator beyond this machine). */
 export async function startSqsEmulator(): Promise<SqsEmulator> {
   const app = buildApp({ logger: false, defaultRegion: EMULATOR_REGION });
   const endpoint = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,4 +1,4 @@
-// The route table: Userflow's methods and paths (userflow-api.md §4) mapped to pure handlers.
+// The route table: Userflow's REST methods and paths, mapped to pure handlers.
 
 import { getContent, getContentVersion, listContent, listContentVersions } from './content.ts';
 import { deleteContentSession, getContentSession, listContentSessions } from './content-sessions.ts';

@@ -13,7 +13,7 @@ import { HUBSPOT_VERIFY, SECRETS, STRIPE_VERIFY, tinyRules } from '../../unit/in
 const NOW = new Date('2026-01-15T10:00:00Z');
 const DOMAIN = 'abc123.execute-api.eu-west-1.amazonaws.com';
 
-/** toolchain.md §5's body, with an event id: NFD `e\u0301`, emoji, CJK, CRLF, tab, double and trailing spaces. */
+/** A body that any re-encoding would change, with an event id: NFD `e\u0301`, emoji, CJK, CRLF, tab, double and trailing spaces. */
 const TRICKY =
   '{ "id": "evt_bytes", "type": "test.bytes", "name": "Zoë  Straße ✓ 😀 日本",\r\n\t"nfd": "e\u0301",  "trail": "x   " }\n\n  ';
 

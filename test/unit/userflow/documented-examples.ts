@@ -1,4 +1,4 @@
-// The request/response examples of userflow-api.md §11, transcribed verbatim, for request-building and schema tests.
+// The request/response examples of the Userflow API reference, transcribed verbatim, for request-building and schema tests.
 
 /** §11.1 request body. */
 export const createUserRequestBody = {

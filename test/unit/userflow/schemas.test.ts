@@ -16,7 +16,7 @@ import {
   trackEventResponse,
 } from './documented-examples.ts';
 
-describe('the documented responses parse (userflow-api.md §11)', () => {
+describe('the documented responses parse (Userflow's API reference)', () => {
   it('§11.1 user', () => {
     expect(user.parse(createUserResponse)).toEqual(createUserResponse);
   });
