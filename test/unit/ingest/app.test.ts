@@ -286,6 +286,14 @@ describe('bad input leaves the queue unchanged', () => {
     await expectRejected(await post(app, 'nope', stripeEvent('evt_x')), 404, 'unknown_source', queue);
   });
 
+  it('a malformed percent escape as the source (/webhooks/%E0%A4%A) → 404 with the JSON body, never 500', async () => {
+    const { app, queue } = setup();
+    const res = await app.request(`${BASE}/webhooks/%E0%A4%A`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'unknown_source', message: expect.any(String) } });
+    expect(queue.sendCalls).toHaveLength(0);
+  });
+
   it('missing signature → 401 missing_header', async () => {
     const { app, queue } = setup();
     const res = await post(app, 'stripe', stripeEvent('evt_x'), { dropHeaders: ['stripe-signature'] });
