@@ -4,6 +4,7 @@
 // POST /webhooks/:source, checks in this order (each rejection leaves the queue untouched):
 //   404 unknown_source · 415 unsupported_media_type (stripe, hubspot-v3, standard-webhooks, paddle) ·
 //   413 payload_too_large · 401 <signature reason> · 400 malformed_json / malformed_event ·
+//   413 message_too_large (an event whose command cannot fit one SQS message; the rest of a batch is queued) ·
 //   500 secret_missing / secret_invalid · 503 secrets_unavailable / idempotency_unavailable / queue_* ·
 //   409 event_in_progress (another request holds the event; Retry-After) ·
 //   202 {accepted, commands, duplicate: false, events, duplicates} · 200 the same with duplicate: true when

@@ -11,6 +11,11 @@ export type IngestErrorCode =
   | 'payload_too_large'
   /** The body is not UTF-8 JSON (400). */
   | 'malformed_json'
+  /**
+   * A command of the event cannot fit one SQS message (413). Permanent: the same event always produces the same
+   * command, so a retry can never succeed.
+   */
+  | 'message_too_large'
   /** Another request is processing the same event right now (409, Retry-After). */
   | 'event_in_progress'
   /** The idempotency store could not be read or written (503). */
@@ -23,6 +28,7 @@ const STATUS: Record<IngestErrorCode, number> = {
   unsupported_media_type: 415,
   payload_too_large: 413,
   malformed_json: 400,
+  message_too_large: 413,
   event_in_progress: 409,
   idempotency_unavailable: 503,
   internal_error: 500,

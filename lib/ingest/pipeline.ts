@@ -38,7 +38,8 @@ export interface AcceptedBody {
   duplicates: number;
 }
 
-export type EventOutcome = 'accepted' | 'duplicate' | 'failed' | 'not_reached';
+/** `rejected`: the event can never be queued (`message_too_large`); the rest of the batch went on without it. */
+export type EventOutcome = 'accepted' | 'duplicate' | 'failed' | 'rejected' | 'not_reached';
 
 export interface EventSummary {
   id: string;
@@ -88,6 +89,8 @@ export function createIngestPipeline(deps: PipelineDeps): IngestPipeline {
  * Events run one after another and stop at the first that cannot be completed: later events of a batch may
  * concern the same user, and queueing them ahead of a failed one would break per-user order. The completed
  * ones are remembered, so the sender's retry answers them as duplicates and resumes where this one stopped.
+ * An event that can never be queued (too large) does not stop the batch: waiting on it would block every later
+ * event forever. It is skipped, and the request answers 413 naming it once the others are done.
  */
 async function processAll(
   deps: PipelineDeps,
@@ -98,6 +101,7 @@ async function processAll(
 ): Promise<IngestOutcome> {
   const commands: string[] = [];
   let duplicates = 0;
+  const rejected: number[] = [];
   for (const [index, event] of senderEvents.entries()) {
     const summary = events[index] as EventSummary;
     let trace: RuleTrace[] | undefined;
@@ -117,11 +121,17 @@ async function processAll(
       if (duplicate) duplicates += 1;
       commands.push(...result.commands);
     } catch (error) {
-      summary.outcome = 'failed';
       if (trace) summary.trace = trace;
+      if (isPermanentForEvent(error)) {
+        summary.outcome = 'rejected';
+        rejected.push(index);
+        continue;
+      }
+      summary.outcome = 'failed';
       return { ok: false, error: asBridgeError(error), events };
     }
   }
+  if (rejected.length > 0) return { ok: false, error: tooLargeEvents(rejected, senderEvents.length), events };
   const allDuplicates = senderEvents.length > 0 && duplicates === senderEvents.length;
   return {
     ok: true,
@@ -145,6 +155,20 @@ async function secretsOf(source: SecretSource, names: readonly string[]): Promis
 
 function describe(event: SenderEvent): { id: string; type?: string } {
   return event.type === undefined ? { id: event.id } : { id: event.id, type: event.type };
+}
+
+function isPermanentForEvent(error: unknown): boolean {
+  return error instanceof IngestError && error.code === 'message_too_large';
+}
+
+/** Positions, not ids or sizes, in the message: it reaches the sender, and positions say enough to find them. */
+function tooLargeEvents(indexes: readonly number[], total: number): IngestError {
+  const which = indexes.map((index) => index + 1).join(', ');
+  const others = total > indexes.length ? '; the other events were processed' : '';
+  return new IngestError(
+    'message_too_large',
+    `event ${which} of ${total} produces a command larger than one queue message (256 KiB) and can never be queued${others}`,
+  );
 }
 
 function asBridgeError(error: unknown): BridgeError {

@@ -269,6 +269,36 @@ describe('batches (HubSpot)', () => {
   });
 });
 
+describe('a command too large for one queue message', () => {
+  const HUGE = 'x'.repeat(300 * 1024);
+
+  it('a batch whose second item cannot fit → 413 message_too_large naming it; the others are queued', async () => {
+    const { app, queue } = setup();
+    const batch = [hubspotEvent(501, 1, 'lead'), hubspotEvent(502, 2, HUGE), hubspotEvent(503, 3, 'lead')];
+    const res = await post(app, 'hubspot', batch);
+    expect(res.status).toBe(413);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(res.json.error?.code).toBe('message_too_large');
+    expect(res.json.error?.message).toContain('event 2 of 3');
+    expect(queue.queued.map((m) => m.groupId)).toEqual(['hs-1', 'hs-3']);
+    const line = logs.entries().find((l) => l.status === 413);
+    expect(line).toMatchObject({
+      outcome: 'message_too_large',
+      events: [{ outcome: 'accepted' }, { outcome: 'rejected' }, { outcome: 'accepted' }],
+    });
+  });
+
+  it('a retry answers the same 413 and queues nothing more (the others are duplicates)', async () => {
+    const { app, queue } = setup();
+    const batch = [hubspotEvent(601, 1, HUGE), hubspotEvent(602, 2, 'lead')];
+    await post(app, 'hubspot', batch);
+    const retry = await post(app, 'hubspot', batch);
+    expect(retry.status).toBe(413);
+    expect(retry.json.error?.code).toBe('message_too_large');
+    expect(queue.queued.map((m) => m.groupId)).toEqual(['hs-2']);
+  });
+});
+
 describe('bad input leaves the queue unchanged', () => {
   async function expectRejected(
     res: Awaited<ReturnType<typeof post>>,
