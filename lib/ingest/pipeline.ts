@@ -4,7 +4,7 @@ import { BridgeError } from '../errors.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { CompiledSource, RuleTrace, SenderEvent } from '../rules/types.ts';
 import type { SecretSource } from '../secrets/index.ts';
-import { createVerifier, type Verifier, type WebhookRequest } from '../sources/index.ts';
+import { createVerifier, type Verifier, verifiedHeaders, type WebhookRequest } from '../sources/index.ts';
 import type { Dedupe } from './dedupe.ts';
 import { enqueue } from './enqueue.ts';
 import { IngestError } from './errors.ts';
@@ -75,7 +75,8 @@ export function createIngestPipeline(deps: PipelineDeps): IngestPipeline {
       const secrets = await secretsOf(deps.secrets, source.verify.secrets);
       verifierFor(source)(request, secrets, receivedAt);
       // Only now, with the bytes proven to come from the sender, is the body parsed.
-      const senderEvents = source.splitEvents(parseJsonBody(request.rawBody), request.headers);
+      const headers = verifiedHeaders(source.verify, request);
+      const senderEvents = source.splitEvents(parseJsonBody(request.rawBody), headers);
       for (const event of senderEvents)
         events.push({ ...describe(event), outcome: 'not_reached', commands: 0 });
       return await processAll(deps, source, senderEvents, events, receivedAt);

@@ -171,6 +171,30 @@ describe('accepted events', () => {
     expect(JSON.parse(queue.queued[0]?.body ?? '{}').eventId).toBe('msg_abc');
   });
 
+  it('accepts a Svix-sent event (svix-id/svix-timestamp/svix-signature): its id is the svix-id that was verified', async () => {
+    const { app, queue } = setup();
+    const raw = JSON.stringify({ type: 'user.signed_up', data: { user_id: 'u-9', email: PAYLOAD_MARKER } });
+    const url = `${BASE}/webhooks/portal`;
+    const signed = signedRequest(PORTAL_VERIFY, {
+      body: raw,
+      secret: SECRETS.PORTAL_WEBHOOK_SECRET,
+      now: NOW,
+      url,
+      eventId: 'msg_svix',
+    });
+    const headers = Object.fromEntries(
+      Object.entries(signed.headers).map(([name, value]) => [name.replace(/^webhook-/, 'svix-'), value]),
+    );
+    expect(Object.keys(headers)).toEqual(
+      expect.arrayContaining(['svix-id', 'svix-timestamp', 'svix-signature']),
+    );
+    forbidden.push(headers['svix-signature'] as string);
+    const res = await app.request(url, { method: 'POST', headers, body: raw });
+    responses.push(await res.clone().text());
+    expect(res.status).toBe(202);
+    expect(JSON.parse(queue.queued[0]?.body ?? '{}').eventId).toBe('msg_svix');
+  });
+
   it('accepts the charset parameter and +json media types', async () => {
     const { app } = setup();
     expect(
