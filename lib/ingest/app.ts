@@ -4,6 +4,7 @@
 // POST /webhooks/:source, checks in this order (each rejection leaves the queue untouched):
 //   404 unknown_source · 415 unsupported_media_type (stripe, hubspot-v3, standard-webhooks, paddle) ·
 //   413 payload_too_large · 401 <signature reason> · 400 malformed_json / malformed_event ·
+//   413 too_many_events (more events than `maxEventsPerRequest`) ·
 //   413 message_too_large (an event whose command cannot fit one SQS message; the rest of a batch is queued) ·
 //   500 secret_missing / secret_invalid · 503 secrets_unavailable / idempotency_unavailable / queue_* ·
 //   409 event_in_progress (another request holds the event; Retry-After) ·
@@ -37,6 +38,8 @@ export interface IngestDeps {
   clock?: () => Date;
   /** Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** Events one request may carry (a HubSpot batch); more is answered 413 `too_many_events`. Default 1,000. */
+  maxEventsPerRequest?: number;
   /**
    * The public origin senders call (`https://hooks.example.com`), when it differs from what the request shows
    * (a proxy, a tunnel, a custom domain in front of API Gateway). HubSpot v3 signs the full URL.
@@ -49,6 +52,7 @@ export interface IngestDeps {
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_EVENTS_PER_REQUEST = 1_000;
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
 const DEFAULT_IN_PROGRESS_SECONDS = 30;
 
@@ -60,6 +64,7 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
     secrets: deps.secrets,
     queue: deps.queue,
     clock: deps.clock ?? (() => new Date()),
+    maxEvents: deps.maxEventsPerRequest ?? DEFAULT_MAX_EVENTS_PER_REQUEST,
     dedupe: createDedupe({
       persistence: deps.idempotency,
       ttlSeconds: deps.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS,

@@ -9,6 +9,8 @@ export type IngestErrorCode =
   | 'unsupported_media_type'
   /** The body is larger than the configured limit (413). */
   | 'payload_too_large'
+  /** The request carries more events than the configured cap (413; the cap is in the message). */
+  | 'too_many_events'
   /** The body is not UTF-8 JSON (400). */
   | 'malformed_json'
   /**
@@ -27,6 +29,7 @@ const STATUS: Record<IngestErrorCode, number> = {
   unknown_source: 404,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  too_many_events: 413,
   malformed_json: 400,
   message_too_large: 413,
   event_in_progress: 409,

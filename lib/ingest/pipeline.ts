@@ -23,7 +23,12 @@ export interface PipelineDeps {
   queue: Queue;
   dedupe: Dedupe;
   clock: () => Date;
+  /** Events one request may carry; more is refused before any is processed. */
+  maxEvents: number;
 }
+
+/** A large batch gives the event loop back this often, so one sender's batch cannot stall the others. */
+const YIELD_EVERY_EVENTS = 50;
 
 /** The success body of design.md §5, plus batch totals. */
 export interface AcceptedBody {
@@ -77,6 +82,7 @@ export function createIngestPipeline(deps: PipelineDeps): IngestPipeline {
       // Only now, with the bytes proven to come from the sender, is the body parsed.
       const headers = verifiedHeaders(source.verify, request);
       const senderEvents = source.splitEvents(parseJsonBody(request.rawBody), headers);
+      if (senderEvents.length > deps.maxEvents) throw tooManyEvents(senderEvents.length, deps.maxEvents);
       for (const event of senderEvents)
         events.push({ ...describe(event), outcome: 'not_reached', commands: 0 });
       return await processAll(deps, source, senderEvents, events, receivedAt);
@@ -104,6 +110,7 @@ async function processAll(
   let duplicates = 0;
   const rejected: number[] = [];
   for (const [index, event] of senderEvents.entries()) {
+    if (index > 0 && index % YIELD_EVERY_EVENTS === 0) await yieldToEventLoop();
     const summary = events[index] as EventSummary;
     let trace: RuleTrace[] | undefined;
     try {
@@ -156,6 +163,22 @@ async function secretsOf(source: SecretSource, names: readonly string[]): Promis
 
 function describe(event: SenderEvent): { id: string; type?: string } {
   return event.type === undefined ? { id: event.id } : { id: event.id, type: event.type };
+}
+
+/** Refused whole, before any event is processed: a sender splits a batch more easily than it resumes one. */
+function tooManyEvents(count: number, max: number): IngestError {
+  return new IngestError(
+    'too_many_events',
+    `the request carries ${count} events; at most ${max} are accepted per request`,
+  );
+}
+
+/**
+ * A macrotask turn, not a microtask: dedupe and send promises of a fast store resolve without ever letting
+ * timers or other requests' I/O run in between.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function isPermanentForEvent(error: unknown): boolean {

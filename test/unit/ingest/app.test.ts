@@ -293,6 +293,43 @@ describe('batches (HubSpot)', () => {
   });
 });
 
+describe('events per request', () => {
+  it('a batch over the cap → 413 too_many_events with the cap in the message, nothing queued', async () => {
+    const { app, queue } = setup({ maxEventsPerRequest: 3 });
+    const batch = [1, 2, 3, 4].map((n) => hubspotEvent(700 + n, n, 'lead'));
+    const res = await post(app, 'hubspot', batch);
+    expect(res.status).toBe(413);
+    expect(res.json.error?.code).toBe('too_many_events');
+    expect(res.json.error?.message).toContain('at most 3');
+    expect(queue.sendCalls).toHaveLength(0);
+  });
+
+  it('the default cap is 1,000 events', async () => {
+    const { app, queue } = setup();
+    const batch = Array.from({ length: 1_001 }, (_, n) => hubspotEvent(10_000 + n, n, 'lead'));
+    const res = await post(app, 'hubspot', batch);
+    expect(res.status).toBe(413);
+    expect(res.json.error?.message).toContain('at most 1000');
+    expect(queue.sendCalls).toHaveLength(0);
+  });
+
+  it('a large batch yields to the event loop while it runs, so other work is not stalled', async () => {
+    const { app, queue } = setup();
+    const batch = Array.from({ length: 400 }, (_, n) => hubspotEvent(20_000 + n, n, 'lead'));
+    let sendsWhenOtherWorkRan: number | undefined;
+    const request = post(app, 'hubspot', batch);
+    // Let the request get past its body read and into the events before the other work is queued.
+    while (queue.sendCalls.length === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    setImmediate(() => {
+      sendsWhenOtherWorkRan = queue.sendCalls.length;
+    });
+    const res = await request;
+    expect(res.status).toBe(202);
+    expect(sendsWhenOtherWorkRan).toBeDefined();
+    expect(sendsWhenOtherWorkRan).toBeLessThan(400);
+  });
+});
+
 describe('a command too large for one queue message', () => {
   const HUGE = 'x'.repeat(300 * 1024);
 
