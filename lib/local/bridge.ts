@@ -13,7 +13,7 @@ import { type Print, printingAuditSink, withWebhookActivity } from './activity.t
 import { type BannerInput, formatBanner } from './banner.ts';
 import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
-import { startLayout } from './layout.ts';
+import { secureLocalDir, startLayout } from './layout.ts';
 import { type LocalQueuesOptions, openLocalQueues } from './local-queues.ts';
 import { watchRules } from './rules-watcher.ts';
 import { sampleSendCommand } from './sample-command.ts';
@@ -88,6 +88,7 @@ async function start(
 ): Promise<RunningBridge> {
   const env = localEnv(options.env, options.envFile);
   const layout = startLayout(options.localDir);
+  secureLocalDir(layout.dir);
   const rules = await loadRules(options.rulesDir);
   const mode = userflowMode(env, options.sandbox.force);
   const tuning = readDeliverTuning(env);
