@@ -25,6 +25,7 @@ import { errorBody, toErrorResponse } from './error-response.ts';
 import { IngestError } from './errors.ts';
 import { createIngestPipeline, type IngestRules, type IngestSource } from './pipeline.ts';
 import { readBodyWithin } from './read-body.ts';
+import { checkReadiness, type ReadinessCheck } from './readiness.ts';
 import { describeError, writeRequestLog } from './request-log.ts';
 
 export interface IngestDeps {
@@ -49,6 +50,10 @@ export interface IngestDeps {
   idempotencyTtlSeconds?: number;
   /** Default 30 s. See `DedupeOptions.inProgressSeconds`. */
   inProgressSeconds?: number;
+  /** What `GET /readyz` asks, by name (`queue`, `idempotency`); none means ready whenever the process answers. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** How long `/readyz` waits for one check. Default 2 s. */
+  readinessTimeoutMs?: number;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -86,7 +91,23 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
 
   const app = new Hono<Env>();
 
+  // Liveness: the process answers.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Readiness: a webhook sent now could be accepted (503 with Retry-After and the failing checks otherwise).
+  app.get('/readyz', async (c) => {
+    const readiness = await checkReadiness(deps.readiness ?? {}, deps.readinessTimeoutMs);
+    if (readiness.ready) return c.json({ status: 'ready', checks: readiness.checks });
+    const failing = Object.keys(readiness.errors);
+    deps.logger.warn('not ready', {
+      checks: readiness.checks,
+      errors: Object.fromEntries(failing.map((name) => [name, describeError(readiness.errors[name])])),
+    });
+    return c.json(
+      { ...errorBody('not_ready', `not ready: ${failing.join(', ')}`), checks: readiness.checks },
+      503,
+      { 'retry-after': '5' },
+    );
+  });
 
   app.post(
     '/webhooks/:source',

@@ -241,6 +241,46 @@ describe('accepted events', () => {
   });
 });
 
+describe('readiness (/readyz)', () => {
+  it('200 ready when every check passes, naming them', async () => {
+    const { app } = setup({ readiness: { queue: async () => {}, idempotency: () => {} } });
+    const res = await app.request(`${BASE}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', checks: { queue: 'ok', idempotency: 'ok' } });
+  });
+
+  it('503 not_ready with Retry-After when the queue is down, while /healthz stays 200', async () => {
+    const { app } = setup({
+      readiness: {
+        queue: async () => {
+          throw new Error('disk full at /secret/path');
+        },
+        idempotency: () => {},
+      },
+    });
+    const res = await app.request(`${BASE}/readyz`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    const text = await res.text();
+    expect(text).not.toContain('/secret/path');
+    expect(JSON.parse(text)).toMatchObject({
+      error: { code: 'not_ready', message: expect.stringContaining('queue') },
+      checks: { queue: 'failing', idempotency: 'ok' },
+    });
+    expect((await app.request(`${BASE}/healthz`)).status).toBe(200);
+  });
+
+  it('a hung idempotency store is timed_out within the readiness timeout, not a hung probe', async () => {
+    const { app } = setup({
+      readiness: { queue: () => {}, idempotency: () => new Promise(() => {}) },
+      readinessTimeoutMs: 20,
+    });
+    const res = await app.request(`${BASE}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ checks: { idempotency: 'timed_out' } });
+  });
+});
+
 describe('batches (HubSpot)', () => {
   it('splits a batch into events and queues each event’s commands', async () => {
     const { app, queue } = setup();
