@@ -23,7 +23,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AlarmTopic, type BridgeAlarms } from './bridge-alarms.ts';
-import { BridgeFunction, LAMBDA_TASK_ROOT } from './bridge-function.ts';
+import { BridgeFunction, IDEMPOTENCY_KEY_PREFIXES, LAMBDA_TASK_ROOT } from './bridge-function.ts';
 import { type BridgeConfig, rateShares } from './config.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { DeliveryQueues } from './delivery-queues.ts';
@@ -156,7 +156,7 @@ export class BridgeStack extends Stack {
     this.ingest
       .sendsTo('QUEUE_URL', queue)
       .readsSecret('WEBHOOK_SECRETS_ID', this.webhookSecrets)
-      .usesItemTable('IDEMPOTENCY_TABLE', this.idempotencyTable)
+      .usesItemTable('IDEMPOTENCY_TABLE', this.idempotencyTable, IDEMPOTENCY_KEY_PREFIXES.ingest)
       .setEnv('RULES_DIR', `${LAMBDA_TASK_ROOT}/rules`);
 
     this.api = new HttpApi(this, 'Api', {
