@@ -50,6 +50,8 @@ export interface BridgeFunctionProps {
   readonly memorySize?: number;
   /** @default 10 seconds */
   readonly timeout?: Duration;
+  /** Concurrency set aside for this function alone. @default none (the account's unreserved pool) */
+  readonly reservedConcurrency?: number;
   /**
    * Bundle AWS SDK v3 instead of using the runtime's copy. Only for measuring the difference
    * (bench/cold-start.bench.ts); the stack leaves it to the runtime. @default false
@@ -95,6 +97,9 @@ export class BridgeFunction extends Construct implements IGrantable {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+        : {}),
       role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,

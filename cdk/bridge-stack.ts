@@ -146,6 +146,9 @@ export class BridgeStack extends Stack {
       serviceName: SERVICE_NAMES.ingest,
       // API Gateway gives up after 30 s; a webhook sender retries on our 5xx anyway.
       timeout: Duration.seconds(10),
+      ...(config.ingestReservedConcurrency !== undefined
+        ? { reservedConcurrency: config.ingestReservedConcurrency }
+        : {}),
       bundledFiles: props.ruleFiles.map((file) => ({ from: file, to: `rules/${basename(file)}` })),
     });
     // Env vars ingest reads (functions/ingest.ts):

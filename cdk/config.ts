@@ -40,6 +40,11 @@ export const bridgeConfigSchema = z.object({
   throttlingRateLimit: numeric(z.number().positive().max(100_000)).default(50),
   throttlingBurstLimit: numeric(z.number().int().positive().max(100_000)).default(100),
   /**
+   * Lambda concurrency reserved for ingest, so a busy deliver or sync cannot starve webhooks of the account's
+   * pool. Unset by default: an account keeps at least 100 unreserved, and new accounts may have only 10 in all.
+   */
+  ingestReservedConcurrency: numeric(z.number().int().min(1).max(1000)).optional(),
+  /**
    * Per-source throttles, by source name. Every source of the rule files gets its own route, so each has the
    * stage's rate and burst to itself (HTTP API throttles per route) and an unsigned flood at one source cannot
    * crowd out another; a source named here gets this rate and burst instead.

@@ -97,3 +97,13 @@ describe('per-source throttles', () => {
     ).toThrow(/nope/);
   });
 });
+
+describe('ingest concurrency', () => {
+  it('reserves ingestReservedConcurrency for ingest, so delivery cannot starve it; none by default', () => {
+    const reserved = buildStack({ ingestReservedConcurrency: 20 });
+    const fnOf = (b: typeof reserved) =>
+      resourcesOf(b)[logicalId(b, b.stack.ingest.fn)]?.Properties.ReservedConcurrentExecutions;
+    expect(fnOf(reserved)).toBe(20);
+    expect(fnOf(built)).toBeUndefined();
+  });
+});
