@@ -2,7 +2,13 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  type IGrantable,
+  type IPrincipal,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
@@ -17,6 +23,13 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** A file copied into the function's bundle next to `index.mjs`, e.g. the rule files. */
+/**
+ * The key prefixes of the idempotency records each function writes (`lib/ingest/dedupe.ts` INGEST_KEY_PREFIX,
+ * `lib/deliver/effectively-once.ts` IDEMPOTENCY_KEY_PREFIX; a test keeps them equal). Written out rather than
+ * imported so the synth does not load Powertools.
+ */
+export const IDEMPOTENCY_KEY_PREFIXES = { ingest: 'ingest', deliver: 'deliver.track_event' } as const;
+
 export interface BundledFile {
   /** Absolute path on the synth machine. */
   readonly from: string;
@@ -37,6 +50,8 @@ export interface BridgeFunctionProps {
   readonly memorySize?: number;
   /** @default 10 seconds */
   readonly timeout?: Duration;
+  /** Concurrency set aside for this function alone. @default none (the account's unreserved pool) */
+  readonly reservedConcurrency?: number;
   /**
    * Bundle AWS SDK v3 instead of using the runtime's copy. Only for measuring the difference
    * (bench/cold-start.bench.ts); the stack leaves it to the runtime. @default false
@@ -82,6 +97,9 @@ export class BridgeFunction extends Construct implements IGrantable {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+        : {}),
       role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
@@ -153,9 +171,19 @@ export class BridgeFunction extends Construct implements IGrantable {
   }
 
   /** `name` = the table name; may get, put, update and delete single items (what Powertools idempotency does). */
-  usesItemTable(name: string, table: ITable): this {
+  /**
+   * Item access to `table`, confined to the keys starting `<keyPrefix>#` (Powertools idempotency keys): ingest
+   * and deliver share one table, and neither may read or overwrite the other's records.
+   */
+  usesItemTable(name: string, table: ITable, keyPrefix: string): this {
     this.fn.addEnvironment(name, table.tableName);
-    table.grant(this, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${keyPrefix}#*`] } },
+      }),
+    );
     return this;
   }
 }

@@ -10,14 +10,20 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AlarmTopic, type BridgeAlarms } from './bridge-alarms.ts';
-import { BridgeFunction, LAMBDA_TASK_ROOT } from './bridge-function.ts';
+import { BridgeFunction, IDEMPOTENCY_KEY_PREFIXES, LAMBDA_TASK_ROOT } from './bridge-function.ts';
 import { type BridgeConfig, rateShares } from './config.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { DeliveryQueues } from './delivery-queues.ts';
@@ -40,6 +46,8 @@ export interface BridgeStackProps extends StackProps {
   readonly entries: FunctionEntries;
   /** Absolute paths of the rule files, already validated; bundled with ingest under `rules/`. */
   readonly ruleFiles: readonly string[];
+  /** The source names those files declare: each gets its own route and so its own throttle. @default none */
+  readonly sources?: readonly string[];
   /** The sync files to deploy, already validated; any at all adds the sync path. @default none */
   readonly syncFiles?: readonly DeployedSync[];
 }
@@ -138,6 +146,9 @@ export class BridgeStack extends Stack {
       serviceName: SERVICE_NAMES.ingest,
       // API Gateway gives up after 30 s; a webhook sender retries on our 5xx anyway.
       timeout: Duration.seconds(10),
+      ...(config.ingestReservedConcurrency !== undefined
+        ? { reservedConcurrency: config.ingestReservedConcurrency }
+        : {}),
       bundledFiles: props.ruleFiles.map((file) => ({ from: file, to: `rules/${basename(file)}` })),
     });
     // Env vars ingest reads (functions/ingest.ts):
@@ -148,7 +159,7 @@ export class BridgeStack extends Stack {
     this.ingest
       .sendsTo('QUEUE_URL', queue)
       .readsSecret('WEBHOOK_SECRETS_ID', this.webhookSecrets)
-      .usesItemTable('IDEMPOTENCY_TABLE', this.idempotencyTable)
+      .usesItemTable('IDEMPOTENCY_TABLE', this.idempotencyTable, IDEMPOTENCY_KEY_PREFIXES.ingest)
       .setEnv('RULES_DIR', `${LAMBDA_TASK_ROOT}/rules`);
 
     this.api = new HttpApi(this, 'Api', {
@@ -165,6 +176,16 @@ export class BridgeStack extends Stack {
       }),
       ...this.api.addRoutes({ path: '/healthz', methods: [HttpMethod.GET], integration: ingestIntegration }),
     ];
+    // A route per known source: API Gateway throttles per route, so one source's flood stays its own. Unknown
+    // names still reach `/webhooks/{source}` (a 404), which has a throttle of its own.
+    const sourceRoutes = (props.sources ?? []).flatMap((source) =>
+      this.api.addRoutes({
+        path: `/webhooks/${source}`,
+        methods: [HttpMethod.POST],
+        integration: ingestIntegration,
+      }),
+    );
+    routes.push(...sourceRoutes);
     for (const route of routes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
@@ -172,6 +193,19 @@ export class BridgeStack extends Stack {
           'Webhook senders cannot use IAM, Cognito or JWT auth; ingest verifies each request signature ' +
           '(Stripe, HubSpot, Standard Webhooks, HMAC) and /healthz exposes nothing.',
       });
+    }
+    const routeSettings = Object.fromEntries(
+      Object.entries(config.sourceThrottles).map(([source, throttle]) => [
+        `POST /webhooks/${source}`,
+        // Raw CloudFormation JSON (the L1 types it as any), hence the casing.
+        { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit },
+      ]),
+    );
+    const unknownThrottled = Object.keys(config.sourceThrottles).filter(
+      (s) => !(props.sources ?? []).includes(s),
+    );
+    if (unknownThrottled.length > 0) {
+      throw new Error(`sourceThrottles names sources no rule file declares: ${unknownThrottled.join(', ')}`);
     }
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: config.logRetentionDays,
@@ -187,6 +221,12 @@ export class BridgeStack extends Stack {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+    if (Object.keys(routeSettings).length > 0) {
+      const cfnStage = this.stage.node.defaultChild as CfnStage;
+      cfnStage.routeSettings = routeSettings;
+      // Route settings name route keys, which must exist when the stage is created.
+      for (const route of sourceRoutes) cfnStage.node.addDependency(route);
+    }
 
     if (syncFiles.length > 0 && shares.sync !== undefined) {
       if (!props.entries.sync) throw new Error('sync files need entries.sync (functions/sync.ts)');

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadRules } from '../lib/rules/index.ts';
 import { BridgeStack, type FunctionEntries } from './bridge-stack.ts';
 import { type BridgeConfigInput, configFromContext, parseBridgeConfig } from './config.ts';
 import { checkedRuleFiles } from './rule-files.ts';
@@ -50,6 +51,7 @@ export async function buildBridgeApp(
       sync: options.entries?.sync ?? resolve(projectRoot, 'functions/sync.ts'),
     },
     ruleFiles,
+    sources: [...(await loadRules(resolve(projectRoot, config.rulesDir))).sources.keys()],
     syncFiles,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -39,6 +39,25 @@ export const bridgeConfigSchema = z.object({
   /** API Gateway stage throttling: steady requests/s and burst, so a flood cannot run up the bill. */
   throttlingRateLimit: numeric(z.number().positive().max(100_000)).default(50),
   throttlingBurstLimit: numeric(z.number().int().positive().max(100_000)).default(100),
+  /**
+   * Lambda concurrency reserved for ingest, so a busy deliver or sync cannot starve webhooks of the account's
+   * pool. Unset by default: an account keeps at least 100 unreserved, and new accounts may have only 10 in all.
+   */
+  ingestReservedConcurrency: numeric(z.number().int().min(1).max(1000)).optional(),
+  /**
+   * Per-source throttles, by source name. Every source of the rule files gets its own route, so each has the
+   * stage's rate and burst to itself (HTTP API throttles per route) and an unsigned flood at one source cannot
+   * crowd out another; a source named here gets this rate and burst instead.
+   */
+  sourceThrottles: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a source name'),
+      z.strictObject({
+        rateLimit: numeric(z.number().positive().max(100_000)),
+        burstLimit: numeric(z.number().int().positive().max(100_000)),
+      }),
+    )
+    .default({}),
   /** Rule files validated and bundled with ingest at synth; relative to the project root. */
   rulesDir: z.string().min(1).default('rules'),
   logRetentionDays: numeric(

@@ -8,7 +8,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { BridgeAlarms, METRICS_NAMESPACE } from './bridge-alarms.ts';
-import { BridgeFunction } from './bridge-function.ts';
+import { BridgeFunction, IDEMPOTENCY_KEY_PREFIXES } from './bridge-function.ts';
 import { DELIVER_BATCH_SIZE, DELIVER_TIMEOUT_SECONDS } from './config.ts';
 import { DeliveryQueues, RETRY_BASE_MS, RETRY_CAP_SECONDS } from './delivery-queues.ts';
 
@@ -64,7 +64,7 @@ export class DeliveryPipeline extends Construct {
       .consumes('QUEUE_URL', queue)
       .sendsTo('DLQ_URL', dlq)
       .readsSecret('USERFLOW_API_KEY_SECRET_ID', props.userflowApiKey)
-      .usesItemTable('IDEMPOTENCY_TABLE', props.idempotencyTable)
+      .usesItemTable('IDEMPOTENCY_TABLE', props.idempotencyTable, IDEMPOTENCY_KEY_PREFIXES.deliver)
       .setEnv('USERFLOW_REGION', props.userflowRegion)
       .setEnv('USERFLOW_RATE_LIMIT', String(props.rateLimit))
       .setEnv('MAX_CONCURRENCY', String(props.maxConcurrency))

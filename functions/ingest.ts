@@ -34,6 +34,7 @@ const app = createIngestApp({
   idempotencyTtlSeconds: config.idempotency.ttlSeconds,
   logger,
   bodyLimitBytes: config.bodyLimitBytes,
+  maxEventsPerRequest: config.maxEventsPerRequest,
   ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
 });
 

@@ -22,6 +22,11 @@ export const ingestEnvSchema = z.object({
   /** Directory of rule files; default: `rules` next to the bundle. */
   RULES_DIR: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: positiveInt.max(MAX_BODY_LIMIT_BYTES).default(1024 * 1024),
+  /**
+   * Events one request may carry (a HubSpot batch); more is answered 413. Each event is a dedupe round trip and
+   * a queue send, so an unbounded batch holds the function (and, locally, every other sender) for seconds.
+   */
+  MAX_EVENTS_PER_REQUEST: positiveInt.max(100_000).default(1_000),
   /** The public origin senders call, when it differs from the API Gateway domain (HubSpot signs the URL). */
   PUBLIC_BASE_URL: z.url().optional(),
   /** SQS endpoint override (an emulator). */
@@ -40,6 +45,7 @@ export interface IngestConfig {
   idempotency: { tableName: string; ttlSeconds: number; endpoint?: string };
   rulesDir: string;
   bodyLimitBytes: number;
+  maxEventsPerRequest: number;
   publicBaseUrl?: string;
 }
 
@@ -59,6 +65,7 @@ export function readIngestConfig(env: Env, defaults: { rulesDir: string }): Inge
     },
     rulesDir: e.RULES_DIR ?? defaults.rulesDir,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    maxEventsPerRequest: e.MAX_EVENTS_PER_REQUEST,
     ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
   };
 }

@@ -4,8 +4,9 @@ import { dirname } from 'node:path';
 import type { AuditRecord, AuditSink } from './audit.ts';
 
 export function jsonlAuditSink(path: string): AuditSink & { close(): Promise<void> } {
-  mkdirSync(dirname(path), { recursive: true });
-  const stream = createWriteStream(path, { flags: 'a' });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // Owner only: audit records name users and commands.
+  const stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
   return {
     write(record: AuditRecord) {
       stream.write(`${JSON.stringify(record)}\n`);

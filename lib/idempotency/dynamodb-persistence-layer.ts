@@ -2,10 +2,14 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { withCallTimeouts } from '../aws-timeouts.ts';
 
 export interface DynamoDbPersistenceOptions {
   tableName: string;
-  /** A client to share (e.g. one built at module scope); otherwise Powertools builds one from the environment. */
+  /**
+   * A client to share (e.g. one built at module scope); otherwise Powertools builds one from the environment,
+   * with every call bounded (`lib/aws-timeouts.ts`) so a hung DynamoDB answers 503, not a hung request.
+   */
   client?: DynamoDBClient;
 }
 
@@ -13,5 +17,5 @@ export interface DynamoDbPersistenceOptions {
 export function createDynamoDbPersistenceLayer(options: DynamoDbPersistenceOptions): BasePersistenceLayer {
   return options.client
     ? new DynamoDBPersistenceLayer({ tableName: options.tableName, awsSdkV3Client: options.client })
-    : new DynamoDBPersistenceLayer({ tableName: options.tableName });
+    : new DynamoDBPersistenceLayer({ tableName: options.tableName, clientConfig: withCallTimeouts({}) });
 }

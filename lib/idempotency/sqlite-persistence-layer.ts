@@ -76,6 +76,11 @@ export class SqlitePersistenceLayer extends BasePersistenceLayer {
     this.#deleteExpired = this.#db.prepare(`DELETE FROM ${table} WHERE expiration < ?`);
   }
 
+  /** Throws when the store cannot be read now (closed, locked past the busy timeout, unreadable file): `/readyz`. */
+  ready(): void {
+    this.#get.get('readyz-probe');
+  }
+
   close(): void {
     this.#db.close();
   }

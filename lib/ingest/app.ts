@@ -4,6 +4,8 @@
 // POST /webhooks/:source, checks in this order (each rejection leaves the queue untouched):
 //   404 unknown_source · 415 unsupported_media_type (stripe, hubspot-v3, standard-webhooks, paddle) ·
 //   413 payload_too_large · 401 <signature reason> · 400 malformed_json / malformed_event ·
+//   413 too_many_events (more events than `maxEventsPerRequest`) ·
+//   413 message_too_large (an event whose command cannot fit one SQS message; the rest of a batch is queued) ·
 //   500 secret_missing / secret_invalid · 503 secrets_unavailable / idempotency_unavailable / queue_* ·
 //   409 event_in_progress (another request holds the event; Retry-After) ·
 //   202 {accepted, commands, duplicate: false, events, duplicates} · 200 the same with duplicate: true when
@@ -23,6 +25,7 @@ import { errorBody, toErrorResponse } from './error-response.ts';
 import { IngestError } from './errors.ts';
 import { createIngestPipeline, type IngestRules, type IngestSource } from './pipeline.ts';
 import { readBodyWithin } from './read-body.ts';
+import { checkReadiness, type ReadinessCheck } from './readiness.ts';
 import { describeError, writeRequestLog } from './request-log.ts';
 
 export interface IngestDeps {
@@ -36,6 +39,8 @@ export interface IngestDeps {
   clock?: () => Date;
   /** Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** Events one request may carry (a HubSpot batch); more is answered 413 `too_many_events`. Default 1,000. */
+  maxEventsPerRequest?: number;
   /**
    * The public origin senders call (`https://hooks.example.com`), when it differs from what the request shows
    * (a proxy, a tunnel, a custom domain in front of API Gateway). HubSpot v3 signs the full URL.
@@ -45,9 +50,14 @@ export interface IngestDeps {
   idempotencyTtlSeconds?: number;
   /** Default 30 s. See `DedupeOptions.inProgressSeconds`. */
   inProgressSeconds?: number;
+  /** What `GET /readyz` asks, by name (`queue`, `idempotency`); none means ready whenever the process answers. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** How long `/readyz` waits for one check. Default 2 s. */
+  readinessTimeoutMs?: number;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_EVENTS_PER_REQUEST = 1_000;
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
 const DEFAULT_IN_PROGRESS_SECONDS = 30;
 
@@ -59,6 +69,7 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
     secrets: deps.secrets,
     queue: deps.queue,
     clock: deps.clock ?? (() => new Date()),
+    maxEvents: deps.maxEventsPerRequest ?? DEFAULT_MAX_EVENTS_PER_REQUEST,
     dedupe: createDedupe({
       persistence: deps.idempotency,
       ttlSeconds: deps.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS,
@@ -80,7 +91,23 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
 
   const app = new Hono<Env>();
 
+  // Liveness: the process answers.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Readiness: a webhook sent now could be accepted (503 with Retry-After and the failing checks otherwise).
+  app.get('/readyz', async (c) => {
+    const readiness = await checkReadiness(deps.readiness ?? {}, deps.readinessTimeoutMs);
+    if (readiness.ready) return c.json({ status: 'ready', checks: readiness.checks });
+    const failing = Object.keys(readiness.errors);
+    deps.logger.warn('not ready', {
+      checks: readiness.checks,
+      errors: Object.fromEntries(failing.map((name) => [name, describeError(readiness.errors[name])])),
+    });
+    return c.json(
+      { ...errorBody('not_ready', `not ready: ${failing.join(', ')}`), checks: readiness.checks },
+      503,
+      { 'retry-after': '5' },
+    );
+  });
 
   app.post(
     '/webhooks/:source',

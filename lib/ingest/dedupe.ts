@@ -37,6 +37,12 @@ const REPLAY = '__replay';
 
 export const MIN_TTL_SECONDS = 3 * 24 * 3600;
 
+/**
+ * Every ingest record's key starts `ingest#`: the table is shared with deliver, and the stack's IAM condition
+ * (`dynamodb:LeadingKeys`) confines each function to its own prefix.
+ */
+export const INGEST_KEY_PREFIX = 'ingest';
+
 export function createDedupe(options: DedupeOptions): Dedupe {
   if (options.ttlSeconds < MIN_TTL_SECONDS) {
     throw new RangeError(`idempotency TTL must be at least ${MIN_TTL_SECONDS} s (senders retry for 3 days)`);
@@ -55,7 +61,7 @@ export function createDedupe(options: DedupeOptions): Dedupe {
     const once = makeIdempotent(async (_key: { source: string; eventId: string }) => work(), {
       persistenceStore: options.persistence,
       config,
-      keyPrefix: 'ingest',
+      keyPrefix: INGEST_KEY_PREFIX,
     });
     let stored: Record<string, unknown>;
     try {

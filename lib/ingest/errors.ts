@@ -9,8 +9,15 @@ export type IngestErrorCode =
   | 'unsupported_media_type'
   /** The body is larger than the configured limit (413). */
   | 'payload_too_large'
+  /** The request carries more events than the configured cap (413; the cap is in the message). */
+  | 'too_many_events'
   /** The body is not UTF-8 JSON (400). */
   | 'malformed_json'
+  /**
+   * A command of the event cannot fit one SQS message (413). Permanent: the same event always produces the same
+   * command, so a retry can never succeed.
+   */
+  | 'message_too_large'
   /** Another request is processing the same event right now (409, Retry-After). */
   | 'event_in_progress'
   /** The idempotency store could not be read or written (503). */
@@ -22,7 +29,9 @@ const STATUS: Record<IngestErrorCode, number> = {
   unknown_source: 404,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  too_many_events: 413,
   malformed_json: 400,
+  message_too_large: 413,
   event_in_progress: 409,
   idempotency_unavailable: 503,
   internal_error: 500,

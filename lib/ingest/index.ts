@@ -22,3 +22,4 @@ export {
   type IngestRules,
   type IngestSource,
 } from './pipeline.ts';
+export type { ReadinessCheck } from './readiness.ts';

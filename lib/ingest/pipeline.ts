@@ -4,7 +4,7 @@ import { BridgeError } from '../errors.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { CompiledSource, RuleTrace, SenderEvent } from '../rules/types.ts';
 import type { SecretSource } from '../secrets/index.ts';
-import { createVerifier, type Verifier, type WebhookRequest } from '../sources/index.ts';
+import { createVerifier, type Verifier, verifiedHeaders, type WebhookRequest } from '../sources/index.ts';
 import type { Dedupe } from './dedupe.ts';
 import { enqueue } from './enqueue.ts';
 import { IngestError } from './errors.ts';
@@ -23,7 +23,12 @@ export interface PipelineDeps {
   queue: Queue;
   dedupe: Dedupe;
   clock: () => Date;
+  /** Events one request may carry; more is refused before any is processed. */
+  maxEvents: number;
 }
+
+/** A large batch gives the event loop back this often, so one sender's batch cannot stall the others. */
+const YIELD_EVERY_EVENTS = 50;
 
 /** The success body of design.md §5, plus batch totals. */
 export interface AcceptedBody {
@@ -38,7 +43,8 @@ export interface AcceptedBody {
   duplicates: number;
 }
 
-export type EventOutcome = 'accepted' | 'duplicate' | 'failed' | 'not_reached';
+/** `rejected`: the event can never be queued (`message_too_large`); the rest of the batch went on without it. */
+export type EventOutcome = 'accepted' | 'duplicate' | 'failed' | 'rejected' | 'not_reached';
 
 export interface EventSummary {
   id: string;
@@ -74,7 +80,9 @@ export function createIngestPipeline(deps: PipelineDeps): IngestPipeline {
       const secrets = await secretsOf(deps.secrets, source.verify.secrets);
       verifierFor(source)(request, secrets, receivedAt);
       // Only now, with the bytes proven to come from the sender, is the body parsed.
-      const senderEvents = source.splitEvents(parseJsonBody(request.rawBody), request.headers);
+      const headers = verifiedHeaders(source.verify, request);
+      const senderEvents = source.splitEvents(parseJsonBody(request.rawBody), headers);
+      if (senderEvents.length > deps.maxEvents) throw tooManyEvents(senderEvents.length, deps.maxEvents);
       for (const event of senderEvents)
         events.push({ ...describe(event), outcome: 'not_reached', commands: 0 });
       return await processAll(deps, source, senderEvents, events, receivedAt);
@@ -88,6 +96,8 @@ export function createIngestPipeline(deps: PipelineDeps): IngestPipeline {
  * Events run one after another and stop at the first that cannot be completed: later events of a batch may
  * concern the same user, and queueing them ahead of a failed one would break per-user order. The completed
  * ones are remembered, so the sender's retry answers them as duplicates and resumes where this one stopped.
+ * An event that can never be queued (too large) does not stop the batch: waiting on it would block every later
+ * event forever. It is skipped, and the request answers 413 naming it once the others are done.
  */
 async function processAll(
   deps: PipelineDeps,
@@ -98,7 +108,9 @@ async function processAll(
 ): Promise<IngestOutcome> {
   const commands: string[] = [];
   let duplicates = 0;
+  const rejected: number[] = [];
   for (const [index, event] of senderEvents.entries()) {
+    if (index > 0 && index % YIELD_EVERY_EVENTS === 0) await yieldToEventLoop();
     const summary = events[index] as EventSummary;
     let trace: RuleTrace[] | undefined;
     try {
@@ -117,11 +129,17 @@ async function processAll(
       if (duplicate) duplicates += 1;
       commands.push(...result.commands);
     } catch (error) {
-      summary.outcome = 'failed';
       if (trace) summary.trace = trace;
+      if (isPermanentForEvent(error)) {
+        summary.outcome = 'rejected';
+        rejected.push(index);
+        continue;
+      }
+      summary.outcome = 'failed';
       return { ok: false, error: asBridgeError(error), events };
     }
   }
+  if (rejected.length > 0) return { ok: false, error: tooLargeEvents(rejected, senderEvents.length), events };
   const allDuplicates = senderEvents.length > 0 && duplicates === senderEvents.length;
   return {
     ok: true,
@@ -145,6 +163,36 @@ async function secretsOf(source: SecretSource, names: readonly string[]): Promis
 
 function describe(event: SenderEvent): { id: string; type?: string } {
   return event.type === undefined ? { id: event.id } : { id: event.id, type: event.type };
+}
+
+/** Refused whole, before any event is processed: a sender splits a batch more easily than it resumes one. */
+function tooManyEvents(count: number, max: number): IngestError {
+  return new IngestError(
+    'too_many_events',
+    `the request carries ${count} events; at most ${max} are accepted per request`,
+  );
+}
+
+/**
+ * A macrotask turn, not a microtask: dedupe and send promises of a fast store resolve without ever letting
+ * timers or other requests' I/O run in between.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function isPermanentForEvent(error: unknown): boolean {
+  return error instanceof IngestError && error.code === 'message_too_large';
+}
+
+/** Positions, not ids or sizes, in the message: it reaches the sender, and positions say enough to find them. */
+function tooLargeEvents(indexes: readonly number[], total: number): IngestError {
+  const which = indexes.map((index) => index + 1).join(', ');
+  const others = total > indexes.length ? '; the other events were processed' : '';
+  return new IngestError(
+    'message_too_large',
+    `event ${which} of ${total} produces a command larger than one queue message (256 KiB) and can never be queued${others}`,
+  );
 }
 
 function asBridgeError(error: unknown): BridgeError {

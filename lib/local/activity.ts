@@ -14,11 +14,33 @@ export function withWebhookActivity<F extends Fetch>(fetch: F, print: Print): F 
     const response = await fetch(request, ...rest);
     const match = /^\/webhooks\/([^/]+)$/.exec(new URL(request.url).pathname);
     if (request.method === 'POST' && match) {
-      print(webhookLine(decodeURIComponent(match[1] ?? ''), response.status, await peekJson(response)));
+      print(webhookLine(decodePathSegment(match[1] ?? ''), response.status, await peekJson(response)));
     }
     return response;
   };
   return wrapped as F;
+}
+
+/**
+ * The source name as the sender spelled it. A malformed escape (`%E0%A4%A`) stays as sent: the app has already
+ * answered it 404, and a printer that throws here turned that answer into an empty 500.
+ */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+// C0 and C1 controls (newline, ESC for ANSI sequences), DEL, Unicode line breaks and bidi overrides: any of
+// them in a source name, id or reason would let an unsigned request forge or hide lines in the terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Untrusted text made safe for one terminal line: each unprintable character shown as its `\u{…}` escape. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
 async function peekJson(response: Response): Promise<unknown> {
@@ -45,7 +67,7 @@ export function webhookLine(source: string, status: number, body: unknown): stri
     const dupes = b.duplicates ? `, ${b.duplicates} duplicate` : '';
     what = `queued ${b.accepted ?? 0} command${b.accepted === 1 ? '' : 's'}${events}${dupes}`;
   }
-  return `← webhook ${source}  ${status}  ${what}`;
+  return printable(`← webhook ${source}  ${status}  ${what}`);
 }
 
 export function auditLine(record: AuditRecord): string {
@@ -58,7 +80,7 @@ export function auditLine(record: AuditRecord): string {
     record.attempt > 1 ? `attempt ${record.attempt}` : undefined,
     `${Math.round(record.latencyMs)} ms`,
   ].filter(Boolean);
-  return `→ userflow ${action}  ${record.outcome}  (${details.join(', ')})  ${origin}`;
+  return printable(`→ userflow ${action}  ${record.outcome}  (${details.join(', ')})  ${origin}`);
 }
 
 /**

@@ -6,6 +6,7 @@ import { jsonlAuditSink } from '../deliver/index.ts';
 import { SqlitePersistenceLayer } from '../idempotency/sqlite-persistence-layer.ts';
 import { createIngestApp } from '../ingest/index.ts';
 import { createLogger, type LoggerOptions } from '../logger.ts';
+import type { Queue } from '../queue/queue.ts';
 import { loadRules, type RuleSet } from '../rules/index.ts';
 import { listen } from '../sandbox/server.ts';
 import type { UserflowRegion } from '../userflow/index.ts';
@@ -13,7 +14,7 @@ import { type Print, printingAuditSink, withWebhookActivity } from './activity.t
 import { type BannerInput, formatBanner } from './banner.ts';
 import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
-import { startLayout } from './layout.ts';
+import { secureLocalDir, startLayout } from './layout.ts';
 import { type LocalQueuesOptions, openLocalQueues } from './local-queues.ts';
 import { watchRules } from './rules-watcher.ts';
 import { sampleSendCommand } from './sample-command.ts';
@@ -88,6 +89,7 @@ async function start(
 ): Promise<RunningBridge> {
   const env = localEnv(options.env, options.envFile);
   const layout = startLayout(options.localDir);
+  secureLocalDir(layout.dir);
   const rules = await loadRules(options.rulesDir);
   const mode = userflowMode(env, options.sandbox.force);
   const tuning = readDeliverTuning(env);
@@ -149,11 +151,16 @@ async function start(
     : { rules: () => rules, close: () => {} };
   closers.push({ name: 'the rules watcher', close: () => watcher.close() });
 
+  const ingestIdempotency = idempotency('ingest_events')();
   const app = createIngestApp({
     rules: watcher.rules,
     secrets: secrets.source,
     queue: queues.webhooks.main,
-    idempotency: idempotency('ingest_events')(),
+    idempotency: ingestIdempotency,
+    readiness: {
+      queue: () => probeQueue(queues.webhooks.main),
+      idempotency: () => ingestIdempotency.ready(),
+    },
     logger,
     ...(options.publicUrl ? { publicBaseUrl: options.publicUrl } : {}),
   });
@@ -273,4 +280,10 @@ function printNewSecrets(secrets: DevSecret[], print: Print, path: string): void
 function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Both local queue kinds (embedded, SQS) can count their messages: a read that fails when the queue is down. */
+function probeQueue(queue: Queue): Promise<unknown> | undefined {
+  const counts = (queue as Partial<{ counts(): Promise<unknown> }>).counts;
+  return counts?.call(queue);
 }

@@ -67,7 +67,7 @@ export function readDevSecrets(path: string): Record<string, string> {
 
 /** Writes atomically (temp file + rename) and readable by the owner only: these are still secrets. */
 export function writeDevSecrets(path: string, secrets: Readonly<Record<string, string>>): void {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   renameSync(temp, path);

@@ -1,4 +1,5 @@
 // Where local mode keeps its durable state, so `start`, `sync run`, `dlq` and `send` agree without flags.
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DEFAULT_LOCAL_DIR = '.local';
@@ -42,4 +43,17 @@ export function startLayout(dir = DEFAULT_LOCAL_DIR) {
     /** The sandbox's first-start data: the demo set plus the user the samples talk about. */
     sandboxSeed: join(dir, 'sandbox-seed.json'),
   };
+}
+
+/**
+ * Makes the local dir owner-only (0700) and every file in it 0600, including ones an earlier version left
+ * world-readable: the queue, idempotency store, audit log and sandbox snapshot hold emails and payload data.
+ * The writers create their files 0600 too; this catches what they did not create.
+ */
+export function secureLocalDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(join(dir, entry.name), 0o600);
+  }
 }

@@ -36,7 +36,7 @@ export function quickStartSeed(): SeedLists {
 
 /** Writes the seed file the sandbox loads when it has no snapshot yet; returns its path. */
 export function writeQuickStartSeed(path: string): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(quickStartSeed(), null, 2)}\n`);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeFileSync(path, `${JSON.stringify(quickStartSeed(), null, 2)}\n`, { mode: 0o600 });
   return path;
 }

@@ -5,6 +5,8 @@ import type { OutgoingMessage } from './queue.ts';
 /** SQS limits for one SendMessageBatch call. */
 export const SQS_MAX_BATCH_ENTRIES = 10;
 export const SQS_MAX_BATCH_BYTES = 256 * 1024;
+/** SQS limit for one message (body and attributes); the same 256 KiB as a whole batch. */
+export const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
 
 export interface ChunkLimits {
   maxEntries: number;

@@ -116,14 +116,19 @@ export function startPoller(options: PollerOptions): Poller {
     }
   }
 
+  /**
+   * The listener is removed when the sleep ends, not only on abort: failed receives sleep again and again, and a
+   * listener left behind by each one piled up on the signal (MaxListenersExceededWarning) for the poller's life.
+   */
   function abortableSleep(ms: number): Promise<void> {
-    if (stopping.signal.aborted) return Promise.resolve();
-    return Promise.race([
-      sleep(ms),
-      new Promise<void>((resolve) =>
-        stopping.signal.addEventListener('abort', () => resolve(), { once: true }),
-      ),
-    ]);
+    const signal = stopping.signal;
+    if (signal.aborted) return Promise.resolve();
+    let onAbort = () => {};
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = () => resolve();
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return Promise.race([sleep(ms), aborted]).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
   const workers = Promise.all(Array.from({ length: maxConcurrency }, () => worker()));

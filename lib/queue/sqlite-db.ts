@@ -1,5 +1,5 @@
 // Opens a better-sqlite3 database for the embedded stores (queue, idempotency): the one module importing it.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -16,9 +16,17 @@ export interface OpenSqliteOptions {
 }
 
 export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}): SqliteDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5_000 });
+  // Owner only before the WAL exists: SQLite gives its -wal and -shm files the database file's mode. The
+  // stores hold payload data (emails, attributes), which the umask's usual 0644 would show to every local user.
+  if (path !== ':memory:') ownerOnly(path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  if (path !== ':memory:') for (const suffix of ['-wal', '-shm']) ownerOnly(`${path}${suffix}`);
   return db;
+}
+
+function ownerOnly(file: string): void {
+  if (existsSync(file)) chmodSync(file, 0o600);
 }

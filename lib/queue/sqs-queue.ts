@@ -1,4 +1,5 @@
 // The SQS adapter of the Queue port: the only module that imports @aws-sdk/client-sqs.
+
 import {
   type BatchResultErrorEntry,
   ChangeMessageVisibilityCommand,
@@ -13,6 +14,7 @@ import {
   type SQSClientConfig,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { AWS_REQUEST_TIMEOUT_MS, type CallTimeouts, withCallTimeouts } from '../aws-timeouts.ts';
 import { backoffDelayMs, realSleep } from './backoff.ts';
 import { chunkMessages, SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES } from './batching.ts';
 import { QueueError } from './errors.ts';
@@ -28,6 +30,8 @@ export interface SqsQueueOptions {
   retryBaseMs?: number;
   retryCapMs?: number;
   maxBatchBytes?: number;
+  /** Bounds of each SDK call when this adapter builds the client (defaults in `lib/aws-timeouts.ts`). */
+  timeouts?: CallTimeouts;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
@@ -53,7 +57,12 @@ export interface SqsQueue extends Queue {
 
 export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
   const ownsClient = !(options.client instanceof SQSClient);
-  const client = options.client instanceof SQSClient ? options.client : new SQSClient(options.client);
+  const requestTimeoutMs = options.timeouts?.requestTimeoutMs ?? AWS_REQUEST_TIMEOUT_MS;
+  // A client we build gets bounded calls; a shared one brings its own settings.
+  const client =
+    options.client instanceof SQSClient
+      ? options.client
+      : new SQSClient(withCallTimeouts(options.client, options.timeouts));
   const queueUrl = options.queueUrl;
   const maxAttempts = options.maxAttempts ?? 4;
   const sleep = options.sleep ?? realSleep;
@@ -159,7 +168,8 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: signal },
+          // A long poll legitimately waits up to WaitTimeSeconds: the request bound comes on top of it.
+          { abortSignal: signal, requestTimeout: clamp(waitSeconds, 0, 20) * 1000 + requestTimeoutMs },
         );
         return (result.Messages ?? []).map(fromSqsMessage);
       } catch (error) {

@@ -32,7 +32,8 @@ export function watchSnapshot(store: SandboxStore, path: string, debounceMs: num
       if (!dirty) return;
       dirty = false;
       const temp = `${path}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify(exportSeed(store)));
+      // Owner only: the snapshot holds the sandbox's users, emails included.
+      await writeFile(temp, JSON.stringify(exportSeed(store)), { mode: 0o600 });
       await rename(temp, path);
     });
     return writing;

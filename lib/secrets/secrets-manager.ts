@@ -1,6 +1,7 @@
 // Secrets from AWS Secrets Manager: the one adapter that loads the SDK (through Powertools' SecretsProvider).
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { withCallTimeouts } from '../aws-timeouts.ts';
 import { SecretInvalidError, SecretMissingError, SecretsUnavailableError } from './errors.ts';
 import { parseSecretValue, type SecretSource } from './secret-source.ts';
 
@@ -21,7 +22,8 @@ export interface SecretsManagerSecretSourceOptions {
  * a value may also be a string holding a JSON array, as in the env adapter.
  */
 export function secretsManagerSecretSource(options: SecretsManagerSecretSourceOptions): SecretSource {
-  const provider = new SecretsProvider(options.clientConfig ? { clientConfig: options.clientConfig } : {});
+  // Bounded calls: a hung Secrets Manager answers 503 secrets_unavailable instead of holding the request.
+  const provider = new SecretsProvider({ clientConfig: withCallTimeouts(options.clientConfig ?? {}) });
   const where = `the Secrets Manager secret ${options.secretId}`;
   // Parsing is memoised on the fetched string, so a cache hit costs no JSON.parse.
   let parsedFrom: string | undefined;

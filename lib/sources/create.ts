@@ -5,9 +5,13 @@ import { hmacSigner, hmacVerifier } from './hmac.ts';
 import { hubspotV3Signer, hubspotV3Verifier } from './hubspot-v3.ts';
 import { paddleSigner, paddleVerifier } from './paddle.ts';
 import { sharedTokenSigner, sharedTokenUrl, sharedTokenVerifier } from './shared-token.ts';
-import { standardWebhooksSigner, standardWebhooksVerifier } from './standard-webhooks.ts';
+import {
+  standardWebhooksHeaders,
+  standardWebhooksSigner,
+  standardWebhooksVerifier,
+} from './standard-webhooks.ts';
 import { stripeSigner, stripeVerifier } from './stripe.ts';
-import type { Signer, SignInput, Verifier } from './types.ts';
+import type { Signer, SignInput, Verifier, WebhookRequest } from './types.ts';
 import { type VerifyConfig, verifyConfig } from './verify-config.ts';
 
 /** Re-validates the block (defaults filled, tolerance present) so a hand-built config cannot skip a check. */
@@ -18,6 +22,14 @@ function checked(config: VerifyConfig): VerifyConfig {
     'invalid verify config',
     result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
   );
+}
+
+/**
+ * The headers the rules see once a request is verified: for Standard Webhooks, the verified set under its
+ * `webhook-` names (a Svix sender's `svix-id` is then the `webhook-id` a rule reads); for other schemes, as sent.
+ */
+export function verifiedHeaders(config: VerifyConfig, request: WebhookRequest): Record<string, string> {
+  return config.scheme === 'standard-webhooks' ? standardWebhooksHeaders(request) : request.headers;
 }
 
 export function createVerifier(config: VerifyConfig): Verifier {

@@ -29,13 +29,31 @@ export function standardWebhooksKey(secret: string): Buffer {
   return Buffer.from(unpadded, 'base64');
 }
 
-/** The three headers, falling back to the `svix-` names that Svix (a Standard Webhooks sender) also uses. */
-function requireStandardHeader(request: WebhookRequest, name: 'id' | 'timestamp' | 'signature'): string {
+type StandardHeader = 'id' | 'timestamp' | 'signature';
+const STANDARD_HEADERS: readonly StandardHeader[] = ['id', 'timestamp', 'signature'];
+
+/** Which name carries a header: `webhook-…`, or the `svix-…` name Svix (a Standard Webhooks sender) also uses. */
+function standardHeaderName(request: WebhookRequest, name: StandardHeader): string {
   const svix = findHeader(request, `svix-${name}`);
-  if (findHeader(request, `webhook-${name}`) === undefined && svix !== undefined) {
-    return requireHeader(request, 'standard-webhooks', `svix-${name}`);
+  if (findHeader(request, `webhook-${name}`) === undefined && svix !== undefined) return `svix-${name}`;
+  return `webhook-${name}`;
+}
+
+function requireStandardHeader(request: WebhookRequest, name: StandardHeader): string {
+  return requireHeader(request, 'standard-webhooks', standardHeaderName(request, name));
+}
+
+/**
+ * The request's headers with the ones the verifier read also under their `webhook-` names, so a rule reading
+ * the event id from `webhook-id` gets the id that was signed, whether the sender used the webhook- or svix- set.
+ */
+export function standardWebhooksHeaders(request: WebhookRequest): Record<string, string> {
+  const headers = { ...request.headers };
+  for (const name of STANDARD_HEADERS) {
+    const value = findHeader(request, standardHeaderName(request, name))?.trim();
+    if (value !== undefined && value !== '') headers[`webhook-${name}`] = value;
   }
-  return requireHeader(request, 'standard-webhooks', `webhook-${name}`);
+  return headers;
 }
 
 /** The `v1` signatures of a space-separated list; other versions (`v1a` ed25519, future ones) are skipped. */

@@ -54,3 +54,56 @@ describe('HTTP API', () => {
     expect(JSON.stringify(outputs.WebhookBaseUrl)).toContain('webhooks/');
   });
 });
+
+describe('per-source throttles', () => {
+  const perSource = buildStack(
+    {
+      throttlingRateLimit: 12,
+      throttlingBurstLimit: 34,
+      sourceThrottles: { stripe: { rateLimit: 5, burstLimit: 9 } },
+    },
+    [],
+    ['stripe', 'hubspot'],
+  );
+  const res = resourcesOf(perSource);
+  const ofKind = (type: string) => Object.entries(res).filter(([, r]) => r.Type === type);
+
+  it('gives every source of the rule files its own route, so a flood at one cannot crowd out another', () => {
+    const keys = ofKind('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(keys).toEqual(
+      expect.arrayContaining(['POST /webhooks/stripe', 'POST /webhooks/hubspot', 'POST /webhooks/{source}']),
+    );
+  });
+
+  it('sizes a source’s route throttle from sourceThrottles, after its route exists', () => {
+    const [, stage] = ofKind('AWS::ApiGatewayV2::Stage')[0] ?? [];
+    expect(stage?.Properties.RouteSettings).toEqual({
+      'POST /webhooks/stripe': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 9 },
+    });
+    const stripeRoute = ofKind('AWS::ApiGatewayV2::Route').find(
+      ([, r]) => r.Properties.RouteKey === 'POST /webhooks/stripe',
+    );
+    const raw = perSource.template.toJSON().Resources as Record<
+      string,
+      { Type: string; DependsOn?: string[] }
+    >;
+    const stageDeps = Object.values(raw).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')?.DependsOn;
+    expect(stageDeps).toEqual(expect.arrayContaining([stripeRoute?.[0]]));
+  });
+
+  it('refuses a throttle for a source no rule file declares', () => {
+    expect(() =>
+      buildStack({ sourceThrottles: { nope: { rateLimit: 1, burstLimit: 1 } } }, [], ['stripe']),
+    ).toThrow(/nope/);
+  });
+});
+
+describe('ingest concurrency', () => {
+  it('reserves ingestReservedConcurrency for ingest, so delivery cannot starve it; none by default', () => {
+    const reserved = buildStack({ ingestReservedConcurrency: 20 });
+    const fnOf = (b: typeof reserved) =>
+      resourcesOf(b)[logicalId(b, b.stack.ingest.fn)]?.Properties.ReservedConcurrentExecutions;
+    expect(fnOf(reserved)).toBe(20);
+    expect(fnOf(built)).toBeUndefined();
+  });
+});

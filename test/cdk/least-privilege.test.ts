@@ -1,5 +1,8 @@
 // Least privilege, checked by evaluating the synthesized policies against each resource's logical id.
 import { describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_KEY_PREFIXES } from '../../cdk/bridge-function.ts';
+import { IDEMPOTENCY_KEY_PREFIX } from '../../lib/deliver/effectively-once.ts';
+import { INGEST_KEY_PREFIX } from '../../lib/ingest/dedupe.ts';
 import { type AccessQuestion, canPerform, type Resources } from './helpers/iam-eval.ts';
 import { buildStack, logicalId } from './helpers/stack.ts';
 
@@ -71,5 +74,37 @@ describe('policies', () => {
         return statements.filter((s) => [s.Resource].flat().includes('*')).map(() => id);
       });
     expect(wildcards).toEqual([]);
+  });
+});
+
+describe('the shared idempotency table', () => {
+  /** The LeadingKeys patterns of a role's DynamoDB item statements. */
+  function leadingKeys(roleId: string): unknown[] {
+    const policies = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles ?? []).includes(roleId),
+    );
+    const statements = policies.flatMap(
+      (p) =>
+        (p.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)?.Statement ??
+        [],
+    );
+    const item = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:PutItem'));
+    expect(item.length).toBeGreaterThan(0);
+    return item.map(
+      (s) =>
+        (s.Condition as Record<string, Record<string, unknown>> | undefined)?.['ForAllValues:StringLike']?.[
+          'dynamodb:LeadingKeys'
+        ],
+    );
+  }
+
+  it('confines ingest and deliver each to its own key prefix (dynamodb:LeadingKeys)', () => {
+    expect(leadingKeys(ingestRole)).toEqual([['ingest#*']]);
+    expect(leadingKeys(deliverRole)).toEqual([['deliver.track_event#*']]);
+  });
+
+  it('the prefixes are the ones the functions write', () => {
+    expect(IDEMPOTENCY_KEY_PREFIXES.ingest).toBe(INGEST_KEY_PREFIX);
+    expect(IDEMPOTENCY_KEY_PREFIXES.deliver).toBe(IDEMPOTENCY_KEY_PREFIX);
   });
 });

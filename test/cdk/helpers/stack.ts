@@ -26,6 +26,7 @@ export interface BuiltStack {
 export function buildStack(
   settings: BridgeConfigInput = {},
   syncFiles: readonly DeployedSync[] = [],
+  sources: readonly string[] = [],
 ): BuiltStack {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new BridgeStack(app, 'Test', {
@@ -33,6 +34,7 @@ export function buildStack(
     projectRoot: PROJECT_ROOT,
     entries: { ingest: FIXTURE_HANDLER, deliver: FIXTURE_HANDLER, sync: FIXTURE_HANDLER },
     ruleFiles: [],
+    sources,
     syncFiles,
   });
   return { app, stack, template: Template.fromStack(stack) };

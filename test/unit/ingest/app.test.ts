@@ -171,6 +171,30 @@ describe('accepted events', () => {
     expect(JSON.parse(queue.queued[0]?.body ?? '{}').eventId).toBe('msg_abc');
   });
 
+  it('accepts a Svix-sent event (svix-id/svix-timestamp/svix-signature): its id is the svix-id that was verified', async () => {
+    const { app, queue } = setup();
+    const raw = JSON.stringify({ type: 'user.signed_up', data: { user_id: 'u-9', email: PAYLOAD_MARKER } });
+    const url = `${BASE}/webhooks/portal`;
+    const signed = signedRequest(PORTAL_VERIFY, {
+      body: raw,
+      secret: SECRETS.PORTAL_WEBHOOK_SECRET,
+      now: NOW,
+      url,
+      eventId: 'msg_svix',
+    });
+    const headers = Object.fromEntries(
+      Object.entries(signed.headers).map(([name, value]) => [name.replace(/^webhook-/, 'svix-'), value]),
+    );
+    expect(Object.keys(headers)).toEqual(
+      expect.arrayContaining(['svix-id', 'svix-timestamp', 'svix-signature']),
+    );
+    forbidden.push(headers['svix-signature'] as string);
+    const res = await app.request(url, { method: 'POST', headers, body: raw });
+    responses.push(await res.clone().text());
+    expect(res.status).toBe(202);
+    expect(JSON.parse(queue.queued[0]?.body ?? '{}').eventId).toBe('msg_svix');
+  });
+
   it('accepts the charset parameter and +json media types', async () => {
     const { app } = setup();
     expect(
@@ -214,6 +238,46 @@ describe('accepted events', () => {
     const res = await app.request(`${BASE}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('readiness (/readyz)', () => {
+  it('200 ready when every check passes, naming them', async () => {
+    const { app } = setup({ readiness: { queue: async () => {}, idempotency: () => {} } });
+    const res = await app.request(`${BASE}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', checks: { queue: 'ok', idempotency: 'ok' } });
+  });
+
+  it('503 not_ready with Retry-After when the queue is down, while /healthz stays 200', async () => {
+    const { app } = setup({
+      readiness: {
+        queue: async () => {
+          throw new Error('disk full at /secret/path');
+        },
+        idempotency: () => {},
+      },
+    });
+    const res = await app.request(`${BASE}/readyz`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    const text = await res.text();
+    expect(text).not.toContain('/secret/path');
+    expect(JSON.parse(text)).toMatchObject({
+      error: { code: 'not_ready', message: expect.stringContaining('queue') },
+      checks: { queue: 'failing', idempotency: 'ok' },
+    });
+    expect((await app.request(`${BASE}/healthz`)).status).toBe(200);
+  });
+
+  it('a hung idempotency store is timed_out within the readiness timeout, not a hung probe', async () => {
+    const { app } = setup({
+      readiness: { queue: () => {}, idempotency: () => new Promise(() => {}) },
+      readinessTimeoutMs: 20,
+    });
+    const res = await app.request(`${BASE}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ checks: { idempotency: 'timed_out' } });
   });
 });
 
@@ -269,6 +333,73 @@ describe('batches (HubSpot)', () => {
   });
 });
 
+describe('events per request', () => {
+  it('a batch over the cap → 413 too_many_events with the cap in the message, nothing queued', async () => {
+    const { app, queue } = setup({ maxEventsPerRequest: 3 });
+    const batch = [1, 2, 3, 4].map((n) => hubspotEvent(700 + n, n, 'lead'));
+    const res = await post(app, 'hubspot', batch);
+    expect(res.status).toBe(413);
+    expect(res.json.error?.code).toBe('too_many_events');
+    expect(res.json.error?.message).toContain('at most 3');
+    expect(queue.sendCalls).toHaveLength(0);
+  });
+
+  it('the default cap is 1,000 events', async () => {
+    const { app, queue } = setup();
+    const batch = Array.from({ length: 1_001 }, (_, n) => hubspotEvent(10_000 + n, n, 'lead'));
+    const res = await post(app, 'hubspot', batch);
+    expect(res.status).toBe(413);
+    expect(res.json.error?.message).toContain('at most 1000');
+    expect(queue.sendCalls).toHaveLength(0);
+  });
+
+  it('a large batch yields to the event loop while it runs, so other work is not stalled', async () => {
+    const { app, queue } = setup();
+    const batch = Array.from({ length: 400 }, (_, n) => hubspotEvent(20_000 + n, n, 'lead'));
+    let sendsWhenOtherWorkRan: number | undefined;
+    const request = post(app, 'hubspot', batch);
+    // Let the request get past its body read and into the events before the other work is queued.
+    while (queue.sendCalls.length === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    setImmediate(() => {
+      sendsWhenOtherWorkRan = queue.sendCalls.length;
+    });
+    const res = await request;
+    expect(res.status).toBe(202);
+    expect(sendsWhenOtherWorkRan).toBeDefined();
+    expect(sendsWhenOtherWorkRan).toBeLessThan(400);
+  });
+});
+
+describe('a command too large for one queue message', () => {
+  const HUGE = 'x'.repeat(300 * 1024);
+
+  it('a batch whose second item cannot fit → 413 message_too_large naming it; the others are queued', async () => {
+    const { app, queue } = setup();
+    const batch = [hubspotEvent(501, 1, 'lead'), hubspotEvent(502, 2, HUGE), hubspotEvent(503, 3, 'lead')];
+    const res = await post(app, 'hubspot', batch);
+    expect(res.status).toBe(413);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(res.json.error?.code).toBe('message_too_large');
+    expect(res.json.error?.message).toContain('event 2 of 3');
+    expect(queue.queued.map((m) => m.groupId)).toEqual(['hs-1', 'hs-3']);
+    const line = logs.entries().find((l) => l.status === 413);
+    expect(line).toMatchObject({
+      outcome: 'message_too_large',
+      events: [{ outcome: 'accepted' }, { outcome: 'rejected' }, { outcome: 'accepted' }],
+    });
+  });
+
+  it('a retry answers the same 413 and queues nothing more (the others are duplicates)', async () => {
+    const { app, queue } = setup();
+    const batch = [hubspotEvent(601, 1, HUGE), hubspotEvent(602, 2, 'lead')];
+    await post(app, 'hubspot', batch);
+    const retry = await post(app, 'hubspot', batch);
+    expect(retry.status).toBe(413);
+    expect(retry.json.error?.code).toBe('message_too_large');
+    expect(queue.queued.map((m) => m.groupId)).toEqual(['hs-2']);
+  });
+});
+
 describe('bad input leaves the queue unchanged', () => {
   async function expectRejected(
     res: Awaited<ReturnType<typeof post>>,
@@ -284,6 +415,14 @@ describe('bad input leaves the queue unchanged', () => {
   it('unknown source → 404', async () => {
     const { app, queue } = setup();
     await expectRejected(await post(app, 'nope', stripeEvent('evt_x')), 404, 'unknown_source', queue);
+  });
+
+  it('a malformed percent escape as the source (/webhooks/%E0%A4%A) → 404 with the JSON body, never 500', async () => {
+    const { app, queue } = setup();
+    const res = await app.request(`${BASE}/webhooks/%E0%A4%A`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'unknown_source', message: expect.any(String) } });
+    expect(queue.sendCalls).toHaveLength(0);
   });
 
   it('missing signature → 401 missing_header', async () => {

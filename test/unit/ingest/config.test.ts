@@ -19,6 +19,7 @@ describe('readIngestConfig', () => {
       idempotency: { tableName: REQUIRED.IDEMPOTENCY_TABLE, ttlSeconds: 4 * 24 * 3600 },
       rulesDir: '/var/task/rules',
       bodyLimitBytes: 1024 * 1024,
+      maxEventsPerRequest: 1_000,
     });
   });
 
@@ -57,6 +58,15 @@ describe('readIngestConfig', () => {
         'BODY_LIMIT_BYTES',
         'IDEMPOTENCY_TTL_SECONDS',
       ]),
+    );
+  });
+
+  it('takes the events-per-request cap from MAX_EVENTS_PER_REQUEST, and refuses 0', () => {
+    expect(
+      readIngestConfig({ ...REQUIRED, MAX_EVENTS_PER_REQUEST: '50' }, DEFAULTS).maxEventsPerRequest,
+    ).toBe(50);
+    expect(() => readIngestConfig({ ...REQUIRED, MAX_EVENTS_PER_REQUEST: '0' }, DEFAULTS)).toThrow(
+      ConfigError,
     );
   });
 
