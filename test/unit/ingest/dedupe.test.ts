@@ -4,6 +4,8 @@ import { createDedupe, IngestError, MIN_TTL_SECONDS } from '../../../lib/ingest/
 import { MemoryPersistenceLayer } from './fakes.ts';
 
 const KEY = { source: 'stripe', eventId: 'evt_1' };
+/** Stripe retries a webhook for 3 days; the floor is that, not whatever the constant says. */
+const THREE_DAYS = 259_200;
 
 function setup(ttlSeconds = 4 * 24 * 3600) {
   const persistence = new MemoryPersistenceLayer();
@@ -13,13 +15,17 @@ function setup(ttlSeconds = 4 * 24 * 3600) {
 describe('createDedupe', () => {
   it('refuses a TTL shorter than the 3 days senders retry for', () => {
     const persistence = new MemoryPersistenceLayer();
-    expect(() =>
-      createDedupe({ persistence, ttlSeconds: MIN_TTL_SECONDS - 1, inProgressSeconds: 30 }),
-    ).toThrow(RangeError);
+    // The number the product promises, written out: Stripe retries for 3 days, 259,200 s.
+    expect(MIN_TTL_SECONDS).toBe(THREE_DAYS);
+    expect(() => createDedupe({ persistence, ttlSeconds: THREE_DAYS - 1, inProgressSeconds: 30 })).toThrow(
+      RangeError,
+    );
+    expect(() => createDedupe({ persistence, ttlSeconds: 3 * 3600, inProgressSeconds: 30 })).toThrow(RangeError);
+    expect(() => createDedupe({ persistence, ttlSeconds: THREE_DAYS, inProgressSeconds: 30 })).not.toThrow();
   });
 
   it('holds an in-progress claim for inProgressSeconds, then remembers the event for the TTL', async () => {
-    const { dedupe, persistence } = setup(MIN_TTL_SECONDS);
+    const { dedupe, persistence } = setup(THREE_DAYS);
     let claim: { status: string; inProgressExpiry?: number } | undefined;
     const before = Date.now();
     await dedupe(KEY, async () => {
@@ -32,7 +38,8 @@ describe('createDedupe', () => {
     expect(claim?.inProgressExpiry).toBeLessThanOrEqual(Date.now() + 30_000);
     const [record] = [...persistence.records.values()];
     expect(record?.getStatus()).toBe('COMPLETED');
-    expect(record?.expiryTimestamp).toBeGreaterThanOrEqual(Math.floor(before / 1000) + MIN_TTL_SECONDS);
+    expect(record?.expiryTimestamp).toBeGreaterThanOrEqual(Math.floor(before / 1000) + THREE_DAYS);
+    expect(record?.expiryTimestamp).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + THREE_DAYS);
   });
 
   it('runs the work once; a replay returns the stored result marked duplicate', async () => {
