@@ -14,7 +14,7 @@ import {
   trackEventRequestBody,
 } from './documented-examples.ts';
 
-describe('request building against the documented examples (Userflow's API reference)', () => {
+describe('request building against the documented examples (the Userflow API reference)', () => {
   it('§11.1 create-or-update user: POST /users with the body as given', () => {
     const request = buildRequest.createOrUpdateUser(createUserRequestBody);
     expect(request.method).toBe('POST');
@@ -61,7 +61,7 @@ describe('request building against the documented examples (Userflow's API refer
   });
 });
 
-describe('the endpoint catalogue (Userflow's API reference)', () => {
+describe('the endpoint catalogue (the Userflow API reference)', () => {
   const cases: [ReturnType<(typeof buildRequest)[keyof typeof buildRequest]>, string, string][] = [
     [buildRequest.createOrUpdateUser({ id: 'u1' }), 'POST', '/users'],
     [

@@ -16,7 +16,7 @@ import {
   trackEventResponse,
 } from './documented-examples.ts';
 
-describe('the documented responses parse (Userflow's API reference)', () => {
+describe('the documented responses parse (the Userflow API reference)', () => {
   it('§11.1 user', () => {
     expect(user.parse(createUserResponse)).toEqual(createUserResponse);
   });
