@@ -85,6 +85,8 @@ async function runTest(
 }
 
 function traceLine(entry: RuleTrace): string {
+  if (entry.matched && entry.reason && entry.commands > 0)
+    return `matched   ${entry.rule}: ${entry.commands} command${plural(entry.commands)}, ${entry.reason}`;
   if (entry.matched && entry.reason)
     return `skipped   ${entry.rule}: ${entry.reason.replace(/^skipped: /, '')}`;
   if (entry.matched) return `matched   ${entry.rule}: ${entry.commands} command${plural(entry.commands)}`;

@@ -4,6 +4,7 @@ import { ACTIONS, type ActionKind } from './action-schema.ts';
 import { isPlainObject } from './json.ts';
 import type { Report } from './pattern/leaf.ts';
 import {
+  attributeMap,
   compileTemplate,
   describe,
   type EvaluationContext,
@@ -15,8 +16,11 @@ import {
 
 export interface CompiledAction {
   kind: ActionKind;
-  /** Builds the command for one event, or throws `Skip` with the reason. */
-  build(context: EvaluationContext): Promise<Command>;
+  /**
+   * Builds the command for one event, or throws `Skip` with the reason. Attributes that evaluate to nothing are
+   * left out, unless `strict` (the rule's `strict: true`), when they skip the command like any other field.
+   */
+  build(context: EvaluationContext, strict?: boolean): Promise<Command>;
 }
 
 interface Lookup {
@@ -58,10 +62,10 @@ export function compileAction(raw: unknown, at: string, report: Report): Compile
   }
   return {
     kind: kind as ActionKind,
-    async build(context) {
+    async build(context, strict = false) {
       const built: Record<string, unknown> = { type: kind };
       Object.assign(built, await resolveUser(userId, lookup, context));
-      for (const [key, template] of fields) built[key] = await resolveField(key, template, context);
+      for (const [key, template] of fields) built[key] = await resolveField(key, template, context, strict);
       const parsed = command.safeParse(built);
       if (parsed.success) return parsed.data;
       const issue = parsed.error.issues[0];
@@ -71,8 +75,15 @@ export function compileAction(raw: unknown, at: string, report: Report): Compile
   };
 }
 
-async function resolveField(key: string, template: Template, context: EvaluationContext): Promise<unknown> {
-  const value = await required(template, context);
+async function resolveField(
+  key: string,
+  template: Template,
+  context: EvaluationContext,
+  strict: boolean,
+): Promise<unknown> {
+  const value = ATTRIBUTE_FIELDS.has(key)
+    ? await attributeMap(template, context, strict)
+    : await required(template, context);
   if (key === 'group_id') return idOrSkip(value, template);
   if (ATTRIBUTE_FIELDS.has(key) && !isPlainObject(value)) {
     throw new Skip(`${template.at}: ${describe(template)} must yield an object of attributes`);

@@ -1,10 +1,10 @@
 // One source's compiled rules: patterns as matchers, values as templates, an index, and `evaluate`.
-import { buildEnvelope, type Envelope } from '../commands/index.ts';
+import { buildEnvelope, type Command, type Envelope } from '../commands/index.ts';
 import type { VerifyConfig } from '../sources/verify-config.ts';
 import { type CompiledAction, compileAction } from './actions.ts';
 import { compileSplitter } from './event-shape.ts';
 import type { EventConfig } from './file-schema.ts';
-import { isPlainObject } from './json.ts';
+import { isPlainObject, ownValue } from './json.ts';
 import { compilePattern, type PatternNode } from './pattern/compile.ts';
 import type { Report } from './pattern/leaf.ts';
 import { compileMatcher, explainMismatch, type Matcher } from './pattern/match.ts';
@@ -23,6 +23,10 @@ interface CompiledRule extends RuleSummary {
   pattern: PatternNode;
   matches: Matcher;
   actions: CompiledAction[];
+  /** All-or-nothing: any missing value or skipped command skips the whole rule (`strict: true`). */
+  strict: boolean;
+  /** Body paths that must hold a value, or the whole rule skips (`required: [...]`). */
+  required: readonly (readonly string[])[];
 }
 
 /** Compiles the `when` and `do` of one raw rule; problems are reported with paths relative to the rule. */
@@ -34,7 +38,50 @@ export function compileRule(raw: unknown, report: Report): CompiledRule | undefi
     .filter((action): action is CompiledAction => action !== undefined);
   const summary: RuleSummary = { name: String(raw.name), enabled: raw.enabled !== false };
   if (typeof raw.description === 'string') summary.description = raw.description;
-  return { ...summary, pattern, matches: compileMatcher(pattern), actions };
+  const required = (Array.isArray(raw.required) ? raw.required : [])
+    .filter((path): path is string => typeof path === 'string')
+    .map((path) => path.split('.'));
+  return {
+    ...summary,
+    pattern,
+    matches: compileMatcher(pattern),
+    actions,
+    strict: raw.strict === true,
+    required,
+  };
+}
+
+/** The first `required` path with no value (absent or null) in the payload, as written in the rule file. */
+function missingRequired(rule: CompiledRule, payload: unknown): string | undefined {
+  for (const path of rule.required) {
+    const value = path.reduce<unknown>((current, key) => ownValue(current, key), payload);
+    if (value === undefined || value === null) return path.join('.');
+  }
+  return undefined;
+}
+
+interface Built {
+  commands: { index: number; command: Command }[];
+  skipped: { action: number; reason: string }[];
+}
+
+/**
+ * Builds each action on its own: a command that cannot be built (no user id, no event name) is skipped with its
+ * reason and the rule's other commands still go out. A strict rule stops at the first skip and produces nothing.
+ */
+async function buildCommands(rule: CompiledRule, context: EvaluationContext): Promise<Built> {
+  const built: Built = { commands: [], skipped: [] };
+  const missing = missingRequired(rule, context.input);
+  if (missing !== undefined) throw new Skip(`required ${missing} has no value`);
+  for (const [index, action] of rule.actions.entries()) {
+    try {
+      built.commands.push({ index, command: await action.build(context, rule.strict) });
+    } catch (error) {
+      if (!(error instanceof Skip) || rule.strict) throw error;
+      built.skipped.push({ action: index, reason: error.reason });
+    }
+  }
+  return built;
 }
 
 export function buildSource(input: {
@@ -78,9 +125,10 @@ export function buildSource(input: {
         continue;
       }
       try {
-        const commands = [];
-        for (const action of rule.actions) commands.push(await action.build(context));
-        commands.forEach((command, commandIndex) => {
+        const { commands, skipped } = await buildCommands(rule, context);
+        // The index is the action's place in the rule, not in what was built, so a skipped action never shifts
+        // the ids (and so the dedupe keys) of the commands after it.
+        for (const { index: commandIndex, command } of commands) {
           envelopes.push(
             buildEnvelope({
               source: name,
@@ -91,8 +139,13 @@ export function buildSource(input: {
               command,
             }),
           );
-        });
-        trace.push({ rule: rule.name, matched: true, commands: commands.length });
+        }
+        const entry: RuleTrace = { rule: rule.name, matched: true, commands: commands.length };
+        if (skipped.length > 0) {
+          entry.reason = `skipped: ${skipped.map((skip) => skip.reason).join('; ')}`;
+          entry.skipped = skipped;
+        }
+        trace.push(entry);
       } catch (error) {
         if (!(error instanceof Skip)) throw error;
         trace.push({ rule: rule.name, matched: true, reason: `skipped: ${error.reason}`, commands: 0 });

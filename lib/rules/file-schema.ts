@@ -47,6 +47,14 @@ function ruleFileSchemaWith(parts: { when: z.ZodType; action: z.ZodType }) {
     description: z.string().optional(),
     enabled: z.boolean().default(true),
     when: parts.when,
+    strict: z.boolean().default(false).meta({
+      description:
+        'All or nothing: an attribute that evaluates to nothing, or any command that cannot be built, skips the whole rule',
+    }),
+    required: z.array(bodyPath).min(1).optional().meta({
+      description:
+        'Body paths that must hold a value (not missing, not null), or the whole rule skips the event',
+    }),
     do: z.array(parts.action).min(1).meta({ description: 'Actions, in the order their commands are queued' }),
   });
   return z

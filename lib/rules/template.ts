@@ -34,6 +34,12 @@ export class Skip {
   constructor(readonly reason: string) {}
 }
 
+/**
+ * A `Skip` because a value evaluated to nothing (a field the sender left out), as opposed to an error. Attributes
+ * that are merely missing are left out of the command instead of skipping it. Internal only.
+ */
+export class Missing extends Skip {}
+
 /** A rule's expression must never stall ingest: bounded time, recursion and sequence length (JSONata 2.2). */
 const GUARDRAILS = { timeout: 100, stack: 300, sequence: 100_000 };
 
@@ -150,8 +156,30 @@ export async function evaluateTemplate(template: Template, context: EvaluationCo
 /** Like `evaluateTemplate`, but nothing is a reason to skip. */
 export async function required(template: Template, context: EvaluationContext): Promise<unknown> {
   const value = await evaluateTemplate(template, context);
-  if (value === undefined) throw new Skip(`${template.at}: ${describe(template)} evaluated to nothing`);
+  if (value === undefined) throw new Missing(`${template.at}: ${describe(template)} evaluated to nothing`);
   return value;
+}
+
+/**
+ * An attribute map with each attribute that evaluates to nothing left out: senders omit fields they have no value
+ * for, and one absent `signup_method` must not cost the user. Errors (JSONata, wrong types) still skip. A map given
+ * as one expression is returned whole; `strict` restores all-or-nothing.
+ */
+export async function attributeMap(
+  template: Template,
+  context: EvaluationContext,
+  strict: boolean,
+): Promise<unknown> {
+  if (strict || template.kind !== 'object') return required(template, context);
+  const object: Record<string, unknown> = {};
+  for (const [key, item] of template.entries) {
+    try {
+      object[key] = await required(item, context);
+    } catch (error) {
+      if (!(error instanceof Missing)) throw error;
+    }
+  }
+  return object;
 }
 
 export function describe(template: Template): string {

@@ -18,6 +18,8 @@ export interface RuleTrace {
   /** Set when the rule matched but skipped the event, or (in explain mode) why it did not match. */
   reason?: string;
   commands: number;
+  /** The actions (by index in `do`) that were skipped while the rule's other commands went out, each with why. */
+  skipped?: { action: number; reason: string }[];
 }
 
 export interface Evaluation {

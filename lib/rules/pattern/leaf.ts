@@ -172,9 +172,15 @@ function compileAnythingBut(argument: unknown, at: string, report: Report): Valu
     const at2 = `${at}.${kind}`;
     switch (kind) {
       case 'prefix':
-      case 'suffix':
-        if (typeof inner !== 'string') return void report(at2, 'must be a string');
-        return negate([compileAffix(kind, inner, at2, report)]);
+      case 'suffix': {
+        // EventBridge takes one affix or a list of them, and refuses "" (it would exclude every string).
+        const list = typeof inner === 'string' ? [inner] : inner;
+        if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string')) {
+          return void report(at2, 'must be a string or a non-empty list of strings');
+        }
+        if (list.some((item) => item === '')) return void report(at2, 'must not be empty');
+        return negate(list.map((item, i) => compileAffix(kind, item, `${at2}[${i}]`, report)));
+      }
       case 'equals-ignore-case':
       case 'wildcard': {
         const list = typeof inner === 'string' ? [inner] : inner;

@@ -239,12 +239,6 @@ describe('skip reasons (the rule skips the event; nothing throws)', () => {
       'do[0].delete_group.group_id: {% g %} evaluated to nothing',
     ],
     [
-      'an attribute that evaluates to nothing',
-      '      - upsert_user: { user_id: u, attributes: { email: "{% email %}" } }\n',
-      {},
-      'do[0].upsert_user.attributes.email: {% email %} evaluated to nothing',
-    ],
-    [
       'a name that evaluates to nothing',
       '      - track_event: { user_id: u, name: "{% n %}" }\n',
       {},
@@ -296,8 +290,30 @@ describe('skip reasons (the rule skips the event; nothing throws)', () => {
     expect(trace[0]?.reason).toContain(`skipped: ${reason}`);
   });
 
-  it('skips the whole rule, not just the failing action, and leaves other rules alone', async () => {
-    const yaml = `${rule('      - delete_user: { user_id: a }\n      - delete_user: { user_id: "{% missing %}" }\n')}  - name: other
+  it('skips only the failing command, keeping the ids of the others, and leaves other rules alone', async () => {
+    const yaml = `${rule('      - delete_user: { user_id: "{% missing %}" }\n      - delete_user: { user_id: a }\n')}  - name: other
+    when: {}
+    do:
+      - delete_group: { group_id: g }
+`;
+    const { envelopes, trace } = await run(yaml, {});
+    expect(envelopes.map((envelope) => [envelope.rule, envelope.command.type])).toEqual([
+      ['r', 'delete_user'],
+      ['other', 'delete_group'],
+    ]);
+    // The surviving command keeps index 1 (its place in `do`), so its id is the same as when nothing is skipped.
+    const all = await run(yaml, { missing: 'x' });
+    expect(envelopes[0]?.id).toBe(all.envelopes[1]?.id);
+    expect(trace[0]).toMatchObject({
+      rule: 'r',
+      matched: true,
+      commands: 1,
+      skipped: [{ action: 0, reason: 'do[0].delete_user.user_id: {% missing %} evaluated to nothing' }],
+    });
+  });
+
+  it('strict: true skips the whole rule, not just the failing action', async () => {
+    const yaml = `  - name: r\n    strict: true\n    when: {}\n    do:\n      - delete_user: { user_id: a }\n      - delete_user: { user_id: "{% missing %}" }\n  - name: other
     when: {}
     do:
       - delete_group: { group_id: g }
@@ -315,6 +331,57 @@ describe('skip reasons (the rule skips the event; nothing throws)', () => {
     for (const payload of [null, 'text', 42, [1, 2]]) {
       await expect(source.evaluate(event(payload), RECEIVED_AT)).resolves.toMatchObject({ envelopes: [] });
     }
+  });
+});
+
+describe('missing values (issue 15: one absent field must not drop the rule)', () => {
+  const upsert =
+    '      - upsert_user:\n          user_id: u\n          attributes:\n            email: "{% email %}"\n            plan: "{% plan %}"\n            since: { set_once: "{% since %}" }\n';
+
+  it('leaves an attribute that evaluates to nothing out of the command', async () => {
+    const { envelopes, trace } = await run(rule(upsert), { plan: 'pro' });
+    expect(envelopes[0]?.command).toEqual({ type: 'upsert_user', user_id: 'u', attributes: { plan: 'pro' } });
+    expect(trace[0]).toMatchObject({ matched: true, commands: 1 });
+    expect(trace[0]?.reason).toBeUndefined();
+  });
+
+  it('keeps an explicit null (a deliberate unset), and event attributes are left out the same way', async () => {
+    const track =
+      '      - track_event:\n          user_id: u\n          name: e\n          attributes:\n            a: "{% a %}"\n            b: "{% b %}"\n';
+    const { envelopes } = await run(rule(track), { a: null });
+    expect(envelopes[0]?.command).toEqual({
+      type: 'track_event',
+      user_id: 'u',
+      name: 'e',
+      attributes: { a: null },
+    });
+  });
+
+  it('still skips on an expression error inside an attribute', async () => {
+    const action = '      - upsert_user: { user_id: u, attributes: { n: "{% a + 1 %}" } }\n';
+    const { envelopes, trace } = await run(rule(action), { a: 'x' });
+    expect(envelopes).toEqual([]);
+    expect(trace[0]?.reason).toContain('do[0].upsert_user.attributes.n: JSONata error: T2001');
+  });
+
+  it('strict: true restores all-or-nothing for attributes', async () => {
+    const yaml = `  - name: r\n    strict: true\n    when: {}\n    do:\n${upsert}`;
+    const { envelopes, trace } = await run(yaml, { plan: 'pro' });
+    expect(envelopes).toEqual([]);
+    expect(trace[0]?.reason).toBe(
+      'skipped: do[0].upsert_user.attributes.email: {% email %} evaluated to nothing',
+    );
+  });
+
+  it('required: [paths] skips the whole rule when one of them has no value', async () => {
+    const yaml = `  - name: r\n    required: [data.email]\n    when: {}\n    do:\n${upsert}`;
+    for (const payload of [{}, { data: { email: null } }]) {
+      const { envelopes, trace } = await run(yaml, payload);
+      expect(envelopes).toEqual([]);
+      expect(trace[0]?.reason).toBe('skipped: required data.email has no value');
+    }
+    const { envelopes } = await run(yaml, { data: { email: 'a@b.c' } });
+    expect(envelopes).toHaveLength(1);
   });
 });
 

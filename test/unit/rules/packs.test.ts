@@ -271,3 +271,32 @@ describe('identity and event ids', () => {
     });
   });
 });
+
+describe('the packs survive a sender leaving out an optional field (issue 15)', () => {
+  /** The fixture with one field deleted, as a sender with no value for it would send it. */
+  function without(source: string, file: string, path: string[]): unknown {
+    const body = structuredClone(fixture(source, file)) as Record<string, unknown>;
+    const parent = path
+      .slice(0, -1)
+      .reduce<Record<string, unknown>>((object, key) => object[key] as Record<string, unknown>, body);
+    delete parent[path[path.length - 1] as string];
+    return body;
+  }
+
+  it('a portal user.signed_up without signup_method still creates the user', async () => {
+    const file = 'customer.portal.user.signed_up.json';
+    const body = without('portal', file, ['data', 'signup_method']);
+    const [upsert] = await commandsFor(pack('portal'), body, portalHeaders(file));
+    expect(upsert).toMatchObject({ type: 'upsert_user', user_id: USER });
+    expect((upsert as { attributes: object }).attributes).not.toHaveProperty('signup_method');
+    expect((upsert as { attributes: object }).attributes).toHaveProperty('email');
+  });
+
+  it('a Stripe checkout without amount_total still links the customer and tracks the checkout', async () => {
+    const body = without('stripe', 'checkout.session.completed.json', ['data', 'object', 'amount_total']);
+    const commands = await commandsFor(pack('stripe'), body);
+    expect(commands.map((command) => command.type)).toEqual(['upsert_user', 'track_event']);
+    expect(commands[0]).toMatchObject({ attributes: { stripe_customer_id: expect.any(String) } });
+    expect((commands[1] as { attributes: object }).attributes).not.toHaveProperty('amount_total');
+  });
+});

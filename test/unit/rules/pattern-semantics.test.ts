@@ -144,9 +144,9 @@ describe('pattern problems (every one reported, with its path)', () => {
       'when.s[0].anything-but: must be a string, a number',
     ],
     [
-      'anything-but prefix list',
-      { s: [{ 'anything-but': { prefix: ['a'] } }] },
-      'when.s[0].anything-but.prefix: must be a string',
+      'anything-but with an empty prefix list',
+      { s: [{ 'anything-but': { prefix: [] } }] },
+      'when.s[0].anything-but.prefix: must be a string or a non-empty list of strings',
     ],
     [
       'numeric with an unknown operator',
@@ -227,5 +227,24 @@ describe('why a pattern does not match', () => {
 
   it('is undefined when the pattern matches', () => {
     expect(whyNot({ type: ['a'] }, { type: 'a' })).toBeUndefined();
+  });
+});
+
+// AWS EventBridge user guide, "Content filtering in Amazon EventBridge event patterns": anything-but takes a
+// list of prefixes or suffixes; event-ruler rejects an empty prefix or suffix inside anything-but.
+describe('anything-but with prefix/suffix lists (issue 15)', () => {
+  it('excludes values with any of the listed prefixes or suffixes', () => {
+    const when = { k: [{ 'anything-but': { prefix: ['a', 'b'] } }] };
+    expect(matches(when, { k: 'apple' })).toBe(false);
+    expect(matches(when, { k: 'banana' })).toBe(false);
+    expect(matches(when, { k: 'cherry' })).toBe(true);
+    const ends = { k: [{ 'anything-but': { suffix: ['.png', '.jpg'] } }] };
+    expect(matches(ends, { k: 'x.jpg' })).toBe(false);
+    expect(matches(ends, { k: 'x.gif' })).toBe(true);
+  });
+
+  it('rejects an empty prefix or suffix, as AWS does', () => {
+    expect(patternProblems({ k: [{ 'anything-but': { prefix: '' } }] })).not.toEqual([]);
+    expect(patternProblems({ k: [{ 'anything-but': { suffix: '' } }] })).not.toEqual([]);
   });
 });
