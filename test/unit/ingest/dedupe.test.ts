@@ -20,7 +20,9 @@ describe('createDedupe', () => {
     expect(() => createDedupe({ persistence, ttlSeconds: THREE_DAYS - 1, inProgressSeconds: 30 })).toThrow(
       RangeError,
     );
-    expect(() => createDedupe({ persistence, ttlSeconds: 3 * 3600, inProgressSeconds: 30 })).toThrow(RangeError);
+    expect(() => createDedupe({ persistence, ttlSeconds: 3 * 3600, inProgressSeconds: 30 })).toThrow(
+      RangeError,
+    );
     expect(() => createDedupe({ persistence, ttlSeconds: THREE_DAYS, inProgressSeconds: 30 })).not.toThrow();
   });
 
