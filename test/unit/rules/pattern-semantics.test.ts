@@ -20,6 +20,13 @@ describe('matching edges', () => {
     expect(matches({ state: [{ 'anything-but': 'x' }] }, { state: null })).toBe(true);
   });
 
+  it('anything-but compares typed values: the number 5 is not the string "5"', () => {
+    expect(matches({ state: [{ 'anything-but': 5 }] }, { state: '5' })).toBe(true);
+    expect(matches({ state: [{ 'anything-but': 5 }] }, { state: 5 })).toBe(false);
+    expect(matches({ state: [{ 'anything-but': ['5'] }] }, { state: 5 })).toBe(true);
+    expect(matches({ state: [{ 'anything-but': ['5'] }] }, { state: '5' })).toBe(false);
+  });
+
   it('an array value matches when any element passes (anything-but included)', () => {
     expect(matches({ tags: [{ 'anything-but': ['a'] }] }, { tags: ['a', 'b'] })).toBe(true);
     expect(matches({ tags: [{ 'anything-but': ['a'] }] }, { tags: ['a'] })).toBe(false);
