@@ -42,6 +42,8 @@ export interface Poller {
   /** Stops receiving, finishes in-flight batches (bounded by `stopTimeoutMs`) and resolves. Idempotent. */
   stop(): Promise<void>;
   stats(): PollerStats;
+  /** Resolves once every receive loop has ended: after `stop()`, or once the `signal` given is aborted. */
+  readonly finished: Promise<void>;
 }
 
 export function startPoller(options: PollerOptions): Poller {
@@ -159,5 +161,6 @@ export function startPoller(options: PollerOptions): Poller {
   options.signal?.addEventListener('abort', () => void stop(), { once: true });
   if (options.signal?.aborted) void stop();
 
-  return { stop, stats: () => ({ ...stats }) };
+  const finished = workers.then(() => undefined);
+  return { stop, stats: () => ({ ...stats }), finished };
 }

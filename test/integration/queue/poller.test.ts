@@ -282,7 +282,12 @@ describe.each(adapters)('startPoller on %s', (_label, open) => {
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     controller.abort();
-    await poller.stop();
+    // No stop() here: only the signal may end the 20 s long poll. Ignoring it leaves the loops running past 10 s.
+    const ended = await Promise.race([
+      poller.finished.then(() => 'finished'),
+      new Promise((resolve) => setTimeout(resolve, 10_000, 'still polling')),
+    ]);
+    expect(ended).toBe('finished');
     expect(poller.stats().batches).toBe(0);
   });
 });
