@@ -1,0 +1,23 @@
+// The trail's error family. A trail failure never decides a webhook's answer; callers log it and count it.
+import { BridgeError } from '../errors.ts';
+
+export type TrailErrorCode =
+  /** The store could not be written or read (full disk, read-only file, DynamoDB down). */
+  | 'trail_unavailable'
+  /** `events show` found no record under that id. */
+  | 'trail_not_found';
+
+export class TrailError extends BridgeError {
+  override readonly code: TrailErrorCode;
+
+  constructor(code: TrailErrorCode, message: string, options: { cause?: unknown } = {}) {
+    // Unavailable is retryable (the store may come back); a missing record stays missing.
+    super(message, {
+      code,
+      retryable: code === 'trail_unavailable',
+      status: code === 'trail_not_found' ? 404 : 503,
+      cause: options.cause,
+    });
+    this.code = code;
+  }
+}

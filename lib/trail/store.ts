@@ -1,0 +1,16 @@
+// The trail's port: what ingest, delivery and the `events` CLI need of a store. SQLite locally, DynamoDB in AWS.
+import type { AttemptRecord, IntakeQuery, IntakeRecord } from './types.ts';
+
+export interface TrailStore {
+  putIntake(record: IntakeRecord): Promise<void>;
+  putAttempt(record: AttemptRecord): Promise<void>;
+  /** Newest first. */
+  listIntakes(query: IntakeQuery): Promise<IntakeRecord[]>;
+  /** The intake a request id, a sender event id or a command id belongs to (the newest, for a re-sent event). */
+  findIntake(id: string): Promise<IntakeRecord | undefined>;
+  /** Every attempt of these commands, oldest first. */
+  attemptsFor(commandIds: readonly string[]): Promise<AttemptRecord[]>;
+  /** Drops records whose `expiresAt` has passed; returns how many. DynamoDB's TTL does this on its own. */
+  purgeExpired(now: Date): Promise<number>;
+  close(): void;
+}

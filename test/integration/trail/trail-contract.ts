@@ -1,0 +1,146 @@
+// The TrailStore port's contract, run against every backend (SQLite now; DynamoDB on dynalite when it lands).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TrailStore } from '../../../lib/trail/store.ts';
+import type { AttemptRecord, IntakeRecord } from '../../../lib/trail/types.ts';
+
+export function intake(overrides: Partial<IntakeRecord> & { requestId: string }): IntakeRecord {
+  return {
+    source: 'stripe',
+    receivedAt: '2026-12-01T10:00:00.000Z',
+    status: 202,
+    outcome: 'accepted',
+    eventIds: [`evt_${overrides.requestId}`],
+    headers: { 'content-type': 'application/json' },
+    body: { stored: true, size: 2, text: '{}' },
+    events: [
+      {
+        id: `evt_${overrides.requestId}`,
+        type: 'customer.created',
+        outcome: 'accepted',
+        rules: [{ name: 'upsert', decision: 'matched' }],
+        commands: [{ id: `cmd_${overrides.requestId}`, kind: 'upsert_user', userId: 'ada' }],
+      },
+    ],
+    expiresAt: 2_000_000_000,
+    ...overrides,
+  };
+}
+
+export function attempt(overrides: Partial<AttemptRecord> & { commandId: string }): AttemptRecord {
+  return {
+    messageId: 'm1',
+    at: '2026-12-01T10:00:01.000Z',
+    attempt: 1,
+    action: 'upsert_user',
+    status: 200,
+    latencyMs: 12,
+    outcome: 'delivered',
+    expiresAt: 2_000_000_000,
+    ...overrides,
+  };
+}
+
+export function describeTrailContract(label: string, open: () => Promise<TrailStore>): void {
+  describe(`TrailStore contract: ${label}`, () => {
+    let store: TrailStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(() => {
+      store.close();
+    });
+
+    it('finds an intake by request id, sender event id and command id', async () => {
+      const record = intake({ requestId: 'r1' });
+      await store.putIntake(record);
+      expect(await store.findIntake('r1')).toEqual(record);
+      expect(await store.findIntake('evt_r1')).toEqual(record);
+      expect(await store.findIntake('cmd_r1')).toEqual(record);
+      expect(await store.findIntake('nope')).toBeUndefined();
+    });
+
+    it('finds the newest intake of a re-sent event', async () => {
+      await store.putIntake(
+        intake({ requestId: 'a', eventIds: ['evt_x'], receivedAt: '2026-12-01T10:00:00Z' }),
+      );
+      await store.putIntake(
+        intake({
+          requestId: 'b',
+          eventIds: ['evt_x'],
+          receivedAt: '2026-12-01T11:00:00Z',
+          outcome: 'duplicate',
+        }),
+      );
+      expect((await store.findIntake('evt_x'))?.requestId).toBe('b');
+    });
+
+    it('lists newest first, filtered by source, outcome, user, group and time, within the limit', async () => {
+      await store.putIntake(intake({ requestId: 'r1', receivedAt: '2026-12-01T10:00:00.000Z' }));
+      await store.putIntake(
+        intake({
+          requestId: 'r2',
+          source: 'hubspot',
+          outcome: 'bad_signature',
+          status: 401,
+          receivedAt: '2026-12-01T11:00:00.000Z',
+          events: [],
+        }),
+      );
+      await store.putIntake(
+        intake({
+          requestId: 'r3',
+          receivedAt: '2026-12-01T12:00:00.000Z',
+          events: [
+            {
+              id: 'evt_r3',
+              outcome: 'accepted',
+              rules: [],
+              commands: [{ id: 'c3', kind: 'add_membership', userId: 'bob', groupId: 'acme' }],
+            },
+          ],
+        }),
+      );
+      const ids = (records: IntakeRecord[]) => records.map((r) => r.requestId);
+      expect(ids(await store.listIntakes({ limit: 10 }))).toEqual(['r3', 'r2', 'r1']);
+      expect(ids(await store.listIntakes({ limit: 2 }))).toEqual(['r3', 'r2']);
+      expect(ids(await store.listIntakes({ limit: 10, source: 'stripe' }))).toEqual(['r3', 'r1']);
+      expect(ids(await store.listIntakes({ limit: 10, outcome: 'bad_signature' }))).toEqual(['r2']);
+      expect(ids(await store.listIntakes({ limit: 10, userId: 'ada' }))).toEqual(['r1']);
+      expect(ids(await store.listIntakes({ limit: 10, groupId: 'acme' }))).toEqual(['r3']);
+      expect(
+        ids(await store.listIntakes({ limit: 10, since: new Date('2026-12-01T11:00:00.000Z') })),
+      ).toEqual(['r3', 'r2']);
+    });
+
+    it('returns every attempt of the commands asked for, oldest first', async () => {
+      await store.putAttempt(attempt({ commandId: 'c1', attempt: 2, at: '2026-12-01T10:00:05.000Z' }));
+      await store.putAttempt(
+        attempt({
+          commandId: 'c1',
+          attempt: 1,
+          at: '2026-12-01T10:00:01.000Z',
+          outcome: 'retry',
+          status: 429,
+        }),
+      );
+      await store.putAttempt(attempt({ commandId: 'c2' }));
+      const got = await store.attemptsFor(['c1']);
+      expect(got.map((a) => [a.attempt, a.outcome])).toEqual([
+        [1, 'retry'],
+        [2, 'delivered'],
+      ]);
+      expect(await store.attemptsFor([])).toEqual([]);
+    });
+
+    it('drops expired records and keeps the rest', async () => {
+      await store.putIntake(intake({ requestId: 'old', expiresAt: 1_000 }));
+      await store.putIntake(intake({ requestId: 'new', expiresAt: 5_000 }));
+      await store.putAttempt(attempt({ commandId: 'cmd_old', expiresAt: 1_000 }));
+      await store.purgeExpired(new Date(2_000_000));
+      expect(await store.findIntake('old')).toBeUndefined();
+      expect(await store.findIntake('cmd_old')).toBeUndefined();
+      expect(await store.findIntake('new')).toBeDefined();
+      expect(await store.attemptsFor(['cmd_old'])).toEqual([]);
+    });
+  });
+}
