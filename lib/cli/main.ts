@@ -1,6 +1,8 @@
 // The `userflow-bridge` command: one commander program; each command group lives in its own module.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { BridgeError } from '../errors.ts';
+import { BridgeError, ConfigError } from '../errors.ts';
 import { registerDlq } from './dlq.ts';
 import { EXIT, UsageError } from './exit.ts';
 import { registerRules } from './rules.ts';
@@ -14,6 +16,7 @@ export function buildProgram(): Command {
   const program = new Command('userflow-bridge')
     .description('Feed Userflow from webhooks and your database: verified, ordered, throttled, audited.')
     .showHelpAfterError('(add --help for usage)')
+    .version(packageVersion(), '--version', 'print the version and exit')
     .exitOverride();
   for (const register of [
     registerStart,
@@ -56,10 +59,44 @@ function reportError(error: unknown): number {
     process.stderr.write(`error: ${error.message}\n(add --help for usage)\n`);
     return EXIT.usage;
   }
+  // One rule for every command: what the user can fix by changing what they typed or the files they
+  // pointed at (an unknown source, a missing secret, a file that is not there) is a usage error, plain text,
+  // exit 2; a failure while doing the work is exit 1. No stack trace for either of the first kind.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const unreadable = unreadableFile(error);
+  if (unreadable) {
+    process.stderr.write(`error: ${unreadable}\n`);
+    return EXIT.usage;
+  }
   if (error instanceof BridgeError) {
     process.stderr.write(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
     return EXIT.failure;
   }
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT.failure;
+}
+
+/** File-system errors that name a path the user gave: `cannot read <path>: no such file or directory`. */
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+};
+
+function unreadableFile(error: unknown): string | undefined {
+  const errno = error as NodeJS.ErrnoException | undefined;
+  if (!(error instanceof Error) || !errno?.code || !errno.path) return undefined;
+  const what = FILE_ERRORS[errno.code];
+  return what ? `cannot read ${errno.path}: ${what}` : undefined;
+}
+
+/** The version in package.json, read once at startup (bin runs from the checkout, so the file is there). */
+function packageVersion(): string {
+  const file = fileURLToPath(new URL('../../package.json', import.meta.url));
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown };
+  return typeof parsed.version === 'string' ? parsed.version : '0.0.0';
 }

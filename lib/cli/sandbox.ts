@@ -1,8 +1,11 @@
 // `userflow-bridge sandbox`: runs the local Userflow API until SIGINT/SIGTERM, then closes (saving any snapshot).
 
 import type { Command } from 'commander';
-import { BridgeError } from '../errors.ts';
+import type { SandboxRequestLine } from '../sandbox/index.ts';
 import { UsageError } from './exit.ts';
+
+/** The port `start` gives its sandbox too, so the URL in every help text and the README is the same. */
+const SANDBOX_DEFAULT_PORT = 8788;
 
 interface SandboxFlagsCli {
   port: string;
@@ -11,6 +14,7 @@ interface SandboxFlagsCli {
   burst?: string;
   concurrency?: string;
   seed: string;
+  quiet?: boolean;
   snapshot?: string;
   apiKey?: string[];
   errorRate?: string;
@@ -24,7 +28,7 @@ export function registerSandbox(program: Command): void {
     .description(
       'Run the local Userflow API sandbox (same routes, auth, errors, pagination and 429s as Userflow)',
     )
-    .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', String(SANDBOX_DEFAULT_PORT))
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--rate-limit <r>', 'requests per second before 429s (token bucket; off when absent)')
     .option('--burst <b>', 'token-bucket size (default: one second of --rate-limit)')
@@ -38,16 +42,23 @@ export function registerSandbox(program: Command): void {
     .option('--error-rate <x>', 'share of requests answered 500 (0..1)')
     .option('--slow-rate <x>', 'share of requests delayed by --slow-ms (0..1)')
     .option('--slow-ms <ms>', 'delay of a slow response in ms', '1000')
+    .option('--quiet', 'no line per request')
+    .addHelpText(
+      'after',
+      `\nPoint a client at it: USERFLOW_API_URL=http://127.0.0.1:${SANDBOX_DEFAULT_PORT} USERFLOW_API_KEY=ak_sandbox`,
+    )
     .action(async (flags: SandboxFlagsCli) => {
       const options = toOptions(flags);
       const { startSandbox } = await import('../sandbox/index.ts');
-      const sandbox = await startSandbox(options).catch((error: unknown) => {
+      const sandbox = await startSandbox({
+        ...options,
+        ...(flags.quiet ? {} : { onRequest: printRequestLine }),
+      }).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-        throw new BridgeError(`${options.host}:${options.port} is already in use`, {
-          code: 'address_in_use',
-          retryable: false,
-          cause: error,
-        });
+        // A port the user can change: a usage error, as for any other bad flag.
+        throw new UsageError(
+          `${options.host}:${options.port} is already in use: pass --port N (or 0 for any free port)`,
+        );
       });
       process.stdout.write(`listening on ${sandbox.url}\n`);
       process.stdout.write(`api key: ${sandbox.apiKey}\n`);
@@ -62,6 +73,11 @@ export function registerSandbox(program: Command): void {
       });
       await sandbox.close();
     });
+}
+
+/** One line per call, as `start` prints per Userflow call, so a newcomer sees their client reach the sandbox. */
+function printRequestLine(line: SandboxRequestLine): void {
+  process.stdout.write(`${line.method} ${line.url} → ${line.status} (${line.ms} ms)\n`);
 }
 
 function toOptions(flags: SandboxFlagsCli) {

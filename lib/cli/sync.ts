@@ -23,7 +23,7 @@ export function registerSync(program: Command): void {
   sync
     .command('run')
     .description("Stream the sync file's queries, diff against the last run, and queue the changes.")
-    .argument('<file>', 'sync file (YAML), e.g. syncs/app.yaml')
+    .argument('<file>', 'sync file (YAML), e.g. syncs/example.yaml')
     .option('--dry-run', 'count the changes and show a sample; queue nothing, remember nothing')
     .option('--local-dir <dir>', 'where local mode keeps its queue and state', '.local')
     .option('--queue <kind>', 'local (the embedded queue `npm start` consumes) or sqs', 'local')

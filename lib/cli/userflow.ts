@@ -24,6 +24,33 @@ const WRITES = [
   ['track-event', 'Track an event for a user, a group or both (POST /events).', 'event'],
 ] as const;
 
+/** What `--help` shows under each write: a body that works as is against the sandbox. */
+const WRITE_EXAMPLES: Record<(typeof WRITES)[number][2], string> = {
+  user: [
+    '',
+    'Example:',
+    `  npx userflow-bridge userflow create-or-update-user --data '{"id":"u_1","attributes":{"name":"Grace Hopper","email":"grace@example.com"},"groups":[{"id":"g_1","attributes":{"name":"Navy"}}]}'`,
+    '',
+    'A membership is added through `groups` (or `memberships`, with membership attributes) in the user body;',
+    'there is no separate command for it. remove-membership removes one.',
+  ].join('\n'),
+  group: [
+    '',
+    'Example:',
+    `  npx userflow-bridge userflow create-or-update-group --data '{"id":"g_1","attributes":{"name":"Navy"}}'`,
+    '',
+    'Members are added from the user side: `groups` in create-or-update-user.',
+  ].join('\n'),
+  event: [
+    '',
+    'Example:',
+    `  npx userflow-bridge userflow track-event --data '{"name":"subscription_started","user_id":"u_1","group_id":"g_1","attributes":{"plan":"pro"}}'`,
+    '',
+    'Tracking an event does not add a membership: to make u_1 a member of g_1, send `groups` in',
+    'create-or-update-user.',
+  ].join('\n'),
+};
+
 const GETS: [string, string, (c: Client, id: string, expand: string[]) => Promise<unknown>, string][] = [
   [
     'get-user',
@@ -147,13 +174,14 @@ export function registerUserflow(program: Command): void {
     .addHelpText(
       'after',
       '\nEnvironment:\n  USERFLOW_API_KEY  the environment API key (required)\n' +
-        '  USERFLOW_API_URL  base URL instead of the region host, e.g. http://127.0.0.1:8787 for the sandbox\n' +
+        '  USERFLOW_API_URL  base URL instead of the region host, e.g. http://127.0.0.1:8788 for the sandbox\n' +
         '\nPrints the JSON response on stdout. Exit 0 ok, 1 Userflow/API error (JSON on stderr), 2 usage error.',
     );
 
   for (const [name, summary, kind] of WRITES) {
     common(group.command(name).description(summary))
       .requiredOption('--data <json>', 'the body: JSON text, @file.json, or @- for stdin')
+      .addHelpText('after', WRITE_EXAMPLES[kind])
       .action(async (options: CommonOptions & { data: string }) => {
         const [body, client] = await Promise.all([readBody(kind, options.data), makeClient(options)]);
         if (kind === 'user') return print(await client.createOrUpdateUser(body as never));

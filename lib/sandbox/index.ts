@@ -36,6 +36,16 @@ export interface StartSandboxOptions extends SandboxOptions {
   host?: string;
   /** Default 0 (an ephemeral port). */
   port?: number;
+  /** Called after each answered request: the standalone `sandbox` command prints a line per call with it. */
+  onRequest?: (request: SandboxRequestLine) => void;
+}
+
+export interface SandboxRequestLine {
+  method: string;
+  /** The path and query, as sent. */
+  url: string;
+  status: number;
+  ms: number;
 }
 
 export interface RunningSandbox {
@@ -58,7 +68,21 @@ export interface RunningSandbox {
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const core = await createSandboxCore(options);
   const host = options.host ?? '127.0.0.1';
-  const server = await listen(createHttpApp(core.handle), host, options.port ?? 0);
+  const onRequest = options.onRequest;
+  const handle: typeof core.handle = onRequest
+    ? async (request) => {
+        const started = performance.now();
+        const response = await core.handle(request);
+        onRequest({
+          method: request.method,
+          url: request.url,
+          status: response.status,
+          ms: Math.round(performance.now() - started),
+        });
+        return response;
+      }
+    : core.handle;
+  const server = await listen(createHttpApp(handle), host, options.port ?? 0);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
   core.setOrigin(url);
   const snapshot: SnapshotWriter | undefined = options.snapshotPath

@@ -93,14 +93,14 @@ describe('userflow-bridge sandbox', () => {
     }
   });
 
-  it('exits 1 with a JSON error when the port is taken', async () => {
+  it('exits 2 with a plain line naming --port when the port is taken (the user can change it)', async () => {
     const blocker = createServer().listen(0, '127.0.0.1');
     await once(blocker, 'listening');
     const { port } = blocker.address() as AddressInfo;
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(await main(['sandbox', '--port', String(port)])).toBe(1);
-      expect(JSON.parse(String(stderr.mock.calls[0]?.[0])).error.code).toBe('address_in_use');
+      expect(await main(['sandbox', '--port', String(port)])).toBe(2);
+      expect(String(stderr.mock.calls[0]?.[0])).toMatch(/already in use: pass --port N/);
     } finally {
       stderr.mockRestore();
       blocker.close();

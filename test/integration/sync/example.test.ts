@@ -59,7 +59,7 @@ describe('sync quick-start (syncs/example.yaml)', () => {
     ]);
   }, 60_000);
 
-  it('fails with the file and the missing secret named, exit 1', async () => {
+  it('fails with the file and the missing secret named, exit 2 (a usage error)', async () => {
     const failed = await run(
       process.execPath,
       ['bin/userflow-bridge.js', 'sync', 'run', 'syncs/example.yaml'],
@@ -67,7 +67,7 @@ describe('sync quick-start (syncs/example.yaml)', () => {
         env: { ...process.env, DATABASE_URL: '' },
       },
     ).catch((e) => e);
-    expect(failed.code).toBe(1);
+    expect(failed.code).toBe(2);
     expect(failed.stderr).toContain('syncs/example.yaml: the connection secret DATABASE_URL is not set');
   });
 });
