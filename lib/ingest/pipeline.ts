@@ -1,6 +1,7 @@
 // The ingest pipeline without HTTP: verify the raw bytes, parse, split, then per event dedupe(rules + enqueue).
 // Returns an outcome (success or a typed error) with a per-event summary for the request log.
 import { BridgeError } from '../errors.ts';
+import { SQS_MAX_MESSAGE_BYTES } from '../queue/batching.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { CompiledSource, RuleTrace, SenderEvent } from '../rules/types.ts';
 import type { SecretSource } from '../secrets/index.ts';
@@ -191,7 +192,7 @@ function tooLargeEvents(indexes: readonly number[], total: number): IngestError 
   const others = total > indexes.length ? '; the other events were processed' : '';
   return new IngestError(
     'message_too_large',
-    `event ${which} of ${total} produces a command larger than one queue message (256 KiB) and can never be queued${others}`,
+    `event ${which} of ${total} produces a command larger than one queue message (${SQS_MAX_MESSAGE_BYTES / 1024} KiB) and can never be queued${others}`,
   );
 }
 
