@@ -6,7 +6,6 @@ import { jsonlAuditSink } from '../deliver/index.ts';
 import { SqlitePersistenceLayer } from '../idempotency/sqlite-persistence-layer.ts';
 import { createIngestApp } from '../ingest/index.ts';
 import { createLogger, type LoggerOptions } from '../logger.ts';
-import type { Queue } from '../queue/queue.ts';
 import { loadRules, type RuleSet } from '../rules/index.ts';
 import { listen } from '../sandbox/server.ts';
 import type { UserflowRegion } from '../userflow/index.ts';
@@ -158,7 +157,7 @@ async function start(
     queue: queues.webhooks.main,
     idempotency: ingestIdempotency,
     readiness: {
-      queue: () => probeQueue(queues.webhooks.main),
+      queue: () => queues.webhooks.main.counts(),
       idempotency: () => ingestIdempotency.ready(),
     },
     logger,
@@ -280,10 +279,4 @@ function printNewSecrets(secrets: DevSecret[], print: Print, path: string): void
 function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
-}
-
-/** Both local queue kinds (embedded, SQS) can count their messages: a read that fails when the queue is down. */
-function probeQueue(queue: Queue): Promise<unknown> | undefined {
-  const counts = (queue as Partial<{ counts(): Promise<unknown> }>).counts;
-  return counts?.call(queue);
 }

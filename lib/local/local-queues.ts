@@ -1,12 +1,17 @@
 // The queues local mode runs on: the embedded durable SQLite queue (default), any SQS endpoint, or the emulator.
 import type { Env } from '../config/read-env.ts';
-import type { Queue } from '../queue/queue.ts';
+import type { Queue, QueueCounts } from '../queue/queue.ts';
 import { LOCAL_QUEUE_SETTINGS, QUEUE_NAMES } from './layout.ts';
 
 export type QueueKind = 'local' | 'sqs' | 'emulator';
 
+/** Both local queue kinds (embedded, SQS) count their messages: the readiness probe reads that. */
+export interface CountedQueue extends Queue {
+  counts(): Promise<QueueCounts>;
+}
+
 export interface QueuePair {
-  main: Queue;
+  main: CountedQueue;
   /** Where the deliver handler puts permanent failures. */
   dlq: Queue;
   /** The eventSourceARN the poller puts on records. */
