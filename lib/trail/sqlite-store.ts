@@ -5,7 +5,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import { openSqliteDatabase, type SqliteDatabase } from '../queue/sqlite-db.ts';
 import { TrailError } from './errors.ts';
 import type { TrailStore } from './store.ts';
-import type { AttemptRecord, IntakeQuery, IntakeRecord } from './types.ts';
+import type { AttemptQuery, AttemptRecord, IntakeQuery, IntakeRecord, SyncRunRecord } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS intake (
@@ -33,11 +33,27 @@ CREATE TABLE IF NOT EXISTS attempt (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   command_id TEXT NOT NULL,
   at TEXT NOT NULL,
+  user_id TEXT,
+  group_id TEXT,
+  principal TEXT,
   expires_at INTEGER NOT NULL,
   record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attempt_by_command ON attempt (command_id, at);
+CREATE INDEX IF NOT EXISTS attempt_by_time ON attempt (at);
+CREATE INDEX IF NOT EXISTS attempt_by_user ON attempt (user_id, at);
+CREATE INDEX IF NOT EXISTS attempt_by_group ON attempt (group_id, at);
+CREATE INDEX IF NOT EXISTS attempt_by_principal ON attempt (principal, at);
 CREATE INDEX IF NOT EXISTS attempt_by_expiry ON attempt (expires_at);
+CREATE TABLE IF NOT EXISTS sync_run (
+  run_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sync_run_by_name ON sync_run (name, started_at);
+CREATE INDEX IF NOT EXISTS sync_run_by_time ON sync_run (started_at);
 `;
 
 export function openSqliteTrail(path: string): TrailStore {
@@ -67,7 +83,11 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
     'INSERT OR IGNORE INTO intake_key (kind, key, received_at, request_id) VALUES (?, ?, ?, ?)',
   );
   const insertAttempt = db.prepare(
-    'INSERT INTO attempt (command_id, at, expires_at, record) VALUES (?, ?, ?, ?)',
+    `INSERT INTO attempt (command_id, at, user_id, group_id, principal, expires_at, record)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertSyncRun = db.prepare(
+    `INSERT OR REPLACE INTO sync_run (run_id, name, started_at, expires_at, record) VALUES (?, ?, ?, ?, ?)`,
   );
   const byRequest = db.prepare('SELECT record FROM intake WHERE request_id = ?');
   const byKey = db.prepare(
@@ -89,7 +109,8 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
     const intakes = db.prepare('DELETE FROM intake WHERE expires_at <= ?').run(nowSeconds).changes;
     db.prepare('DELETE FROM intake_key WHERE request_id NOT IN (SELECT request_id FROM intake)').run();
     const attempts = db.prepare('DELETE FROM attempt WHERE expires_at <= ?').run(nowSeconds).changes;
-    return intakes + attempts;
+    const runs = db.prepare('DELETE FROM sync_run WHERE expires_at <= ?').run(nowSeconds).changes;
+    return intakes + attempts + runs;
   });
 
   const guard = <T>(what: string, run: () => T): Promise<T> => {
@@ -104,7 +125,19 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
     putIntake: (record) => guard('write', () => putIntake(record)),
     putAttempt: (r) =>
       guard('write', () => {
-        insertAttempt.run(r.commandId, r.at, r.expiresAt, JSON.stringify(r));
+        insertAttempt.run(
+          r.commandId,
+          r.at,
+          r.userId ?? null,
+          r.groupId ?? null,
+          r.principal ?? null,
+          r.expiresAt,
+          JSON.stringify(r),
+        );
+      }),
+    putSyncRun: (r) =>
+      guard('write', () => {
+        insertSyncRun.run(r.runId, r.name, r.startedAt, r.expiresAt, JSON.stringify(r));
       }),
     listIntakes: (query) => guard('read', () => list(db, query)),
     findIntake: (id) =>
@@ -126,6 +159,18 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
           .prepare(`SELECT record FROM attempt WHERE command_id IN (${marks}) ORDER BY at, seq`)
           .all(...commandIds) as { record: string }[];
         return rows.map((row) => JSON.parse(row.record) as AttemptRecord);
+      }),
+    listAttempts: (query) => guard('read', () => listAttempts(db, query)),
+    listSyncRuns: (query) =>
+      guard('read', () => {
+        const rows = (
+          query.name === undefined
+            ? db.prepare('SELECT record FROM sync_run ORDER BY started_at DESC LIMIT ?').all(query.limit)
+            : db
+                .prepare('SELECT record FROM sync_run WHERE name = ? ORDER BY started_at DESC LIMIT ?')
+                .all(query.name, query.limit)
+        ) as { record: string }[];
+        return rows.map((row) => JSON.parse(row.record) as SyncRunRecord);
       }),
     purgeExpired: (now) => guard('purge', () => purge(Math.floor(now.getTime() / 1000))),
     close: () => db.close(),
@@ -150,4 +195,17 @@ function list(db: SqliteDatabase, query: IntakeQuery): IntakeRecord[] {
     ORDER BY i.received_at DESC, i.rowid DESC LIMIT ?`;
   const rows = db.prepare(sql).all(...params, query.limit) as { record: string }[];
   return rows.map((row) => JSON.parse(row.record) as IntakeRecord);
+}
+
+function listAttempts(db: SqliteDatabase, query: AttemptQuery): AttemptRecord[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (query.userId !== undefined) where.push('user_id = ?') && params.push(query.userId);
+  if (query.groupId !== undefined) where.push('group_id = ?') && params.push(query.groupId);
+  if (query.principal !== undefined) where.push('principal = ?') && params.push(query.principal);
+  if (query.since !== undefined) where.push('at >= ?') && params.push(query.since.toISOString());
+  const sql = `SELECT record FROM attempt ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY at DESC, seq DESC LIMIT ?`;
+  const rows = db.prepare(sql).all(...params, query.limit) as { record: string }[];
+  return rows.map((row) => JSON.parse(row.record) as AttemptRecord);
 }

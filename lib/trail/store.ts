@@ -1,5 +1,12 @@
 // The trail's port: what ingest, delivery and the `events` CLI need of a store. SQLite locally, DynamoDB in AWS.
-import type { AttemptRecord, IntakeQuery, IntakeRecord } from './types.ts';
+import type {
+  AttemptQuery,
+  AttemptRecord,
+  IntakeQuery,
+  IntakeRecord,
+  SyncRunQuery,
+  SyncRunRecord,
+} from './types.ts';
 
 export interface TrailStore {
   putIntake(record: IntakeRecord): Promise<void>;
@@ -10,6 +17,12 @@ export interface TrailStore {
   findIntake(id: string): Promise<IntakeRecord | undefined>;
   /** Every attempt of these commands, oldest first. */
   attemptsFor(commandIds: readonly string[]): Promise<AttemptRecord[]>;
+  /** Attempts of every origin, newest first: "what did we send Userflow about Ada" in one lookup. */
+  listAttempts(query: AttemptQuery): Promise<AttemptRecord[]>;
+  /** Written when a run starts and again when it ends (same `runId`: the second write replaces the first). */
+  putSyncRun(record: SyncRunRecord): Promise<void>;
+  /** Newest first. */
+  listSyncRuns(query: SyncRunQuery): Promise<SyncRunRecord[]>;
   /** Drops records whose `expiresAt` has passed; returns how many. DynamoDB's TTL does this on its own. */
   purgeExpired(now: Date): Promise<number>;
   close(): void;

@@ -71,7 +71,10 @@ export interface AttemptRecord {
   senderEventId?: string;
   userId?: string;
   groupId?: string;
+  /** Who asked for the write: `webhook:<source>`, `sync:<name>`, `cli:<os user>`, `agent:<token name>`. */
   principal?: string;
+  /** Where the command came from: `webhook:<source>`, `sync:<name>/<kind>`, `cli`. */
+  origin?: string;
   /** What was sent: attributes, memberships, event name (never headers or keys). */
   request?: Record<string, unknown>;
   expiresAt: number;
@@ -84,5 +87,36 @@ export interface IntakeQuery {
   outcome?: string;
   /** Only records received at or after this instant. */
   since?: Date;
+  limit: number;
+}
+
+/** One `sync run`: what it compared and queued, and how it ended. */
+export interface SyncRunRecord {
+  runId: string;
+  /** The sync's name (its file name). */
+  name: string;
+  /** ISO 8601. */
+  startedAt: string;
+  finishedAt?: string;
+  /** `completed`, `dry_run`, `refused` (a delete cap tripped) or `failed`. */
+  outcome: string;
+  /** Rows read, changes found, commands queued, … as the run's summary counts them. */
+  counts: Record<string, number>;
+  error?: string;
+  expiresAt: number;
+}
+
+/** Attempts across every origin (webhooks, syncs, direct calls), newest first. */
+export interface AttemptQuery {
+  userId?: string;
+  groupId?: string;
+  principal?: string;
+  /** Only attempts made at or after this instant. */
+  since?: Date;
+  limit: number;
+}
+
+export interface SyncRunQuery {
+  name?: string;
   limit: number;
 }

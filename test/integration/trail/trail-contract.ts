@@ -1,7 +1,7 @@
 // The TrailStore port's contract, run against every backend (SQLite now; DynamoDB on dynalite when it lands).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TrailStore } from '../../../lib/trail/store.ts';
-import type { AttemptRecord, IntakeRecord } from '../../../lib/trail/types.ts';
+import type { AttemptRecord, IntakeRecord, SyncRunRecord } from '../../../lib/trail/types.ts';
 
 export function intake(overrides: Partial<IntakeRecord> & { requestId: string }): IntakeRecord {
   return {
@@ -132,11 +132,79 @@ export function describeTrailContract(label: string, open: () => Promise<TrailSt
       expect(await store.attemptsFor([])).toEqual([]);
     });
 
+    it('lists attempts of every origin by user, group and principal, newest first', async () => {
+      await store.putAttempt(
+        attempt({
+          commandId: 'w1',
+          userId: 'ada',
+          at: '2026-12-01T10:00:00.000Z',
+          principal: 'webhook:stripe',
+        }),
+      );
+      await store.putAttempt(
+        attempt({
+          commandId: 's1',
+          userId: 'ada',
+          groupId: 'acme',
+          at: '2026-12-01T11:00:00.000Z',
+          principal: 'sync:accounts',
+          origin: 'sync:accounts/add_membership',
+        }),
+      );
+      await store.putAttempt(
+        attempt({ commandId: 'd1', userId: 'bob', at: '2026-12-01T12:00:00.000Z', principal: 'cli:alice' }),
+      );
+      const ids = (records: AttemptRecord[]) => records.map((r) => r.commandId);
+      expect(ids(await store.listAttempts({ limit: 10 }))).toEqual(['d1', 's1', 'w1']);
+      expect(ids(await store.listAttempts({ limit: 10, userId: 'ada' }))).toEqual(['s1', 'w1']);
+      expect(ids(await store.listAttempts({ limit: 1, userId: 'ada' }))).toEqual(['s1']);
+      expect(ids(await store.listAttempts({ limit: 10, groupId: 'acme' }))).toEqual(['s1']);
+      expect(ids(await store.listAttempts({ limit: 10, principal: 'cli:alice' }))).toEqual(['d1']);
+      expect(
+        ids(await store.listAttempts({ limit: 10, since: new Date('2026-12-01T11:00:00.000Z') })),
+      ).toEqual(['d1', 's1']);
+      expect((await store.listAttempts({ limit: 10, groupId: 'acme' }))[0]?.origin).toBe(
+        'sync:accounts/add_membership',
+      );
+    });
+
+    it('keeps the last write of a sync run and lists runs newest first, by name', async () => {
+      const run = (runId: string, name: string, startedAt: string, outcome = 'completed'): SyncRunRecord => ({
+        runId,
+        name,
+        startedAt,
+        outcome,
+        counts: { queued: 3 },
+        expiresAt: 2_000_000_000,
+      });
+      await store.putSyncRun(run('a1', 'accounts', '2026-12-01T10:00:00.000Z', 'running'));
+      await store.putSyncRun({ ...run('a1', 'accounts', '2026-12-01T10:00:00.000Z'), counts: { queued: 8 } });
+      await store.putSyncRun(run('b1', 'billing', '2026-12-01T11:00:00.000Z', 'refused'));
+      await store.putSyncRun(run('a2', 'accounts', '2026-12-01T12:00:00.000Z'));
+      const all = await store.listSyncRuns({ limit: 10 });
+      expect(all.map((r) => r.runId)).toEqual(['a2', 'b1', 'a1']);
+      expect(all[2]).toMatchObject({ outcome: 'completed', counts: { queued: 8 } });
+      expect((await store.listSyncRuns({ limit: 10, name: 'accounts' })).map((r) => r.runId)).toEqual([
+        'a2',
+        'a1',
+      ]);
+      expect(await store.listSyncRuns({ limit: 10, name: 'nope' })).toEqual([]);
+    });
+
     it('drops expired records and keeps the rest', async () => {
       await store.putIntake(intake({ requestId: 'old', expiresAt: 1_000 }));
       await store.putIntake(intake({ requestId: 'new', expiresAt: 5_000 }));
       await store.putAttempt(attempt({ commandId: 'cmd_old', expiresAt: 1_000 }));
-      await store.purgeExpired(new Date(2_000_000));
+      await store.putSyncRun({
+        runId: 'old-run',
+        name: 'accounts',
+        startedAt: '2026-12-01T10:00:00.000Z',
+        outcome: 'completed',
+        counts: {},
+        expiresAt: 1_000,
+      });
+      expect(await store.purgeExpired(new Date(2_000_000))).toBe(3);
+      expect(await store.listSyncRuns({ limit: 10 })).toEqual([]);
       expect(await store.findIntake('old')).toBeUndefined();
       expect(await store.findIntake('cmd_old')).toBeUndefined();
       expect(await store.findIntake('new')).toBeDefined();
