@@ -20,6 +20,8 @@ export function localLayout(dir = DEFAULT_LOCAL_DIR) {
     idempotencyDb: join(dir, 'idempotency.db'),
     syncStateDb: join(dir, 'sync-state.db'),
     auditLog: join(dir, 'audit.jsonl'),
+    /** The event trail: intakes, rule decisions, Userflow attempts, sync runs (lib/trail/sqlite-store.ts). */
+    trailDb: join(dir, 'trail.db'),
     sandboxSnapshot: join(dir, 'sandbox.json'),
   };
 }

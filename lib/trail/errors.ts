@@ -5,7 +5,9 @@ export type TrailErrorCode =
   /** The store could not be written or read (full disk, read-only file, DynamoDB down). */
   | 'trail_unavailable'
   /** `events show` found no record under that id. */
-  | 'trail_not_found';
+  | 'trail_not_found'
+  /** `--trail` names no backend this build has (`dynamodb://<table>` or a SQLite file path). */
+  | 'invalid_target';
 
 export class TrailError extends BridgeError {
   override readonly code: TrailErrorCode;
@@ -15,7 +17,7 @@ export class TrailError extends BridgeError {
     super(message, {
       code,
       retryable: code === 'trail_unavailable',
-      status: code === 'trail_not_found' ? 404 : 503,
+      status: code === 'trail_not_found' ? 404 : code === 'invalid_target' ? 400 : 503,
       cause: options.cause,
     });
     this.code = code;

@@ -9,5 +9,6 @@ export {
   UNREAD_BODY,
 } from './capture.ts';
 export { TrailError, type TrailErrorCode } from './errors.ts';
+export { openTrail, parseTrailTarget, type TrailTarget } from './open.ts';
 export type { TrailStore } from './store.ts';
 export type * from './types.ts';

@@ -1,0 +1,26 @@
+// One way to name a trail, for the CLI and the functions: `dynamodb://<table>` for the stack's table, anything
+// else a SQLite file (the local dir's `trail.db`). Backends load lazily, so a caller pays only for the one it opens.
+import { TrailError } from './errors.ts';
+import type { TrailStore } from './store.ts';
+
+const DYNAMODB = 'dynamodb://';
+
+export type TrailTarget = { kind: 'dynamodb'; table: string } | { kind: 'sqlite'; path: string };
+
+export function parseTrailTarget(target: string): TrailTarget {
+  if (!target.startsWith(DYNAMODB)) return { kind: 'sqlite', path: target };
+  const table = target.slice(DYNAMODB.length);
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {
+    throw new TrailError('invalid_target', `"${target}" is not dynamodb://<table name>`);
+  }
+  return { kind: 'dynamodb', table };
+}
+
+export async function openTrail(target: string): Promise<TrailStore> {
+  const parsed = parseTrailTarget(target);
+  if (parsed.kind === 'sqlite') {
+    const { openSqliteTrail } = await import('./sqlite-store.ts');
+    return openSqliteTrail(parsed.path);
+  }
+  throw new TrailError('trail_unavailable', 'the DynamoDB trail backend is not built yet');
+}
