@@ -17,12 +17,13 @@ import {
   readdirSync,
   readlinkSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 
 export interface PostgresServer {
   port: number;
@@ -41,7 +42,7 @@ const USER = 'postgres';
 export async function launchPostgresServer(options: LaunchOptions = {}): Promise<PostgresServer> {
   const stepTimeoutMs = options.stepTimeoutMs ?? 30_000;
   const owner = serverOwner();
-  const root = mkdtempSync(join(tmpdir(), 'ufb-pg-'));
+  const root = mkdtempSync(join(owner ? reachableTempDir() : tmpdir(), 'ufb-pg-'));
   try {
     if (owner) {
       chownSync(root, owner.uid, owner.gid);
@@ -115,6 +116,22 @@ function serverOwner(): Owner | undefined {
       );
     }
   }
+}
+
+/** The temp dir, or /tmp when TMPDIR sits below a directory other users cannot enter (e.g. under /root). */
+function reachableTempDir(): string {
+  const enterable = (dir: string): boolean => {
+    for (let at = resolvePath(dir); ; at = dirname(at)) {
+      if ((statSync(at).mode & 0o001) === 0) return false;
+      if (dirname(at) === at) return true;
+    }
+  };
+  const dir = tmpdir();
+  if (enterable(dir)) return dir;
+  if (enterable('/tmp')) return '/tmp';
+  throw new Error(
+    `neither ${dir} nor /tmp can be entered by the '${USER}' user: point TMPDIR at a directory it can`,
+  );
 }
 
 /** Links the package's `native/` tree (bin, lib, share) under `root`; copies when linking crosses devices. */
