@@ -225,7 +225,10 @@ describe('content, versions and sessions (seeded demo)', () => {
     expect(sessions.length).toBeGreaterThan(0);
     const withAnswers = sessions.find((s) => (s.answers?.length ?? 0) > 0);
     expect(withAnswers).toBeDefined();
-    const ofContent = await client.listContentSessions({ content_id: withAnswers?.content_id ?? '' });
+    const ofContent = await client.listContentSessions({
+      content_id: withAnswers?.content_id ?? '',
+      limit: 100,
+    });
     expect(ofContent.data.map((s) => s.id).sort()).toEqual(
       sessions
         .filter((s) => s.content_id === withAnswers?.content_id)
@@ -233,7 +236,9 @@ describe('content, versions and sessions (seeded demo)', () => {
         .sort(),
     );
     expect(ofContent.data.map((s) => s.id)).toContain(withAnswers?.id);
-    const ofUser = await client.listContentSessions({ user_id: withAnswers?.user_id ?? '' });
+    // The seed has sessions of other content and other users, so a filter that was ignored would show.
+    expect(ofContent.data.length).toBeLessThan(sessions.length);
+    const ofUser = await client.listContentSessions({ user_id: withAnswers?.user_id ?? '', limit: 100 });
     expect(ofUser.data.map((s) => s.id).sort()).toEqual(
       sessions
         .filter((s) => s.user_id === withAnswers?.user_id)
@@ -241,6 +246,7 @@ describe('content, versions and sessions (seeded demo)', () => {
         .sort(),
     );
     expect(ofUser.data.map((s) => s.id)).toContain(withAnswers?.id);
+    expect(ofUser.data.length).toBeLessThan(sessions.length);
 
     const victim = sessions[0]?.id ?? '';
     await client.deleteContentSession(victim);
