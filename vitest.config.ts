@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration suites start their own servers on ephemeral ports, so files may run in parallel.
     pool: 'forks',
+    // One PostgreSQL server for the whole run, started only if a file asks for a database.
+    globalSetup: ['test/helpers/postgres-global-setup.ts'],
   },
 });

@@ -1,5 +1,6 @@
-// Ctrl-C while batches are in flight: the bridge exits 0 within 5 s, and the next start delivers everything that
-// was acknowledged — the unfinished batches were returned to the queue, and the sandbox state was saved.
+// Ctrl-C while batches are in flight: the bridge exits 0 without waiting the batches out, and the next start
+// delivers everything that was acknowledged — the unfinished batches were returned to the queue, and the sandbox
+// state was saved.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,18 +30,20 @@ describe('Ctrl-C with work in flight', () => {
     checkout?.remove();
   });
 
-  it('stops cleanly within 5 s and loses nothing', async () => {
-    // 4 Userflow calls a second: delivery is still running when Ctrl-C comes.
-    const first = await startBridgeProcess({ cwd: checkout.dir, env, args: ['--rate-limit', '4'] });
+  it('stops cleanly without finishing the batches and loses nothing', async () => {
+    // 2 Userflow calls a second: the 32 commands would take over 10 s, and one batch of 10 alone longer than the
+    // 3 s the consumers wait at stop, so delivery is still running when Ctrl-C comes however busy the machine is.
+    const first = await startBridgeProcess({ cwd: checkout.dir, env, args: ['--rate-limit', '2'] });
     bridges.push(first);
     const indexes = Array.from({ length: SIGNUPS }, (_, i) => i);
     for (const i of indexes) expect(await postSignup(first.ingestUrl, RUN, i)).toBe(202);
     const auditPath = join(checkout.dir, '.local', 'audit.jsonl');
     await eventually(() => readAudit(auditPath).length > 0, 'the first delivery');
 
-    const exit = await first.stop(5_000);
+    // The SIGKILL bound only keeps a hung bridge from hanging the test; the line below shows it did not wait.
+    const exit = await first.stop(30_000);
     expect(exit).toEqual({ code: 0, signal: null });
-    // Batches waiting for the rate limiter were handed back, not finished at 4 calls a second.
+    // Batches waiting for the rate limiter were handed back, not finished at 2 calls a second.
     expect(first.cli.stdout()).toMatch(/\d+ commands? in flight returned to the queue/);
     const deliveredBeforeStop = readAudit(auditPath).filter((l) => l.outcome === 'delivered').length;
     expect(deliveredBeforeStop).toBeLessThan(SIGNUPS * 2);
@@ -55,9 +58,9 @@ describe('Ctrl-C with work in flight', () => {
         return now.length === SIGNUPS && now;
       },
       'every signup in the sandbox after the restart',
-      30_000,
+      60_000,
     );
     expect(arrived).toEqual(indexes);
     expect(await second.stop()).toEqual({ code: 0, signal: null });
-  }, 90_000); // two process starts and a redelivery, on a busy CI machine
+  }, 150_000); // two process starts and a redelivery, on a busy CI machine
 });

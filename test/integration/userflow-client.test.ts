@@ -132,9 +132,12 @@ describe('users, groups, memberships and events', () => {
     await client.removeMembership({ user_id: 'it_member', group_id: 'it_acct 2' });
     const user = await client.getUser('it_member', { expand: ['memberships'] });
     expect(user.memberships).toEqual([]);
-    await expect(
-      client.removeMembership({ user_id: 'it_member', group_id: 'it_acct 2' }),
-    ).resolves.toBeDefined();
+    await expect(client.removeMembership({ user_id: 'it_member', group_id: 'it_acct 2' })).resolves.toEqual({
+      object: 'group_membership',
+      user_id: 'it_member',
+      group_id: 'it_acct 2',
+      deleted: true,
+    });
   });
 
   it('trackEvent records events for a user, a group, or both, and defines the event', async () => {
@@ -168,8 +171,16 @@ describe('users, groups, memberships and events', () => {
     expect(member.memberships).toEqual([]);
     await client.deleteUser('it_user 1');
     await expect(client.getUser('it_user 1')).rejects.toBeInstanceOf(UserflowNotFoundError);
-    await expect(client.deleteUser('it_user 1')).resolves.toBeDefined();
-    await expect(client.deleteGroup('it_acct/1')).resolves.toBeDefined();
+    await expect(client.deleteUser('it_user 1')).resolves.toEqual({
+      id: 'it_user 1',
+      object: 'user',
+      deleted: true,
+    });
+    await expect(client.deleteGroup('it_acct/1')).resolves.toEqual({
+      id: 'it_acct/1',
+      object: 'group',
+      deleted: true,
+    });
   });
 });
 
@@ -184,8 +195,8 @@ describe('content, versions and sessions (seeded demo)', () => {
   it('listContent lists flows, checklists and launchers, and filters by type', async () => {
     expect(items.map((c) => c.type)).toEqual(expect.arrayContaining(['flow', 'checklist', 'launcher']));
     const flows = await client.listContent({ type: 'flow' });
-    expect(flows.data.length).toBeGreaterThan(0);
-    expect(flows.data.every((c) => c.type === 'flow')).toBe(true);
+    expect(flows.data.map((c) => c.id)).toEqual(items.filter((c) => c.type === 'flow').map((c) => c.id));
+    expect(flows.data.map((c) => c.type)).toEqual(['flow']);
   });
 
   it('getContent expands the published version', async () => {
@@ -214,10 +225,28 @@ describe('content, versions and sessions (seeded demo)', () => {
     expect(sessions.length).toBeGreaterThan(0);
     const withAnswers = sessions.find((s) => (s.answers?.length ?? 0) > 0);
     expect(withAnswers).toBeDefined();
-    const ofContent = await client.listContentSessions({ content_id: withAnswers?.content_id ?? '' });
-    expect(ofContent.data.every((s) => s.content_id === withAnswers?.content_id)).toBe(true);
-    const ofUser = await client.listContentSessions({ user_id: withAnswers?.user_id ?? '' });
-    expect(ofUser.data.every((s) => s.user_id === withAnswers?.user_id)).toBe(true);
+    const ofContent = await client.listContentSessions({
+      content_id: withAnswers?.content_id ?? '',
+      limit: 100,
+    });
+    expect(ofContent.data.map((s) => s.id).sort()).toEqual(
+      sessions
+        .filter((s) => s.content_id === withAnswers?.content_id)
+        .map((s) => s.id)
+        .sort(),
+    );
+    expect(ofContent.data.map((s) => s.id)).toContain(withAnswers?.id);
+    // The seed has sessions of other content and other users, so a filter that was ignored would show.
+    expect(ofContent.data.length).toBeLessThan(sessions.length);
+    const ofUser = await client.listContentSessions({ user_id: withAnswers?.user_id ?? '', limit: 100 });
+    expect(ofUser.data.map((s) => s.id).sort()).toEqual(
+      sessions
+        .filter((s) => s.user_id === withAnswers?.user_id)
+        .map((s) => s.id)
+        .sort(),
+    );
+    expect(ofUser.data.map((s) => s.id)).toContain(withAnswers?.id);
+    expect(ofUser.data.length).toBeLessThan(sessions.length);
 
     const victim = sessions[0]?.id ?? '';
     await client.deleteContentSession(victim);

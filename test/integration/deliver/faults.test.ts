@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandInput } from '../../../lib/commands/index.ts';
 import { readDlqReason } from '../../../lib/queue/dlq-attributes.ts';
+import { virtualTime } from '../../helpers/virtual-time.ts';
 import { type Rig, startRig } from './harness.ts';
 
 let rig: Rig | undefined;
@@ -32,13 +33,16 @@ describe('delivery under faults', () => {
     let draws = 0;
     // A fixed sequence instead of Math.random, so the run is reproducible.
     const random = () => (((draws++ * 0.618_033_988_75) % 1) + 0.000_001) % 1;
+    // The rate limits on both ends read one clock that advances only while the consumer waits for its bucket:
+    // the consumer is told 2 000/s, so it meets the sandbox's 60/s however slowly a loaded machine runs it.
+    const time = virtualTime();
     rig = await startRig({
       sandbox: {
         faults: { errorRate: 0.2, slowRate: 0.1, slowMs: 150, random },
-        // Far below what the consumer is told (2 000/s) and below what even a loaded machine sends: bursts of 429
-        // until it adapts.
         rateLimit: { requestsPerSecond: 60, burst: 5 },
+        clock: time.clock,
       },
+      deliver: { clock: time.clock, sleep: time.sleep },
     });
     const USERS = 30;
     const PER_USER = 6;

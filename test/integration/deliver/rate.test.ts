@@ -1,6 +1,7 @@
 // Rate: the sandbox enforces R requests/s, the consumer is told far more; it must settle near R, not storm.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandInput } from '../../../lib/commands/index.ts';
+import { virtualTime } from '../../helpers/virtual-time.ts';
 import { type Rig, startRig } from './harness.ts';
 
 describe('delivery against an unpublished rate limit', () => {
@@ -11,9 +12,12 @@ describe('delivery against an unpublished rate limit', () => {
 
   it('converges under the limit without a 429 storm, losing nothing', async () => {
     const R = 40;
+    // Both ends read one clock that advances only while the consumer waits for its bucket, so the rate the
+    // sandbox sees is the rate the consumer chose, not what a busy machine let it send.
+    const time = virtualTime();
     rig = await startRig({
-      sandbox: { rateLimit: { requestsPerSecond: R } },
-      deliver: { rate: { limitPerSecond: R * 10, maxConcurrency: 4 } },
+      sandbox: { rateLimit: { requestsPerSecond: R }, clock: time.clock },
+      deliver: { rate: { limitPerSecond: R * 10, maxConcurrency: 4 }, clock: time.clock, sleep: time.sleep },
     });
     const commands: CommandInput[] = Array.from({ length: 240 }, (_, i) => ({
       type: 'upsert_user',

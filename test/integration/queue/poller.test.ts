@@ -204,26 +204,48 @@ describe.each(adapters)('startPoller on %s', (_label, open) => {
     await h.queue.send(Array.from({ length: 8 }, (_, i) => message(`g${i}`, 1)));
     let active = 0;
     let peak = 0;
+    // A worker is busy from the moment it asks the queue for a batch: a fourth one shows up as a fourth receive.
+    let receiving = 0;
+    let peakBusy = 0;
+    const busy = () => {
+      peakBusy = Math.max(peakBusy, receiving + active);
+    };
+    const queue: Queue = {
+      send: (messages) => h.queue.send(messages),
+      delete: (handles) => h.queue.delete(handles),
+      changeVisibility: (handle, seconds) => h.queue.changeVisibility(handle, seconds),
+      receive: async (options) => {
+        receiving++;
+        busy();
+        try {
+          return await h.queue.receive(options);
+        } finally {
+          receiving--;
+        }
+      },
+    };
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
     poller = startPoller({
-      queue: h.queue,
+      queue,
       batchSize: 1,
       maxConcurrency: 3,
       waitSeconds: 1,
       handler: async () => {
         active++;
         peak = Math.max(peak, active);
+        busy();
         await gate;
         active--;
       },
     });
-    await until(() => active === 3, 'three batches in flight');
-    // Give a fourth worker every chance to appear: messages are waiting, so it would not need to wait for any.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until(() => active >= 3, 'three batches in flight');
+    // Every receive begun has answered (a fourth worker's would have brought it one of the waiting messages).
+    await until(() => receiving === 0, 'no receive pending');
     expect(peak).toBe(3);
+    expect(peakBusy).toBe(3);
     release();
     await until(() => poller?.stats().succeeded === 8, 'all delivered');
     expect(peak).toBe(3);

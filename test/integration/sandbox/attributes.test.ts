@@ -220,4 +220,43 @@ describe('attribute definitions', () => {
     const next = await call('GET', first.body.next_page_url);
     expect(next.body.data[0].name >= names[1]).toBe(true);
   });
+
+  it('end a sorted listing that fills its last page exactly with has_more false and no next_page_url', async () => {
+    const defs = await startSandbox({
+      seed: {
+        event_definitions: [
+          { id: 'ev_d', name: 'delta' },
+          { id: 'ev_a', name: 'alpha' },
+          { id: 'ev_c', name: 'charlie' },
+          { id: 'ev_b', name: 'bravo' },
+        ],
+      },
+    });
+    try {
+      const get = api(defs.url);
+      const page = async (path: string) => {
+        const reply = await get('GET', path);
+        expect(reply.status).toBe(200);
+        const { data, has_more, next_page_url } = reply.body;
+        return { ids: data.map((d: { id: string }) => d.id), has_more, next_page_url };
+      };
+      expect(await page('/event_definitions?order_by=name&limit=2')).toEqual({
+        ids: ['ev_a', 'ev_b'],
+        has_more: true,
+        next_page_url: '/event_definitions?order_by=name&limit=2&starting_after=ev_b',
+      });
+      expect(await page('/event_definitions?order_by=name&limit=2&starting_after=ev_b')).toEqual({
+        ids: ['ev_c', 'ev_d'],
+        has_more: false,
+        next_page_url: null,
+      });
+      expect(await page('/event_definitions?order_by=-name&limit=4')).toEqual({
+        ids: ['ev_d', 'ev_c', 'ev_b', 'ev_a'],
+        has_more: false,
+        next_page_url: null,
+      });
+    } finally {
+      await defs.close();
+    }
+  });
 });

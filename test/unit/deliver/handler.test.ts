@@ -108,14 +108,17 @@ describe('createDeliverHandler', () => {
   it('a failed record holds back the rest of its group, with the same delay, and not other groups', async () => {
     const { failedIds, failNext, visibility, callsOf } = setup();
     failNext('createOrUpdateUser', userflowError(500));
-    const first = commandRecord(upsert('u1', 'a'));
-    const second = commandRecord(upsert('u1', 'b'));
+    // Different attempts, so a delay of the skipped record's own would differ: attempt 3 → 2 s, attempt 6 → 16 s.
+    const first = commandRecord(upsert('u1', 'a'), { receiveCount: 3 });
+    const second = commandRecord(upsert('u1', 'b'), { receiveCount: 6 });
     const other = commandRecord(upsert('u2'));
     expect(await failedIds([first, second, other])).toEqual([first.messageId, second.messageId]);
     // u1's second command was not sent ahead of its first; u2 went through.
     expect(callsOf('createOrUpdateUser').map((c) => (c.args[0] as { id: string }).id)).toEqual(['u1', 'u2']);
-    const delays = new Map(visibility.map((v) => [v.receiptHandle, v.seconds]));
-    expect(delays.get(second.receiptHandle)).toBe(delays.get(first.receiptHandle));
+    expect(visibility).toEqual([
+      { receiptHandle: first.receiptHandle, seconds: 2 },
+      { receiptHandle: second.receiptHandle, seconds: 2 },
+    ]);
   });
 
   it('a permanent failure goes to the DLQ with its reason and counts as handled', async () => {
@@ -276,6 +279,7 @@ describe('createDeliverHandler under a long Retry-After', () => {
     expect(await failedIds(records)).toEqual(records.map((r) => r.messageId));
     expect(callsOf('createOrUpdateUser')).toHaveLength(1);
     expect(time.clock() - start).toBeLessThan(5_000);
+    expect(visibility.map((v) => v.receiptHandle)).toEqual(records.map((r) => r.receiptHandle));
     for (const v of visibility) expect(v.seconds).toBeGreaterThanOrEqual(30);
   });
 

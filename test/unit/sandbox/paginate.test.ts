@@ -74,6 +74,32 @@ describe('paginate', () => {
     );
   });
 
+  it('says has_more on every page but the last when the records fill whole pages (sort path)', () => {
+    // Scores 4, 1, 3, 2 sort to r1, r3, r2, r0; four records in pages of two.
+    const table = build([1, 2, 3, 4], [4, 1, 3, 2], []);
+    const order = [{ key: 'score', get: KEYS.score, descending: false }];
+    const page = (limit: number, startingAfter?: string) => {
+      const { data, hasMore } = paginate({ table, kind: 'Row', limit, startingAfter, order });
+      return { ids: data.map((r) => r.id), hasMore };
+    };
+    expect(page(2)).toEqual({ ids: ['r1', 'r3'], hasMore: true });
+    expect(page(2, 'r3')).toEqual({ ids: ['r2', 'r0'], hasMore: false });
+    expect(page(4)).toEqual({ ids: ['r1', 'r3', 'r2', 'r0'], hasMore: false });
+    expect(page(3)).toEqual({ ids: ['r1', 'r3', 'r2'], hasMore: true });
+    expect(page(3, 'r2')).toEqual({ ids: ['r0'], hasMore: false });
+  });
+
+  it('says has_more on every page but the last when the records fill whole pages (insertion order)', () => {
+    const table = build([1, 2, 3, 4], [], []);
+    const page = (limit: number, startingAfter?: string) => {
+      const { data, hasMore } = paginate({ table, kind: 'Row', limit, startingAfter, order: [] });
+      return { ids: data.map((r) => r.id), hasMore };
+    };
+    expect(page(2)).toEqual({ ids: ['r0', 'r1'], hasMore: true });
+    expect(page(2, 'r1')).toEqual({ ids: ['r2', 'r3'], hasMore: false });
+    expect(page(4)).toEqual({ ids: ['r0', 'r1', 'r2', 'r3'], hasMore: false });
+  });
+
   it('takes the fast path only while insertion order is creation order, with the same answers', () => {
     const ordered = build([1, 2, 3, 4, 5], [], []);
     const shuffled = build([5, 1, 4, 2, 3], [], []);

