@@ -52,7 +52,7 @@ export async function runReplay(run: ReplayRun): Promise<void> {
     return;
   }
   if (run.dryRun) {
-    process.stdout.write(planText(plan, false));
+    process.stdout.write(run.json ? planJson(plan, false) : planText(plan, false));
     return;
   }
   const { dir, queueDb } = localLayout(run.localDir);
@@ -73,7 +73,19 @@ export async function runReplay(run: ReplayRun): Promise<void> {
       queues.close();
     }
   }
-  process.stdout.write(planText(plan, true));
+  process.stdout.write(run.json ? planJson(plan, true) : planText(plan, true));
+}
+
+function planJson(plan: ReplayPlan, queued: boolean): string {
+  const [event] = plan.record.events;
+  return `${JSON.stringify({
+    replay: plan.replay,
+    eventId: plan.eventId,
+    requestId: plan.record.requestId,
+    queued,
+    rules: event?.rules ?? [],
+    commands: plan.envelopes,
+  })}\n`;
 }
 
 /** The event id itself, or the one event of the request a request id or command id named. */

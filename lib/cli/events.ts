@@ -37,7 +37,18 @@ const MAX_LIMIT = 1000;
 export function registerEvents(program: Command): void {
   const events = program
     .command('events')
-    .description('The event trail: every webhook, its rule decisions, commands and Userflow attempts.');
+    .description('The event trail: every webhook, its rule decisions, commands and Userflow attempts.')
+    .addHelpText(
+      'after',
+      examples(
+        [
+          'userflow-bridge events list --since 1h',
+          'userflow-bridge events show evt_1NqYx2',
+          'userflow-bridge events replay evt_1NqYx2 --dry-run',
+        ],
+        'Each reads <--local-dir>/trail.db, or the stack’s trail with --trail dynamodb://<table>.',
+      ),
+    );
 
   const withTrail = (command: Command) =>
     command
@@ -159,6 +170,7 @@ export function registerEvents(program: Command): void {
         'it is recorded in the trail as <request id>/replay-<n> with outcome "replayed", and `events show`',
         'of the event then tells the newest replay. Refused (exit 1) when the body was not stored or the',
         'request was never verified; exit 1 too when nothing in the trail has that id.',
+        '--json prints { replay, eventId, requestId, queued, rules, commands } (commands: the queued envelopes).',
       ),
     )
     .action(async (id: string, flags: ReplayFlags) => {

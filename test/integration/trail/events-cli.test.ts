@@ -333,6 +333,11 @@ describe('events replay', () => {
     expect(result.stdout).toContain(`command ${replayId}  upsert_user`);
     expect(result.stdout).toContain('"plan":"team"');
     expect(result.stdout).toContain('dry run: nothing queued');
+    const json = JSON.parse(
+      (await run('events', 'replay', 'req_accepted', '--dry-run', '--json', '--rules', rulesDir)).stdout,
+    );
+    expect(json).toMatchObject({ replay: 1, eventId: 'msg_accepted', queued: false });
+    expect(json.commands.map((c: { id: string }) => c.id)).toEqual([replayId]);
     expect(await queuedOnWebhooks()).toEqual([]);
     expect(await store.findIntake('req_accepted/replay-1')).toBeUndefined();
   });
