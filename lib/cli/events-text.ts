@@ -2,7 +2,7 @@
 // so every line goes through printable(): a webhook must not be able to forge or hide terminal lines.
 import { printable } from '../local/activity.ts';
 import type { ReplayPlan } from '../trail/replay.ts';
-import { finalState, type Story, unique } from '../trail/story.ts';
+import { type CommandOnlyStory, type CommandStory, finalState, type Story, unique } from '../trail/story.ts';
 import type { AttemptRecord, IntakeRecord } from '../trail/types.ts';
 
 const NONE = '-';
@@ -78,15 +78,28 @@ export function storyText(story: Story): string {
     for (const rule of event.rules) {
       lines.push(`  rule ${rule.name}  ${rule.decision}${rule.reason ? `  ${rule.reason}` : ''}`);
     }
-    for (const command of event.commands) {
-      const who = [command.userId && `user ${command.userId}`, command.groupId && `group ${command.groupId}`]
-        .filter(Boolean)
-        .join(' ');
-      lines.push(`  command ${command.id}  ${command.kind}${who ? `  ${who}` : ''}  → ${command.outcome}`);
-      for (const attempt of command.attempts) lines.push(`    ${attemptText(attempt)}`);
-    }
+    for (const command of event.commands) lines.push(...commandLines(command, '  '));
   }
   lines.push(`final: ${finalState(story)}`);
+  return `${lines.map(printable).join('\n')}\n`;
+}
+
+function commandLines(command: CommandStory, indent: string): string[] {
+  const who = [command.userId && `user ${command.userId}`, command.groupId && `group ${command.groupId}`]
+    .filter(Boolean)
+    .join(' ');
+  return [
+    `${indent}command ${command.id}  ${command.kind}${who ? `  ${who}` : ''}  → ${command.outcome}`,
+    ...command.attempts.map((attempt) => `${indent}  ${attemptText(attempt)}`),
+  ];
+}
+
+/** A command without a webhook behind it: where it came from, then what was sent. */
+export function commandStoryText(story: CommandOnlyStory): string {
+  const first = story.commands[0]?.attempts[0];
+  const origin = first?.origin ?? first?.principal ?? 'unknown origin';
+  const lines = [`no webhook request: a command from ${origin}`];
+  for (const command of story.commands) lines.push(...commandLines(command, ''));
   return `${lines.map(printable).join('\n')}\n`;
 }
 
@@ -126,8 +139,8 @@ export function attemptLine(a: AttemptRecord): string {
 export function planText(plan: ReplayPlan, queued: boolean): string {
   const lines = [
     `replay ${plan.replay} of event ${plan.eventId} (${plan.record.source}), through the current rules:`,
-    ...plan.trace.map(
-      (t) => `  rule ${t.rule}  ${t.matched ? 'matched' : 'no_match'}${t.reason ? `  ${t.reason}` : ''}`,
+    ...(plan.record.events[0]?.rules ?? []).map(
+      (rule) => `  rule ${rule.name}  ${rule.decision}${rule.reason ? `  ${rule.reason}` : ''}`,
     ),
     ...plan.envelopes.map((e) => `  command ${e.id}  ${e.command.type}  ${JSON.stringify(e.command)}`),
   ];

@@ -99,19 +99,24 @@ export function registerEvents(program: Command): void {
         ['userflow-bridge events show evt_1NqYx2', 'userflow-bridge events show cmd_4f1c… --json'],
         '--json prints { intake, events: [{ id, type, rules: [{ name, decision, reason }],',
         '  commands: [{ id, kind, userId, groupId, outcome, attempts }] }] }; a command without attempts is "queued".',
+        'A command no webhook produced (sync, direct call) prints { intake: null, events: [], commands: [...] }.',
         'Exits 1 when nothing in the trail has that id.',
       ),
     )
     .action(async (id: string, flags: TrailFlags) => {
-      const [{ commandIdsOf, tellStory }, { storyText }] = await Promise.all([
-        import('../trail/story.ts'),
-        import('./events-text.ts'),
-      ]);
+      const [{ commandIdsOf, tellCommandStory, tellStory }, { commandStoryText, storyText }] =
+        await Promise.all([import('../trail/story.ts'), import('./events-text.ts')]);
       await withStore(flags, async (store) => {
-        const intake = await findOrReport(store, id, flags);
-        if (!intake) return;
-        const story = tellStory(intake, await store.attemptsFor(commandIdsOf(intake)));
-        process.stdout.write(flags.json ? `${JSON.stringify(story)}\n` : storyText(story));
+        const intake = await store.findIntake(id);
+        if (intake) {
+          const story = tellStory(intake, await store.attemptsFor(commandIdsOf(intake)));
+          process.stdout.write(flags.json ? `${JSON.stringify(story)}\n` : storyText(story));
+          return;
+        }
+        // A sync's or a direct call's command has attempts but no intake: still a story worth telling.
+        const alone = tellCommandStory(id, await store.attemptsFor([id]));
+        if (!alone) return reportMissing(id, flags);
+        process.stdout.write(flags.json ? `${JSON.stringify(alone)}\n` : commandStoryText(alone));
       });
     });
 
@@ -214,11 +219,13 @@ async function findOrReport(
   flags: TrailFlags,
 ): Promise<IntakeRecord | undefined> {
   const intake = await store.findIntake(id);
-  if (!intake) {
-    const { printable } = await import('../local/activity.ts');
-    failWith('trail_not_found', `nothing in the trail has the id ${printable(id)}`, flags.json ?? false);
-  }
+  if (!intake) await reportMissing(id, flags);
   return intake;
+}
+
+async function reportMissing(id: string, flags: TrailFlags): Promise<void> {
+  const { printable } = await import('../local/activity.ts');
+  failWith('trail_not_found', `nothing in the trail has the id ${printable(id)}`, flags.json ?? false);
 }
 
 /** Opens the trail the flags name, runs `work`, closes it. A local trail that is not there is a usage error. */

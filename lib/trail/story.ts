@@ -27,6 +27,16 @@ export interface Story {
   events: EventStory[];
 }
 
+/**
+ * A command no webhook produced (a sync's, a direct `userflow …` call's): there is no intake, only what was
+ * sent to Userflow for it. `events show` tells it as `{ intake: null, events: [], commands: [...] }`.
+ */
+export interface CommandOnlyStory {
+  intake: null;
+  events: [];
+  commands: CommandStory[];
+}
+
 /** Every command id an intake produced: what `attemptsFor` is asked about. */
 export function commandIdsOf(intake: IntakeRecord): string[] {
   return intake.events.flatMap((event) => event.commands.map((command) => command.id));
@@ -57,6 +67,24 @@ export function tellStory(intake: IntakeRecord, attempts: readonly AttemptRecord
       }),
     })),
   };
+}
+
+/** Undefined when there are no attempts either: then nothing in the trail has that id. */
+export function tellCommandStory(
+  commandId: string,
+  attempts: readonly AttemptRecord[],
+): CommandOnlyStory | undefined {
+  const last = attempts.at(-1);
+  if (!last) return undefined;
+  const command: CommandStory = {
+    id: commandId,
+    kind: last.action,
+    ...(last.userId !== undefined ? { userId: last.userId } : {}),
+    ...(last.groupId !== undefined ? { groupId: last.groupId } : {}),
+    outcome: last.outcome,
+    attempts: [...attempts],
+  };
+  return { intake: null, events: [], commands: [command] };
 }
 
 /**

@@ -214,6 +214,22 @@ describe('events list', () => {
     expect(result.stderr).toContain('--since "yesterday"');
   });
 
+  it('reads the trail --trail names instead of the local one', async () => {
+    const other = openSqliteTrail(join(root, `other${n}.db`));
+    await other.putIntake(intake({ requestId: 'req_elsewhere' }));
+    other.close();
+    const result = await run('events', 'list', '--trail', join(root, `other${n}.db`), '--json');
+    expect(JSON.parse(result.stdout).map((r: { requestId: string }) => r.requestId)).toEqual([
+      'req_elsewhere',
+    ]);
+  });
+
+  it('refuses a --trail that is not dynamodb://<table name> with exit 2', async () => {
+    const result = await run('events', 'list', '--trail', 'dynamodb://x');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"dynamodb://x" is not dynamodb://<table name>');
+  });
+
   it('names a local trail that is not there, exit 2, without creating it', async () => {
     localDir = join(root, 'nowhere');
     const result = await run('events', 'list');
@@ -283,6 +299,22 @@ describe('events show', () => {
     const result = await run('events', 'show', 'req_evil');
     expect(result.stdout).toContain('x-note: ok\\u{1b}[2Jgone\\u{a}fake line');
     expect(result.stdout).not.toContain('\u001b');
+  });
+
+  it('tells a command no webhook produced (a sync’s) from its attempts alone', async () => {
+    await store.putAttempt(
+      attempt({ commandId: 'cmd_sync', userId: 'ada', origin: 'sync:accounts/upsert', outcome: 'delivered' }),
+    );
+    const text = await run('events', 'show', 'cmd_sync');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('no webhook request: a command from sync:accounts/upsert');
+    expect(text.stdout).toContain('command cmd_sync  upsert_user  user ada  → delivered');
+    const json = JSON.parse((await run('events', 'show', 'cmd_sync', '--json')).stdout);
+    expect(json).toMatchObject({
+      intake: null,
+      events: [],
+      commands: [{ id: 'cmd_sync', outcome: 'delivered' }],
+    });
   });
 
   it('exits 1 with one plain line when nothing has that id (a JSON error with --json)', async () => {
