@@ -429,3 +429,18 @@ describe('events replay', () => {
     expect(result.stderr).toContain('nothing in the trail has the id evt_never');
   });
 });
+
+describe('help', () => {
+  it.each([
+    ['events'],
+    ['events', 'list'],
+    ['events', 'show'],
+    ['events', 'tail'],
+    ['events', 'replay'],
+    ['dlq', 'show'],
+  ])('%s %s --help exits 0 with examples', async (...command) => {
+    const result = await run(...command, '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Examples:\n  userflow-bridge ');
+  });
+});
