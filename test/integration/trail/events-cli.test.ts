@@ -208,10 +208,15 @@ describe('events list', () => {
     expect(lines[3]).toMatch(/msg_accepted\s+plan.changed\s+accepted\s+1\s+ada/);
   });
 
-  it('refuses a --since that is neither a duration nor a date with exit 2', async () => {
-    const result = await run('events', 'list', '--since', 'yesterday');
+  it.each([
+    [['list', '--since', 'yesterday'], '--since "yesterday"'],
+    [['list', '--limit', '0'], '--limit must be'],
+    [['list', '--limit', '5000'], '--limit must be'],
+    [['tail', '--interval', 'soon'], '--interval must be'],
+  ])('refuses events %j with exit 2, naming the flag', async (args, message) => {
+    const result = await run('events', ...args);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--since "yesterday"');
+    expect(result.stderr).toContain(message);
   });
 
   it('reads the trail --trail names instead of the local one', async () => {
