@@ -1,8 +1,10 @@
-// `userflow-bridge dlq list|redrive`: why commands died, and moving them back, on SQS or the local queue file.
+// `userflow-bridge dlq list|show|redrive`: why commands died, one dead letter whole, and moving them back, on SQS
+// or the local queue file.
 import type { Command } from 'commander';
 import type { DlqFilter, DlqListing, DlqSource, RedriveResult } from '../queue/dlq-tools.ts';
 import type { Queue } from '../queue/queue.ts';
 import { UsageError } from './exit.ts';
+import { failWith } from './fail.ts';
 
 // Only types are imported statically: the SDK and SQLite load inside the actions, so `--help` stays fast.
 
@@ -59,6 +61,39 @@ export function registerDlq(program: Command): void {
           options.json
             ? `${JSON.stringify({ queue: target.label, ...listing })}\n`
             : listText(target.label, listing),
+        );
+      } finally {
+        target.close();
+      }
+    });
+
+  withTarget(dlq.command('show'))
+    .description('Print one dead letter: why it died (reason, error, status) and its body, the envelope.')
+    .argument('<message-id>', 'its DLQ message id, the id it had on the main queue, or its command id')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  userflow-bridge dlq show cmd_4f1c…\n  userflow-bridge dlq show 8a1d… --json\n' +
+        '\nExits 1 when the DLQ holds no such message.\n',
+    )
+    .action(async (id: string, options: TargetOptions) => {
+      const [{ findDeadLetter }, { readDlqReason }, { deadLetterText }] = await Promise.all([
+        import('../queue/dlq-tools.ts'),
+        import('../queue/dlq-attributes.ts'),
+        import('./dlq-show.ts'),
+      ]);
+      const target = await openTarget(options, false);
+      try {
+        const message = await findDeadLetter(target.dlq, id);
+        if (!message) {
+          const { printable } = await import('../local/activity.ts');
+          failWith('not_found', `no dead letter ${printable(id)} in ${target.label}`, options.json ?? false);
+          return;
+        }
+        const reason = readDlqReason(message.attributes, message.body);
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify({ queue: target.label, messageId: message.messageId, groupId: message.groupId, receiveCount: message.receiveCount, sentAt: new Date(message.sentAt).toISOString(), reason, attributes: message.attributes, body: message.body })}\n`
+            : deadLetterText(message, reason),
         );
       } finally {
         target.close();

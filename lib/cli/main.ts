@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { BridgeError, ConfigError } from '../errors.ts';
 import { registerDlq } from './dlq.ts';
+import { registerEvents } from './events.ts';
 import { EXIT, UsageError } from './exit.ts';
 import { registerRules } from './rules.ts';
 import { registerSandbox } from './sandbox.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     registerUserflow,
     registerSandbox,
     registerDlq,
+    registerEvents,
     registerSync,
   ]) {
     register(program);

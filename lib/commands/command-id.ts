@@ -9,6 +9,17 @@ export function commandId(source: string, eventId: string, rule: string, index: 
   return `cmd_${hash.digest('hex').slice(0, 40)}`;
 }
 
+/**
+ * The id a command gets when its event is replayed for the `replay`-th time (1, 2, …): a new id, so the queue's
+ * dedupe and delivery's effectively-once store do not drop the replay as a copy of the original, and a
+ * different one per replay, so two replays never collide. Derived, not random, so the trail can name it ahead.
+ */
+export function replayCommandId(originalId: string, replay: number): string {
+  const hash = createHash('sha256');
+  for (const part of ['replay', originalId, String(replay)]) hash.update(part).update('\u0000');
+  return `cmd_${hash.digest('hex').slice(0, 40)}`;
+}
+
 export function buildEnvelope(input: EnvelopeInput): Envelope {
   const receivedAt = typeof input.receivedAt === 'string' ? input.receivedAt : input.receivedAt.toISOString();
   return {

@@ -56,6 +56,26 @@ export async function listDlq(dlq: DlqSource, options: DlqScanOptions = {}): Pro
   };
 }
 
+/**
+ * One dead message, by the DLQ's own message id, the id it had on the main queue (what the trail's attempts
+ * record) or its command id: whichever of them the user has in hand. Nothing is received for good: SQS
+ * messages are made visible again once scanned.
+ */
+export async function findDeadLetter(
+  dlq: DlqSource,
+  id: string,
+  options: DlqScanOptions = {},
+): Promise<ReceivedMessage | undefined> {
+  const messages = dlq.browse ? await dlq.browse() : await peekAll(dlq, options);
+  return (
+    messages.find((m) => m.messageId === id) ??
+    messages.find(
+      (m) =>
+        m.attributes[DLQ_ATTRIBUTES.messageId] === id || readDlqReason(m.attributes, m.body).commandId === id,
+    )
+  );
+}
+
 /** Receives everything it can with a short visibility timeout, then makes it all visible again. */
 async function peekAll(dlq: Queue, options: DlqScanOptions): Promise<ReceivedMessage[]> {
   const seen: ReceivedMessage[] = [];

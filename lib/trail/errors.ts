@@ -7,7 +7,19 @@ export type TrailErrorCode =
   /** `events show` found no record under that id. */
   | 'trail_not_found'
   /** `--trail` names no backend this build has (`dynamodb://<table>` or a SQLite file path). */
-  | 'invalid_target';
+  | 'invalid_target'
+  /** `events replay`: the intake kept only a digest of the body (too large, or storage off), so nothing to rerun. */
+  | 'body_not_stored'
+  /** `events replay`: the stored request holds no verified event with that id (refused, or the rules now split it otherwise). */
+  | 'event_not_replayable';
+
+const STATUS: Record<TrailErrorCode, number> = {
+  trail_unavailable: 503,
+  trail_not_found: 404,
+  invalid_target: 400,
+  body_not_stored: 409,
+  event_not_replayable: 409,
+};
 
 export class TrailError extends BridgeError {
   override readonly code: TrailErrorCode;
@@ -17,7 +29,7 @@ export class TrailError extends BridgeError {
     super(message, {
       code,
       retryable: code === 'trail_unavailable',
-      status: code === 'trail_not_found' ? 404 : code === 'invalid_target' ? 400 : 503,
+      status: STATUS[code],
       cause: options.cause,
     });
     this.code = code;

@@ -203,6 +203,36 @@ describe.each(pairs)('DLQ tools on %s', (_label, open) => {
     expect((await drain(pair.main, 3)).map((m) => m.groupId).sort()).toEqual(['user-1', 'user-2']);
   });
 
+  it('`dlq show` prints one dead letter, by command id or message id, and leaves it in the DLQ', async () => {
+    pair = await open();
+    await pair.dlq.send(seed);
+    const shown = await runCli(['dlq', 'show', 'cmd-3', ...pair.cliTarget]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('reason: invalid_params');
+    expect(shown.stdout).toContain('error: invalid_params happened');
+    expect(shown.stdout).toContain('"id": "cmd-3"');
+
+    const json = await runCli(['dlq', 'show', 'cmd-3', ...pair.cliTarget, '--json']);
+    const letter = JSON.parse(json.stdout) as { messageId: string; reason: object; body: string };
+    expect(letter.reason).toMatchObject({ reason: 'invalid_params', commandId: 'cmd-3', source: 'stripe' });
+    expect(letter.body).toBe(seed[2]?.body);
+    const byMessageId = await runCli(['dlq', 'show', letter.messageId, ...pair.cliTarget, '--json']);
+    expect(JSON.parse(byMessageId.stdout)).toMatchObject({
+      messageId: letter.messageId,
+      body: seed[2]?.body,
+    });
+    expect(await drain(pair.dlq, 5)).toHaveLength(4);
+  });
+
+  it('`dlq show` of an id the DLQ does not hold exits 1 with one line', async () => {
+    pair = await open();
+    await pair.dlq.send(seed);
+    const result = await runCli(['dlq', 'show', 'cmd-404', ...pair.cliTarget]);
+    process.exitCode = undefined;
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^error: no dead letter cmd-404 in .*\n$/);
+  });
+
   it('prints a table for people', async () => {
     pair = await open();
     await pair.dlq.send(seed);
