@@ -2,6 +2,7 @@
 import { type Envelope, envelopeMessage } from '../commands/index.ts';
 import type { Queue } from '../queue/queue.ts';
 import { type ChangeInput, commandFor, envelopeFor } from './commands.ts';
+import { checkDeletionCap, overCap } from './deletion-cap.ts';
 import { ENTITY_KINDS, type EntityKind } from './entity.ts';
 import { DeletionCapError } from './errors.ts';
 import type { Database } from './postgres.ts';
@@ -91,6 +92,8 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
   };
 
   try {
+    // Before anything is queued: a run the cap refuses queues nothing, not even its creates and updates.
+    await checkDeletionCap(db, file, state);
     const vanished = new Map<EntityKind, number>();
     for (const kind of ENTITY_KINDS) {
       if (!file[kind]) continue;
@@ -130,8 +133,9 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
   async function removeVanished(kind: EntityKind, vanished: number): Promise<void> {
     if (vanished === 0) return;
     const known = await state.count(file.name, kind);
-    if (vanished > file.max_delete_ratio * known)
-      throw new DeletionCapError(kind, vanished, known, file.max_delete_ratio);
+    // Checked again: rows may have vanished since the check before the run.
+    if (overCap(vanished, known, file.max_delete))
+      throw new DeletionCapError(kind, vanished, known, file.max_delete);
     for await (const batch of state.gone(file.name, kind, runId, file.batch_size)) {
       const envelopes: Envelope[] = [];
       for (const { key, state: stored } of batch) {

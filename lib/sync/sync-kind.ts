@@ -188,7 +188,12 @@ export async function countRows(db: Database, file: SyncFile, kind: EntityKind):
   }
 }
 
-async function readColumns(db: Database, file: SyncFile, kind: EntityKind, sql: string): Promise<Column[]> {
+export async function readColumns(
+  db: Database,
+  file: SyncFile,
+  kind: EntityKind,
+  sql: string,
+): Promise<Column[]> {
   const query = columnsQuery(sql);
   try {
     return await db.columns(query.sql);
@@ -227,7 +232,7 @@ async function* streamRows(
   }
 }
 
-function queryError(file: SyncFile, kind: EntityKind, error: unknown, query: WrappedQuery): SyncError {
+export function queryError(file: SyncFile, kind: EntityKind, error: unknown, query: WrappedQuery): SyncError {
   if (error instanceof SyncError) return error;
   const reason = describeDbError(error, (at) => positionInQuery(query, at));
   return new SyncError(`${file.path}: ${kind}.query failed: ${reason}`, { code: 'bad_query', cause: error });
@@ -244,7 +249,7 @@ function columnsChanged(file: SyncFile, kind: EntityKind): SyncError {
   );
 }
 
-function outOfOrder(file: SyncFile, kind: EntityKind): SyncError {
+export function outOfOrder(file: SyncFile, kind: EntityKind): SyncError {
   return new SyncError(
     `${file.path}: ${kind}.query rows did not arrive in key order, so the diff stopped before changing anything more`,
     { code: 'row_order' },
