@@ -3,6 +3,7 @@ import { localEnv } from '../config/dotenv.ts';
 import { ConfigError } from '../errors.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES } from '../local/layout.ts';
 import type { Queue } from '../queue/queue.ts';
+import { copiedFrom, copiedWarning } from '../sync/copied-sync.ts';
 import { connectPostgres } from '../sync/postgres.ts';
 import { openPostgresStateStore } from '../sync/postgres-state-store.ts';
 import { runSync, type SyncProgress, type SyncResult } from '../sync/run-sync.ts';
@@ -31,6 +32,8 @@ export async function runSyncCommand(path: string, flags: RunSyncFlags): Promise
   try {
     const state = await openState(file, env, flags.localDir);
     closers.push(() => state.close());
+    const from = await copiedFrom(file, state, loadSyncFile);
+    if (from) process.stderr.write(copiedWarning(file, from));
     const queue = flags.dryRun ? undefined : await openQueue(flags, env, closers);
     const progress = createProgress();
     const started = Date.now();

@@ -1,6 +1,6 @@
 // The README's sync quick-start, run exactly as written: the shipped SQL and sync file, through the real CLI.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,6 +78,24 @@ describe('sync quick-start (syncs/example.yaml)', () => {
     expect((await cli('status', '--sync', 'nope')).stdout).toBe(
       'sync nope has no runs; syncs with runs: example\n',
     );
+  }, 60_000);
+
+  it('warns when a copy of the file under another name would start from nothing (after the runs above)', async () => {
+    const copy = join(localDir, 'example-copy.yaml');
+    writeFileSync(copy, readFileSync('syncs/example.yaml', 'utf8'));
+    const dry = await cli('run', copy, '--dry-run');
+    expect(dry.stderr).toContain(
+      `warning: sync example-copy (${copy}) has no runs yet, but sync example (syncs/example.yaml) has the same queries and 2 runs`,
+    );
+    expect(dry.stderr).toContain('add `name: example` to continue that one');
+
+    // Named after the original, it continues that sync: no warning, nothing to do.
+    writeFileSync(copy, `name: example\n${readFileSync('syncs/example.yaml', 'utf8')}`);
+    const named = await cli('run', copy, '--dry-run', '--json');
+    expect(named.stderr).not.toContain('warning');
+    expect(JSON.parse(named.stdout).counts).toMatchObject({ unchanged: 8 });
+    const original = await cli('run', 'syncs/example.yaml', '--dry-run');
+    expect(original.stderr).not.toContain('warning');
   }, 60_000);
 
   it('fails with the file and the missing secret named, exit 2 (a usage error)', async () => {
