@@ -39,8 +39,8 @@ describe('sync quick-start (syncs/example.yaml)', () => {
     });
     const sample = JSON.parse(dry.stdout).samples.find((s: { key: string }) => s.key === 'user_1');
     expect(sample.attributes).toEqual({
-      email: 'ada@acme.test',
-      name: 'Ada Lovelace',
+      email: 'katherine@acme.test',
+      name: 'Katherine Johnson',
       signed_up_at: '2026-01-05T09:00:00.000Z',
     });
 
