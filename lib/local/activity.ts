@@ -1,5 +1,10 @@
 // One short human line per webhook answered and per Userflow call made, so `npm start` shows what happens.
+import type { Command } from '../commands/index.ts';
 import type { AuditRecord, AuditSink } from '../deliver/index.ts';
+import { commandLines } from './command-lines.ts';
+import { printable } from './printable.ts';
+
+export { printable };
 
 export type Print = (line: string) => void;
 
@@ -33,16 +38,6 @@ function decodePathSegment(segment: string): string {
   }
 }
 
-// C0 and C1 controls (newline, ESC for ANSI sequences), DEL, Unicode line breaks and bidi overrides: any of
-// them in a source name, id or reason would let an unsigned request forge or hide lines in the terminal.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Untrusted text made safe for one terminal line: each unprintable character shown as its `\u{…}` escape. */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`);
-}
-
 async function peekJson(response: Response): Promise<unknown> {
   try {
     return await response.clone().json();
@@ -70,19 +65,6 @@ export function webhookLine(source: string, status: number, body: unknown): stri
   return printable(`← webhook ${source}  ${status}  ${what}`);
 }
 
-export function auditLine(record: AuditRecord): string {
-  const origin = [record.source, record.rule].filter(Boolean).join('/') || record.messageId;
-  // The command as the rule wrote it (add_membership), not the API call that carries it (createOrUpdateUser).
-  const action = record.command ?? record.action;
-  const details = [
-    record.status !== undefined ? String(record.status) : undefined,
-    record.reason,
-    record.attempt > 1 ? `attempt ${record.attempt}` : undefined,
-    `${Math.round(record.latencyMs)} ms`,
-  ].filter(Boolean);
-  return printable(`→ userflow ${action}  ${record.outcome}  (${details.join(', ')})  ${origin}`);
-}
-
 /**
  * Every audit record to `sink`, and a line about it to `print` unless quiet. Records after `close` are dropped:
  * only a batch abandoned at shutdown writes them, and its messages were returned, so they are delivered (and
@@ -94,14 +76,16 @@ export function printingAuditSink(
 ): AuditSink & { returnedAtStop(): number } {
   let closed = false;
   let returned = 0;
+  const writeCommand = (records: readonly AuditRecord[], command: Command | undefined) => {
+    if (closed || records.length === 0) return;
+    for (const record of records) sink.write(record);
+    // Commands handed back because the bridge is stopping are summed up once, not listed.
+    if (records.some((r) => r.reason === STOPPING_REASON)) returned++;
+    else for (const line of commandLines(records, command)) print?.(line);
+  };
   return {
-    write(record) {
-      if (closed) return;
-      sink.write(record);
-      // Commands handed back because the bridge is stopping are summed up once, not listed.
-      if (record.reason === STOPPING_REASON) returned++;
-      else print?.(auditLine(record));
-    },
+    write: (record) => writeCommand([record], undefined),
+    writeCommand,
     returnedAtStop: () => returned,
     async close() {
       closed = true;
