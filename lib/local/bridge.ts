@@ -15,6 +15,7 @@ import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
 import { secureLocalDir, startLayout } from './layout.ts';
 import { type LocalQueuesOptions, openLocalQueues } from './local-queues.ts';
+import { createReadableLogger, shownByLiveLines } from './readable-logger.ts';
 import { watchRules } from './rules-watcher.ts';
 import { sampleSendCommand } from './sample-command.ts';
 import { SAMPLE_USER_ID } from './sandbox-seed.ts';
@@ -38,6 +39,8 @@ export interface BridgeOptions {
   /** No activity lines (the banner and problems are still printed). */
   quiet: boolean;
   logLevel: NonNullable<LoggerOptions['level']>;
+  /** JSON log lines (`--log-level` given); otherwise warnings and errors print as readable lines. */
+  structuredLogs?: boolean;
   /** The process environment (`.env` is read from `envFile` under it). */
   env: Env;
   /** Working directory: where `samples/` are looked for. */
@@ -133,7 +136,14 @@ async function start(
 
   const audit = printingAuditSink(jsonlAuditSink(layout.auditLog), options.quiet ? undefined : options.print);
   closers.push({ name: 'the audit log', close: () => audit.close?.() });
-  const logger = createLogger({ service: 'userflow-bridge', level: options.logLevel });
+  const logger = options.structuredLogs
+    ? createLogger({ service: 'userflow-bridge', level: options.logLevel })
+    : createReadableLogger({
+        service: 'userflow-bridge',
+        level: options.logLevel,
+        print: options.printProblem,
+        ...(options.quiet ? {} : { shownElsewhere: shownByLiveLines }),
+      });
 
   const watcher = options.watch
     ? watchRules({
