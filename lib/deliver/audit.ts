@@ -62,11 +62,6 @@ export interface CallRecord {
   userflowCode?: string;
 }
 
-export function writeAudit(logger: Logger, sink: AuditSink | undefined, record: AuditRecord): void {
-  logger.info('userflow call', { audit: record });
-  sink?.write(record);
-}
-
 /** One record per Userflow call, each carrying what became of the command; one `none` record when there was no call. */
 export function emitCommandAudit(
   deps: { logger: Logger; auditSink?: AuditSink | undefined; clock: () => number },
