@@ -2,7 +2,7 @@
 import { ENTITY_KINDS, type EntityKind } from './entity.ts';
 import { DeletionCapError } from './errors.ts';
 import { compareKeys } from './key-order.ts';
-import type { Database } from './postgres.ts';
+import type { Database, TextRowBatch } from './postgres.ts';
 import { StateCursor } from './state-cursor.ts';
 import type { SyncStateStore } from './state-store.ts';
 import type { SyncFile } from './sync-file.ts';
@@ -57,9 +57,17 @@ export async function countVanished(
     vanished += 1;
   };
   let previous: string | undefined;
+  const rows = db.streamText(query.sql, file.batch_size)[Symbol.asyncIterator]();
   try {
-    for await (const batch of db.streamText(query.sql, file.batch_size)) {
-      for (const [key] of batch.rows) {
+    for (;;) {
+      let next: IteratorResult<TextRowBatch>;
+      try {
+        next = await rows.next();
+      } catch (error) {
+        throw queryError(file, kind, error, query);
+      }
+      if (next.done) break;
+      for (const [key] of next.value.rows) {
         if (key === null || key === undefined) continue;
         if (previous !== undefined && compareKeys(key, previous) < 0) throw outOfOrder(file, kind);
         previous = key;
@@ -67,8 +75,9 @@ export async function countVanished(
         cursor.take(key, onVanished);
       }
     }
-  } catch (error) {
-    throw queryError(file, kind, error, query);
+  } finally {
+    // Closes the server-side cursor when the check stops early.
+    await rows.return?.();
   }
   while (!cursor.done) await cursor.advance(onVanished);
   return vanished;
