@@ -1,6 +1,7 @@
 // One short human line per webhook answered and per Userflow call made, so `npm start` shows what happens.
 import type { Command } from '../commands/index.ts';
 import type { AuditRecord, AuditSink } from '../deliver/index.ts';
+import type { RequestLog } from '../ingest/request-log.ts';
 import { commandLines } from './command-lines.ts';
 import { printable } from './printable.ts';
 
@@ -13,17 +14,41 @@ export const STOPPING_REASON = 'stopping';
 
 type Fetch = (request: Request, ...rest: never[]) => Response | Promise<Response>;
 
-/** Wraps an HTTP handler: after each webhook it prints the source, status and what became of it. */
-export function withWebhookActivity<F extends Fetch>(fetch: F, print: Print): F {
+/** Wraps an HTTP handler: after each webhook it prints the source, status, what became of it and its events. */
+export function withWebhookActivity<F extends Fetch>(
+  fetch: F,
+  print: Print,
+  eventsOf: (request: Request) => readonly string[] | undefined = () => undefined,
+): F {
   const wrapped = async (request: Request, ...rest: never[]) => {
     const response = await fetch(request, ...rest);
     const match = /^\/webhooks\/([^/]+)$/.exec(new URL(request.url).pathname);
     if (request.method === 'POST' && match) {
-      print(webhookLine(decodePathSegment(match[1] ?? ''), response.status, await peekJson(response)));
+      const source = decodePathSegment(match[1] ?? '');
+      print(webhookLine(source, response.status, await peekJson(response), eventsOf(request)));
     }
     return response;
   };
   return wrapped as F;
+}
+
+/**
+ * The live webhook lines of `npm start`: `onRequestLog` goes to the ingest app, which tells it each request's
+ * event ids; `wrap` wraps the app's handler and prints a line per webhook with them.
+ */
+export function webhookActivity(print: Print) {
+  const events = new WeakMap<Request, readonly string[]>();
+  return {
+    onRequestLog(entry: RequestLog, request: Request): void {
+      if (entry.events?.length)
+        events.set(
+          request,
+          entry.events.map((e) => e.id),
+        );
+    },
+    wrap: <F extends Fetch>(fetch: F): F =>
+      withWebhookActivity(fetch, print, (request) => events.get(request)),
+  };
 }
 
 /**
@@ -46,7 +71,15 @@ async function peekJson(response: Response): Promise<unknown> {
   }
 }
 
-export function webhookLine(source: string, status: number, body: unknown): string {
+/** How many event ids a webhook line names before it counts the rest. */
+const MAX_EVENT_IDS = 3;
+
+export function webhookLine(
+  source: string,
+  status: number,
+  body: unknown,
+  eventIds: readonly string[] = [],
+): string {
   const b = (body ?? {}) as {
     accepted?: number;
     duplicate?: boolean;
@@ -62,7 +95,11 @@ export function webhookLine(source: string, status: number, body: unknown): stri
     const dupes = b.duplicates ? `, ${b.duplicates} duplicate` : '';
     what = `queued ${b.accepted ?? 0} command${b.accepted === 1 ? '' : 's'}${events}${dupes}`;
   }
-  return printable(`← webhook ${source}  ${status}  ${what}`);
+  const more = eventIds.length > MAX_EVENT_IDS ? ` (+${eventIds.length - MAX_EVENT_IDS} more)` : '';
+  const events = eventIds.length
+    ? `  event${eventIds.length === 1 ? '' : 's'} ${eventIds.slice(0, MAX_EVENT_IDS).join(', ')}${more}`
+    : '';
+  return printable(`← webhook ${source}  ${status}  ${what}${events}`);
 }
 
 /**

@@ -9,7 +9,7 @@ import { createLogger, type LoggerOptions } from '../logger.ts';
 import { loadRules, type RuleSet } from '../rules/index.ts';
 import { listen } from '../sandbox/server.ts';
 import type { UserflowRegion } from '../userflow/index.ts';
-import { type Print, printingAuditSink, withWebhookActivity } from './activity.ts';
+import { type Print, printingAuditSink, webhookActivity } from './activity.ts';
 import { type BannerInput, formatBanner } from './banner.ts';
 import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
@@ -160,6 +160,7 @@ async function start(
     : { rules: () => rules, close: () => {} };
   closers.push({ name: 'the rules watcher', close: () => watcher.close() });
 
+  const activity = options.quiet ? undefined : webhookActivity(options.print);
   const ingestIdempotency = idempotency('ingest_events')();
   const app = createIngestApp({
     rules: watcher.rules,
@@ -172,8 +173,9 @@ async function start(
     },
     logger,
     ...(options.publicUrl ? { publicBaseUrl: options.publicUrl } : {}),
+    ...(activity ? { onRequestLog: activity.onRequestLog } : {}),
   });
-  const fetch = options.quiet ? app.fetch : withWebhookActivity(app.fetch, options.print);
+  const fetch = activity ? activity.wrap(app.fetch) : app.fetch;
   // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
   const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
   const ingestUrl = `http://${displayHost(options.host)}:${server.port}`;

@@ -122,6 +122,7 @@ describe('npm start in a fresh checkout', () => {
     expect(out).toMatch(
       /^→ userflow \w+ {2}delivered {2}event \S+ · user with hubspot_contact_id = \d+ {2}\(200, \d+ ms\) {2}hubspot\/\S+\n {4}lookup hubspot_contact_id = \d+ · GET \/users {2}200, \d+ ms$/m,
     );
+    expect(out).toMatch(/^← webhook stripe {2}202 {2}queued 4 commands {2}event evt_\w+$/m);
     expect(out).toMatch(
       /^→ userflow add_membership {2}delivered {2}event \S+ · user usr_7f3a2c91 · group paid /m,
     );

@@ -3,12 +3,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../lib/commands/index.ts';
 import type { AuditRecord } from '../../../lib/deliver/index.ts';
 import { createIngestApp } from '../../../lib/ingest/index.ts';
-import { printingAuditSink, webhookLine, withWebhookActivity } from '../../../lib/local/activity.ts';
+import {
+  printingAuditSink,
+  webhookActivity,
+  webhookLine,
+  withWebhookActivity,
+} from '../../../lib/local/activity.ts';
 import { commandLines } from '../../../lib/local/command-lines.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { envSecretSource } from '../../../lib/secrets/index.ts';
+import { signedRequest } from '../../helpers/signed-request.ts';
 import { captureLogs, fakeQueue, type LogCapture, MemoryPersistenceLayer } from '../ingest/fakes.ts';
-import { SECRETS, tinyRules } from '../ingest/tiny-rules.ts';
+import { SECRETS, STRIPE_VERIFY, stripeEvent, tinyRules } from '../ingest/tiny-rules.ts';
 
 let logs: LogCapture;
 beforeEach(() => {
@@ -56,6 +62,35 @@ describe('webhook activity lines', () => {
     expect(lines[0]).not.toMatch(CONTROL);
     expect(lines[0]).toContain('\\u{a}');
     expect(lines[0]?.startsWith('← webhook x\\u{a}← webhook stripe')).toBe(true);
+  });
+
+  it('names the event ids the request carried', async () => {
+    const lines: string[] = [];
+    const activity = webhookActivity((line) => lines.push(line));
+    const app = createIngestApp({
+      rules: tinyRules,
+      secrets: envSecretSource({ ...SECRETS }),
+      queue: fakeQueue(),
+      idempotency: new MemoryPersistenceLayer(),
+      logger: createLogger({ service: 'ingest', level: 'SILENT' }),
+      onRequestLog: activity.onRequestLog,
+    });
+    const fetch = activity.wrap(app.fetch);
+    const body = JSON.stringify(stripeEvent('evt_live_1'));
+    const signed = signedRequest(STRIPE_VERIFY, {
+      body,
+      secret: SECRETS.STRIPE_WEBHOOK_SECRET,
+      now: new Date(),
+      url: 'http://localhost/webhooks/stripe',
+    });
+    const res = await fetch(new Request(signed.url, { method: 'POST', headers: signed.headers, body }));
+    expect(res.status).toBe(202);
+    expect(lines).toEqual([
+      expect.stringMatching(/^← webhook stripe {2}202 {2}queued \d+ commands? {2}event evt_live_1$/),
+    ]);
+    expect(webhookLine('hubspot', 202, { accepted: 5, events: 5 }, ['1', '2', '3', '4', '5'])).toBe(
+      '← webhook hubspot  202  queued 5 commands from 5 events  events 1, 2, 3 (+2 more)',
+    );
   });
 
   it('ANSI escapes (clear screen) and bidi overrides in untrusted text are shown escaped', () => {
