@@ -1,4 +1,5 @@
--- A small app database for the sync quick-start: accounts, their users, and who belongs where.
+-- A small app database for the sync quick-start: accounts, their users, and who belongs where. Its people are not
+-- the webhook quick-start's (Ada, usr_7f3a2c91), so the two quick starts never make two users of one email.
 CREATE TABLE IF NOT EXISTS accounts (id text PRIMARY KEY, name text NOT NULL, plan text NOT NULL);
 CREATE TABLE IF NOT EXISTS app_users (
   id text PRIMARY KEY,
@@ -19,9 +20,9 @@ INSERT INTO accounts VALUES
   ('globex', 'Globex', 'trial')
 ON CONFLICT DO NOTHING;
 INSERT INTO app_users (id, email, full_name, created_at) VALUES
-  ('user_1', 'ada@acme.test', 'Ada Lovelace', '2026-01-05T09:00:00Z'),
-  ('user_2', 'grace@acme.test', 'Grace Hopper', '2026-02-11T14:30:00Z'),
-  ('user_3', 'alan@globex.test', 'Alan Turing', '2026-03-20T08:15:00Z')
+  ('user_1', 'katherine@acme.test', 'Katherine Johnson', '2026-01-05T09:00:00Z'),
+  ('user_2', 'margaret@acme.test', 'Margaret Hamilton', '2026-02-11T14:30:00Z'),
+  ('user_3', 'edsger@globex.test', 'Edsger Dijkstra', '2026-03-20T08:15:00Z')
 ON CONFLICT DO NOTHING;
 INSERT INTO account_members VALUES
   ('user_1', 'acme', 'admin'),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { BridgeError, ConfigError } from '../errors.ts';
+import { registerDevDb } from './dev-db.ts';
 import { registerDlq } from './dlq.ts';
 import { registerEvents } from './events.ts';
 import { EXIT, UsageError } from './exit.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     registerDlq,
     registerEvents,
     registerSync,
+    registerDevDb,
   ]) {
     register(program);
   }

@@ -3,6 +3,7 @@ import { localEnv } from '../config/dotenv.ts';
 import { ConfigError } from '../errors.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES } from '../local/layout.ts';
 import type { Queue } from '../queue/queue.ts';
+import { copiedFrom, copiedWarning } from '../sync/copied-sync.ts';
 import { connectPostgres } from '../sync/postgres.ts';
 import { openPostgresStateStore } from '../sync/postgres-state-store.ts';
 import { runSync, type SyncProgress, type SyncResult } from '../sync/run-sync.ts';
@@ -31,6 +32,8 @@ export async function runSyncCommand(path: string, flags: RunSyncFlags): Promise
   try {
     const state = await openState(file, env, flags.localDir);
     closers.push(() => state.close());
+    const from = await copiedFrom(file, state, loadSyncFile);
+    if (from) process.stderr.write(copiedWarning(file, from));
     const queue = flags.dryRun ? undefined : await openQueue(flags, env, closers);
     const progress = createProgress();
     const started = Date.now();
@@ -72,11 +75,15 @@ export async function syncStatusCommand(flags: {
     state = openSqliteStateStore(localLayout(flags.localDir).syncStateDb);
   }
   try {
-    const runs = await state.runs({
-      limit: flags.limit,
-      ...((flags.sync ?? file?.name) ? { sync: flags.sync ?? file?.name } : {}),
-    });
-    process.stdout.write(flags.json ? `${JSON.stringify(runs)}\n` : statusTable(runs));
+    const sync = flags.sync ?? file?.name;
+    const runs = await state.runs({ limit: flags.limit, ...(sync ? { sync } : {}) });
+    if (flags.json) process.stdout.write(`${JSON.stringify(runs)}\n`);
+    else if (runs.length > 0) process.stdout.write(statusTable(runs));
+    else {
+      // Which syncs have runs, so a mistyped name is told apart from a sync that never ran.
+      const recent = sync ? await state.runs({ limit: KNOWN_SYNCS_SCAN }) : [];
+      process.stdout.write(noRuns(sync, [...new Set(recent.map((r) => r.sync))].sort()));
+    }
   } finally {
     await state.close();
   }
@@ -132,20 +139,23 @@ async function openQueue(
   return queues.main;
 }
 
-function progressLine(p: SyncProgress) {
-  const c = p.counts;
+/** One phase's figures (its kind's, or the removals'): the last line of each adds up to the summary. */
+export function progressLine(p: SyncProgress) {
   return {
     label: p.kind,
     done: p.read,
     ...(p.total !== undefined ? { total: p.total } : {}),
-    detail: `${fmt(c.created + c.updated + c.removed)} changed · ${fmt(c.queued)} queued`,
+    detail: `${fmt(p.changed)} changed · ${fmt(p.queued)} queued`,
   };
 }
 
 function summary(file: SyncFile, result: SyncResult, elapsedMs: number, flags: RunSyncFlags): string {
   const c = result.counts;
+  const seconds = `${(elapsedMs / 1000).toFixed(1)} s`;
   const lines = [
-    `${flags.dryRun ? 'dry run of' : 'synced'} ${file.name} (${file.mode}) in ${(elapsedMs / 1000).toFixed(1)} s — run #${result.runId}`,
+    flags.dryRun
+      ? `dry run of ${file.name} (${file.mode}) in ${seconds}`
+      : `synced ${file.name} (${file.mode}) in ${seconds} — run #${result.runId}`,
     `  ${fmt(c.read)} rows read · ${fmt(c.unchanged)} unchanged · ${fmt(c.created + c.updated + c.removed)} changed · ${fmt(c.queued)} queued · ${fmt(c.skipped)} skipped`,
   ];
   for (const [kind, k] of Object.entries(result.byKind)) {
@@ -165,8 +175,17 @@ function summary(file: SyncFile, result: SyncResult, elapsedMs: number, flags: R
   return `${lines.join('\n')}\n`;
 }
 
+/** How many recent runs `sync status` reads to name the syncs that have some. */
+const KNOWN_SYNCS_SCAN = 500;
+
+/** What `sync status` says when it finds no runs: of which sync, and which syncs do have runs. */
+export function noRuns(sync: string | undefined, known: readonly string[]): string {
+  if (!sync || known.length === 0)
+    return sync ? `sync ${sync} has no runs (no sync has run yet)\n` : 'no sync runs yet\n';
+  return `sync ${sync} has no runs; syncs with runs: ${known.join(', ')}\n`;
+}
+
 function statusTable(runs: RunRecord[]): string {
-  if (runs.length === 0) return 'no sync runs yet\n';
   const lines = runs.map((r) => {
     const c = r.counts;
     const changed = (c.created ?? 0) + (c.updated ?? 0) + (c.removed ?? 0);
@@ -174,10 +193,11 @@ function statusTable(runs: RunRecord[]): string {
       ? `${((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s`
       : '…';
     return [
-      `#${r.id}`,
+      // A dry run is not a run of the sync: it has no number of its own to quote.
+      r.dryRun ? 'dry run' : `#${r.id}`,
       r.sync,
       r.startedAt,
-      `${r.status}${r.dryRun ? ' (dry run)' : ''}`,
+      r.status,
       took,
       `${fmt(c.read ?? 0)} read`,
       `${fmt(changed)} changed`,

@@ -1,6 +1,6 @@
 // The audit trail: one structured record per Userflow call (or per command that needed none), through the one logger.
 import type { SQSRecord } from 'aws-lambda';
-import type { CommandType, Envelope } from '../commands/index.ts';
+import type { Command, CommandType, Envelope } from '../commands/index.ts';
 import type { Logger } from '../logger.ts';
 import type { UserflowAction } from '../userflow/index.ts';
 
@@ -43,6 +43,12 @@ export interface AuditRecord {
 /** Where audit records go besides the logger: a JSONL file locally (see `jsonlAuditSink`). */
 export interface AuditSink {
   write(record: AuditRecord): void;
+  /**
+   * When present, called once per command with all of its records (its lookups first, its own call last)
+   * instead of `write` per record, with the command itself when the message parsed: for a reader who wants one
+   * line per command (`npm start`). The command stays out of the records, which carry no user data.
+   */
+  writeCommand?(records: readonly AuditRecord[], command: Command | undefined): void;
   /** Flushes what was written (called when the consumer stops). */
   close?(): Promise<void>;
 }
@@ -54,11 +60,6 @@ export interface CallRecord {
   status?: number;
   reason?: string;
   userflowCode?: string;
-}
-
-export function writeAudit(logger: Logger, sink: AuditSink | undefined, record: AuditRecord): void {
-  logger.info('userflow call', { audit: record });
-  sink?.write(record);
 }
 
 /** One record per Userflow call, each carrying what became of the command; one `none` record when there was no call. */
@@ -88,26 +89,20 @@ export function emitCommandAudit(
     attempt,
     outcome,
   };
-  if (calls.length === 0) {
-    writeAudit(deps.logger, deps.auditSink, {
-      at: new Date(deps.clock()).toISOString(),
-      ...base,
-      action: 'none',
-      latencyMs: 0,
-      ...extra,
-    });
-    return;
-  }
-  for (const call of calls) {
-    const { action, at, latencyMs, ...result } = call;
-    writeAudit(deps.logger, deps.auditSink, {
-      at: new Date(at).toISOString(),
-      ...base,
-      action,
-      latencyMs,
-      ...result,
-      // A call's own failure reason stays; a successful call carries the command's (e.g. lookup_not_found).
-      ...(extra.reason !== undefined && result.reason === undefined ? { reason: extra.reason } : {}),
-    });
-  }
+  const records: AuditRecord[] =
+    calls.length === 0
+      ? [{ at: new Date(deps.clock()).toISOString(), ...base, action: 'none', latencyMs: 0, ...extra }]
+      : calls.map(({ action, at, latencyMs, ...result }) => ({
+          at: new Date(at).toISOString(),
+          ...base,
+          action,
+          latencyMs,
+          ...result,
+          // A call's own failure reason stays; a successful call carries the command's (e.g. lookup_not_found).
+          ...(extra.reason !== undefined && result.reason === undefined ? { reason: extra.reason } : {}),
+        }));
+  for (const audit of records) deps.logger.info('userflow call', { audit });
+  const sink = deps.auditSink;
+  if (sink?.writeCommand) sink.writeCommand(records, envelope?.command);
+  else for (const audit of records) sink?.write(audit);
 }

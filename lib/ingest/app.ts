@@ -26,7 +26,7 @@ import { IngestError } from './errors.ts';
 import { createIngestPipeline, type IngestRules, type IngestSource } from './pipeline.ts';
 import { readBodyWithin } from './read-body.ts';
 import { checkReadiness, type ReadinessCheck } from './readiness.ts';
-import { describeError, writeRequestLog } from './request-log.ts';
+import { describeError, type RequestLog, writeRequestLog } from './request-log.ts';
 
 export interface IngestDeps {
   /** A getter, so a hot reload can swap the rule set between requests. A `RuleSet` from `loadRules` fits. */
@@ -54,6 +54,8 @@ export interface IngestDeps {
   readiness?: Record<string, ReadinessCheck>;
   /** How long `/readyz` waits for one check. Default 2 s. */
   readinessTimeoutMs?: number;
+  /** Hears each webhook's request log entry, with the request it is about (local mode's live lines). */
+  onRequestLog?: (entry: RequestLog, request: Request) => void;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -77,10 +79,15 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
     }),
   });
 
+  const log = (c: Context<Env>, entry: RequestLog) => {
+    writeRequestLog(deps.logger, entry);
+    deps.onRequestLog?.(entry, c.req.raw);
+  };
+
   /** Logs the request and answers the error; every early exit goes through here. */
   const reject = (c: Context<Env>, error: IngestError) => {
     const response = toErrorResponse(error);
-    writeRequestLog(deps.logger, {
+    log(c, {
       source: c.req.param('source') ?? '',
       status: response.status,
       outcome: response.body.error.code,
@@ -141,7 +148,7 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
       const latencyMs = performance.now() - c.get('startedAt');
       if (!outcome.ok) {
         const response = toErrorResponse(outcome.error);
-        writeRequestLog(deps.logger, {
+        log(c, {
           source: source.name,
           status: response.status,
           outcome: outcome.error.code,
@@ -151,7 +158,7 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
         });
         return c.json(response.body, response.status as ContentfulStatusCode, response.headers);
       }
-      writeRequestLog(deps.logger, {
+      log(c, {
         source: source.name,
         status: outcome.status,
         outcome: outcome.body.duplicate ? 'duplicate' : 'accepted',

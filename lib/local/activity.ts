@@ -1,5 +1,11 @@
 // One short human line per webhook answered and per Userflow call made, so `npm start` shows what happens.
+import type { Command } from '../commands/index.ts';
 import type { AuditRecord, AuditSink } from '../deliver/index.ts';
+import type { RequestLog } from '../ingest/request-log.ts';
+import { commandLines } from './command-lines.ts';
+import { printable } from './printable.ts';
+
+export { printable };
 
 export type Print = (line: string) => void;
 
@@ -8,17 +14,41 @@ export const STOPPING_REASON = 'stopping';
 
 type Fetch = (request: Request, ...rest: never[]) => Response | Promise<Response>;
 
-/** Wraps an HTTP handler: after each webhook it prints the source, status and what became of it. */
-export function withWebhookActivity<F extends Fetch>(fetch: F, print: Print): F {
+/** Wraps an HTTP handler: after each webhook it prints the source, status, what became of it and its events. */
+export function withWebhookActivity<F extends Fetch>(
+  fetch: F,
+  print: Print,
+  eventsOf: (request: Request) => readonly string[] | undefined = () => undefined,
+): F {
   const wrapped = async (request: Request, ...rest: never[]) => {
     const response = await fetch(request, ...rest);
     const match = /^\/webhooks\/([^/]+)$/.exec(new URL(request.url).pathname);
     if (request.method === 'POST' && match) {
-      print(webhookLine(decodePathSegment(match[1] ?? ''), response.status, await peekJson(response)));
+      const source = decodePathSegment(match[1] ?? '');
+      print(webhookLine(source, response.status, await peekJson(response), eventsOf(request)));
     }
     return response;
   };
   return wrapped as F;
+}
+
+/**
+ * The live webhook lines of `npm start`: `onRequestLog` goes to the ingest app, which tells it each request's
+ * event ids; `wrap` wraps the app's handler and prints a line per webhook with them.
+ */
+export function webhookActivity(print: Print) {
+  const events = new WeakMap<Request, readonly string[]>();
+  return {
+    onRequestLog(entry: RequestLog, request: Request): void {
+      if (entry.events?.length)
+        events.set(
+          request,
+          entry.events.map((e) => e.id),
+        );
+    },
+    wrap: <F extends Fetch>(fetch: F): F =>
+      withWebhookActivity(fetch, print, (request) => events.get(request)),
+  };
 }
 
 /**
@@ -33,16 +63,6 @@ function decodePathSegment(segment: string): string {
   }
 }
 
-// C0 and C1 controls (newline, ESC for ANSI sequences), DEL, Unicode line breaks and bidi overrides: any of
-// them in a source name, id or reason would let an unsigned request forge or hide lines in the terminal.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Untrusted text made safe for one terminal line: each unprintable character shown as its `\u{…}` escape. */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`);
-}
-
 async function peekJson(response: Response): Promise<unknown> {
   try {
     return await response.clone().json();
@@ -51,7 +71,15 @@ async function peekJson(response: Response): Promise<unknown> {
   }
 }
 
-export function webhookLine(source: string, status: number, body: unknown): string {
+/** How many event ids a webhook line names before it counts the rest. */
+const MAX_EVENT_IDS = 3;
+
+export function webhookLine(
+  source: string,
+  status: number,
+  body: unknown,
+  eventIds: readonly string[] = [],
+): string {
   const b = (body ?? {}) as {
     accepted?: number;
     duplicate?: boolean;
@@ -67,20 +95,11 @@ export function webhookLine(source: string, status: number, body: unknown): stri
     const dupes = b.duplicates ? `, ${b.duplicates} duplicate` : '';
     what = `queued ${b.accepted ?? 0} command${b.accepted === 1 ? '' : 's'}${events}${dupes}`;
   }
-  return printable(`← webhook ${source}  ${status}  ${what}`);
-}
-
-export function auditLine(record: AuditRecord): string {
-  const origin = [record.source, record.rule].filter(Boolean).join('/') || record.messageId;
-  // The command as the rule wrote it (add_membership), not the API call that carries it (createOrUpdateUser).
-  const action = record.command ?? record.action;
-  const details = [
-    record.status !== undefined ? String(record.status) : undefined,
-    record.reason,
-    record.attempt > 1 ? `attempt ${record.attempt}` : undefined,
-    `${Math.round(record.latencyMs)} ms`,
-  ].filter(Boolean);
-  return printable(`→ userflow ${action}  ${record.outcome}  (${details.join(', ')})  ${origin}`);
+  const more = eventIds.length > MAX_EVENT_IDS ? ` (+${eventIds.length - MAX_EVENT_IDS} more)` : '';
+  const events = eventIds.length
+    ? `  event${eventIds.length === 1 ? '' : 's'} ${eventIds.slice(0, MAX_EVENT_IDS).join(', ')}${more}`
+    : '';
+  return printable(`← webhook ${source}  ${status}  ${what}${events}`);
 }
 
 /**
@@ -94,14 +113,16 @@ export function printingAuditSink(
 ): AuditSink & { returnedAtStop(): number } {
   let closed = false;
   let returned = 0;
+  const writeCommand = (records: readonly AuditRecord[], command: Command | undefined) => {
+    if (closed || records.length === 0) return;
+    for (const record of records) sink.write(record);
+    // Commands handed back because the bridge is stopping are summed up once, not listed.
+    if (records.some((r) => r.reason === STOPPING_REASON)) returned++;
+    else for (const line of commandLines(records, command)) print?.(line);
+  };
   return {
-    write(record) {
-      if (closed) return;
-      sink.write(record);
-      // Commands handed back because the bridge is stopping are summed up once, not listed.
-      if (record.reason === STOPPING_REASON) returned++;
-      else print?.(auditLine(record));
-    },
+    write: (record) => writeCommand([record], undefined),
+    writeCommand,
     returnedAtStop: () => returned,
     async close() {
       closed = true;

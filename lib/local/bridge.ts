@@ -9,12 +9,13 @@ import { createLogger, type LoggerOptions } from '../logger.ts';
 import { loadRules, type RuleSet } from '../rules/index.ts';
 import { listen } from '../sandbox/server.ts';
 import type { UserflowRegion } from '../userflow/index.ts';
-import { type Print, printingAuditSink, withWebhookActivity } from './activity.ts';
+import { type Print, printingAuditSink, webhookActivity } from './activity.ts';
 import { type BannerInput, formatBanner } from './banner.ts';
 import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
 import { secureLocalDir, startLayout } from './layout.ts';
 import { type LocalQueuesOptions, openLocalQueues } from './local-queues.ts';
+import { createReadableLogger, shownByLiveLines } from './readable-logger.ts';
 import { watchRules } from './rules-watcher.ts';
 import { sampleSendCommand } from './sample-command.ts';
 import { SAMPLE_USER_ID } from './sandbox-seed.ts';
@@ -38,6 +39,8 @@ export interface BridgeOptions {
   /** No activity lines (the banner and problems are still printed). */
   quiet: boolean;
   logLevel: NonNullable<LoggerOptions['level']>;
+  /** JSON log lines (`--log-level` given); otherwise warnings and errors print as readable lines. */
+  structuredLogs?: boolean;
   /** The process environment (`.env` is read from `envFile` under it). */
   env: Env;
   /** Working directory: where `samples/` are looked for. */
@@ -133,7 +136,14 @@ async function start(
 
   const audit = printingAuditSink(jsonlAuditSink(layout.auditLog), options.quiet ? undefined : options.print);
   closers.push({ name: 'the audit log', close: () => audit.close?.() });
-  const logger = createLogger({ service: 'userflow-bridge', level: options.logLevel });
+  const logger = options.structuredLogs
+    ? createLogger({ service: 'userflow-bridge', level: options.logLevel })
+    : createReadableLogger({
+        service: 'userflow-bridge',
+        level: options.logLevel,
+        print: options.printProblem,
+        ...(options.quiet ? {} : { shownElsewhere: shownByLiveLines }),
+      });
 
   const watcher = options.watch
     ? watchRules({
@@ -150,6 +160,7 @@ async function start(
     : { rules: () => rules, close: () => {} };
   closers.push({ name: 'the rules watcher', close: () => watcher.close() });
 
+  const activity = options.quiet ? undefined : webhookActivity(options.print);
   const ingestIdempotency = idempotency('ingest_events')();
   const app = createIngestApp({
     rules: watcher.rules,
@@ -162,8 +173,9 @@ async function start(
     },
     logger,
     ...(options.publicUrl ? { publicBaseUrl: options.publicUrl } : {}),
+    ...(activity ? { onRequestLog: activity.onRequestLog } : {}),
   });
-  const fetch = options.quiet ? app.fetch : withWebhookActivity(app.fetch, options.print);
+  const fetch = activity ? activity.wrap(app.fetch) : app.fetch;
   // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
   const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
   const ingestUrl = `http://${displayHost(options.host)}:${server.port}`;

@@ -129,6 +129,8 @@ export function resolveStartOptions(flags: StartFlags, env: Env): Resolved {
     watch: flags.watch !== false,
     quiet: Boolean(flags.quiet),
     logLevel: logLevel as LogLevel,
+    // Asked for by level: JSON lines to parse. Otherwise warnings and errors read as lines among the live ones.
+    structuredLogs: pick(flags.logLevel, 'LOG_LEVEL') !== undefined,
   };
 }
 

@@ -7,17 +7,21 @@ export class SyncError extends BridgeError {
   }
 }
 
-/** Mirror mode would remove more than the configured share of what Userflow knows: refused, nothing removed. */
+/**
+ * Mirror mode would remove more of one kind than the deletion cap allows: the run is refused before it queues
+ * anything, so Userflow sees none of it (not even the run's creates and updates).
+ */
 export class DeletionCapError extends SyncError {
   constructor(
     readonly kind: string,
     readonly wouldRemove: number,
     readonly known: number,
-    readonly maxRatio: number,
+    readonly cap: { ratio: number; at_least: number },
   ) {
     super(
-      `refusing to remove ${wouldRemove} of ${known} ${kind} (more than max_delete_ratio ${maxRatio}); ` +
-        'check the query, or raise max_delete_ratio if this is intended',
+      `refusing to remove ${wouldRemove} of ${known} ${kind} (more than max_delete.ratio ${cap.ratio} and more ` +
+        `than max_delete.at_least ${cap.at_least}); nothing was queued. Check the query, or raise max_delete if ` +
+        'this is intended',
       { code: 'deletion_cap' },
     );
   }

@@ -2,6 +2,7 @@
 import { type Envelope, envelopeMessage } from '../commands/index.ts';
 import type { Queue } from '../queue/queue.ts';
 import { type ChangeInput, commandFor, envelopeFor } from './commands.ts';
+import { checkDeletionCap, overCap } from './deletion-cap.ts';
 import { ENTITY_KINDS, type EntityKind } from './entity.ts';
 import { DeletionCapError } from './errors.ts';
 import type { Database } from './postgres.ts';
@@ -14,6 +15,10 @@ export interface SyncProgress {
   /** Rows read so far in this kind, and the total when it was counted up front. */
   read: number;
   total?: number;
+  /** Changes found and commands queued in this phase (this kind, or the removals): they add up to the run's. */
+  changed: number;
+  queued: number;
+  /** The whole run's counts so far. */
   counts: RunCounts;
 }
 
@@ -75,7 +80,10 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
     startedAt,
   });
 
+  // The current phase's figures, for progress: each phase's last report agrees with the summary's line for it.
+  let phase = { changed: 0, queued: 0 };
   const record = (input: ChangeInput) => {
+    phase.changed += 1;
     const kindCounts = byKind[input.kind];
     kindCounts[input.change] += 1;
     counts[input.change] += 1;
@@ -88,13 +96,17 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
     if (dryRun || envelopes.length === 0) return;
     await (options.queue as Queue).send(envelopes.map(envelopeMessage));
     counts.queued += envelopes.length;
+    phase.queued += envelopes.length;
   };
 
   try {
+    // Before anything is queued: a run the cap refuses queues nothing, not even its creates and updates.
+    await checkDeletionCap(db, file, state);
     const vanished = new Map<EntityKind, number>();
     for (const kind of ENTITY_KINDS) {
       if (!file[kind]) continue;
       const total = options.countFirst ? await countRows(db, file, kind) : undefined;
+      phase = { changed: 0, queued: 0 };
       const run: KindRun = {
         file,
         db,
@@ -106,12 +118,13 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
         record,
         send,
         progress: (read) =>
-          options.onProgress?.({ kind, read, ...(total !== undefined ? { total } : {}), counts }),
+          options.onProgress?.({ kind, read, ...(total !== undefined ? { total } : {}), ...phase, counts }),
       };
       vanished.set(kind, (await syncKind(run, kind)).vanished);
     }
 
     if (file.mode === 'mirror') {
+      phase = { changed: 0, queued: 0 };
       for (const kind of ['memberships', 'users', 'groups'] as const) {
         if (!file[kind] || (kind !== 'memberships' && !file.delete)) continue;
         await removeVanished(kind, vanished.get(kind) ?? 0);
@@ -130,8 +143,9 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
   async function removeVanished(kind: EntityKind, vanished: number): Promise<void> {
     if (vanished === 0) return;
     const known = await state.count(file.name, kind);
-    if (vanished > file.max_delete_ratio * known)
-      throw new DeletionCapError(kind, vanished, known, file.max_delete_ratio);
+    // Checked again: rows may have vanished since the check before the run.
+    if (overCap(vanished, known, file.max_delete))
+      throw new DeletionCapError(kind, vanished, known, file.max_delete);
     for await (const batch of state.gone(file.name, kind, runId, file.batch_size)) {
       const envelopes: Envelope[] = [];
       for (const { key, state: stored } of batch) {
@@ -147,7 +161,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
           kind,
           batch.map((b) => b.key),
         );
-      options.onProgress?.({ kind: 'removals', read: counts.removed, counts });
+      options.onProgress?.({ kind: 'removals', read: phase.changed, ...phase, counts });
       // A dry run forgets nothing, so the next page would repeat this one: one page is a fair sample.
       if (dryRun) break;
     }

@@ -35,6 +35,28 @@ const entityQuery = z.strictObject({
   exclude: z.array(z.string()).default([]).describe('Columns to leave out of the attributes.'),
 });
 
+/** The deletion cap's defaults: 5% of what the sync knows, but a run may always remove up to 10 of a kind. */
+export const DEFAULT_MAX_DELETE = { ratio: 0.05, at_least: 10 } as const;
+
+const maxDelete = z
+  .strictObject({
+    ratio: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(DEFAULT_MAX_DELETE.ratio)
+      .describe('Refuse removals when more than this share of the known entities of one kind would go.'),
+    at_least: z
+      .number()
+      .int()
+      .min(0)
+      .default(DEFAULT_MAX_DELETE.at_least)
+      .describe('A run may always remove up to this many entities of one kind, whatever their share.'),
+  })
+  .describe(
+    'Deletion cap (memberships, users and groups): refused when more than `ratio` of one kind and more than `at_least` of them would go.',
+  );
+
 export const syncFileSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -68,15 +90,18 @@ export const syncFileSchema = z
       .default(false)
       .describe('Mirror mode: also delete users and groups whose rows disappeared.'),
     /**
-     * Refuse to remove or delete anything when more than this share of the known entities of one kind would go:
-     * a broken query that returns nothing must not wipe Userflow.
+     * The deletion cap: a run refuses to remove or delete anything (and queues nothing at all) when more than
+     * `ratio` of the known entities of one kind would go, and more than `at_least` of them: a broken query that
+     * returns nothing must not wipe Userflow, and one removed membership of three must not stop every run.
      */
+    max_delete: maxDelete.optional(),
+    /** The older form of `max_delete.ratio` (with the default `at_least`). */
     max_delete_ratio: z
       .number()
       .min(0)
       .max(1)
-      .default(0.05)
-      .describe('Refuse removals when more than this share of the known entities of one kind would go.'),
+      .optional()
+      .describe('Older form of max_delete.ratio (with the default at_least); prefer max_delete.'),
     /**
      * Where the fingerprints of the last successful run live: `embedded` (the default: the bridge's own store, a
      * SQLite file under the local dir when run locally, the DynamoDB state table in the AWS sync function) or
@@ -102,7 +127,19 @@ export const syncFileSchema = z
   .refine((f) => !f.delete || f.mode === 'mirror', {
     message: '`delete: true` needs `mode: mirror`',
     path: ['delete'],
-  });
+  })
+  .refine((f) => f.max_delete === undefined || f.max_delete_ratio === undefined, {
+    message: 'give max_delete or max_delete_ratio, not both',
+    path: ['max_delete_ratio'],
+  })
+  // The older `max_delete_ratio` becomes `max_delete`, so the run reads one form.
+  .transform(({ max_delete_ratio, ...f }) => ({
+    ...f,
+    max_delete: f.max_delete ?? {
+      ratio: max_delete_ratio ?? DEFAULT_MAX_DELETE.ratio,
+      at_least: DEFAULT_MAX_DELETE.at_least,
+    },
+  }));
 
 export type SyncFile = z.infer<typeof syncFileSchema> & { name: string; path: string };
 export type EntityQuery = z.infer<typeof entityQuery>;

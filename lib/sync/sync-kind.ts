@@ -35,7 +35,7 @@ export interface KindRun {
   record(input: ChangeInput): void;
   /** Queues a chunk's commands (nothing in a dry run). */
   send(envelopes: Envelope[]): Promise<void>;
-  /** After each chunk is committed: rows read so far in this kind. */
+  /** After each chunk, and once the kind is done: rows diffed so far in this kind. */
   progress(read: number): void;
 }
 
@@ -161,7 +161,8 @@ export async function syncKind(run: KindRun, kind: EntityKind): Promise<{ vanish
     }
     // Chunks of changes, not of rows: most rows change nothing, and each queue send and commit has a fixed cost.
     if (envelopes.length >= file.batch_size || changed.length >= file.batch_size) await commit();
-    run.progress(read);
+    // The row held back for the duplicate check is not diffed yet, so not counted as read.
+    run.progress(pending ? read - 1 : read);
   }
   if (pending) {
     await reach(pending.key);
@@ -170,6 +171,7 @@ export async function syncKind(run: KindRun, kind: EntityKind): Promise<{ vanish
   // Whatever is stored after the last row vanished too.
   await reach();
   await commit();
+  run.progress(read);
   return { vanished };
 }
 
@@ -188,7 +190,12 @@ export async function countRows(db: Database, file: SyncFile, kind: EntityKind):
   }
 }
 
-async function readColumns(db: Database, file: SyncFile, kind: EntityKind, sql: string): Promise<Column[]> {
+export async function readColumns(
+  db: Database,
+  file: SyncFile,
+  kind: EntityKind,
+  sql: string,
+): Promise<Column[]> {
   const query = columnsQuery(sql);
   try {
     return await db.columns(query.sql);
@@ -227,7 +234,7 @@ async function* streamRows(
   }
 }
 
-function queryError(file: SyncFile, kind: EntityKind, error: unknown, query: WrappedQuery): SyncError {
+export function queryError(file: SyncFile, kind: EntityKind, error: unknown, query: WrappedQuery): SyncError {
   if (error instanceof SyncError) return error;
   const reason = describeDbError(error, (at) => positionInQuery(query, at));
   return new SyncError(`${file.path}: ${kind}.query failed: ${reason}`, { code: 'bad_query', cause: error });
@@ -244,7 +251,7 @@ function columnsChanged(file: SyncFile, kind: EntityKind): SyncError {
   );
 }
 
-function outOfOrder(file: SyncFile, kind: EntityKind): SyncError {
+export function outOfOrder(file: SyncFile, kind: EntityKind): SyncError {
   return new SyncError(
     `${file.path}: ${kind}.query rows did not arrive in key order, so the diff stopped before changing anything more`,
     { code: 'row_order' },

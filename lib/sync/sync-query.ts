@@ -51,6 +51,32 @@ export function orderedQuery(
   columns: readonly string[],
   serverEncoding: string,
 ): WrappedQuery {
+  const { aliases, key, order } = keyExpressions(kind, columns, serverEncoding);
+  const lane = (seed: number) => `int8send(hashtextextended(r.t COLLATE "C", ${seed}))`;
+  const hash = `encode(${lane(0)} || ${lane(1)}, 'base64')`;
+  return wrap(
+    `SELECT ${key('s')}, ${hash}, r.t FROM (SELECT * FROM (\n`,
+    sql,
+    `\n) AS q(${aliases.join(', ')}) ORDER BY ${order}) AS s, LATERAL (SELECT s::text AS t OFFSET 0) AS r`,
+  );
+}
+
+/** Only the keys of `orderedQuery`, in the same order: what the deletion cap's check reads before a run. */
+export function keysQuery(
+  kind: EntityKind,
+  sql: string,
+  columns: readonly string[],
+  serverEncoding: string,
+): WrappedQuery {
+  const { aliases, key, order } = keyExpressions(kind, columns, serverEncoding);
+  return wrap(
+    `SELECT ${key('s')} FROM (SELECT * FROM (\n`,
+    sql,
+    `\n) AS q(${aliases.join(', ')}) ORDER BY ${order}) AS s`,
+  );
+}
+
+function keyExpressions(kind: EntityKind, columns: readonly string[], serverEncoding: string) {
   const aliases = columns.map((_, i) => `"c${i + 1}"`);
   const key = (row: string) => {
     // `COLLATE "C"`: under a nondeterministic collation a non-empty value could compare equal to ''.
@@ -62,13 +88,7 @@ export function orderedQuery(
       : `CASE WHEN ${first} = '' OR ${second} = '' THEN NULL ELSE ${first} || chr(${KEY_SEPARATOR.charCodeAt(0)}) || ${second} END`;
   };
   const order = serverEncoding === 'UTF8' ? key('q') : `convert_to(${key('q')}, 'UTF8')`;
-  const lane = (seed: number) => `int8send(hashtextextended(r.t COLLATE "C", ${seed}))`;
-  const hash = `encode(${lane(0)} || ${lane(1)}, 'base64')`;
-  return wrap(
-    `SELECT ${key('s')}, ${hash}, r.t FROM (SELECT * FROM (\n`,
-    sql,
-    `\n) AS q(${aliases.join(', ')}) ORDER BY ${order}) AS s, LATERAL (SELECT s::text AS t OFFSET 0) AS r`,
-  );
+  return { aliases, key, order };
 }
 
 /**

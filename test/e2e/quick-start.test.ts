@@ -116,6 +116,19 @@ describe('npm start in a fresh checkout', () => {
     expect(trialMove).toEqual(['remove_membership', 'add_membership', 'track_event']);
     for (const line of audit) expect(line).toMatchObject({ status: 200 });
     expect(new Set(audit.map((l) => l.source))).toEqual(new Set(['stripe', 'hubspot', 'portal']));
+
+    // The live lines: one per command, naming its event and its user, with the lookup indented under it.
+    const out = bridge.cli.stdout();
+    expect(out).toMatch(
+      /^→ userflow \w+ {2}delivered {2}event \S+ · user with hubspot_contact_id = \d+ {2}\(200, \d+ ms\) {2}hubspot\/\S+\n {4}lookup hubspot_contact_id = \d+ · GET \/users {2}200, \d+ ms$/m,
+    );
+    expect(out).toMatch(/^← webhook stripe {2}202 {2}queued 4 commands {2}event evt_\w+$/m);
+    expect(out).toMatch(
+      /^→ userflow add_membership {2}delivered {2}event \S+ · user usr_7f3a2c91 · group paid /m,
+    );
+    // No JSON among the readable lines: the refused webhook above logged a warning, told by its live line.
+    for (const line of [...out.split('\n'), ...bridge.cli.stderr().split('\n')])
+      expect(line).not.toMatch(/^\{/);
   });
 
   it('a command on the database-sync queue (what `sync run` fills) is delivered by the sync consumer', async () => {

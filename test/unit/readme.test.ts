@@ -31,4 +31,9 @@ describe('README', () => {
     expect(paths.size).toBeGreaterThan(5);
     for (const path of paths) expect(existsSync(path), path).toBe(true);
   });
+
+  it('says in the Deploy section that the sync path needs -c syncDir', () => {
+    const deploy = readme.slice(readme.indexOf('## Deploying to AWS'), readme.indexOf('## Benchmarks'));
+    expect(deploy).toMatch(/npx cdk deploy .*-c syncDir=syncs/);
+  });
 });

@@ -1,6 +1,6 @@
 // The README's sync quick-start, run exactly as written: the shipped SQL and sync file, through the real CLI.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,9 @@ const cli = (...args: string[]) =>
 
 describe('sync quick-start (syncs/example.yaml)', () => {
   it('dry-runs, syncs, then finds nothing to do, and lists the runs', async () => {
+    const dryText = await cli('run', 'syncs/example.yaml', '--dry-run');
+    // A dry run is not a run: no number, so the first real run is not "run #2" after a "run #1".
+    expect(dryText.stdout.split('\n')[0]).toMatch(/^dry run of example \(mirror\) in [\d.]+ s$/);
     const dry = await cli('run', 'syncs/example.yaml', '--dry-run', '--json');
     expect(JSON.parse(dry.stdout)).toMatchObject({
       dryRun: true,
@@ -36,8 +39,8 @@ describe('sync quick-start (syncs/example.yaml)', () => {
     });
     const sample = JSON.parse(dry.stdout).samples.find((s: { key: string }) => s.key === 'user_1');
     expect(sample.attributes).toEqual({
-      email: 'ada@acme.test',
-      name: 'Ada Lovelace',
+      email: 'katherine@acme.test',
+      name: 'Katherine Johnson',
       signed_up_at: '2026-01-05T09:00:00.000Z',
     });
 
@@ -45,6 +48,15 @@ describe('sync quick-start (syncs/example.yaml)', () => {
     expect(real.stdout).toMatch(
       /synced example \(mirror\).*\n.*8 rows read · 0 unchanged · 8 changed · 8 queued/,
     );
+    // Each kind's last progress line agrees with the summary: its changes and commands, adding up to the 8.
+    const lastLine = (kind: string) =>
+      real.stderr
+        .split('\n')
+        .filter((l) => l.startsWith(kind))
+        .at(-1);
+    expect(lastLine('groups')).toMatch(/ 2\/2 · .* · 2 changed · 2 queued$/);
+    expect(lastLine('users')).toMatch(/ 3\/3 · .* · 3 changed · 3 queued$/);
+    expect(lastLine('memberships')).toMatch(/ 3\/3 · .* · 3 changed · 3 queued$/);
 
     const again = await cli('run', 'syncs/example.yaml', '--json');
     expect(JSON.parse(again.stdout).counts).toMatchObject({ read: 8, unchanged: 8, queued: 0 });
@@ -56,7 +68,34 @@ describe('sync quick-start (syncs/example.yaml)', () => {
       ['succeeded', false],
       ['succeeded', false],
       ['succeeded', true],
+      ['succeeded', true],
     ]);
+    const table = (await cli('status')).stdout.split('\n');
+    expect(table[0]).toMatch(/^#\d+ {2}example {2}/);
+    expect(table[3]).toMatch(/^dry run {2}example {2}/);
+
+    // A mistyped name is told apart from a sync that never ran.
+    expect((await cli('status', '--sync', 'nope')).stdout).toBe(
+      'sync nope has no runs; syncs with runs: example\n',
+    );
+  }, 60_000);
+
+  it('warns when a copy of the file under another name would start from nothing (after the runs above)', async () => {
+    const copy = join(localDir, 'example-copy.yaml');
+    writeFileSync(copy, readFileSync('syncs/example.yaml', 'utf8'));
+    const dry = await cli('run', copy, '--dry-run');
+    expect(dry.stderr).toContain(
+      `warning: sync example-copy (${copy}) has no runs yet, but sync example (syncs/example.yaml) has the same queries and 2 runs`,
+    );
+    expect(dry.stderr).toContain('add `name: example` to continue that one');
+
+    // Named after the original, it continues that sync: no warning, nothing to do.
+    writeFileSync(copy, `name: example\n${readFileSync('syncs/example.yaml', 'utf8')}`);
+    const named = await cli('run', copy, '--dry-run', '--json');
+    expect(named.stderr).not.toContain('warning');
+    expect(JSON.parse(named.stdout).counts).toMatchObject({ unchanged: 8 });
+    const original = await cli('run', 'syncs/example.yaml', '--dry-run');
+    expect(original.stderr).not.toContain('warning');
   }, 60_000);
 
   it('fails with the file and the missing secret named, exit 2 (a usage error)', async () => {

@@ -149,7 +149,7 @@ describe.each([
       commandsOf(queue.sent).filter((c) => c.type === 'delete_user' || c.type === 'remove_membership'),
     ).toEqual([]);
     const [last] = await state.runs({ sync: 'app', limit: 1 });
-    expect(last).toMatchObject({ status: 'failed', error: expect.stringContaining('max_delete_ratio') });
+    expect(last).toMatchObject({ status: 'failed', error: expect.stringContaining('max_delete.ratio') });
   });
 
   it('deletes a vanished user under the cap when delete is on', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgress, formatProgress } from '../../../lib/cli/progress.ts';
+import { noRuns, progressLine } from '../../../lib/cli/sync-run.ts';
 
 describe('formatProgress', () => {
   it('shows the bar, the rate and an ETA when the total is known', () => {
@@ -28,5 +29,25 @@ describe('createProgress', () => {
     progress.update({ label: 'users', done: 4 });
     progress.finish();
     expect(out.map((l) => l.split(' · ')[1])).toEqual(['1', '3', '4']);
+  });
+});
+
+describe('sync progress line', () => {
+  it("shows the phase's own changes and commands, not the run's so far", () => {
+    const counts = { read: 9, created: 7, updated: 0, unchanged: 2, removed: 0, skipped: 0, queued: 7 };
+    expect(progressLine({ kind: 'users', read: 4, total: 4, changed: 3, queued: 3, counts })).toEqual({
+      label: 'users',
+      done: 4,
+      total: 4,
+      detail: '3 changed · 3 queued',
+    });
+  });
+});
+
+describe('sync status with no runs', () => {
+  it('names the sync asked for, and the syncs that do have runs', () => {
+    expect(noRuns('nope', ['example', 'crm'])).toBe('sync nope has no runs; syncs with runs: example, crm\n');
+    expect(noRuns('nope', [])).toBe('sync nope has no runs (no sync has run yet)\n');
+    expect(noRuns(undefined, [])).toBe('no sync runs yet\n');
   });
 });
