@@ -1,6 +1,6 @@
 // The audit trail: one structured record per Userflow call (or per command that needed none), through the one logger.
 import type { SQSRecord } from 'aws-lambda';
-import type { CommandType, Envelope } from '../commands/index.ts';
+import { type CommandType, commandSubject, type Envelope, envelopePrincipal } from '../commands/index.ts';
 import type { Logger } from '../logger.ts';
 import type { UserflowAction } from '../userflow/index.ts';
 
@@ -24,6 +24,11 @@ export interface AuditRecord {
   rule?: string;
   senderEventId?: string;
   command?: CommandType;
+  /** The user the command is about: as named, or as a lookup resolved it. */
+  userId?: string;
+  groupId?: string;
+  /** Who asked for the write: `webhook:<source>` or `sync:<name>`. */
+  principal?: string;
   /** The Userflow action called; `none` when the command needed no call (duplicate, bad envelope, stopped). */
   action: UserflowAction | 'none';
   /**
@@ -40,6 +45,12 @@ export interface AuditRecord {
   userflowCode?: string;
 }
 
+/** An audit record and the body of the call it records, which the trail keeps and the log does not. */
+export interface AuditedCall {
+  audit: AuditRecord;
+  request?: Record<string, unknown>;
+}
+
 /** Where audit records go besides the logger: a JSONL file locally (see `jsonlAuditSink`). */
 export interface AuditSink {
   write(record: AuditRecord): void;
@@ -54,6 +65,8 @@ export interface CallRecord {
   status?: number;
   reason?: string;
   userflowCode?: string;
+  /** What was sent (attributes, memberships, event name): for the trail, never for the log. */
+  request?: Record<string, unknown>;
 }
 
 export function writeAudit(logger: Logger, sink: AuditSink | undefined, record: AuditRecord): void {
@@ -61,7 +74,10 @@ export function writeAudit(logger: Logger, sink: AuditSink | undefined, record: 
   sink?.write(record);
 }
 
-/** One record per Userflow call, each carrying what became of the command; one `none` record when there was no call. */
+/**
+ * One record per Userflow call, each carrying what became of the command; one `none` record when there was no
+ * call. Returns what it wrote, with each call's body, for the trail.
+ */
 export function emitCommandAudit(
   deps: { logger: Logger; auditSink?: AuditSink | undefined; clock: () => number },
   what: {
@@ -71,9 +87,13 @@ export function emitCommandAudit(
     calls: readonly CallRecord[];
     outcome: AuditOutcome;
     extra: Partial<AuditRecord>;
+    /** The user a `user_lookup` resolved to, once delivery knows it. */
+    resolvedUserId?: string | undefined;
   },
-): void {
+): AuditedCall[] {
   const { record, envelope, attempt, calls, outcome, extra } = what;
+  const subject = envelope ? commandSubject(envelope.command) : {};
+  const userId = subject.userId ?? what.resolvedUserId;
   const base = {
     messageId: record.messageId,
     ...(envelope
@@ -83,24 +103,30 @@ export function emitCommandAudit(
           rule: envelope.rule,
           senderEventId: envelope.eventId,
           command: envelope.command.type,
+          ...(userId === undefined ? {} : { userId }),
+          ...(subject.groupId === undefined ? {} : { groupId: subject.groupId }),
+          principal: envelopePrincipal(envelope),
         }
       : {}),
     attempt,
     outcome,
   };
+  const written: AuditedCall[] = [];
   if (calls.length === 0) {
-    writeAudit(deps.logger, deps.auditSink, {
+    const audit: AuditRecord = {
       at: new Date(deps.clock()).toISOString(),
       ...base,
       action: 'none',
       latencyMs: 0,
       ...extra,
-    });
-    return;
+    };
+    writeAudit(deps.logger, deps.auditSink, audit);
+    written.push({ audit });
+    return written;
   }
   for (const call of calls) {
-    const { action, at, latencyMs, ...result } = call;
-    writeAudit(deps.logger, deps.auditSink, {
+    const { action, at, latencyMs, request, ...result } = call;
+    const audit: AuditRecord = {
       at: new Date(at).toISOString(),
       ...base,
       action,
@@ -108,6 +134,9 @@ export function emitCommandAudit(
       ...result,
       // A call's own failure reason stays; a successful call carries the command's (e.g. lookup_not_found).
       ...(extra.reason !== undefined && result.reason === undefined ? { reason: extra.reason } : {}),
-    });
+    };
+    writeAudit(deps.logger, deps.auditSink, audit);
+    written.push({ audit, ...(request ? { request } : {}) });
   }
+  return written;
 }
