@@ -81,9 +81,9 @@ export class AttemptBuffer {
         }),
     );
     let timer: NodeJS.Timeout | undefined;
+    // Not unref'd: a hung write holds no handle of its own, and the batch must still get its answer.
     const timedOut = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, flushTimeoutMs);
-      timer.unref?.();
     });
     await Promise.race([Promise.all(writes), timedOut]);
     clearTimeout(timer);
