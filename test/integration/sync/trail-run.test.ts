@@ -1,8 +1,10 @@
 // A sync run in the event trail, over a real PostgreSQL and the SQLite trail: one record at the start, replaced at
 // the end with how the run ended; every queued command says which sync and kind it came from.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { envelope, envelopeOrigin, envelopePrincipal } from '../../../lib/commands/index.ts';
 import { DeletionCapError } from '../../../lib/sync/errors.ts';
@@ -130,4 +132,28 @@ describe('sync runs in the trail', () => {
     expect(queue.sent).toHaveLength(20);
     expect(errors).toHaveLength(2);
   }, 30_000);
+
+  it('`sync run` records its runs in the local dir’s trail, a dry run as dry_run', async () => {
+    const syncFile = join(dir, 'crm.yaml');
+    await writeFile(
+      syncFile,
+      'connection: DATABASE_URL\nmode: upsert\nusers:\n  query: SELECT id, plan FROM people\n',
+    );
+    const localDir = join(dir, 'local');
+    const cli = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        [join(import.meta.dirname, '../../../bin/userflow-bridge.js'), 'sync', 'run', syncFile, ...args],
+        { cwd: dir, env: { ...process.env, DATABASE_URL: pgServer.url } },
+      );
+    await cli('--dry-run', '--local-dir', localDir);
+    await cli('--local-dir', localDir);
+
+    const trail = openSqliteTrail(join(localDir, 'trail.db'));
+    const runs = await trail.listSyncRuns({ name: 'crm', limit: 10 }).finally(() => trail.close());
+    expect(runs.map((r) => [r.outcome, r.counts.queued])).toEqual([
+      ['completed', 20],
+      ['dry_run', 0],
+    ]);
+  }, 60_000);
 });
