@@ -1,7 +1,8 @@
 // Delivery bench: a sustained run against the sandbox enforcing a limit the consumer is not told (it is told more).
 // Figures: achieved call rate ÷ limit (goal ≥ 0.90), 429s as a share of calls (≤ 2%), lost and duplicated commands.
 // The sandbox runs in a child process (as Userflow is not in the consumer's process), the consumer in this one:
-// the SQLite queue, the local poller and the same createDeliverHandler the Lambda exports.
+// the SQLite queue, the local poller and the same createDeliverHandler the Lambda exports, writing its attempts to
+// the SQLite trail as `npm start` does (BENCH_DELIVERY_TRAIL=off measures without it).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { createLogger } from '../lib/logger.ts';
 import { startPoller } from '../lib/queue/poller.ts';
 import { openSqliteQueues } from '../lib/queue/sqlite-queue.ts';
 import { type SandboxStatsSnapshot, startSandbox } from '../lib/sandbox/index.ts';
+import { openSqliteTrail } from '../lib/trail/sqlite-store.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
 import { report, round } from './report.ts';
 
@@ -23,6 +25,7 @@ const TOLD = LIMIT * Number(process.env.BENCH_DELIVERY_TOLD_FACTOR ?? 2); // wha
 const COMMANDS = Number(process.env.BENCH_DELIVERY_COMMANDS ?? 3_000);
 const USERS = 300;
 const CONCURRENCY = 8;
+const TRAIL = process.env.BENCH_DELIVERY_TRAIL !== 'off';
 
 interface SandboxReport {
   stats: SandboxStatsSnapshot;
@@ -108,12 +111,14 @@ async function consumerRole(): Promise<void> {
   for (let i = 0; i < messages.length; i += 10) await queues.main.send(messages.slice(i, i + 10));
 
   const idempotency = new SqlitePersistenceLayer({ path: join(dir, 'idempotency.db') });
+  const trail = TRAIL ? openSqliteTrail(join(dir, 'trail.db')) : undefined;
   const handler = createDeliverHandler({
     client: new UserflowClient({ apiKey: target.apiKey, baseUrl: target.url }),
     queue: queues.main,
     dlq: queues.dlq,
     idempotency,
     logger: createLogger({ service: 'bench', level: 'SILENT' }),
+    ...(trail ? { trail } : {}),
     rate: { limitPerSecond: TOLD, maxConcurrency: CONCURRENCY },
     backoff: { baseMs: 500, capMs: 10_000 },
   });
@@ -154,7 +159,9 @@ async function consumerRole(): Promise<void> {
   }
   const dlq = await queues.dlq.counts();
   const limiter = handler.rate();
+  const trailRecords = trail ? (await trail.listAttempts({ limit: 10 * COMMANDS })).length : 0;
   report('delivery', {
+    trail: trail ? 'sqlite' : 'off',
     limit_per_s: LIMIT,
     consumer_told_per_s: TOLD,
     commands: COMMANDS,
@@ -168,7 +175,9 @@ async function consumerRole(): Promise<void> {
     dead_lettered: dlq.visible + dlq.inFlight,
     final_rate_per_s: round(limiter.ratePerSecond, 1),
     throttle_events: limiter.throttles,
+    ...(trail ? { trail_records: trailRecords } : {}),
   });
+  trail?.close();
   queues.close();
   idempotency.close();
   rmSync(dir, { recursive: true, force: true });

@@ -6,10 +6,11 @@ import type { Queue } from '../queue/queue.ts';
 import { copiedFrom, copiedWarning } from '../sync/copied-sync.ts';
 import { connectPostgres } from '../sync/postgres.ts';
 import { openPostgresStateStore } from '../sync/postgres-state-store.ts';
-import { runSync, type SyncProgress, type SyncResult } from '../sync/run-sync.ts';
+import type { SyncProgress, SyncResult } from '../sync/run-sync.ts';
 import { openSqliteStateStore } from '../sync/sqlite-state-store.ts';
 import type { RunRecord, SyncStateStore } from '../sync/state-store.ts';
 import { loadSyncFile, type SyncFile } from '../sync/sync-file.ts';
+import { runSyncRecorded } from '../sync/trail-run.ts';
 import { UsageError } from './exit.ts';
 import { createProgress } from './progress.ts';
 
@@ -22,6 +23,8 @@ export interface RunSyncFlags {
   count: boolean;
   json?: boolean;
   envFile: string;
+  /** Where the run is recorded: `dynamodb://<table>` or a SQLite file (default `<local-dir>/trail.db`). */
+  trail?: string;
 }
 
 export async function runSyncCommand(path: string, flags: RunSyncFlags): Promise<void> {
@@ -35,17 +38,21 @@ export async function runSyncCommand(path: string, flags: RunSyncFlags): Promise
     const from = await copiedFrom(file, state, loadSyncFile);
     if (from) process.stderr.write(copiedWarning(file, from));
     const queue = flags.dryRun ? undefined : await openQueue(flags, env, closers);
+    const trail = await openRunTrail(flags, env, closers);
     const progress = createProgress();
     const started = Date.now();
-    const result = await runSync({
-      file,
-      db,
-      state,
-      ...(queue ? { queue } : {}),
-      dryRun: Boolean(flags.dryRun),
-      countFirst: flags.count,
-      onProgress: (p) => progress.update(progressLine(p)),
-    }).finally(() => progress.finish());
+    const result = await runSyncRecorded(
+      {
+        file,
+        db,
+        state,
+        ...(queue ? { queue } : {}),
+        dryRun: Boolean(flags.dryRun),
+        countFirst: flags.count,
+        onProgress: (p) => progress.update(progressLine(p)),
+      },
+      trail,
+    ).finally(() => progress.finish());
     process.stdout.write(
       flags.json
         ? `${JSON.stringify({ sync: file.name, dryRun: Boolean(flags.dryRun), ...result })}\n`
@@ -137,6 +144,22 @@ async function openQueue(
   });
   closers.push(() => queues.close());
   return queues.main;
+}
+
+/** The event trail the run is recorded in; a trail that fails is warned about on stderr, the run goes on. */
+async function openRunTrail(
+  flags: RunSyncFlags,
+  env: Record<string, string | undefined>,
+  closers: (() => unknown)[],
+) {
+  const { openCliTrail } = await import('./trail.ts');
+  const warn = (line: string) => process.stderr.write(`${line}\n`);
+  const { store, config } = await openCliTrail(flags, env, warn);
+  if (!store) return undefined;
+  closers.push(() => store.close());
+  const onTrailError = (error: unknown) =>
+    warn(`warning: the sync run was not recorded in the event trail: ${(error as Error).message}`);
+  return { trail: store, retentionDays: config.retentionDays, onTrailError };
 }
 
 /** One phase's figures (its kind's, or the removals'): the last line of each adds up to the summary. */

@@ -31,6 +31,10 @@ export function registerSync(program: Command): void {
     .option('--no-count', 'skip counting rows up front (no ETA, one scan less)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--env-file <path>', 'file with the connection secret, under the environment', '.env')
+    .option(
+      '--trail <target>',
+      'record the run in this trail (dynamodb://<table>); default <local-dir>/trail.db',
+    )
     .action(async (file: string, flags: RunSyncFlags) => {
       if (flags.queue !== 'local' && flags.queue !== 'sqs')
         throw new UsageError('--queue must be local or sqs');

@@ -1,7 +1,9 @@
 // `userflow-bridge userflow <action>`: any of the 18 Userflow actions from the shell, printing the JSON answer.
 import type { Command } from 'commander';
+import type { UserflowAction } from '../userflow/actions.ts';
 import type { UserflowClient } from '../userflow/client.ts';
 import type { ListParams } from '../userflow/requests.ts';
+import type { DirectCall } from './direct-call.ts';
 import { UsageError } from './exit.ts';
 
 // Only types are imported statically: zod, undici and the client load inside the actions, so `--help` stays fast.
@@ -13,6 +15,18 @@ interface CommonOptions {
   region?: string;
   timeout?: string;
 }
+
+/** Writes are recorded in the event trail; these say which one. */
+interface WriteOptions extends CommonOptions {
+  localDir: string;
+  trail?: string;
+}
+
+const WRITE_ACTIONS = {
+  user: 'createOrUpdateUser',
+  group: 'createOrUpdateGroup',
+  event: 'trackEvent',
+} as const;
 
 const WRITES = [
   ['create-or-update-user', 'Create a user or merge attributes into an existing one (POST /users).', 'user'],
@@ -78,21 +92,33 @@ const GETS: [string, string, (c: Client, id: string, expand: string[]) => Promis
   ],
 ];
 
-const DELETES: [string, string, (c: Client, id: string) => Promise<unknown>][] = [
+const DELETES: [
+  string,
+  string,
+  (c: Client, id: string) => Promise<unknown>,
+  UserflowAction,
+  'userId' | 'groupId' | undefined,
+][] = [
   [
     'delete-user',
     'Delete a user and their data; their groups stay (DELETE /users/{id}).',
     (c, id) => c.deleteUser(id),
+    'deleteUser',
+    'userId',
   ],
   [
     'delete-group',
     'Delete a group; its former members stay (DELETE /groups/{id}).',
     (c, id) => c.deleteGroup(id),
+    'deleteGroup',
+    'groupId',
   ],
   [
     'delete-content-session',
     'Delete a content session (DELETE /content_sessions/{id}).',
     (c, id) => c.deleteContentSession(id),
+    'deleteContentSession',
+    undefined,
   ],
 ];
 
@@ -179,14 +205,22 @@ export function registerUserflow(program: Command): void {
     );
 
   for (const [name, summary, kind] of WRITES) {
-    common(group.command(name).description(summary))
+    recording(common(group.command(name).description(summary)))
       .requiredOption('--data <json>', 'the body: JSON text, @file.json, or @- for stdin')
       .addHelpText('after', WRITE_EXAMPLES[kind])
-      .action(async (options: CommonOptions & { data: string }) => {
+      .action(async (options: WriteOptions & { data: string }) => {
         const [body, client] = await Promise.all([readBody(kind, options.data), makeClient(options)]);
-        if (kind === 'user') return print(await client.createOrUpdateUser(body as never));
-        if (kind === 'group') return print(await client.createOrUpdateGroup(body as never));
-        return print(await client.trackEvent(body as never));
+        const action = WRITE_ACTIONS[kind];
+        const { bodySubject } = await import('./direct-call.ts');
+        const request = body as Record<string, unknown>;
+        const call = { action, request, ...bodySubject(action, request) };
+        print(
+          await recorded(options, call, (): Promise<unknown> => {
+            if (kind === 'user') return client.createOrUpdateUser(body as never);
+            if (kind === 'group') return client.createOrUpdateGroup(body as never);
+            return client.trackEvent(body as never);
+          }),
+        );
       });
   }
 
@@ -198,24 +232,31 @@ export function registerUserflow(program: Command): void {
       });
   }
 
-  for (const [name, summary, call] of DELETES) {
-    common(group.command(name).description(summary).argument('<id>')).action(
-      async (id: string, options: CommonOptions) => {
-        print(await call(await makeClient(options), id));
+  for (const [name, summary, call, action, subject] of DELETES) {
+    recording(common(group.command(name).description(summary).argument('<id>'))).action(
+      async (id: string, options: WriteOptions) => {
+        const client = await makeClient(options);
+        const what = { action, request: { id }, ...(subject ? { [subject]: id } : {}) };
+        print(await recorded(options, what, () => call(client, id)));
       },
     );
   }
 
-  common(
-    group
-      .command('remove-membership')
-      .description(
-        'Remove a user from a group; succeeds if they were not a member (DELETE /group_memberships).',
-      )
-      .argument('<user-id>')
-      .argument('<group-id>'),
-  ).action(async (userId: string, groupId: string, options: CommonOptions) => {
-    print(await (await makeClient(options)).removeMembership({ user_id: userId, group_id: groupId }));
+  recording(
+    common(
+      group
+        .command('remove-membership')
+        .description(
+          'Remove a user from a group; succeeds if they were not a member (DELETE /group_memberships).',
+        )
+        .argument('<user-id>')
+        .argument('<group-id>'),
+    ),
+  ).action(async (userId: string, groupId: string, options: WriteOptions) => {
+    const client = await makeClient(options);
+    const request = { user_id: userId, group_id: groupId };
+    const what = { action: 'removeMembership' as const, request, userId, groupId };
+    print(await recorded(options, what, () => client.removeMembership(request)));
   });
 
   for (const spec of LISTS) registerList(group, spec);
@@ -245,6 +286,25 @@ function common(command: Command): Command {
   return command
     .option('--region <region>', 'us or eu (ignored when USERFLOW_API_URL is set)')
     .option('--timeout <ms>', 'per-request timeout in milliseconds (default 10000)');
+}
+
+/** The flags of a write: every write is recorded in the event trail, reads are not. */
+function recording(command: Command): Command {
+  return command
+    .option(
+      '--local-dir <dir>',
+      'record the call in this local dir’s trail.db (as `start` keeps it)',
+      '.local',
+    )
+    .option('--trail <target>', 'record the call in this trail instead (dynamodb://<table> or a file)');
+}
+
+/** Makes a write and records it (principal `cli:<os user>`); a trail problem warns on stderr, never fails it. */
+async function recorded<T>(options: WriteOptions, call: DirectCall, run: () => Promise<T>): Promise<T> {
+  const { recordedCall } = await import('./direct-call.ts');
+  const flags = { localDir: options.localDir, ...(options.trail ? { trail: options.trail } : {}) };
+  const warn = (line: string) => process.stderr.write(`${line}\n`);
+  return recordedCall(flags, call, run, { env: process.env, warn });
 }
 
 function listParams(spec: ListSpec, options: Record<string, unknown>): Params {

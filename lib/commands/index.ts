@@ -4,4 +4,5 @@ export * from './command.ts';
 export * from './command-id.ts';
 export * from './envelope.ts';
 export * from './message-group.ts';
+export * from './provenance.ts';
 export * from './queue-message.ts';

@@ -1,6 +1,12 @@
 // The audit trail: one structured record per Userflow call (or per command that needed none), through the one logger.
 import type { SQSRecord } from 'aws-lambda';
-import type { Command, CommandType, Envelope } from '../commands/index.ts';
+import {
+  type Command,
+  type CommandType,
+  commandSubject,
+  type Envelope,
+  envelopePrincipal,
+} from '../commands/index.ts';
 import type { Logger } from '../logger.ts';
 import type { UserflowAction } from '../userflow/index.ts';
 
@@ -24,6 +30,11 @@ export interface AuditRecord {
   rule?: string;
   senderEventId?: string;
   command?: CommandType;
+  /** The user the command is about: as named, or as a lookup resolved it. */
+  userId?: string;
+  groupId?: string;
+  /** Who asked for the write: `webhook:<source>` or `sync:<name>`. */
+  principal?: string;
   /** The Userflow action called; `none` when the command needed no call (duplicate, bad envelope, stopped). */
   action: UserflowAction | 'none';
   /**
@@ -38,6 +49,12 @@ export interface AuditRecord {
   /** Why, when the outcome is not `delivered` (e.g. `userflow_rate_limited`, `lookup_not_found`). */
   reason?: string;
   userflowCode?: string;
+}
+
+/** An audit record and the body of the call it records, which the trail keeps and the log does not. */
+export interface AuditedCall {
+  audit: AuditRecord;
+  request?: Record<string, unknown>;
 }
 
 /** Where audit records go besides the logger: a JSONL file locally (see `jsonlAuditSink`). */
@@ -60,9 +77,14 @@ export interface CallRecord {
   status?: number;
   reason?: string;
   userflowCode?: string;
+  /** What was sent (attributes, memberships, event name): for the trail, never for the log. */
+  request?: Record<string, unknown>;
 }
 
-/** One record per Userflow call, each carrying what became of the command; one `none` record when there was no call. */
+/**
+ * One record per Userflow call, each carrying what became of the command; one `none` record when there was no
+ * call. Returns what it wrote, with each call's body, for the trail.
+ */
 export function emitCommandAudit(
   deps: { logger: Logger; auditSink?: AuditSink | undefined; clock: () => number },
   what: {
@@ -72,9 +94,13 @@ export function emitCommandAudit(
     calls: readonly CallRecord[];
     outcome: AuditOutcome;
     extra: Partial<AuditRecord>;
+    /** The user a `user_lookup` resolved to, once delivery knows it. */
+    resolvedUserId?: string | undefined;
   },
-): void {
+): AuditedCall[] {
   const { record, envelope, attempt, calls, outcome, extra } = what;
+  const subject = envelope ? commandSubject(envelope.command) : {};
+  const userId = subject.userId ?? what.resolvedUserId;
   const base = {
     messageId: record.messageId,
     ...(envelope
@@ -84,25 +110,43 @@ export function emitCommandAudit(
           rule: envelope.rule,
           senderEventId: envelope.eventId,
           command: envelope.command.type,
+          ...(userId === undefined ? {} : { userId }),
+          ...(subject.groupId === undefined ? {} : { groupId: subject.groupId }),
+          principal: envelopePrincipal(envelope),
         }
       : {}),
     attempt,
     outcome,
   };
-  const records: AuditRecord[] =
+  const written: AuditedCall[] =
     calls.length === 0
-      ? [{ at: new Date(deps.clock()).toISOString(), ...base, action: 'none', latencyMs: 0, ...extra }]
-      : calls.map(({ action, at, latencyMs, ...result }) => ({
-          at: new Date(at).toISOString(),
-          ...base,
-          action,
-          latencyMs,
-          ...result,
-          // A call's own failure reason stays; a successful call carries the command's (e.g. lookup_not_found).
-          ...(extra.reason !== undefined && result.reason === undefined ? { reason: extra.reason } : {}),
+      ? [
+          {
+            audit: {
+              at: new Date(deps.clock()).toISOString(),
+              ...base,
+              action: 'none',
+              latencyMs: 0,
+              ...extra,
+            },
+          },
+        ]
+      : calls.map(({ action, at, latencyMs, request, ...result }) => ({
+          audit: {
+            at: new Date(at).toISOString(),
+            ...base,
+            action,
+            latencyMs,
+            ...result,
+            // A call's own failure reason stays; a successful call carries the command's (e.g. lookup_not_found).
+            ...(extra.reason !== undefined && result.reason === undefined ? { reason: extra.reason } : {}),
+          },
+          ...(request ? { request } : {}),
         }));
+  const records = written.map((call) => call.audit);
   for (const audit of records) deps.logger.info('userflow call', { audit });
   const sink = deps.auditSink;
   if (sink?.writeCommand) sink.writeCommand(records, envelope?.command);
   else for (const audit of records) sink?.write(audit);
+  return written;
 }

@@ -19,8 +19,12 @@ export type DeliveryClient = Pick<
   | 'deleteGroup'
 >;
 
-/** Runs one Userflow call through the rate limiter and the audit log. */
-export type CallRunner = <T>(action: UserflowAction, call: () => Promise<T>) => Promise<T>;
+/** Runs one Userflow call through the rate limiter and the audit log; `request` is what it sends, for the trail. */
+export type CallRunner = <T>(
+  action: UserflowAction,
+  call: () => Promise<T>,
+  request?: Record<string, unknown>,
+) => Promise<T>;
 
 /** Runs `deliver` at most once per key (track_event); `replayed` when an earlier delivery already did. */
 export type EffectivelyOnce = (key: string, deliver: () => Promise<void>) => Promise<{ replayed: boolean }>;
@@ -40,6 +44,8 @@ export interface ExecutorContext {
   /** The envelope's command id: the effectively-once key of a track_event. */
   commandId: string;
   deleteNotFound: DeleteNotFound;
+  /** Told the user id a `user_lookup` resolved to, so the audit and the trail can name the user. */
+  onResolved?: (userId: string) => void;
 }
 
 export type ExecutionResult =
@@ -56,53 +62,53 @@ export async function executeCommand(command: Command, ctx: ExecutorContext): Pr
     case 'upsert_user':
       return withUser(command, ctx, async (userId) => {
         if (command.only_if_exists && !(await userExists(userId, ctx))) return skipped('user_missing');
-        await ctx.call('createOrUpdateUser', () =>
-          ctx.client.createOrUpdateUser({
-            id: userId,
-            ...(command.attributes ? { attributes: command.attributes } : {}),
-            ...(command.groups ? { groups: command.groups } : {}),
-            ...(command.memberships ? { memberships: command.memberships } : {}),
-          }),
-        );
+        const body = {
+          id: userId,
+          ...(command.attributes ? { attributes: command.attributes } : {}),
+          ...(command.groups ? { groups: command.groups } : {}),
+          ...(command.memberships ? { memberships: command.memberships } : {}),
+        };
+        await ctx.call('createOrUpdateUser', () => ctx.client.createOrUpdateUser(body), body);
         return delivered;
       });
     case 'upsert_group': {
       if (command.only_if_exists && !(await groupExists(command.group_id, ctx)))
         return skipped('group_missing');
-      await ctx.call('createOrUpdateGroup', () =>
-        ctx.client.createOrUpdateGroup({
-          id: command.group_id,
-          ...(command.attributes ? { attributes: command.attributes } : {}),
-        }),
-      );
+      const body = {
+        id: command.group_id,
+        ...(command.attributes ? { attributes: command.attributes } : {}),
+      };
+      await ctx.call('createOrUpdateGroup', () => ctx.client.createOrUpdateGroup(body), body);
       return delivered;
     }
     case 'add_membership':
       return withUser(command, ctx, async (userId) => {
         if (command.only_if_exists && !(await userExists(userId, ctx))) return skipped('user_missing');
-        await ctx.call('createOrUpdateUser', () =>
-          ctx.client.createOrUpdateUser(membershipBody(command, userId)),
-        );
+        const body = membershipBody(command, userId);
+        await ctx.call('createOrUpdateUser', () => ctx.client.createOrUpdateUser(body), body);
         return delivered;
       });
     case 'remove_membership':
       return withUser(command, ctx, (userId) =>
-        deleting(ctx, () =>
-          ctx.call('removeMembership', () =>
-            ctx.client.removeMembership({ user_id: userId, group_id: command.group_id }),
-          ),
-        ),
+        deleting(ctx, () => {
+          const body = { user_id: userId, group_id: command.group_id };
+          return ctx.call('removeMembership', () => ctx.client.removeMembership(body), body);
+        }),
       );
     case 'track_event':
       return trackEvent(command, ctx);
     case 'delete_user':
       return withUser(command, ctx, async (userId) => {
-        const result = await deleting(ctx, () => ctx.call('deleteUser', () => ctx.client.deleteUser(userId)));
+        const result = await deleting(ctx, () =>
+          ctx.call('deleteUser', () => ctx.client.deleteUser(userId), { id: userId }),
+        );
         if (command.user_lookup) ctx.lookup.forget(command.user_lookup);
         return result;
       });
     case 'delete_group':
-      return deleting(ctx, () => ctx.call('deleteGroup', () => ctx.client.deleteGroup(command.group_id)));
+      return deleting(ctx, () =>
+        ctx.call('deleteGroup', () => ctx.client.deleteGroup(command.group_id), { id: command.group_id }),
+      );
   }
 }
 
@@ -134,7 +140,7 @@ async function trackEvent(command: CommandOf<'track_event'>, ctx: ExecutorContex
     ...(command.time ? { time: command.time } : {}),
   };
   const { replayed } = await ctx.once(ctx.commandId, async () => {
-    await ctx.call('trackEvent', () => ctx.client.trackEvent(body));
+    await ctx.call('trackEvent', () => ctx.client.trackEvent(body), body);
   });
   return replayed ? { outcome: 'duplicate' } : delivered;
 }
@@ -155,8 +161,9 @@ async function withUser(
 
 async function resolveUser(lookup: UserLookup, ctx: ExecutorContext): Promise<string | undefined> {
   const userId = await ctx.lookup.resolve(lookup, (params) =>
-    ctx.call('listUsers', () => ctx.client.listUsers(params)),
+    ctx.call('listUsers', () => ctx.client.listUsers(params), { ...params }),
   );
+  if (userId !== undefined) ctx.onResolved?.(userId);
   if (userId === undefined && lookup.if_missing === 'fail') {
     throw new DeliveryError(
       `no Userflow user has ${lookup.attribute} = the looked-up value`,
@@ -177,11 +184,11 @@ async function deleting(ctx: ExecutorContext, remove: () => Promise<unknown>): P
 }
 
 async function userExists(userId: string, ctx: ExecutorContext): Promise<boolean> {
-  return exists(() => ctx.call('getUser', () => ctx.client.getUser(userId)));
+  return exists(() => ctx.call('getUser', () => ctx.client.getUser(userId), { id: userId }));
 }
 
 async function groupExists(groupId: string, ctx: ExecutorContext): Promise<boolean> {
-  return exists(() => ctx.call('getGroup', () => ctx.client.getGroup(groupId)));
+  return exists(() => ctx.call('getGroup', () => ctx.client.getGroup(groupId), { id: groupId }));
 }
 
 async function exists(get: () => Promise<unknown>): Promise<boolean> {

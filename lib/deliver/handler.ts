@@ -5,6 +5,9 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from '../logger.ts';
 import type { Queue } from '../queue/queue.ts';
+import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
+import type { TrailStore } from '../trail/store.ts';
+import { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditSink } from './audit.ts';
 import { type BackoffPolicy, retryVisibilitySeconds } from './backoff.ts';
 import { effectivelyOnce } from './effectively-once.ts';
@@ -29,6 +32,15 @@ export interface DeliverDeps {
   logger: Logger;
   metrics?: Metrics;
   auditSink?: AuditSink;
+  /**
+   * The event trail: one attempt record per Userflow call (and per command that needed none). Optional, and never
+   * decides an outcome: a failed write is logged and counted as `TrailWriteFailed`.
+   */
+  trail?: TrailStore;
+  /** Attempt records expire this many days after the call (default 30, as TRAIL_RETENTION_DAYS). */
+  trailRetentionDays?: number;
+  /** Longest a batch waits for its trail writes before answering (default 2 s). */
+  trailFlushTimeoutMs?: number;
   rate: {
     /** Userflow's account-wide limit as configured (requests per second). */
     limitPerSecond: number;
@@ -93,6 +105,16 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
     ...(deps.idempotencyTtlSeconds === undefined ? {} : { expiresAfterSeconds: deps.idempotencyTtlSeconds }),
   });
   const backoff = deps.backoff ?? DEFAULT_BACKOFF;
+  const trail = deps.trail;
+  const attemptBuffer = () =>
+    trail
+      ? new AttemptBuffer({
+          trail,
+          retentionDays: deps.trailRetentionDays ?? DEFAULT_TRAIL_RETENTION_DAYS,
+          flushTimeoutMs: deps.trailFlushTimeoutMs ?? 2_000,
+          logger: deps.logger,
+        })
+      : undefined;
   const processorDeps: RecordProcessorDeps = {
     client: deps.client,
     queue: deps.queue,
@@ -116,7 +138,7 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
       bucket.setCeiling(perConsumer * consumers);
     }
     once.useContext(context);
-    const batch = new BatchState();
+    const batch = new BatchState(attemptBuffer());
     if (context?.getRemainingTimeInMillis) {
       // Leave room for one record's calls (each bounded by the client's timeout) and the batch response.
       batch.startDeadline = clock() + context.getRemainingTimeInMillis() - (deps.timeReserveMs ?? 12_000);
@@ -133,6 +155,9 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
       return response;
     } finally {
       inFlight -= 1;
+      // Once per batch, after every record is decided: the Userflow calls never wait on the trail.
+      const lost = (await batch.attempts?.flush()) ?? 0;
+      if (lost > 0) batch.metrics.count('trailWriteFailed', 'none', lost);
       batch.metrics.publish(deps.metrics);
     }
   };

@@ -4,6 +4,7 @@ import type { Envelope } from '../commands/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { UserflowAction } from '../userflow/index.ts';
+import type { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditOutcome, AuditRecord, AuditSink, CallRecord } from './audit.ts';
 import { emitCommandAudit } from './audit.ts';
 import { type BackoffPolicy, retryVisibilitySeconds } from './backoff.ts';
@@ -56,6 +57,9 @@ export class BatchState {
   /** Failed records whose visibility was already set. */
   readonly visibilitySet = new Set<string>();
   readonly metrics = new BatchMetrics();
+
+  /** The batch's attempt records, written to the trail when the batch ends (absent without a trail). */
+  constructor(readonly attempts?: AttemptBuffer) {}
 }
 
 /** Thrown to fail a record in the batch processor once its retry has been arranged. */
@@ -74,8 +78,19 @@ export async function processRecord(
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
   const calls: CallRecord[] = [];
   let envelope: Envelope | undefined;
-  const audit = (outcome: AuditOutcome, extra: Partial<AuditRecord> = {}) =>
-    emitCommandAudit(deps, { record, envelope, attempt, calls, outcome, extra });
+  let resolvedUserId: string | undefined;
+  const audit = (outcome: AuditOutcome, extra: Partial<AuditRecord> = {}) => {
+    const written = emitCommandAudit(deps, {
+      record,
+      envelope,
+      attempt,
+      calls,
+      outcome,
+      extra,
+      resolvedUserId,
+    });
+    batch.attempts?.add(written, envelope);
+  };
 
   const parsed = parseEnvelope(record.body);
   if (!parsed.ok) {
@@ -100,6 +115,9 @@ export async function processRecord(
       once: deps.once,
       commandId: envelope.id,
       deleteNotFound: deps.deleteNotFound,
+      onResolved: (userId) => {
+        resolvedUserId = userId;
+      },
     });
   } catch (error) {
     const failure = classifyFailure(error);
@@ -174,19 +192,29 @@ function deferral(
 
 /** Every Userflow call waits for the limiter, is timed, and tells the limiter how it went. */
 function callRunner(deps: RecordProcessorDeps, calls: CallRecord[]): CallRunner {
-  return async <T>(action: UserflowAction, call: () => Promise<T>): Promise<T> => {
+  return async <T>(
+    action: UserflowAction,
+    call: () => Promise<T>,
+    request?: Record<string, unknown>,
+  ): Promise<T> => {
     const ticket = await deps.bucket.acquire();
     const at = deps.clock();
     try {
       const value = await call();
       deps.bucket.onSuccess(ticket);
-      calls.push({ action, at, latencyMs: deps.clock() - at, status: 200 });
+      calls.push({ action, at, latencyMs: deps.clock() - at, status: 200, ...(request ? { request } : {}) });
       return value;
     } catch (error) {
       const failure = classifyFailure(error);
       if (failure.kind === 'transient' && failure.throttled)
         deps.bucket.onThrottle(ticket, failure.retryAfterMs);
-      calls.push({ action, at, latencyMs: deps.clock() - at, ...failureFields(failure) });
+      calls.push({
+        action,
+        at,
+        latencyMs: deps.clock() - at,
+        ...failureFields(failure),
+        ...(request ? { request } : {}),
+      });
       throw error;
     }
   };

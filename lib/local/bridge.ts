@@ -19,6 +19,7 @@ import { createReadableLogger, shownByLiveLines } from './readable-logger.ts';
 import { watchRules } from './rules-watcher.ts';
 import { sampleSendCommand } from './sample-command.ts';
 import { SAMPLE_USER_ID } from './sandbox-seed.ts';
+import { openLocalTrail } from './trail.ts';
 import { openUserflowTarget, type SandboxSeed } from './userflow-target.ts';
 import { createLocalSecrets, type DevSecret } from './webhook-secrets.ts';
 
@@ -136,6 +137,9 @@ async function start(
 
   const audit = printingAuditSink(jsonlAuditSink(layout.auditLog), options.quiet ? undefined : options.print);
   closers.push({ name: 'the audit log', close: () => audit.close?.() });
+  // Closed after the consumers stop (closers run in reverse): in-flight batches still write their attempts.
+  const trail = await openLocalTrail(layout.dir, env, options.printProblem);
+  closers.push({ name: 'the event trail', close: () => trail.close() });
   const logger = options.structuredLogs
     ? createLogger({ service: 'userflow-bridge', level: options.logLevel })
     : createReadableLogger({
@@ -185,6 +189,8 @@ async function start(
     queues,
     idempotency: idempotency('delivered_events'),
     auditSink: audit,
+    ...(trail.store ? { trail: trail.store } : {}),
+    trailRetentionDays: trail.config.retentionDays,
     logger,
     budget: options.budget,
     tuning,

@@ -6,6 +6,7 @@ import { createDeliverHandler } from '../deliver/index.ts';
 import { BridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { type Poller, startPoller } from '../queue/poller.ts';
+import type { TrailStore } from '../trail/store.ts';
 import { STOPPING_REASON } from './activity.ts';
 import type { DeliverTuning } from './deliver-tuning.ts';
 import type { QueuePair } from './local-queues.ts';
@@ -38,6 +39,10 @@ export interface ConsumersOptions {
   /** A fresh persistence layer per handler: Powertools configures one for the first caller only. */
   idempotency: () => BasePersistenceLayer;
   auditSink: AuditSink;
+  /** The local trail (`.local/trail.db`): every consumer writes its attempt records there. */
+  trail?: TrailStore;
+  /** TRAIL_RETENTION_DAYS, as read from the local environment. */
+  trailRetentionDays?: number;
   logger: Logger;
   budget: RateBudget;
   /** The Lambda's tuning variables, read from the local environment. */
@@ -99,6 +104,8 @@ export function startConsumers(options: ConsumersOptions): RunningConsumers {
       idempotency: options.idempotency(),
       logger: options.logger,
       auditSink: options.auditSink,
+      ...(options.trail ? { trail: options.trail } : {}),
+      ...(options.trailRetentionDays === undefined ? {} : { trailRetentionDays: options.trailRetentionDays }),
       rate: { limitPerSecond: plan.limitPerSecond, maxConcurrency: options.budget.maxConcurrency },
       backoff: options.tuning.backoff,
       lookup: options.tuning.lookup,

@@ -4,12 +4,15 @@ import type { BridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { SecretSource } from '../secrets/index.ts';
+import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
+import type { TrailStore } from '../trail/store.ts';
 import { SyncError } from './errors.ts';
 import { connectPostgres } from './postgres.ts';
 import { openPostgresStateStore } from './postgres-state-store.ts';
-import { runSync } from './run-sync.ts';
+
 import type { RunCounts, SyncStateStore } from './state-store.ts';
 import type { SyncFile } from './sync-file.ts';
+import { runSyncRecorded } from './trail-run.ts';
 
 export interface SyncHandlerDeps {
   files: ReadonlyMap<string, SyncFile>;
@@ -20,6 +23,10 @@ export interface SyncHandlerDeps {
   state: SyncStateStore;
   logger: Logger;
   connectTimeoutMs?: number;
+  /** The event trail: each run is recorded there when it starts and when it ends. */
+  trail?: TrailStore;
+  /** TRAIL_RETENTION_DAYS (default 30). */
+  trailRetentionDays?: number;
 }
 
 export interface SyncEvent {
@@ -58,13 +65,19 @@ export function createSyncHandler(deps: SyncHandlerDeps) {
       // The run streams on one connection; a state store in the database needs a second.
       const state = file.state === 'database' ? await openPostgresStateStore(await connect(url)) : deps.state;
       const dryRun = event.dryRun === true;
-      const { runId, counts } = await runSync({
-        file,
-        db,
-        state,
-        dryRun,
-        ...(dryRun ? {} : { queue: deps.queue }),
-      });
+      const { runId, counts } = await runSyncRecorded(
+        { file, db, state, dryRun, ...(dryRun ? {} : { queue: deps.queue }) },
+        deps.trail && {
+          trail: deps.trail,
+          retentionDays: deps.trailRetentionDays ?? DEFAULT_TRAIL_RETENTION_DAYS,
+          // The run's own result stands; the alarm on TrailWriteFailed belongs to ingest and delivery.
+          onTrailError: (error) =>
+            deps.logger.error('trail write failed: sync run not recorded', {
+              sync: file.name,
+              error: (error as Error).message,
+            }),
+        },
+      );
       deps.logger.info('sync run finished', { sync: file.name, runId, dryRun, counts });
       return { sync: file.name, runId, counts };
     } catch (error) {

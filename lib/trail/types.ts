@@ -63,7 +63,7 @@ export interface AttemptRecord {
   action: string;
   status?: number;
   latencyMs: number;
-  /** The audit outcome (delivered, skipped, retry, dead_lettered, …). */
+  /** The audit outcome (delivered, skipped, retry, dead_lettered, …); `failed` for a direct call that failed. */
   outcome: string;
   reason?: string;
   userflowCode?: string;
@@ -98,7 +98,7 @@ export interface SyncRunRecord {
   /** ISO 8601. */
   startedAt: string;
   finishedAt?: string;
-  /** `completed`, `dry_run`, `refused` (a delete cap tripped) or `failed`. */
+  /** `running` until it ends; then `completed`, `dry_run`, `refused` (a delete cap tripped) or `failed`. */
   outcome: string;
   /** Rows read, changes found, commands queued, … as the run's summary counts them. */
   counts: Record<string, number>;

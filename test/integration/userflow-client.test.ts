@@ -408,16 +408,21 @@ describe('errors from a running sandbox', () => {
 // Each run starts a fresh node + tsx process (about a second), so the runs go in parallel.
 describe.concurrent('the userflow CLI against the sandbox', () => {
   let running: RunningSandbox;
+  // Writes are recorded in `<cwd>/.local/trail.db`: a scratch cwd keeps them out of the checkout's own trail.
+  let cwd: string;
   beforeAll(async () => {
     running = await sandbox({ seed: 'none' });
+    cwd = await mkdtemp(join(tmpdir(), 'userflow-cli-'));
+    tempDirs.push(cwd);
   });
 
   const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        ['bin/userflow-bridge.js', 'userflow', ...args],
+        [join(import.meta.dirname, '../../bin/userflow-bridge.js'), 'userflow', ...args],
         {
+          cwd,
           env: { ...process.env, USERFLOW_API_KEY: SANDBOX_API_KEY, USERFLOW_API_URL: running.url, ...env },
           timeout: 20_000,
         },

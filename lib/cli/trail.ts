@@ -1,0 +1,49 @@
+// The trail a CLI command writes to: `--trail <target>` when given, else `<local-dir>/trail.db`, as `start` keeps it.
+// Loaded only by commands that write, so `--help` does not open SQLite.
+import type { Env } from '../config/read-env.ts';
+import { readTrailConfig, type TrailConfig } from '../config/trail.ts';
+import { ConfigError } from '../errors.ts';
+import { localLayout } from '../local/layout.ts';
+import { TrailError } from '../trail/errors.ts';
+import { openTrail } from '../trail/open.ts';
+import type { TrailStore } from '../trail/store.ts';
+import { UsageError } from './exit.ts';
+
+export interface TrailFlags {
+  localDir: string;
+  trail?: string;
+}
+
+export interface CliTrail {
+  /** Absent when the trail could not be opened: the command still does its work. */
+  store: TrailStore | undefined;
+  config: TrailConfig;
+}
+
+/**
+ * A `--trail` that names no backend, or bad TRAIL_* variables, are the user's to fix: exit 2 before anything is
+ * done. A trail that cannot be opened is only warned about: the command's own work matters more than its record.
+ */
+export async function openCliTrail(
+  flags: TrailFlags,
+  env: Env,
+  warn: (line: string) => void,
+): Promise<CliTrail> {
+  let config: TrailConfig;
+  try {
+    config = readTrailConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const target = flags.trail ?? localLayout(flags.localDir).trailDb;
+  try {
+    return { store: await openTrail(target), config };
+  } catch (error) {
+    if (error instanceof TrailError && error.code === 'invalid_target') throw new UsageError(error.message);
+    warn(
+      `warning: the event trail ${target} is unavailable, this call is not recorded: ${(error as Error).message}`,
+    );
+    return { store: undefined, config };
+  }
+}
