@@ -26,18 +26,29 @@ export function registerRules(program: Command): void {
   rules
     .command('check')
     .description(
-      'Validate every rule file; lists every problem (file, line, rule, field) and exits 1 if any.',
+      'Validate every rule file; lists every problem (file, line, rule, field) and exits 1 if any. Also warns about ' +
+        'rules that cannot fire: a flat dotted key, or a path or exact value that none of the sample payloads ' +
+        '(samples/<source>/*.json, or the folder the rule file names in samples:) has.',
     )
     .option('--rules <dir>', 'directory of rule files', DEFAULT_DIR)
-    .action(async (options: { rules: string }) => {
+    .option('--strict', 'treat warnings as failures (exit 1)', false)
+    .action(async (options: { rules: string; strict: boolean }) => {
       const set = await load(options.rules);
       if (!set) return;
+      const warnings = await findWarnings(set);
+      for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+      if (options.strict && warnings.length > 0) {
+        process.stderr.write(`FAILED: ${warnings.length} warning${plural(warnings.length)} (--strict)\n`);
+        process.exitCode = 1;
+        return;
+      }
       const counts = [...set.sources.values()]
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((source) => `${source.name} ${source.rules.length}`);
       const total = [...set.sources.values()].reduce((sum, source) => sum + source.rules.length, 0);
+      const warned = warnings.length > 0 ? `; ${warnings.length} warning${plural(warnings.length)}` : '';
       process.stdout.write(
-        `OK: ${set.sources.size} source${plural(set.sources.size)}, ${total} rule${plural(total)} in ${options.rules} (${counts.join(', ')})\n`,
+        `OK: ${set.sources.size} source${plural(set.sources.size)}, ${total} rule${plural(total)} in ${options.rules} (${counts.join(', ')})${warned}\n`,
       );
     });
 
@@ -91,6 +102,27 @@ function traceLine(entry: RuleTrace): string {
     return `skipped   ${entry.rule}: ${entry.reason.replace(/^skipped: /, '')}`;
   if (entry.matched) return `matched   ${entry.rule}: ${entry.commands} command${plural(entry.commands)}`;
   return `no match  ${entry.rule}: ${entry.reason ?? 'did not match'}`;
+}
+
+/** Every source's rules read against its sample payloads: the rules that cannot fire, and unreadable samples. */
+async function findWarnings(set: RuleSet): Promise<string[]> {
+  const { findUnreachable, formatWarning } = await import('../rules/check/reachability.ts');
+  const { readSamples } = await import('../rules/check/samples.ts');
+  const warnings: string[] = [];
+  const sources = [...set.sources.values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (const source of sources) {
+    const samples = await readSamples(source, process.cwd());
+    warnings.push(...samples.problems);
+    if (samples.files.length === 0) {
+      process.stderr.write(
+        `note: no sample payloads for ${source.name} in ${samples.dir}: paths and values not checked\n`,
+      );
+    }
+    const text = await readFile(source.file, 'utf8');
+    const found = findUnreachable({ file: source.file, text, payloads: samples.payloads });
+    warnings.push(...found.map(formatWarning));
+  }
+  return warnings;
 }
 
 /** The rule set, or undefined after printing every problem and setting exit code 1. */

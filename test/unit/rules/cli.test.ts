@@ -1,6 +1,6 @@
 // `userflow-bridge rules check|test` as a user runs it: a real process, exit codes, stdout and stderr.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,8 @@ function cli(...args: string[]): Promise<Run> {
 }
 
 let dir: string;
+let typoDir: string;
+let namedDir: string;
 const runs: Record<string, Run> = {};
 
 // The processes start together: each pays tsx's start-up once, in parallel.
@@ -43,10 +45,35 @@ beforeAll(async () => {
     ),
   );
   await writeFile(join(dir, 'array.json'), '[{"id":"evt_1"}]');
+  // A misspelt key, in a source whose samples are the shipped samples/stripe (the default folder, from the cwd).
+  typoDir = join(dir, 'typo');
+  await mkdir(typoDir);
+  await writeFile(
+    join(typoDir, 'stripe.yaml'),
+    ruleFileText(
+      '  - name: paid\n    when:\n      typ: [invoice.paid]\n    do: [{ track_event: { user_id: u, name: paid } }]\n',
+    ).replace('source: test', 'source: stripe'),
+  );
+  // A `samples:` folder named in the rule file, relative to it.
+  namedDir = join(dir, 'named');
+  await mkdir(join(namedDir, 'payloads'), { recursive: true });
+  await writeFile(join(namedDir, 'payloads', 'one.json'), '{"id":"evt_1","type":"order.paid"}');
+  await writeFile(
+    join(namedDir, 'shop.yaml'),
+    ruleFileText(
+      '  - name: paid\n    when:\n      type: [order.payed]\n    do: [{ track_event: { user_id: u, name: paid } }]\n',
+    )
+      .replace('source: test', 'source: shop')
+      .replace('verify:', 'samples: payloads\nverify:'),
+  );
   const trial = 'samples/stripe/trial-converted.json';
   const jobs: Record<string, Promise<Run>> = {
     check: cli('check'),
+    checkStrict: cli('check', '--strict'),
     checkBad: cli('check', '--rules', dir),
+    typoStrict: cli('check', '--strict', '--rules', join(dir, 'typo')),
+    typo: cli('check', '--rules', join(dir, 'typo')),
+    named: cli('check', '--strict', '--rules', join(dir, 'named')),
     trial: cli('test', '--source', 'stripe', '--payload', trial, '--received-at', AT),
     batch: cli(
       'test',
@@ -96,6 +123,37 @@ describe('rules check', () => {
     expect(stderr).toMatch(/bad\.yaml:\d+: rule "broken": when\.type: must be a list/);
     expect(stderr).toMatch(
       /bad\.yaml:\d+: rule "broken": do\[0\]\.delete_user\.user_id: JSONata syntax error/,
+    );
+  });
+});
+
+describe('rules check: rules that cannot fire', () => {
+  it('the shipped packs pass --strict against their samples', () => {
+    expect(run('checkStrict').stderr).not.toContain('warning:');
+    expect(run('checkStrict').code).toBe(0);
+  });
+
+  it('a rule file with typ: fails --strict, naming file:line, rule, path and the closest sample path', () => {
+    const { code, stderr, stdout } = run('typoStrict');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      `warning: ${join(typoDir, 'stripe.yaml')}:11: rule "paid": when.typ: no sample payload has typ — did you mean type?`,
+    );
+    expect(stderr).toContain('FAILED: 1 warning (--strict)');
+  });
+
+  it('without --strict the same file passes, with the warning and a count', () => {
+    expect(run('typo').code).toBe(0);
+    expect(run('typo').stderr).toContain('when.typ: no sample payload has typ');
+    expect(run('typo').stdout).toMatch(/^OK: 1 source, 1 rule in .*; 1 warning\n$/);
+  });
+
+  it('reads the samples: folder a rule file names, relative to the file', () => {
+    const { code, stderr } = run('named');
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${join(namedDir, 'shop.yaml')}:12: rule "paid": when.type: no sample payload has "order.payed" at type (they have "order.paid") — did you mean "order.paid"?`,
     );
   });
 });
