@@ -55,10 +55,11 @@ export function registerRules(program: Command): void {
   rules
     .command('test')
     .description(
-      'Print the command envelopes a payload produces (JSON on stdout) and, on stderr, why each rule did or did not match.',
+      "Print what a payload does, per event, in the JSON shape the event trail uses (each rule's decision, and the " +
+        'commands with their id, kind, user and group), and, on stderr, why each rule did or did not match.',
     )
     .requiredOption('--source <name>', 'the source (URL segment) whose rules to run')
-    .requiredOption('--payload <file>', 'a JSON file with the webhook body')
+    .requiredOption('--payload <file>', 'a JSON file with the webhook body, or - to read it from stdin')
     .option('--rules <dir>', 'directory of rule files', DEFAULT_DIR)
     .option('--header <name:value>', 'a request header (repeatable)', collect, [])
     .option('--event-id <id>', 'the event id, for sources that take it from a header (e.g. webhook-id)')
@@ -85,14 +86,15 @@ async function runTest(
   headers: Record<string, string>,
   receivedAt: Date,
 ): Promise<void> {
-  const envelopes = [];
+  const { decisionsOf } = await import('../rules/decisions.ts');
+  const events = [];
   for (const event of source.splitEvents(body, headers)) {
-    const { envelopes: produced, trace } = await source.evaluate(event, receivedAt, { explain: true });
-    envelopes.push(...produced);
+    const evaluation = await source.evaluate(event, receivedAt, { explain: true });
+    events.push(decisionsOf(event, evaluation));
     process.stderr.write(`event ${event.id}${event.type ? ` (${event.type})` : ''}:\n`);
-    for (const entry of trace) process.stderr.write(`  ${traceLine(entry)}\n`);
+    for (const entry of evaluation.trace) process.stderr.write(`  ${traceLine(entry)}\n`);
   }
-  process.stdout.write(`${JSON.stringify(envelopes, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
 }
 
 function traceLine(entry: RuleTrace): string {
@@ -190,7 +192,7 @@ function parseTime(text: string | undefined): Date {
 async function readPayload(file: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
   } catch (error) {
     throw new UsageError(`--payload ${file}: ${(error as NodeJS.ErrnoException).code ?? 'cannot read'}`);
   }
@@ -199,6 +201,12 @@ async function readPayload(file: string): Promise<unknown> {
   } catch (error) {
     throw new UsageError(`--payload ${file}: not valid JSON (${(error as Error).message})`);
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const plural = (n: number) => (n === 1 ? '' : 's');
