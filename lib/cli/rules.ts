@@ -1,8 +1,9 @@
-// `userflow-bridge rules check|test`: validate the rule files, and show what a payload turns into, offline.
+// `userflow-bridge rules check|test|backtest`: validate the rule files, and show what a payload turns into, offline.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ConfigError } from '../errors.ts';
 import type { CompiledSource, RuleSet, RuleTrace } from '../rules/index.ts';
+import { registerBacktest } from './backtest.ts';
 import { UsageError } from './exit.ts';
 
 // Only types are imported statically: the rules engine (zod, yaml, jsonata) loads inside the actions.
@@ -21,7 +22,9 @@ interface TestOptions {
 export function registerRules(program: Command): void {
   const rules = program
     .command('rules')
-    .description('Check rule files, and test what a webhook payload turns into (no signature needed).');
+    .description(
+      'Check rule files, test what a webhook payload turns into (no signature needed), and backtest a rule change on past events.',
+    );
 
   rules
     .command('check')
@@ -78,6 +81,8 @@ export function registerRules(program: Command): void {
       supplyEventId(source, headers, options.eventId);
       await runTest(source, body, headers, receivedAt);
     });
+
+  registerBacktest(rules, load);
 }
 
 async function runTest(
