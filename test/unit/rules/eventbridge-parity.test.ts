@@ -127,6 +127,10 @@ describe('wildcards AWS refuses as too complex (RULER, RULER_MCE)', () => {
       ['*ab*ad', 4],
       ['*ab*d', 3],
       ['*aba*', 4],
+      ['a*b*b', 4],
+      ['*ab*b*b*', 7],
+      ['a*a*a*a*a*a*', 11],
+      ['*a*a*a*a*a*a*a*a*', 17],
     ];
     for (const [pattern, complexity] of cases) expect(wildcardComplexity(pattern), pattern).toBe(complexity);
   });
