@@ -107,13 +107,18 @@ function formatDiff(diff: RuleDiff): string[] {
 }
 
 function describe(command: CommandView): string {
-  const who = [command.userId && `user ${command.userId}`, command.groupId && `group ${command.groupId}`];
-  return `${command.kind} ${who.filter(Boolean).join(' ')} (event ${command.eventId}) ${JSON.stringify(command.command)}`;
+  return `${heading(command)} ${JSON.stringify(command.command)}`;
 }
 
 function describeChange({ before, after, fields }: CommandChange): string {
   const parts = fields.map((field) => `${field}: ${show(pick(before, field))} → ${show(pick(after, field))}`);
-  return `${after.kind} (event ${after.eventId}) ${parts.join('; ')}`;
+  return `${heading(after)} ${parts.join('; ')}`;
+}
+
+/** `upsert_user user usr_1 (event evt_1)`: what the trail would list the command by. */
+function heading(command: CommandView): string {
+  const who = [command.userId && ` user ${command.userId}`, command.groupId && ` group ${command.groupId}`];
+  return `${command.kind}${who.filter(Boolean).join('')} (event ${command.eventId})`;
 }
 
 function pick(command: CommandView, field: string): unknown {

@@ -167,7 +167,7 @@ describe('rules backtest (CLI)', () => {
     expect(diff.code).toBe(1);
     expect(diff.stdout).toContain('rule stripe/checkout-completed: matched 40 → 40, 40 changed');
     expect(diff.stdout).toContain(
-      '~ track_event (event evt_checkout_0) name: "checkout_completed" → "checkout_finished"',
+      '~ track_event user usr_0 (event evt_checkout_0) name: "checkout_completed" → "checkout_finished"',
     );
     expect(diff.stdout).toContain('rule stripe/invoice-paid: matched 60 → 30, 30 removed');
     expect(diff.stdout).toContain('2 rules changed');
