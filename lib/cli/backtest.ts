@@ -17,6 +17,7 @@ interface BacktestOptions {
   localDir: string;
   trail?: string;
   limit: string;
+  checkDefinitions: boolean;
 }
 
 export function registerBacktest(rules: Command, load: (dir: string) => Promise<RuleSet | undefined>): void {
@@ -35,6 +36,12 @@ export function registerBacktest(rules: Command, load: (dir: string) => Promise<
     .option('--local-dir <dir>', 'where `start` keeps the local trail (trail.db)', '.local')
     .option('--trail <path>', 'the trail database to read (default <local-dir>/trail.db)')
     .option('--limit <n>', 'read at most this many requests (newest first)', '10000')
+    .option(
+      '--check-definitions',
+      "warn where the candidate rules send an attribute as another type than Userflow's definition of it " +
+        '(needs USERFLOW_API_KEY)',
+      false,
+    )
     .action(async (options: BacktestOptions) => {
       const since = parseSince(options.since, new Date());
       const limit = Number(options.limit);
@@ -49,6 +56,10 @@ export function registerBacktest(rules: Command, load: (dir: string) => Promise<
       if (!current || !candidate) return;
       const { openSqliteTrail } = await import('../trail/sqlite-store.ts');
       const { backtest } = await import('../rules/backtest.ts');
+      const { AttributeObserver, formatMismatch } = await import('../rules/definition-check.ts');
+      // Before reading the trail, so a missing key is a usage error and not a long wait first.
+      const definitions = options.checkDefinitions ? await fetchDefinitions() : undefined;
+      const observer = new AttributeObserver();
       const store = openSqliteTrail(path);
       let report: BacktestReport;
       try {
@@ -57,15 +68,35 @@ export function registerBacktest(rules: Command, load: (dir: string) => Promise<
           limit,
           ...(options.source === undefined ? {} : { source: options.source }),
         });
-        report = await backtest({ intakes, current, candidate });
+        report = await backtest({
+          intakes,
+          current,
+          candidate,
+          observe: (command, rule, eventId) => observer.observe(command, rule, eventId),
+        });
       } finally {
         store.close();
       }
+      const mismatches = definitions ? observer.mismatches(definitions) : [];
+      for (const mismatch of mismatches) process.stderr.write(`warning: ${formatMismatch(mismatch)}\n`);
+      const printed = definitions ? { ...report, definitionMismatches: mismatches } : report;
       process.stdout.write(
-        options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, options),
+        options.json ? `${JSON.stringify(printed, null, 2)}\n` : formatReport(report, options),
       );
-      if (options.expectNoChange && report.changed) process.exitCode = 1;
+      if (options.expectNoChange && (report.changed || mismatches.length > 0)) process.exitCode = 1;
     });
+}
+
+/** Every attribute definition of the Userflow environment USERFLOW_API_KEY (and USERFLOW_API_URL) names. */
+async function fetchDefinitions(): Promise<{ scope: string; name: string; data_type: string }[]> {
+  const apiKey = process.env.USERFLOW_API_KEY;
+  if (!apiKey) throw new UsageError('--check-definitions: USERFLOW_API_KEY is not set');
+  const { UserflowClient } = await import('../userflow/client.ts');
+  const url = process.env.USERFLOW_API_URL;
+  const client = new UserflowClient({ apiKey, ...(url ? { baseUrl: url } : {}) });
+  const definitions = [];
+  for await (const definition of client.paginate.attributeDefinitions()) definitions.push(definition);
+  return definitions;
 }
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };

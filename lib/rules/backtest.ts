@@ -53,9 +53,16 @@ export interface BacktestInput {
   intakes: readonly IntakeRecord[];
   current: RuleSet;
   candidate: RuleSet;
+  /** Shown every command the candidate rules produce (for `--check-definitions`). */
+  observe?: (command: Command, rule: string, eventId: string) => void;
 }
 
-export async function backtest({ intakes, current, candidate }: BacktestInput): Promise<BacktestReport> {
+export async function backtest({
+  intakes,
+  current,
+  candidate,
+  observe,
+}: BacktestInput): Promise<BacktestReport> {
   const diffs = new Map<string, RuleDiff>();
   const skipped: Record<string, number> = {};
   const skip = (reason: string) => {
@@ -79,7 +86,7 @@ export async function backtest({ intakes, current, candidate }: BacktestInput): 
     }
     const receivedAt = new Date(record.receivedAt);
     const beforeRun = await run(before, body.value, record.headers, receivedAt);
-    const afterRun = await run(after, body.value, record.headers, receivedAt);
+    const afterRun = await run(after, body.value, record.headers, receivedAt, observe);
     if (beforeRun === undefined && afterRun === undefined) {
       skip('body is not an event of its source');
       continue;
@@ -117,6 +124,7 @@ async function run(
   body: unknown,
   headers: Record<string, string>,
   receivedAt: Date,
+  observe?: BacktestInput['observe'],
 ): Promise<Run | undefined> {
   if (!source) return { events: 0, matched: new Map(), commands: new Map() };
   let split: ReturnType<CompiledSource['splitEvents']>;
@@ -132,6 +140,7 @@ async function run(
       if (entry.matched) result.matched.set(entry.rule, (result.matched.get(entry.rule) ?? 0) + 1);
     }
     for (const envelope of envelopes) {
+      observe?.(envelope.command, envelope.rule, envelope.eventId);
       const list = result.commands.get(envelope.rule) ?? [];
       list.push(view(trailCommand(envelope), envelope.eventId));
       result.commands.set(envelope.rule, list);

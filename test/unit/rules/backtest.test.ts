@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSince } from '../../../lib/cli/backtest.ts';
 import { type BacktestReport, backtest } from '../../../lib/rules/backtest.ts';
+import { AttributeObserver } from '../../../lib/rules/definition-check.ts';
 import { loadRules } from '../../../lib/rules/index.ts';
 import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
 import type { IntakeRecord, TrailBody } from '../../../lib/trail/types.ts';
@@ -148,13 +149,32 @@ describe('backtest', () => {
   });
 });
 
+describe('backtest with --check-definitions', () => {
+  it('shows every candidate command to the observer, so types can be checked against Userflow', async () => {
+    const store = openSqliteTrail(trail);
+    const intakes = await store.listIntakes({ since: new Date(Date.now() - 86_400_000), limit: 1000 });
+    store.close();
+    const observer = new AttributeObserver();
+    await backtest({
+      intakes,
+      current: await loadRules(unchanged),
+      candidate: await loadRules(changed),
+      observe: (command, rule, eventId) => observer.observe(command, rule, eventId),
+    });
+    const mismatches = observer.mismatches([{ scope: 'event', name: 'amount_total', data_type: 'string' }]);
+    expect(mismatches).toMatchObject([
+      { scope: 'event', name: 'amount_total', defined: 'string', sent: 'number', count: 40 },
+    ]);
+  });
+});
+
 describe('rules backtest (CLI)', () => {
   const cli = (...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
         ['bin/userflow-bridge.js', 'rules', 'backtest', '--trail', trail, '--current', unchanged, ...args],
-        { cwd: ROOT },
+        { cwd: ROOT, env: { ...process.env, USERFLOW_API_KEY: '' } },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
@@ -176,6 +196,12 @@ describe('rules backtest (CLI)', () => {
   it('--json prints the report, and --source narrows it', async () => {
     const other = await cli('--rules', changed, '--json', '--source', 'hubspot');
     expect(JSON.parse(other.stdout)).toMatchObject({ requests: 0, changed: false });
+  }, 60_000);
+
+  it('--check-definitions without an API key is a usage error', async () => {
+    const run = await cli('--rules', changed, '--check-definitions');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--check-definitions: USERFLOW_API_KEY is not set');
   }, 60_000);
 });
 
