@@ -9,6 +9,7 @@ import { parseSince } from '../../../lib/cli/backtest.ts';
 import { type BacktestReport, backtest } from '../../../lib/rules/backtest.ts';
 import { AttributeObserver } from '../../../lib/rules/definition-check.ts';
 import { loadRules } from '../../../lib/rules/index.ts';
+import { startSandbox } from '../../../lib/sandbox/index.ts';
 import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
 import type { IntakeRecord, TrailBody } from '../../../lib/trail/types.ts';
 
@@ -169,21 +170,21 @@ describe('backtest with --check-definitions', () => {
 });
 
 describe('rules backtest (CLI)', () => {
-  const cli = (...args: string[]) =>
+  const cli = (args: string[], env: Record<string, string> = { USERFLOW_API_KEY: '' }) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
         ['bin/userflow-bridge.js', 'rules', 'backtest', '--trail', trail, '--current', unchanged, ...args],
-        { cwd: ROOT, env: { ...process.env, USERFLOW_API_KEY: '' } },
+        { cwd: ROOT, env: { ...process.env, ...env } },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
 
   it('--expect-no-change passes for the unchanged file and fails for the change, which it prints', async () => {
-    const same = await cli('--rules', unchanged, '--expect-no-change');
+    const same = await cli(['--rules', unchanged, '--expect-no-change']);
     expect(same.stdout).toContain('no change');
     expect(same.code).toBe(0);
-    const diff = await cli('--rules', changed, '--expect-no-change');
+    const diff = await cli(['--rules', changed, '--expect-no-change']);
     expect(diff.code).toBe(1);
     expect(diff.stdout).toContain('rule stripe/checkout-completed: matched 40 → 40, 40 changed');
     expect(diff.stdout).toContain(
@@ -194,14 +195,34 @@ describe('rules backtest (CLI)', () => {
   }, 60_000);
 
   it('--json prints the report, and --source narrows it', async () => {
-    const other = await cli('--rules', changed, '--json', '--source', 'hubspot');
+    const other = await cli(['--rules', changed, '--json', '--source', 'hubspot']);
     expect(JSON.parse(other.stdout)).toMatchObject({ requests: 0, changed: false });
   }, 60_000);
 
   it('--check-definitions without an API key is a usage error', async () => {
-    const run = await cli('--rules', changed, '--check-definitions');
+    const run = await cli(['--rules', changed, '--check-definitions']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--check-definitions: USERFLOW_API_KEY is not set');
+  }, 60_000);
+
+  it('--check-definitions reads the definitions from Userflow (the sandbox) and warns on a type change', async () => {
+    const sandbox = await startSandbox({
+      seed: { attribute_definitions: [{ name: 'amount_total', scope: 'event', data_type: 'string' }] },
+    });
+    try {
+      const env = { USERFLOW_API_KEY: sandbox.apiKey, USERFLOW_API_URL: sandbox.url };
+      const run = await cli(
+        ['--rules', unchanged, '--check-definitions', '--expect-no-change', '--json'],
+        env,
+      );
+      expect(run.stderr).toContain(
+        'warning: event attribute amount_total: Userflow has string, the candidate rules send number (40×',
+      );
+      expect(JSON.parse(run.stdout)).toMatchObject({ changed: false, definitionMismatches: [{ count: 40 }] });
+      expect(run.code).toBe(1);
+    } finally {
+      await sandbox.close();
+    }
   }, 60_000);
 });
 
