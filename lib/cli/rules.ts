@@ -1,8 +1,9 @@
-// `userflow-bridge rules check|test`: validate the rule files, and show what a payload turns into, offline.
+// `userflow-bridge rules check|test|backtest`: validate the rule files, and show what a payload turns into, offline.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ConfigError } from '../errors.ts';
 import type { CompiledSource, RuleSet, RuleTrace } from '../rules/index.ts';
+import { registerBacktest } from './backtest.ts';
 import { UsageError } from './exit.ts';
 
 // Only types are imported statically: the rules engine (zod, yaml, jsonata) loads inside the actions.
@@ -21,33 +22,47 @@ interface TestOptions {
 export function registerRules(program: Command): void {
   const rules = program
     .command('rules')
-    .description('Check rule files, and test what a webhook payload turns into (no signature needed).');
+    .description(
+      'Check rule files, test what a webhook payload turns into (no signature needed), and backtest a rule change on past events.',
+    );
 
   rules
     .command('check')
     .description(
-      'Validate every rule file; lists every problem (file, line, rule, field) and exits 1 if any.',
+      'Validate every rule file; lists every problem (file, line, rule, field) and exits 1 if any. Also warns about ' +
+        'rules that cannot fire: a flat dotted key, or a path or exact value that none of the sample payloads ' +
+        '(samples/<source>/*.json, or the folder the rule file names in samples:) has.',
     )
     .option('--rules <dir>', 'directory of rule files', DEFAULT_DIR)
-    .action(async (options: { rules: string }) => {
+    .option('--strict', 'treat warnings as failures (exit 1)', false)
+    .action(async (options: { rules: string; strict: boolean }) => {
       const set = await load(options.rules);
       if (!set) return;
+      const warnings = await findWarnings(set);
+      for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+      if (options.strict && warnings.length > 0) {
+        process.stderr.write(`FAILED: ${warnings.length} warning${plural(warnings.length)} (--strict)\n`);
+        process.exitCode = 1;
+        return;
+      }
       const counts = [...set.sources.values()]
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((source) => `${source.name} ${source.rules.length}`);
       const total = [...set.sources.values()].reduce((sum, source) => sum + source.rules.length, 0);
+      const warned = warnings.length > 0 ? `; ${warnings.length} warning${plural(warnings.length)}` : '';
       process.stdout.write(
-        `OK: ${set.sources.size} source${plural(set.sources.size)}, ${total} rule${plural(total)} in ${options.rules} (${counts.join(', ')})\n`,
+        `OK: ${set.sources.size} source${plural(set.sources.size)}, ${total} rule${plural(total)} in ${options.rules} (${counts.join(', ')})${warned}\n`,
       );
     });
 
   rules
     .command('test')
     .description(
-      'Print the command envelopes a payload produces (JSON on stdout) and, on stderr, why each rule did or did not match.',
+      "Print what a payload does, per event, in the JSON shape the event trail uses (each rule's decision, and the " +
+        'commands with their id, kind, user and group), and, on stderr, why each rule did or did not match.',
     )
     .requiredOption('--source <name>', 'the source (URL segment) whose rules to run')
-    .requiredOption('--payload <file>', 'a JSON file with the webhook body')
+    .requiredOption('--payload <file>', 'a JSON file with the webhook body, or - to read it from stdin')
     .option('--rules <dir>', 'directory of rule files', DEFAULT_DIR)
     .option('--header <name:value>', 'a request header (repeatable)', collect, [])
     .option('--event-id <id>', 'the event id, for sources that take it from a header (e.g. webhook-id)')
@@ -66,6 +81,8 @@ export function registerRules(program: Command): void {
       supplyEventId(source, headers, options.eventId);
       await runTest(source, body, headers, receivedAt);
     });
+
+  registerBacktest(rules, load);
 }
 
 async function runTest(
@@ -74,14 +91,15 @@ async function runTest(
   headers: Record<string, string>,
   receivedAt: Date,
 ): Promise<void> {
-  const envelopes = [];
+  const { decisionsOf } = await import('../rules/decisions.ts');
+  const events = [];
   for (const event of source.splitEvents(body, headers)) {
-    const { envelopes: produced, trace } = await source.evaluate(event, receivedAt, { explain: true });
-    envelopes.push(...produced);
+    const evaluation = await source.evaluate(event, receivedAt, { explain: true });
+    events.push(decisionsOf(event, evaluation));
     process.stderr.write(`event ${event.id}${event.type ? ` (${event.type})` : ''}:\n`);
-    for (const entry of trace) process.stderr.write(`  ${traceLine(entry)}\n`);
+    for (const entry of evaluation.trace) process.stderr.write(`  ${traceLine(entry)}\n`);
   }
-  process.stdout.write(`${JSON.stringify(envelopes, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
 }
 
 function traceLine(entry: RuleTrace): string {
@@ -91,6 +109,27 @@ function traceLine(entry: RuleTrace): string {
     return `skipped   ${entry.rule}: ${entry.reason.replace(/^skipped: /, '')}`;
   if (entry.matched) return `matched   ${entry.rule}: ${entry.commands} command${plural(entry.commands)}`;
   return `no match  ${entry.rule}: ${entry.reason ?? 'did not match'}`;
+}
+
+/** Every source's rules read against its sample payloads: the rules that cannot fire, and unreadable samples. */
+async function findWarnings(set: RuleSet): Promise<string[]> {
+  const { findUnreachable, formatWarning } = await import('../rules/check/reachability.ts');
+  const { readSamples } = await import('../rules/check/samples.ts');
+  const warnings: string[] = [];
+  const sources = [...set.sources.values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (const source of sources) {
+    const samples = await readSamples(source, process.cwd());
+    warnings.push(...samples.problems);
+    if (samples.files.length === 0) {
+      process.stderr.write(
+        `note: no sample payloads for ${source.name} in ${samples.dir}: paths and values not checked\n`,
+      );
+    }
+    const text = await readFile(source.file, 'utf8');
+    const found = findUnreachable({ file: source.file, text, payloads: samples.payloads });
+    warnings.push(...found.map(formatWarning));
+  }
+  return warnings;
 }
 
 /** The rule set, or undefined after printing every problem and setting exit code 1. */
@@ -158,7 +197,7 @@ function parseTime(text: string | undefined): Date {
 async function readPayload(file: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
   } catch (error) {
     throw new UsageError(`--payload ${file}: ${(error as NodeJS.ErrnoException).code ?? 'cannot read'}`);
   }
@@ -167,6 +206,12 @@ async function readPayload(file: string): Promise<unknown> {
   } catch (error) {
     throw new UsageError(`--payload ${file}: not valid JSON (${(error as Error).message})`);
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const plural = (n: number) => (n === 1 ? '' : 's');

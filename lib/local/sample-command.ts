@@ -6,8 +6,15 @@ import { DEFAULT_LOCAL_DIR } from './layout.ts';
 export const DEFAULT_INGEST_URL = 'http://127.0.0.1:8787';
 export const DEFAULT_RULES_DIR = 'rules';
 
-/** The Stripe trial→paid sample first: it shows ordering (leave one group, join another) in one event. */
-const PREFERRED = ['stripe/trial-converted.json'];
+/**
+ * The Stripe trial→paid sample first: it shows ordering (leave one group, join another) in one event. Then one per
+ * source that shows the most, named so the samples `rules check` needs for coverage do not change the suggestion.
+ */
+const PREFERRED = [
+  'stripe/trial-converted.json',
+  'hubspot/contact-became-customer.json',
+  'portal/profile-completed.json',
+];
 
 export interface SampleCommandInput {
   sources: readonly string[];

@@ -87,6 +87,7 @@ async function buildCommands(rule: CompiledRule, context: EvaluationContext): Pr
 export function buildSource(input: {
   name: string;
   file: string;
+  samples?: string | undefined;
   verify: VerifyConfig;
   event: EventConfig;
   rules: CompiledRule[];
@@ -157,6 +158,7 @@ export function buildSource(input: {
   return {
     name,
     file: input.file,
+    ...(input.samples === undefined ? {} : { samples: input.samples }),
     verify: input.verify,
     event: input.event,
     rules: rules.map(({ name: ruleName, description, enabled }) =>

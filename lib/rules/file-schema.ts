@@ -64,6 +64,10 @@ function ruleFileSchemaWith(parts: { when: z.ZodType; action: z.ZodType }) {
         .regex(SOURCE_NAME, 'lower-case letters, digits and "-" (it is the URL segment)')
         .meta({ description: 'The URL segment: POST /webhooks/{source}' }),
       description: z.string().optional(),
+      samples: z.string().min(1).optional().meta({
+        description:
+          'Folder of sample payloads (*.json) that `rules check` reads the rules against, relative to this file (default: samples/<source>)',
+      }),
       verify: verifyConfig,
       event: eventSchema,
       rules: z.array(rule).min(1),

@@ -75,6 +75,7 @@ function compileFile(file: RuleFileText, problems: string[]): CompiledSource | u
   return buildSource({
     name: parsed.data.source,
     file: file.path,
+    samples: parsed.data.samples,
     verify: parsed.data.verify,
     event: parsed.data.event,
     rules: rules.filter((rule) => rule !== undefined),

@@ -48,6 +48,8 @@ export interface CompiledSource {
   event: EventConfig;
   /** The rule file this source came from. */
   file: string;
+  /** The `samples:` folder named in the rule file, as written (relative to the file). */
+  samples?: string;
   rules: readonly RuleSummary[];
   /** The events of a parsed body (one, or one per batch item). Throws `EventShapeError` (400). */
   splitEvents(body: unknown, headers: Record<string, string>): SenderEvent[];

@@ -1,6 +1,7 @@
 // One field's list of allowed values in an event pattern (`[ "a", { "prefix": "b" }, … ]`), compiled to a test.
-import { BlockList, isIP } from 'node:net';
 import { isPlainObject, isPrimitive, type Primitive } from '../json.ts';
+import { compileIgnoreCase, type StringTest } from './ignore-case.ts';
+import { inSubnet, ipBytes, ipKey, type Subnet } from './ip.ts';
 import { compileWildcard, wildcardProblem } from './wildcard.ts';
 
 export const OPERATORS = [
@@ -48,13 +49,17 @@ export function compileLeaf(values: readonly unknown[], path: string, report: Re
   const tests: ValueTest[] = [];
   const ranges: NumericRange[] = [];
   const prefixes: string[] = [];
+  const addresses = new Set<string>();
   let existsTrue = false;
   let existsFalse = false;
   if (values.length === 0) report(path, 'list at least one allowed value');
   values.forEach((value, index) => {
     const at = `${path}[${index}]`;
     if (isPrimitive(value)) {
-      if (typeof value === 'number' && !Number.isFinite(value)) report(at, 'numbers must be finite');
+      // event-ruler compiles a string that is an IP address into a match on the address, not the spelling.
+      const address = typeof value === 'string' ? ipKey(value) : undefined;
+      if (address !== undefined) addresses.add(address);
+      else if (typeof value === 'number' && !Number.isFinite(value)) report(at, 'numbers must be finite');
       else exact.add(value);
       return;
     }
@@ -92,6 +97,7 @@ export function compileLeaf(values: readonly unknown[], path: string, report: Re
     const test = compileOperator(operator, argument, where, report);
     if (test) tests.push(test);
   });
+  if (addresses.size > 0) tests.push(addressTest(addresses));
   return { exact, tests, existsTrue, existsFalse, ranges, prefixes, text: JSON.stringify(values) };
 }
 
@@ -105,11 +111,9 @@ function compileOperator(
     case 'prefix':
     case 'suffix':
       return compileAffix(operator, argument, at, report);
-    case 'equals-ignore-case': {
+    case 'equals-ignore-case':
       if (typeof argument !== 'string') return void report(at, 'must be a string');
-      const lower = argument.toLowerCase();
-      return (value) => typeof value === 'string' && value.toLowerCase() === lower;
-    }
+      return stringTest(compileIgnoreCase(argument, 'equals'));
     case 'wildcard': {
       if (typeof argument !== 'string') return void report(at, 'must be a string');
       const problem = wildcardProblem(argument);
@@ -138,10 +142,7 @@ function compileAffix(
   if (typeof argument === 'string') return (value) => typeof value === 'string' && check(value, argument);
   if (isPlainObject(argument) && Object.keys(argument).length === 1) {
     const folded = argument['equals-ignore-case'];
-    if (typeof folded === 'string') {
-      const lower = folded.toLowerCase();
-      return (value) => typeof value === 'string' && check(value.toLowerCase(), lower);
-    }
+    if (typeof folded === 'string') return stringTest(compileIgnoreCase(folded, operator));
   }
   report(at, 'must be a string or { equals-ignore-case: string }');
   return undefined;
@@ -244,17 +245,40 @@ function negate(tests: readonly (ValueTest | undefined)[]): ValueTest | undefine
   return (value) => !valid.some((test) => test(value));
 }
 
-/** `{cidr: "10.0.0.0/24"}` (IPv4 or IPv6), matching string values that are addresses in the range. */
+function stringTest(test: StringTest): ValueTest {
+  return (value) => typeof value === 'string' && test(value);
+}
+
+function addressTest(addresses: ReadonlySet<string>): ValueTest {
+  return (value) => {
+    if (typeof value !== 'string') return false;
+    const key = ipKey(value);
+    return key !== undefined && addresses.has(key);
+  };
+}
+
+/**
+ * `{cidr: "10.0.0.0/24"}` (IPv4 or IPv6), matching string values that are addresses in the range, in any spelling.
+ * event-ruler (CIDR.cidr) refuses a full-length mask (/32, /128): a single address is written as an exact value.
+ */
 function compileCidr(argument: unknown, at: string, report: Report): ValueTest | undefined {
-  const [network, bits, extra] = typeof argument === 'string' ? argument.split('/') : [];
-  const family = network ? isIP(network) : 0;
-  const prefix = Number(bits);
-  const max = family === 4 ? 32 : 128;
-  if (!family || extra !== undefined || !/^\d+$/.test(bits ?? '') || prefix > max) {
+  const [address, bits, extra] = typeof argument === 'string' ? argument.split('/') : [];
+  const network = address === undefined ? undefined : ipBytes(address);
+  if (!network || extra !== undefined || !/^\d+$/.test(bits ?? '')) {
     return void report(at, 'must be an IPv4 or IPv6 range like "10.0.0.0/24"');
   }
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  const range = new BlockList();
-  range.addSubnet(network as string, prefix, type);
-  return (value) => typeof value === 'string' && isIP(value) === family && range.check(value, type);
+  const length = Number(bits);
+  const max = network.length * 8;
+  if (length >= max) {
+    return void report(at, `the mask must be below /${max}; match one address as an exact value instead`);
+  }
+  return subnetTest({ network, bits: length });
+}
+
+function subnetTest(subnet: Subnet): ValueTest {
+  return (value) => {
+    if (typeof value !== 'string') return false;
+    const bytes = ipBytes(value);
+    return bytes !== undefined && inSubnet(bytes, subnet);
+  };
 }

@@ -1,10 +1,11 @@
 // `userflow-bridge rules check|test` as a user runs it: a real process, exit codes, stdout and stderr.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '../../../lib/commands/index.ts';
+import { decisionsOf, type EventDecisions } from '../../../lib/rules/decisions.ts';
 import { type CompiledSource, loadRules } from '../../../lib/rules/index.ts';
 import { FIXTURES, fixture, ruleFileText } from './helpers.ts';
 
@@ -18,8 +19,13 @@ interface Run {
 }
 
 function cli(...args: string[]): Promise<Run> {
+  return cliWithInput(undefined, ...args);
+}
+
+/** Runs the CLI with `input` on stdin (closed at once when undefined). */
+function cliWithInput(input: string | undefined, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ['bin/userflow-bridge.js', 'rules', ...args],
       { cwd: ROOT },
@@ -27,13 +33,15 @@ function cli(...args: string[]): Promise<Run> {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
       },
     );
+    child.stdin?.end(input ?? '');
   });
 }
 
 let dir: string;
+let typoDir: string;
+let namedDir: string;
 const runs: Record<string, Run> = {};
 
-// The processes start together: each pays tsx's start-up once, in parallel.
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rules-cli-'));
   await writeFile(
@@ -43,33 +51,81 @@ beforeAll(async () => {
     ),
   );
   await writeFile(join(dir, 'array.json'), '[{"id":"evt_1"}]');
+  // A misspelt key, in a source whose samples are the shipped samples/stripe (the default folder, from the cwd).
+  typoDir = join(dir, 'typo');
+  await mkdir(typoDir);
+  await writeFile(
+    join(typoDir, 'stripe.yaml'),
+    ruleFileText(
+      '  - name: paid\n    when:\n      typ: [invoice.paid]\n    do: [{ track_event: { user_id: u, name: paid } }]\n',
+    ).replace('source: test', 'source: stripe'),
+  );
+  // A `samples:` folder named in the rule file, relative to it.
+  namedDir = join(dir, 'named');
+  await mkdir(join(namedDir, 'payloads'), { recursive: true });
+  await writeFile(join(namedDir, 'payloads', 'one.json'), '{"id":"evt_1","type":"order.paid"}');
+  await writeFile(
+    join(namedDir, 'shop.yaml'),
+    ruleFileText(
+      '  - name: paid\n    when:\n      type: [order.payed]\n    do: [{ track_event: { user_id: u, name: paid } }]\n',
+    )
+      .replace('source: test', 'source: shop')
+      .replace('verify:', 'samples: payloads\nverify:'),
+  );
   const trial = 'samples/stripe/trial-converted.json';
-  const jobs: Record<string, Promise<Run>> = {
-    check: cli('check'),
-    checkBad: cli('check', '--rules', dir),
-    trial: cli('test', '--source', 'stripe', '--payload', trial, '--received-at', AT),
-    batch: cli(
-      'test',
-      '--source',
-      'hubspot',
-      '--payload',
-      join(FIXTURES, 'hubspot/batch.mixed.json'),
-      '--received-at',
-      AT,
-    ),
-    portal: cli(
-      'test',
-      '--source',
-      'portal',
-      '--payload',
-      'samples/portal/profile-completed.json',
-      '--header',
-      'Webhook-Id: msg_42',
-    ),
-    unknownSource: cli('test', '--source', 'nope', '--payload', trial),
-    malformed: cli('test', '--source', 'stripe', '--payload', join(dir, 'array.json')),
+  const jobs: Record<string, () => Promise<Run>> = {
+    check: () => cli('check'),
+    checkStrict: () => cli('check', '--strict'),
+    checkBad: () => cli('check', '--rules', dir),
+    typoStrict: () => cli('check', '--strict', '--rules', join(dir, 'typo')),
+    typo: () => cli('check', '--rules', join(dir, 'typo')),
+    named: () => cli('check', '--strict', '--rules', join(dir, 'named')),
+    trial: () => cli('test', '--source', 'stripe', '--payload', trial, '--received-at', AT),
+    batch: () =>
+      cli(
+        'test',
+        '--source',
+        'hubspot',
+        '--payload',
+        join(FIXTURES, 'hubspot/batch.mixed.json'),
+        '--received-at',
+        AT,
+      ),
+    portal: () =>
+      cli(
+        'test',
+        '--source',
+        'portal',
+        '--payload',
+        'samples/portal/profile-completed.json',
+        '--header',
+        'Webhook-Id: msg_42',
+      ),
+    unknownSource: () => cli('test', '--source', 'nope', '--payload', trial),
+    stdin: () =>
+      cliWithInput(
+        readFileSync(join(ROOT, trial), 'utf8'),
+        'test',
+        '--source',
+        'stripe',
+        '--payload',
+        '-',
+        '--received-at',
+        AT,
+      ),
+    stdinBad: () => cliWithInput('{not json', 'test', '--source', 'stripe', '--payload', '-'),
+    malformed: () => cli('test', '--source', 'stripe', '--payload', join(dir, 'array.json')),
   };
-  for (const [name, job] of Object.entries(jobs)) runs[name] = await job;
+  // A few at a time: each pays tsx's start-up, and a loaded machine can push a JSONata expression past its
+  // 100 ms evaluation timeout when too many start together.
+  const entries = Object.entries(jobs);
+  for (let i = 0; i < entries.length; i += 4) {
+    const wave = entries.slice(i, i + 4);
+    const results = await Promise.all(wave.map(([, job]) => job()));
+    wave.forEach(([name], j) => {
+      runs[name] = results[j] as Run;
+    });
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -100,13 +156,64 @@ describe('rules check', () => {
   });
 });
 
+describe('rules check: rules that cannot fire', () => {
+  it('the shipped packs pass --strict against their samples', () => {
+    expect(run('checkStrict').stderr).not.toContain('warning:');
+    expect(run('checkStrict').code).toBe(0);
+  });
+
+  it('a rule file with typ: fails --strict, naming file:line, rule, path and the closest sample path', () => {
+    const { code, stderr, stdout } = run('typoStrict');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      `warning: ${join(typoDir, 'stripe.yaml')}:11: rule "paid": when.typ: no sample payload has typ — did you mean type?`,
+    );
+    expect(stderr).toContain('FAILED: 1 warning (--strict)');
+  });
+
+  it('without --strict the same file passes, with the warning and a count', () => {
+    expect(run('typo').code).toBe(0);
+    expect(run('typo').stderr).toContain('when.typ: no sample payload has typ');
+    expect(run('typo').stdout).toMatch(/^OK: 1 source, 1 rule in .*; 1 warning\n$/);
+  });
+
+  it('reads the samples: folder a rule file names, relative to the file', () => {
+    const { code, stderr } = run('named');
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${join(namedDir, 'shop.yaml')}:12: rule "paid": when.type: no sample payload has "order.payed" at type (they have "order.paid") — did you mean "order.paid"?`,
+    );
+  });
+});
+
 describe('rules test', () => {
-  it('prints the envelopes of a payload as JSON, the same as the engine produces', async () => {
+  it('prints each event in the trail shape: rule decisions, and commands with id, kind, user and group', async () => {
     const stripe = (await loadRules(join(ROOT, 'rules'))).get('stripe') as CompiledSource;
     const [event] = stripe.splitEvents(fixture('../../../samples', 'stripe/trial-converted.json'), {});
-    const expected = await stripe.evaluate(event as never, new Date(AT));
+    const evaluation = await stripe.evaluate(event as never, new Date(AT), { explain: true });
     expect(run('trial').code).toBe(0);
-    expect(JSON.parse(run('trial').stdout)).toEqual(expected.envelopes);
+    const printed = JSON.parse(run('trial').stdout) as EventDecisions[];
+    expect(printed).toEqual([decisionsOf(event as never, evaluation)]);
+    const [only] = printed as [EventDecisions];
+    expect(only.rules).toContainEqual({ name: 'trial-converted', decision: 'matched' });
+    expect(only.commands.map(({ kind, userId, groupId }) => ({ kind, userId, groupId }))).toEqual([
+      { kind: 'remove_membership', userId: 'usr_7f3a2c91', groupId: 'trial' },
+      { kind: 'add_membership', userId: 'usr_7f3a2c91', groupId: 'paid' },
+      { kind: 'track_event', userId: 'usr_7f3a2c91', groupId: undefined },
+      { kind: 'upsert_user', userId: 'usr_7f3a2c91', groupId: undefined },
+    ]);
+    expect(only.commands[0]?.id).toMatch(/\S/);
+  });
+
+  it('reads the payload from stdin with --payload -', () => {
+    expect(run('stdin').code).toBe(0);
+    expect(run('stdin').stdout).toBe(run('trial').stdout);
+  });
+
+  it('exits 2 naming stdin when it is not JSON', () => {
+    expect(run('stdinBad').code).toBe(2);
+    expect(run('stdinBad').stderr).toContain('--payload -: not valid JSON');
   });
 
   it('says on stderr which rules matched and why the others did not', () => {
@@ -119,16 +226,18 @@ describe('rules test', () => {
   });
 
   it('runs every event of a batch', () => {
-    const envelopes = JSON.parse(run('batch').stdout) as Envelope[];
-    expect(new Set(envelopes.map((envelope) => envelope.eventId))).toEqual(
+    const events = JSON.parse(run('batch').stdout) as EventDecisions[];
+    expect(events).toHaveLength(5);
+    expect(new Set(events.filter((event) => event.commands.length > 0).map((event) => event.id))).toEqual(
       new Set(['1871425602', '1871425603', '1871425604']),
     );
     expect(run('batch').stderr.match(/^event /gm)).toHaveLength(5);
   });
 
   it('takes headers, so a Standard Webhooks source gets its event id', () => {
-    const envelopes = JSON.parse(run('portal').stdout) as Envelope[];
-    expect(envelopes.map((envelope) => envelope.eventId)).toEqual(['msg_42']);
+    const events = JSON.parse(run('portal').stdout) as EventDecisions[];
+    expect(events.map((event) => event.id)).toEqual(['msg_42']);
+    expect(events[0]?.commands.map((command) => command.kind)).toEqual(['track_event']);
   });
 
   it('exits 2 for an unknown source, naming the known ones', () => {

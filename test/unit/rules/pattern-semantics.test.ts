@@ -172,7 +172,12 @@ describe('pattern problems (every one reported, with its path)', () => {
     ],
     ['numeric without a number', { n: [{ numeric: ['>', 'five'] }] }, 'when.n[0].numeric: >: needs a number'],
     ['exists that is not a boolean', { n: [{ exists: 'yes' }] }, 'when.n[0].exists: must be true or false'],
-    ['a bad cidr', { ip: [{ cidr: '10.0.0.0/33' }] }, 'when.ip[0].cidr: must be an IPv4 or IPv6 range'],
+    ['a bad cidr', { ip: [{ cidr: '10.0.0.0/8/1' }] }, 'when.ip[0].cidr: must be an IPv4 or IPv6 range'],
+    [
+      'a cidr mask too long',
+      { ip: [{ cidr: '10.0.0.0/33' }] },
+      'when.ip[0].cidr: the mask must be below /32',
+    ],
     [
       '$or with one alternative',
       { $or: [{ a: ['x'] }] },

@@ -17,8 +17,15 @@ beforeAll(async () => {
 const PROMISED: Record<string, string[]> = {
   'stripe/trial-converted.json': ['remove_membership', 'add_membership', 'track_event', 'upsert_user'],
   'stripe/checkout-completed.json': ['upsert_user', 'track_event'],
+  'stripe/subscription-created.json': ['upsert_user', 'track_event'],
+  'stripe/subscription-canceled.json': ['upsert_user', 'remove_membership', 'track_event'],
+  'stripe/payment-failed.json': ['track_event'],
+  'stripe/invoice-paid.json': ['upsert_user'],
   'hubspot/contact-became-customer.json': ['upsert_user', 'track_event'],
+  'hubspot/company-created.json': ['upsert_group', 'upsert_group'],
   'portal/profile-completed.json': ['track_event'],
+  'portal/user-signed-up.json': ['upsert_user', 'add_membership'],
+  'portal/plan-changed.json': ['upsert_user', 'track_event'],
 };
 
 const samples = readdirSync(SAMPLES, { withFileTypes: true })
