@@ -1,7 +1,3 @@
-// `userflow-bridge rules backtest`: replay the trail's stored bodies through current and candidate rules, and
-// print per rule what would change (for a rules pull request: --expect-no-change exits 1 on any difference).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { BacktestReport, CommandChange, CommandView, RuleDiff } from '../rules/backtest.ts';
 import type { RuleSet } from '../rules/index.ts';
@@ -34,7 +30,10 @@ export function registerBacktest(rules: Command, load: (dir: string) => Promise<
     .option('--json', 'print the report as JSON', false)
     .option('--expect-no-change', 'exit 1 if anything differs (for CI on a rules pull request)', false)
     .option('--local-dir <dir>', 'where `start` keeps the local trail (trail.db)', '.local')
-    .option('--trail <path>', 'the trail database to read (default <local-dir>/trail.db)')
+    .option(
+      '--trail <target>',
+      'the trail to read: dynamodb://<table> or a file (default <local-dir>/trail.db)',
+    )
     .option('--limit <n>', 'read at most this many requests (newest first)', '10000')
     .option(
       '--check-definitions',
@@ -47,20 +46,16 @@ export function registerBacktest(rules: Command, load: (dir: string) => Promise<
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit <= 0)
         throw new UsageError(`--limit "${options.limit}": not a count`);
-      // The layout's name for the local trail, as `start` writes it.
-      const path = options.trail ?? join(options.localDir, 'trail.db');
-      if (!existsSync(path))
-        throw new UsageError(`no trail at ${path} (run \`start\` to record one, or give --trail)`);
       const current = await load(options.current);
       const candidate = current && (await load(options.rules));
       if (!current || !candidate) return;
-      const { openSqliteTrail } = await import('../trail/sqlite-store.ts');
+      const { openTrailForReading } = await import('./trail.ts');
       const { backtest } = await import('../rules/backtest.ts');
       const { AttributeObserver, formatMismatch } = await import('../rules/definition-check.ts');
       // Before reading the trail, so a missing key is a usage error and not a long wait first.
       const definitions = options.checkDefinitions ? await fetchDefinitions() : undefined;
       const observer = new AttributeObserver();
-      const store = openSqliteTrail(path);
+      const store = await openTrailForReading(options);
       let report: BacktestReport;
       try {
         const intakes = await store.listIntakes({

@@ -230,35 +230,11 @@ async function reportMissing(id: string, flags: TrailFlags): Promise<void> {
 
 /** Opens the trail the flags name, runs `work`, closes it. A local trail that is not there is a usage error. */
 async function withStore(flags: TrailFlags, work: (store: TrailStore) => Promise<void>): Promise<void> {
-  const store = await openStore(flags);
+  const { openTrailForReading } = await import('./trail.ts');
+  const store = await openTrailForReading(flags);
   try {
     await work(store);
   } finally {
     store.close();
   }
-}
-
-async function openStore(flags: TrailFlags): Promise<TrailStore> {
-  const [{ openTrail, parseTrailTarget, TrailError }, { localLayout }] = await Promise.all([
-    import('../trail/index.ts'),
-    import('../local/layout.ts'),
-  ]);
-  const target = flags.trail ?? localLayout(flags.localDir).trailDb;
-  let parsed: ReturnType<typeof parseTrailTarget>;
-  try {
-    parsed = parseTrailTarget(target);
-  } catch (error) {
-    if (error instanceof TrailError) throw new UsageError(`--trail: ${error.message}`);
-    throw error;
-  }
-  if (parsed.kind === 'sqlite') {
-    // Opening a SQLite trail creates it: a mistyped --local-dir would otherwise read as "no records".
-    const { existsSync } = await import('node:fs');
-    if (!existsSync(parsed.path)) {
-      throw new UsageError(
-        `no trail at ${parsed.path} (run \`userflow-bridge start\` first, or give --local-dir or --trail)`,
-      );
-    }
-  }
-  return openTrail(target);
 }

@@ -1,11 +1,13 @@
 // The trail a CLI command writes to: `--trail <target>` when given, else `<local-dir>/trail.db`, as `start` keeps it.
 // Loaded only by commands that write, so `--help` does not open SQLite.
+
+import { existsSync } from 'node:fs';
 import type { Env } from '../config/read-env.ts';
 import { readTrailConfig, type TrailConfig } from '../config/trail.ts';
 import { ConfigError } from '../errors.ts';
 import { localLayout } from '../local/layout.ts';
 import { TrailError } from '../trail/errors.ts';
-import { openTrail } from '../trail/open.ts';
+import { openTrail, parseTrailTarget } from '../trail/open.ts';
 import type { TrailStore } from '../trail/store.ts';
 import { UsageError } from './exit.ts';
 
@@ -46,4 +48,25 @@ export async function openCliTrail(
     );
     return { store: undefined, config };
   }
+}
+
+/**
+ * The trail a reading command (`events`, `rules backtest`) opens. Unlike a writer, a local trail that is not there
+ * is a usage error: opening SQLite would create it, and a mistyped --local-dir would read as "no records".
+ */
+export async function openTrailForReading(flags: TrailFlags): Promise<TrailStore> {
+  const target = flags.trail ?? localLayout(flags.localDir).trailDb;
+  let parsed: ReturnType<typeof parseTrailTarget>;
+  try {
+    parsed = parseTrailTarget(target);
+  } catch (error) {
+    if (error instanceof TrailError) throw new UsageError(`--trail: ${error.message}`);
+    throw error;
+  }
+  if (parsed.kind === 'sqlite' && !existsSync(parsed.path)) {
+    throw new UsageError(
+      `no trail at ${parsed.path} (run \`userflow-bridge start\` first, or give --local-dir or --trail)`,
+    );
+  }
+  return openTrail(target);
 }
