@@ -22,5 +22,7 @@ export async function openTrail(target: string): Promise<TrailStore> {
     const { openSqliteTrail } = await import('./sqlite-store.ts');
     return openSqliteTrail(parsed.path);
   }
-  throw new TrailError('trail_unavailable', 'the DynamoDB trail backend is not built yet');
+  const { openDynamoDbTrail } = await import('./dynamodb-store.ts');
+  // No endpoint here: the SDK reads AWS_ENDPOINT_URL_DYNAMODB (and region, credentials) from the environment.
+  return openDynamoDbTrail({ tableName: parsed.table });
 }
