@@ -220,3 +220,13 @@ function checked(json: string): string {
   }
   return json;
 }
+
+/**
+ * The partition-key prefixes each writer puts, for IAM `dynamodb:LeadingKeys` conditions: ingest writes intakes
+ * and their pointers, delivery writes attempts, a sync run writes its run record; none may write another's items.
+ */
+export const TRAIL_WRITER_KEY_PREFIXES = {
+  ingest: ['REQ#', 'EVT#', 'CMD#', 'USR#', 'GRP#'],
+  deliver: ['ATT#'],
+  sync: ['RUN#'],
+} as const;
