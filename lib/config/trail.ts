@@ -21,3 +21,16 @@ export function readTrailConfig(env: Env): TrailConfig {
   const e = readEnv(trailEnvSchema.loose(), env, 'trail configuration');
   return { bodyLimitBytes: e.TRAIL_BODY_LIMIT_BYTES, retentionDays: e.TRAIL_RETENTION_DAYS };
 }
+
+/** Same rule as `dynamodb://<table>` (lib/trail/open.ts): what DynamoDB accepts as a table name. */
+export const trailTableEnvSchema = z.object({
+  /** The stack's Trail table; unset, the functions keep no trail (the queue stays the source of truth). */
+  TRAIL_TABLE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name')
+    .optional(),
+});
+
+export function readTrailTableName(env: Env): string | undefined {
+  return readEnv(trailTableEnvSchema.loose(), env, 'trail configuration').TRAIL_TABLE_NAME;
+}

@@ -3,6 +3,8 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trailFromEnv } from '../../../functions/trail.ts';
+import { ConfigError } from '../../../lib/errors.ts';
 import { requestKey, TRAIL_TABLE_SCHEMA } from '../../../lib/trail/dynamodb-layout.ts';
 import { openDynamoDbTrail } from '../../../lib/trail/dynamodb-store.ts';
 import { TrailError } from '../../../lib/trail/errors.ts';
@@ -157,5 +159,37 @@ describe('DynamoDB trail', () => {
     expect(error).toMatchObject({ code: 'trail_unavailable', retryable: true });
     await expect(store.listIntakes({ limit: 1 })).rejects.toMatchObject({ code: 'trail_unavailable' });
     store.close();
+  });
+});
+
+describe('trailFromEnv (functions/trail.ts)', () => {
+  it('keeps no trail without TRAIL_TABLE_NAME', () => {
+    expect(trailFromEnv({})).toEqual({});
+    expect(trailFromEnv({ TRAIL_TABLE_NAME: '' })).toEqual({});
+  });
+
+  it('names TRAIL_TABLE_NAME when it cannot be a table name', () => {
+    expect(() => trailFromEnv({ TRAIL_TABLE_NAME: 'a b' })).toThrow(ConfigError);
+    expect(() => trailFromEnv({ TRAIL_TABLE_NAME: 'a b' })).toThrow(/TRAIL_TABLE_NAME/);
+  });
+
+  it('opens the table on the endpoint the environment names, with the retention and body limit read too', async () => {
+    const table = await freshTable();
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+      AWS_REGION: ddb.region,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
+    try {
+      const deps = trailFromEnv({ TRAIL_TABLE_NAME: table, TRAIL_RETENTION_DAYS: '7' });
+      expect(deps.trailConfig).toEqual({ bodyLimitBytes: 256 * 1024, retentionDays: 7 });
+      await deps.trail?.putAttempt(attempt({ commandId: 'from-env' }));
+      expect(await deps.trail?.attemptsFor(['from-env'])).toHaveLength(1);
+      deps.trail?.close();
+    } finally {
+      process.env = saved;
+    }
   });
 });
