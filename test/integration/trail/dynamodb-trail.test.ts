@@ -1,5 +1,6 @@
 // The DynamoDB trail against dynalite over the real DynamoDB protocol: the same contract as SQLite, plus what only
 // DynamoDB has (the item size limit, the table's indexes, an unreachable table).
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,5 +192,29 @@ describe('trailFromEnv (functions/trail.ts)', () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe('DynamoDB trail outage', () => {
+  it('fails fast with trail_unavailable when DynamoDB hangs, bounded like every other AWS call', async () => {
+    // Accepts connections and never answers: a hung endpoint, not a refused one.
+    const sockets: Socket[] = [];
+    const hung = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const { port } = hung.address() as AddressInfo;
+    const store = openDynamoDbTrail({
+      tableName: 'trail',
+      client: { ...ddb.clientConfig, endpoint: `http://127.0.0.1:${port}` },
+      timeouts: { requestTimeoutMs: 200, maxAttempts: 1 },
+    });
+    const started = Date.now();
+    await expect(store.putAttempt(attempt({ commandId: 'c' }))).rejects.toMatchObject({
+      code: 'trail_unavailable',
+      retryable: true,
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    store.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => hung.close(() => resolve()));
   });
 });
