@@ -1,5 +1,6 @@
 // The trail on DynamoDB (the stack's Trail table): the one trail module on the AWS SDK. The key layout, and
-// which Query answers which lookup, is in dynamodb-layout.ts.
+// which Query answers which lookup, is in dynamodb-layout.ts; which partition a listing reads, dynamodb-queries.ts.
+// TTL deletes expired items within a few days of `expiresAt`, not at once; until then reads may still return them.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
@@ -16,15 +17,14 @@ import { type CallTimeouts, withCallTimeouts } from '../aws-timeouts.ts';
 import {
   attemptItem,
   attemptPk,
-  FEED,
   type IndexName,
   type Item,
-  indexPk,
   intakeItems,
   pointerPk,
   requestKey,
   syncRunItem,
 } from './dynamodb-layout.ts';
+import { attemptPlan, intakePlan, syncRunPlan } from './dynamodb-queries.ts';
 import { TrailError } from './errors.ts';
 import type { TrailStore } from './store.ts';
 import type { AttemptRecord, IntakeQuery, IntakeRecord, SyncRunRecord } from './types.ts';
@@ -166,29 +166,10 @@ export function openDynamoDbTrail(options: DynamoDbTrailOptions): TrailStore {
   }
 
   async function listIntakes(query: IntakeQuery): Promise<IntakeRecord[]> {
-    const { source, outcome, userId, groupId } = query;
-    // The most selective key the query names picks the partition; what else it names filters that partition.
-    const [pk, index]: [string, IndexName | undefined] =
-      userId !== undefined
-        ? [pointerPk.user(userId), undefined]
-        : groupId !== undefined
-          ? [pointerPk.group(groupId), undefined]
-          : source !== undefined
-            ? [indexPk.intakeSource(source), 'gsi2']
-            : outcome !== undefined
-              ? [indexPk.intakeOutcome(outcome), 'gsi3']
-              : [FEED.intake, 'gsi1'];
-    const keyFilters = (item: Record<string, unknown>) =>
-      (source === undefined || item.source === source) && (outcome === undefined || item.outcome === outcome);
-    const needsGroup = userId !== undefined && groupId !== undefined;
-    // The partition answers one of the filters; any other one may drop items, so pages are read larger.
-    const filtered = [source, outcome, userId, groupId].filter((v) => v !== undefined).length > 1;
-    return collect(range(pk, index, query.since), query.limit, filtered, async (items) => {
-      const found = await records(items.filter(keyFilters));
-      return needsGroup
-        ? found.filter((r) => r.events.some((e) => e.commands.some((c) => c.groupId === groupId)))
-        : found;
-    });
+    const plan = intakePlan(query);
+    return collect(range(plan.pk, plan.index, query.since), query.limit, plan.filtered, async (items) =>
+      (await records(items.filter(plan.keepItem))).filter(plan.keep),
+    );
   }
 
   async function newestPointer(pk: string): Promise<string | undefined> {
@@ -235,41 +216,38 @@ export function openDynamoDbTrail(options: DynamoDbTrailOptions): TrailStore {
 
   const put = (what: string, item: Item) =>
     send<unknown>(what, new PutCommand({ TableName: table, Item: item }));
-  const asTrailError = (error: unknown) =>
-    error instanceof TrailError
-      ? error
-      : new TrailError('trail_unavailable', (error as Error).message, { cause: error });
+  /**
+   * An item, or the reason it cannot be one (a record over DynamoDB's item limit even without its body). That is
+   * not transient, but it is a trail failure like any other: logged and counted, never the webhook's answer.
+   */
+  const built = <T>(make: () => T): T => {
+    try {
+      return make();
+    } catch (error) {
+      throw new TrailError('trail_unavailable', (error as Error).message, { cause: error });
+    }
+  };
 
   return {
     async putIntake(record) {
-      let items: ReturnType<typeof intakeItems>;
-      try {
-        items = intakeItems(record);
-      } catch (error) {
-        throw asTrailError(error);
-      }
+      const { main, pointers } = built(() => intakeItems(record));
       await Promise.all([
-        put('PutItem', items.main),
-        batchWrite(items.pointers.map((Item) => ({ PutRequest: { Item } }))),
+        put('PutItem', main),
+        batchWrite(pointers.map((Item) => ({ PutRequest: { Item } }))),
       ]);
     },
+    // async, so a record that cannot be an item rejects like a failed write instead of throwing at the call.
     async putAttempt(record) {
-      let item: Item;
-      try {
-        item = attemptItem(record, randomUUID());
-      } catch (error) {
-        throw asTrailError(error);
-      }
-      await put('PutItem', item);
+      await put(
+        'PutItem',
+        built(() => attemptItem(record, randomUUID())),
+      );
     },
     async putSyncRun(record) {
-      let item: Item;
-      try {
-        item = syncRunItem(record);
-      } catch (error) {
-        throw asTrailError(error);
-      }
-      await put('PutItem', item);
+      await put(
+        'PutItem',
+        built(() => syncRunItem(record)),
+      );
     },
     listIntakes,
     async findIntake(id) {
@@ -291,32 +269,15 @@ export function openDynamoDbTrail(options: DynamoDbTrailOptions): TrailStore {
       all.sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
       return all.map((a) => a.record);
     },
-    async listAttempts(query) {
-      const { userId, groupId, principal } = query;
-      const [pk, index]: [string, IndexName] =
-        userId !== undefined
-          ? [indexPk.attemptUser(userId), 'gsi2']
-          : groupId !== undefined
-            ? [indexPk.attemptGroup(groupId), 'gsi3']
-            : principal !== undefined
-              ? [indexPk.attemptPrincipal(principal), 'gsi4']
-              : [FEED.attempt, 'gsi1'];
-      const named = [userId, groupId, principal].filter((v) => v !== undefined).length;
-      return collect(range(pk, index, query.since), query.limit, named > 1, (items) =>
-        items
-          .map((item) => JSON.parse(String(item.attempt)) as AttemptRecord)
-          .filter(
-            (a) =>
-              (userId === undefined || a.userId === userId) &&
-              (groupId === undefined || a.groupId === groupId) &&
-              (principal === undefined || a.principal === principal),
-          ),
+    listAttempts(query) {
+      const plan = attemptPlan(query);
+      return collect(range(plan.pk, plan.index, query.since), query.limit, plan.filtered, (items) =>
+        items.map((item) => JSON.parse(String(item.attempt)) as AttemptRecord).filter(plan.keep),
       );
     },
     listSyncRuns(query) {
-      const [pk, index]: [string, IndexName] =
-        query.name === undefined ? [FEED.run, 'gsi1'] : [indexPk.runName(query.name), 'gsi2'];
-      return collect(range(pk, index, undefined), query.limit, false, (items) =>
+      const plan = syncRunPlan(query);
+      return collect(range(plan.pk, plan.index, undefined), query.limit, false, (items) =>
         items.map((item) => JSON.parse(String(item.run)) as SyncRunRecord),
       );
     },
@@ -331,8 +292,9 @@ export function openDynamoDbTrail(options: DynamoDbTrailOptions): TrailStore {
           'Scan',
           new ScanCommand({
             TableName: table,
-            FilterExpression: 'expiresAt <= :now',
-            ProjectionExpression: 'pk, sk, kind',
+            FilterExpression: '#exp <= :now',
+            ProjectionExpression: 'pk, sk, #kind',
+            ExpressionAttributeNames: { '#exp': 'expiresAt', '#kind': 'kind' },
             ExpressionAttributeValues: { ':now': nowSeconds },
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),

@@ -95,6 +95,16 @@ describe('DynamoDB trail', () => {
     store.close();
   });
 
+  it('rejects, never throws, a record too large for an item even without its body', async () => {
+    const store = openDynamoDbTrail({ tableName: await freshTable(), client: ddb.clientConfig });
+    const record = intake({ requestId: 'huge', headers: { 'x-big': 'a'.repeat(400 * 1024) } });
+    const write = store.putIntake(record);
+    await expect(write).rejects.toBeInstanceOf(TrailError);
+    await expect(write).rejects.toMatchObject({ code: 'trail_unavailable' });
+    expect(await store.findIntake('huge')).toBeUndefined();
+    store.close();
+  });
+
   it('stores a body of the default 256 KiB limit whole', async () => {
     const store = openDynamoDbTrail({ tableName: await freshTable(), client: ddb.clientConfig });
     const text = 'a'.repeat(256 * 1024);
