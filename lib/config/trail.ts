@@ -1,6 +1,7 @@
 // The trail's configuration (ingest, delivery and local mode read the same variables), through zod.
 import { z } from 'zod';
 import { DEFAULT_TRAIL_BODY_LIMIT_BYTES, DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
+import { DYNAMODB_TABLE_NAME } from '../trail/open.ts';
 import { type Env, readEnv } from './read-env.ts';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -22,13 +23,9 @@ export function readTrailConfig(env: Env): TrailConfig {
   return { bodyLimitBytes: e.TRAIL_BODY_LIMIT_BYTES, retentionDays: e.TRAIL_RETENTION_DAYS };
 }
 
-/** Same rule as `dynamodb://<table>` (lib/trail/open.ts): what DynamoDB accepts as a table name. */
 export const trailTableEnvSchema = z.object({
   /** The stack's Trail table; unset, the functions keep no trail (the queue stays the source of truth). */
-  TRAIL_TABLE_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name')
-    .optional(),
+  TRAIL_TABLE_NAME: z.string().regex(DYNAMODB_TABLE_NAME, 'a DynamoDB table name').optional(),
 });
 
 export function readTrailTableName(env: Env): string | undefined {
