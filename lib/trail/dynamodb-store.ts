@@ -43,6 +43,7 @@ export interface DynamoDbTrailOptions {
 }
 
 const WRITE_CHUNK = 25;
+const WRITE_CONCURRENCY = 4;
 const READ_CHUNK = 100;
 /** A filtered listing reads pages of at least this many keys, so a sparse filter costs few round trips. */
 const FILTERED_PAGE = 100;
@@ -75,22 +76,27 @@ export function openDynamoDbTrail(options: DynamoDbTrailOptions): TrailStore {
   async function batchWrite(requests: Record<string, unknown>[]): Promise<void> {
     const chunks: Record<string, unknown>[][] = [];
     for (let i = 0; i < requests.length; i += WRITE_CHUNK) chunks.push(requests.slice(i, i + WRITE_CHUNK));
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        let pending = chunk;
-        for (let attempt = 1; pending.length > 0; attempt++) {
-          if (attempt > maxBatchAttempts) {
-            throw new TrailError('trail_unavailable', `trail table ${table}: writes still throttled`);
-          }
-          if (attempt > 1) await sleep(Math.min(1_000, 25 * 2 ** attempt * (0.5 + Math.random())));
-          const result = await send<{ UnprocessedItems?: Record<string, Record<string, unknown>[]> }>(
-            'BatchWriteItem',
-            new BatchWriteCommand({ RequestItems: { [table]: pending } }),
-          );
-          pending = result.UnprocessedItems?.[table] ?? [];
-        }
-      }),
-    );
+    // A few batches in flight: a 1,000-event intake has thousands of pointers, and 100+ parallel requests
+    // would only queue on the client's sockets and trip throttling.
+    const workers = Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, async () => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) await writeChunk(chunk);
+    });
+    await Promise.all(workers);
+  }
+
+  async function writeChunk(chunk: Record<string, unknown>[]): Promise<void> {
+    let pending = chunk;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > maxBatchAttempts) {
+        throw new TrailError('trail_unavailable', `trail table ${table}: writes still throttled`);
+      }
+      if (attempt > 1) await sleep(Math.min(1_000, 25 * 2 ** attempt * (0.5 + Math.random())));
+      const result = await send<{ UnprocessedItems?: Record<string, Record<string, unknown>[]> }>(
+        'BatchWriteItem',
+        new BatchWriteCommand({ RequestItems: { [table]: pending } }),
+      );
+      pending = result.UnprocessedItems?.[table] ?? [];
+    }
   }
 
   /** The items under `keys`, in the order asked, skipping any gone (expired between the Query and the read). */

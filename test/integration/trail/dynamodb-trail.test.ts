@@ -2,10 +2,11 @@
 // DynamoDB has (the item size limit, the table's indexes, an unreachable table).
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trailFromEnv } from '../../../functions/trail.ts';
 import { ConfigError } from '../../../lib/errors.ts';
+import { UNREAD_BODY } from '../../../lib/trail/capture.ts';
 import { requestKey, TRAIL_TABLE_SCHEMA } from '../../../lib/trail/dynamodb-layout.ts';
 import { openDynamoDbTrail } from '../../../lib/trail/dynamodb-store.ts';
 import { TrailError } from '../../../lib/trail/errors.ts';
@@ -160,6 +161,51 @@ describe('DynamoDB trail', () => {
       'r00',
     ]);
     expect(await store.listIntakes({ limit: 5, userId: 'ada', groupId: 'acme' })).toEqual([]);
+    store.close();
+  });
+
+  it('writes every pointer of a 1,000-event batch, resending what DynamoDB left unprocessed', async () => {
+    const doc = DynamoDBDocumentClient.from(ddb.client);
+    let throttled = 0;
+    let batches = 0;
+    // Leaves the second half of the first three batches unprocessed, as DynamoDB does when it throttles.
+    const throttling = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        if (command.constructor.name === 'BatchWriteCommand') batches += 1;
+        if (command.constructor.name !== 'BatchWriteCommand' || throttled >= 3)
+          return doc.send(command as never);
+        throttled += 1;
+        const [table, all] = Object.entries(command.input.RequestItems as Record<string, unknown[]>)[0] as [
+          string,
+          unknown[],
+        ];
+        const half = Math.ceil(all.length / 2);
+        await doc.send(new BatchWriteCommand({ RequestItems: { [table]: all.slice(0, half) as never } }));
+        return { UnprocessedItems: { [table]: all.slice(half) } };
+      },
+    };
+    const store = openDynamoDbTrail({
+      tableName: await freshTable(),
+      client: throttling as unknown as DynamoDBDocumentClient,
+      sleep: async () => {},
+    });
+    const events = Array.from({ length: 1_000 }, (_, i) => ({
+      id: `evt_${i}`,
+      outcome: 'accepted',
+      rules: [],
+      commands: [{ id: `cmd_${i}`, kind: 'upsert_user', userId: `user_${i}` }],
+    }));
+    await store.putIntake(
+      intake({ requestId: 'batch', eventIds: events.map((e) => e.id), events, body: UNREAD_BODY }),
+    );
+    // 3,000 pointers are 120 batches; the three throttled ones were each sent again.
+    expect(throttled).toBe(3);
+    expect(batches).toBe(123);
+    for (const id of ['evt_0', 'cmd_499', 'evt_999'])
+      expect((await store.findIntake(id))?.requestId).toBe('batch');
+    expect((await store.listIntakes({ limit: 5, userId: 'user_777' })).map((r) => r.requestId)).toEqual([
+      'batch',
+    ]);
     store.close();
   });
 
