@@ -186,6 +186,24 @@ export class BridgeFunction extends Construct implements IGrantable {
     );
     return this;
   }
+
+  /**
+   * `name` = the trail table's name; may put items (singly and in batches) whose partition key starts with one
+   * of `keyPrefixes` (TRAIL_WRITER_KEY_PREFIXES), and nothing else: no reads, no other writer's records.
+   */
+  writesTrail(name: string, table: ITable, keyPrefixes: readonly string[]): this {
+    this.fn.addEnvironment(name, table.tableName);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keyPrefixes.map((p) => `${p}*`) },
+        },
+      }),
+    );
+    return this;
+  }
 }
 
 function copyCommands(files: readonly BundledFile[], outputDir: string): string[] {

@@ -22,13 +22,15 @@ import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { AlarmTopic, type BridgeAlarms } from './bridge-alarms.ts';
+import { TRAIL_WRITER_KEY_PREFIXES } from '../lib/trail/dynamodb-layout.ts';
+import { AlarmTopic, type BridgeAlarms, METRICS_NAMESPACE } from './bridge-alarms.ts';
 import { BridgeFunction, IDEMPOTENCY_KEY_PREFIXES, LAMBDA_TASK_ROOT } from './bridge-function.ts';
 import { type BridgeConfig, rateShares } from './config.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { DeliveryQueues } from './delivery-queues.ts';
 import type { DeployedSync } from './sync-files.ts';
 import { SyncPath } from './sync-path.ts';
+import { Trail } from './trail.ts';
 
 export interface FunctionEntries {
   /** Absolute path of the ingest handler module (API Gateway v2 events). */
@@ -67,6 +69,8 @@ export class BridgeStack extends Stack {
   readonly webhookSecrets: Secret;
   readonly userflowApiKey: Secret;
   readonly idempotencyTable: Table;
+  /** The event trail's table and alarms. */
+  readonly trail: Trail;
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly alarms: BridgeAlarms;
@@ -115,6 +119,11 @@ export class BridgeStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    this.trail = new Trail(this, 'Trail', {
+      rulesSkippedThreshold: config.rulesSkippedAlarmThreshold,
+      ...(this.alarmTopic ? { alarmAction: this.alarmTopic.action } : {}),
+    });
+
     this.live = new DeliveryPipeline(this, 'Webhooks', {
       projectRoot: props.projectRoot,
       logRetention: config.logRetentionDays,
@@ -133,6 +142,8 @@ export class BridgeStack extends Stack {
     this.deliver = this.live.deliver;
     this.alarms = this.live.alarms;
     const { queue, dlq } = this.queues;
+    // Deliver records one attempt per Userflow call (TRAIL_TABLE_NAME; may put attempt items only).
+    this.deliver.writesTrail('TRAIL_TABLE_NAME', this.trail.table, TRAIL_WRITER_KEY_PREFIXES.deliver);
 
     const common = {
       projectRoot: props.projectRoot,
@@ -156,11 +167,17 @@ export class BridgeStack extends Stack {
     //   WEBHOOK_SECRETS_ID ARN of the webhook-secrets secret (may GetSecretValue)
     //   IDEMPOTENCY_TABLE  DynamoDB table name (may read/write items)
     //   RULES_DIR          directory of the bundled rule files inside the Lambda
+    //   TRAIL_TABLE_NAME   the trail table (may put intake records and their pointers, nothing else)
+    //   POWERTOOLS_METRICS_NAMESPACE  UserflowBridge (TrailWriteFailed, RulesSkipped)
+    // /readyz needs no grant of its own: GetQueueAttributes comes with sending, and its idempotency probe reads
+    // one key under ingest's own prefix.
     this.ingest
       .sendsTo('QUEUE_URL', queue)
       .readsSecret('WEBHOOK_SECRETS_ID', this.webhookSecrets)
       .usesItemTable('IDEMPOTENCY_TABLE', this.idempotencyTable, IDEMPOTENCY_KEY_PREFIXES.ingest)
-      .setEnv('RULES_DIR', `${LAMBDA_TASK_ROOT}/rules`);
+      .writesTrail('TRAIL_TABLE_NAME', this.trail.table, TRAIL_WRITER_KEY_PREFIXES.ingest)
+      .setEnv('RULES_DIR', `${LAMBDA_TASK_ROOT}/rules`)
+      .setEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
 
     this.api = new HttpApi(this, 'Api', {
       apiName: `userflow-bridge-${env}`,
@@ -175,6 +192,8 @@ export class BridgeStack extends Stack {
         integration: ingestIntegration,
       }),
       ...this.api.addRoutes({ path: '/healthz', methods: [HttpMethod.GET], integration: ingestIntegration }),
+      // Readiness: asks the queue and the idempotency table (ingest's /readyz), so a probe sees a 503 first.
+      ...this.api.addRoutes({ path: '/readyz', methods: [HttpMethod.GET], integration: ingestIntegration }),
     ];
     // A route per known source: API Gateway throttles per route, so one source's flood stays its own. Unknown
     // names still reach `/webhooks/{source}` (a 404), which has a throttle of its own.
@@ -191,7 +210,7 @@ export class BridgeStack extends Stack {
         id: 'AwsSolutions-APIG4',
         reason:
           'Webhook senders cannot use IAM, Cognito or JWT auth; ingest verifies each request signature ' +
-          '(Stripe, HubSpot, Standard Webhooks, HMAC) and /healthz exposes nothing.',
+          '(Stripe, HubSpot, Standard Webhooks, HMAC); /healthz and /readyz expose only ok/failing states.',
       });
     }
     const routeSettings = Object.fromEntries(
@@ -245,6 +264,15 @@ export class BridgeStack extends Stack {
         oldestMessageAgeMinutes: config.oldestMessageAgeAlarmMinutes,
         ...(this.alarmTopic ? { alarmAction: this.alarmTopic.action } : {}),
       });
+      // Sync runs and the sync path's attempts land in the same trail, under their own key prefixes.
+      this.sync.syncFunction
+        .writesTrail('TRAIL_TABLE_NAME', this.trail.table, TRAIL_WRITER_KEY_PREFIXES.sync)
+        .setEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
+      this.sync.pipeline.deliver.writesTrail(
+        'TRAIL_TABLE_NAME',
+        this.trail.table,
+        TRAIL_WRITER_KEY_PREFIXES.deliver,
+      );
       new CfnOutput(this, 'SyncQueueUrl', {
         description: 'userflow-bridge sync run --queue sqs --queue-url <this>',
         value: this.sync.pipeline.queues.queue.queueUrl,
@@ -259,6 +287,10 @@ export class BridgeStack extends Stack {
       value: `${this.stage.url}webhooks/`,
     });
     new CfnOutput(this, 'QueueUrl', { value: queue.queueUrl });
+    new CfnOutput(this, 'TrailTableName', {
+      description: 'userflow-bridge events list --trail dynamodb://<this>',
+      value: this.trail.table.tableName,
+    });
     new CfnOutput(this, 'DlqUrl', { value: dlq.queueUrl });
     new CfnOutput(this, 'WebhookSecretsName', { value: this.webhookSecrets.secretName });
     new CfnOutput(this, 'UserflowApiKeySecretName', { value: this.userflowApiKey.secretName });

@@ -86,6 +86,11 @@ export const bridgeConfigSchema = z.object({
       'use an EventBridge Scheduler expression like rate(1 hour) or cron(0 3 * * ? *)',
     )
     .default('rate(1 hour)'),
+  /**
+   * The RulesSkipped alarm fires when more rules than this skip (matched, but a value evaluated to nothing)
+   * within 5 minutes, summed over every source and rule.
+   */
+  rulesSkippedAlarmThreshold: numeric(z.number().int().min(0).max(1_000_000)).default(10),
   /** Share of userflowRateLimit the sync path's consumer gets; webhooks keep the rest, so never starve. */
   syncRateShare: numeric(z.number().min(0.05).max(0.9)).default(0.3),
 });

@@ -3,7 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import { handle } from 'hono/aws-lambda';
 import { readIngestConfig } from '../lib/config/ingest.ts';
-import { createDynamoDbPersistenceLayer } from '../lib/idempotency/index.ts';
+import { createDynamoDbPersistenceLayer, createDynamoDbReadinessCheck } from '../lib/idempotency/index.ts';
+import { INGEST_KEY_PREFIX } from '../lib/ingest/dedupe.ts';
 import { createIngestApp } from '../lib/ingest/index.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
@@ -17,6 +18,10 @@ const config = readIngestConfig(process.env, {
 const logger = createLogger({ service: 'ingest' });
 // An invalid rule file fails the cold start loudly (the ConfigError lists every problem) rather than a request.
 const rules = await loadRules(config.rulesDir);
+const queue = createSqsQueue({
+  queueUrl: config.queue.url,
+  client: config.queue.endpoint ? { endpoint: config.queue.endpoint } : {},
+});
 
 const app = createIngestApp({
   rules: () => rules,
@@ -25,13 +30,18 @@ const app = createIngestApp({
     maxAgeSeconds: config.secrets.maxAgeSeconds,
     ...(config.secrets.endpoint ? { clientConfig: { endpoint: config.secrets.endpoint } } : {}),
   }),
-  queue: createSqsQueue({
-    queueUrl: config.queue.url,
-    client: config.queue.endpoint ? { endpoint: config.queue.endpoint } : {},
-  }),
+  queue,
   // The DynamoDB client reads AWS_ENDPOINT_URL_DYNAMODB itself when an emulator is wanted.
   idempotency: createDynamoDbPersistenceLayer({ tableName: config.idempotency.tableName }),
   idempotencyTtlSeconds: config.idempotency.ttlSeconds,
+  // GET /readyz: the calls a webhook needs, each bounded, so a hung queue or table answers 503, not a hang.
+  readiness: {
+    queue: () => queue.counts(),
+    idempotency: createDynamoDbReadinessCheck({
+      tableName: config.idempotency.tableName,
+      keyPrefix: INGEST_KEY_PREFIX,
+    }),
+  },
   logger,
   bodyLimitBytes: config.bodyLimitBytes,
   maxEventsPerRequest: config.maxEventsPerRequest,

@@ -1,6 +1,7 @@
 // The trail's configuration (ingest, delivery and local mode read the same variables), through zod.
 import { z } from 'zod';
 import { DEFAULT_TRAIL_BODY_LIMIT_BYTES, DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
+import { DYNAMODB_TABLE_NAME } from '../trail/open.ts';
 import { type Env, readEnv } from './read-env.ts';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -20,4 +21,13 @@ export interface TrailConfig {
 export function readTrailConfig(env: Env): TrailConfig {
   const e = readEnv(trailEnvSchema.loose(), env, 'trail configuration');
   return { bodyLimitBytes: e.TRAIL_BODY_LIMIT_BYTES, retentionDays: e.TRAIL_RETENTION_DAYS };
+}
+
+export const trailTableEnvSchema = z.object({
+  /** The stack's Trail table; unset, the functions keep no trail (the queue stays the source of truth). */
+  TRAIL_TABLE_NAME: z.string().regex(DYNAMODB_TABLE_NAME, 'a DynamoDB table name').optional(),
+});
+
+export function readTrailTableName(env: Env): string | undefined {
+  return readEnv(trailTableEnvSchema.loose(), env, 'trail configuration').TRAIL_TABLE_NAME;
 }

@@ -1,7 +1,7 @@
 // The AWS idempotency store: Powertools' DynamoDB persistence layer, with the table the stack creates.
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { withCallTimeouts } from '../aws-timeouts.ts';
 
 export interface DynamoDbPersistenceOptions {
@@ -18,4 +18,30 @@ export function createDynamoDbPersistenceLayer(options: DynamoDbPersistenceOptio
   return options.client
     ? new DynamoDBPersistenceLayer({ tableName: options.tableName, awsSdkV3Client: options.client })
     : new DynamoDBPersistenceLayer({ tableName: options.tableName, clientConfig: withCallTimeouts({}) });
+}
+
+export interface DynamoDbReadinessOptions {
+  tableName: string;
+  /** The caller's own key prefix: its IAM role may read only keys under `<keyPrefix>#` (dynamodb:LeadingKeys). */
+  keyPrefix: string;
+  client?: DynamoDBClient;
+}
+
+/**
+ * `/readyz`'s idempotency check: one GetItem of a key nobody writes. A GetItem rather than DescribeTable because
+ * it is the call a webhook makes (same permission, same throttling, same endpoint), and it needs no grant beyond
+ * the caller's own key prefix. Resolves whether or not the item exists; throws when the table cannot answer.
+ */
+export function createDynamoDbReadinessCheck(options: DynamoDbReadinessOptions): () => Promise<void> {
+  let client = options.client;
+  return async () => {
+    client ??= new DynamoDBClient(withCallTimeouts({}));
+    await client.send(
+      new GetItemCommand({
+        TableName: options.tableName,
+        Key: { id: { S: `${options.keyPrefix}#readyz-probe` } },
+        ProjectionExpression: 'id',
+      }),
+    );
+  };
 }

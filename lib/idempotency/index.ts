@@ -2,5 +2,7 @@
 // (`./sqlite-persistence-layer.ts`) so that a Lambda bundle built from this index never pulls in better-sqlite3.
 export {
   createDynamoDbPersistenceLayer,
+  createDynamoDbReadinessCheck,
   type DynamoDbPersistenceOptions,
+  type DynamoDbReadinessOptions,
 } from './dynamodb-persistence-layer.ts';

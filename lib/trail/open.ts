@@ -4,13 +4,15 @@ import { TrailError } from './errors.ts';
 import type { TrailStore } from './store.ts';
 
 const DYNAMODB = 'dynamodb://';
+/** What DynamoDB accepts as a table name. */
+export const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 export type TrailTarget = { kind: 'dynamodb'; table: string } | { kind: 'sqlite'; path: string };
 
 export function parseTrailTarget(target: string): TrailTarget {
   if (!target.startsWith(DYNAMODB)) return { kind: 'sqlite', path: target };
   const table = target.slice(DYNAMODB.length);
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {
+  if (!DYNAMODB_TABLE_NAME.test(table)) {
     throw new TrailError('invalid_target', `"${target}" is not dynamodb://<table name>`);
   }
   return { kind: 'dynamodb', table };
@@ -22,5 +24,7 @@ export async function openTrail(target: string): Promise<TrailStore> {
     const { openSqliteTrail } = await import('./sqlite-store.ts');
     return openSqliteTrail(parsed.path);
   }
-  throw new TrailError('trail_unavailable', 'the DynamoDB trail backend is not built yet');
+  const { openDynamoDbTrail } = await import('./dynamodb-store.ts');
+  // No endpoint here: the SDK reads AWS_ENDPOINT_URL_DYNAMODB (and region, credentials) from the environment.
+  return openDynamoDbTrail({ tableName: parsed.table });
 }

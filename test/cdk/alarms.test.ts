@@ -42,6 +42,25 @@ describe('alarms', () => {
     });
   });
 
+  it('fire on any TrailWriteFailed, summed over every function that writes the trail', () => {
+    const alarm = alarmProps(quiet, quiet.stack.trail.writeFailed);
+    const [query] = alarm.Metrics;
+    expect(query.Expression).toBe('SELECT SUM(TrailWriteFailed) FROM UserflowBridge');
+    expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const ingestEnv =
+      resourcesOf(quiet)[logicalId(quiet, quiet.stack.ingest.fn)]?.Properties.Environment.Variables;
+    expect(ingestEnv.POWERTOOLS_METRICS_NAMESPACE).toBe('UserflowBridge');
+  });
+
+  it('fire when more rules skip than rulesSkippedAlarmThreshold, over every source and rule', () => {
+    const tuned = buildStack({ rulesSkippedAlarmThreshold: 25 });
+    const alarm = alarmProps(tuned, tuned.stack.trail.rulesSkipped);
+    expect(alarm.Metrics[0].Expression).toBe('SELECT SUM(RulesSkipped) FROM UserflowBridge');
+    expect(alarm).toMatchObject({ Threshold: 25, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarmProps(quiet, quiet.stack.trail.rulesSkipped).Threshold).toBe(10);
+    expect(() => buildStack({ rulesSkippedAlarmThreshold: -1 })).toThrow(/rulesSkippedAlarmThreshold/);
+  });
+
   it('notify nobody when no alarm email is configured', () => {
     expect(Object.values(resourcesOf(quiet)).some((r) => r.Type === 'AWS::SNS::Topic')).toBe(false);
     for (const alarm of quiet.stack.alarms.all())
@@ -58,7 +77,8 @@ describe('alarms', () => {
       Endpoint: 'oncall@example.com',
       TopicArn: { Ref: topicId },
     });
-    for (const alarm of paging.stack.alarms.all()) {
+    const { trail } = paging.stack;
+    for (const alarm of [...paging.stack.alarms.all(), trail.writeFailed, trail.rulesSkipped]) {
       expect(alarmProps(paging, alarm).AlarmActions).toEqual([{ Ref: topicId }]);
     }
   });

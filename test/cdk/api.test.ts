@@ -8,16 +8,19 @@ const resources = resourcesOf(built);
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 describe('HTTP API', () => {
-  it.each(['POST /webhooks/{source}', 'GET /healthz'])('routes %s to the ingest function', (routeKey) => {
-    const route = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey);
-    expect(route).toBeDefined();
-    const integrationId = route?.[1].Properties.Target['Fn::Join'][1][1].Ref as string;
-    expect(resources[integrationId]?.Properties).toMatchObject({
-      IntegrationType: 'AWS_PROXY',
-      PayloadFormatVersion: '2.0',
-      IntegrationUri: { 'Fn::GetAtt': [logicalId(built, stack.ingest.fn), 'Arn'] },
-    });
-  });
+  it.each(['POST /webhooks/{source}', 'GET /healthz', 'GET /readyz'])(
+    'routes %s to the ingest function',
+    (routeKey) => {
+      const route = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey);
+      expect(route).toBeDefined();
+      const integrationId = route?.[1].Properties.Target['Fn::Join'][1][1].Ref as string;
+      expect(resources[integrationId]?.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [logicalId(built, stack.ingest.fn), 'Arn'] },
+      });
+    },
+  );
 
   it('throttles the stage at the configured rate and burst', () => {
     const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0] ?? [];
@@ -49,8 +52,10 @@ describe('HTTP API', () => {
         'DlqUrl',
         'WebhookSecretsName',
         'UserflowApiKeySecretName',
+        'TrailTableName',
       ]),
     );
+    expect(outputs.TrailTableName).toMatchObject({ Value: { Ref: logicalId(built, stack.trail.table) } });
     expect(JSON.stringify(outputs.WebhookBaseUrl)).toContain('webhooks/');
   });
 });

@@ -73,14 +73,20 @@ beforeAll(async () => {
   sm.put(nameOf(stack.userflowApiKey), sandbox.apiKey);
   sm.put(nameOf(sync.connections), JSON.stringify({}));
   // Each table with the keys the template declares, so a function that disagrees with its table fails here too.
-  const tables = { idempotency: id(stack.idempotencyTable), 'sync-state': id(sync.stateTable) };
+  const tables = {
+    idempotency: id(stack.idempotencyTable),
+    'sync-state': id(sync.stateTable),
+    trail: id(stack.trail.table),
+  };
   for (const [table, logicalId] of Object.entries(tables)) {
-    const { KeySchema, AttributeDefinitions } = template.Resources[logicalId].Properties;
+    const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes } =
+      template.Resources[logicalId].Properties;
     await ddb.client.send(
       new CreateTableCommand({
         TableName: table,
         KeySchema,
         AttributeDefinitions,
+        ...(GlobalSecondaryIndexes ? { GlobalSecondaryIndexes } : {}),
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
@@ -97,6 +103,7 @@ beforeAll(async () => {
     [id(stack.webhookSecrets)]: sm.arnOf(nameOf(stack.webhookSecrets)),
     [id(stack.userflowApiKey)]: sm.arnOf(nameOf(stack.userflowApiKey)),
     [tables.idempotency]: idempotency.table,
+    [tables.trail]: 'trail',
   };
   const local = {
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
@@ -213,6 +220,21 @@ describe('synthesized Lambda bundles', () => {
       // Stripe retries for 3 days (259,200 s), written out so a lowered floor constant cannot move it.
       Math.floor(now.getTime() / 1000) + 259_200,
     );
+  });
+
+  it('ingest answers GET /readyz 200 once the queue and its idempotency keys answer', async () => {
+    const event = apiGatewayV2Event({
+      method: 'GET',
+      path: '/readyz',
+      routeKey: 'GET /readyz',
+      headers: {},
+      now: new Date(),
+    });
+    const run = await runBundle(world.dirs.ingest, { node: world.node, env: world.env.ingest, event });
+    expect(run.error).toBeUndefined();
+    const response = run.result as { statusCode: number; body: string };
+    expect(response.statusCode, response.body).toBe(200);
+    expect(JSON.parse(response.body).checks).toEqual({ queue: 'ok', idempotency: 'ok' });
   });
 
   it('deliver takes an SQS batch from the event source mapping and calls Userflow', async () => {

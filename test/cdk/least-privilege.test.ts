@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_PREFIXES } from '../../cdk/bridge-function.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../lib/deliver/effectively-once.ts';
 import { INGEST_KEY_PREFIX } from '../../lib/ingest/dedupe.ts';
+import { TRAIL_WRITER_KEY_PREFIXES } from '../../lib/trail/dynamodb-layout.ts';
 import { type AccessQuestion, canPerform, type Resources } from './helpers/iam-eval.ts';
-import { buildStack, logicalId } from './helpers/stack.ts';
+import { buildStack, logicalId, PROJECT_ROOT } from './helpers/stack.ts';
 
 const built = buildStack({ alarmEmail: 'oncall@example.com' });
 const { stack, template } = built;
@@ -17,6 +18,8 @@ const webhookSecrets = logicalId(built, stack.webhookSecrets);
 const userflowKey = logicalId(built, stack.userflowApiKey);
 const queue = logicalId(built, stack.queues.queue);
 const dlq = logicalId(built, stack.queues.dlq);
+const idempotencyTable = logicalId(built, stack.idempotencyTable);
+const trailTable = logicalId(built, stack.trail.table);
 
 /** A concrete ARN the resource would get, so literal ARN patterns in a policy are matched too. */
 function arnOf(id: string): string {
@@ -24,6 +27,7 @@ function arnOf(id: string): string {
   if (resource?.Type === 'AWS::SecretsManager::Secret') {
     return `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${resource.Properties?.Name}-AbCdEf`;
   }
+  if (resource?.Type === 'AWS::DynamoDB::Table') return `arn:aws:dynamodb:eu-west-1:123456789012:table/${id}`;
   return `arn:aws:sqs:eu-west-1:123456789012:${id}.fifo`;
 }
 const can = (roleId: string, action: string, targetId: string) =>
@@ -41,6 +45,21 @@ describe('ingest role', () => {
   it('can send commands to the queue but not consume them', () => {
     expect(can(ingestRole, 'sqs:SendMessage', queue)).toBe(true);
     expect(can(ingestRole, 'sqs:ReceiveMessage', queue)).toBe(false);
+  });
+
+  it('can make the /readyz checks: the queue attributes and one idempotency item, nothing more', () => {
+    expect(can(ingestRole, 'sqs:GetQueueAttributes', queue)).toBe(true);
+    expect(can(ingestRole, 'dynamodb:GetItem', idempotencyTable)).toBe(true);
+    expect(can(ingestRole, 'dynamodb:DescribeTable', idempotencyTable)).toBe(false);
+    expect(can(ingestRole, 'sqs:GetQueueAttributes', dlq)).toBe(false);
+  });
+
+  it('can write the trail but not read it', () => {
+    expect(can(ingestRole, 'dynamodb:PutItem', trailTable)).toBe(true);
+    expect(can(ingestRole, 'dynamodb:BatchWriteItem', trailTable)).toBe(true);
+    for (const action of ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:DeleteItem']) {
+      expect(can(ingestRole, action, trailTable), action).toBe(false);
+    }
   });
 });
 
@@ -62,7 +81,72 @@ describe('deliver role', () => {
   it('cannot enqueue new commands itself', () => {
     expect(can(deliverRole, 'sqs:SendMessage', queue)).toBe(false);
   });
+
+  it('can write the trail but not read it', () => {
+    expect(can(deliverRole, 'dynamodb:PutItem', trailTable)).toBe(true);
+    expect(can(deliverRole, 'dynamodb:Query', trailTable)).toBe(false);
+    expect(can(deliverRole, 'dynamodb:GetItem', trailTable)).toBe(false);
+  });
 });
+
+describe('the trail table', () => {
+  it('is written by ingest, the deliver functions and sync runs only: no other role may touch it', () => {
+    const withSync = buildStack({}, [
+      { name: 'app', path: `${PROJECT_ROOT}test/cdk/fixtures/syncs-valid/app.yaml` },
+    ]);
+    const sync = withSync.stack.sync;
+    if (!sync) throw new Error('expected a sync path');
+    const all = withSync.template.toJSON().Resources as Resources;
+    const table = logicalId(withSync, withSync.stack.trail.table);
+    const role = (fn: { fn: { role?: unknown } }) => logicalId(withSync, fn.fn.role as never);
+    const writers = [
+      withSync.stack.ingest,
+      withSync.stack.deliver,
+      sync.pipeline.deliver,
+      sync.syncFunction,
+    ].map(role);
+    const ask = (roleId: string, action: string) =>
+      canPerform(all, { roleId, action, targetId: table, targetArn: `arn:aws:dynamodb:::table/${table}` });
+    for (const writer of writers) expect(ask(writer, 'dynamodb:PutItem'), writer).toBe(true);
+    const others = Object.keys(all).filter(
+      (id) => all[id]?.Type === 'AWS::IAM::Role' && !writers.includes(id),
+    );
+    expect(others.length).toBeGreaterThan(0);
+    for (const other of others) {
+      for (const action of ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem']) {
+        expect(ask(other, action), `${other} ${action}`).toBe(false);
+      }
+    }
+  });
+
+  it('confines each writer to its own records (dynamodb:LeadingKeys), so deliver cannot rewrite an intake', () => {
+    expect(trailLeadingKeys(ingestRole)).toEqual([TRAIL_WRITER_KEY_PREFIXES.ingest.map((p) => `${p}*`)]);
+    expect(trailLeadingKeys(deliverRole)).toEqual([['ATT#*']]);
+  });
+});
+
+/** The LeadingKeys patterns of a role's statements on the trail table. */
+function trailLeadingKeys(roleId: string): unknown[] {
+  return statementsOfRole(roleId)
+    .filter((s) => JSON.stringify(s.Resource).includes(`"${trailTable}"`))
+    .map(
+      (s) =>
+        (s.Condition as Record<string, Record<string, unknown>> | undefined)?.['ForAllValues:StringLike']?.[
+          'dynamodb:LeadingKeys'
+        ],
+    );
+}
+
+function statementsOfRole(roleId: string): Record<string, unknown>[] {
+  const policies = Object.values(resources).filter(
+    (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles ?? []).includes(roleId),
+  );
+  return policies.flatMap(
+    (p) =>
+      (p.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)?.Statement ??
+      [],
+  );
+}
 
 describe('policies', () => {
   it('name a resource in every statement instead of *', () => {
@@ -80,15 +164,11 @@ describe('policies', () => {
 describe('the shared idempotency table', () => {
   /** The LeadingKeys patterns of a role's DynamoDB item statements. */
   function leadingKeys(roleId: string): unknown[] {
-    const policies = Object.values(resources).filter(
-      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles ?? []).includes(roleId),
+    const item = statementsOfRole(roleId).filter(
+      (s) =>
+        JSON.stringify(s.Action).includes('dynamodb:PutItem') &&
+        JSON.stringify(s.Resource).includes(`"${idempotencyTable}"`),
     );
-    const statements = policies.flatMap(
-      (p) =>
-        (p.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)?.Statement ??
-        [],
-    );
-    const item = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:PutItem'));
     expect(item.length).toBeGreaterThan(0);
     return item.map(
       (s) =>

@@ -1,7 +1,7 @@
 // functions/ingest.ts as Lambda runs it: env config, shipped rules, secrets from Secrets Manager (rotated without
 // a redeploy), idempotency in DynamoDB (dynalite) and commands on SQS — each over its real SDK protocol on 127.0.0.1.
 import { readFileSync } from 'node:fs';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs-queue.ts';
@@ -105,6 +105,18 @@ function event(body: string, secret: string, now = new Date()): APIGatewayProxyE
   };
 }
 
+function get(path: string): APIGatewayProxyEventV2 {
+  const base = event('', OLD_SECRET);
+  return {
+    ...base,
+    rawPath: path,
+    routeKey: `GET ${path}`,
+    headers: { host: DOMAIN },
+    requestContext: { ...base.requestContext, http: { ...base.requestContext.http, method: 'GET', path } },
+    body: undefined,
+  } as APIGatewayProxyEventV2;
+}
+
 const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
 
 async function drainCount(): Promise<number> {
@@ -152,5 +164,23 @@ describe('functions/ingest.ts', () => {
     expect((await handler(event(body(3), NEW_SECRET), context)).statusCode).toBe(202);
     expect((await handler(event(body(4), OLD_SECRET), context)).statusCode).toBe(401);
     vi.useRealTimers();
+  });
+
+  it('answers GET /readyz 200 when the queue and the idempotency table answer', async () => {
+    const res = await handler(get('/readyz'), context);
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '{}')).toEqual({
+      status: 'ready',
+      checks: { queue: 'ok', idempotency: 'ok' },
+    });
+  });
+
+  // Last: it removes the table the other tests use.
+  it('answers GET /readyz 503 naming the idempotency table once it is gone, while /healthz stays 200', async () => {
+    await ddb.client.send(new DeleteTableCommand({ TableName: TABLE }));
+    const res = await handler(get('/readyz'), context);
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ checks: { queue: 'ok', idempotency: 'failing' } });
+    expect((await handler(get('/healthz'), context)).statusCode).toBe(200);
   });
 });

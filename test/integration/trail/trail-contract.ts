@@ -1,4 +1,4 @@
-// The TrailStore port's contract, run against every backend (SQLite now; DynamoDB on dynalite when it lands).
+// The TrailStore port's contract, run against every backend: SQLite (sqlite-trail.test.ts) and DynamoDB on dynalite.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TrailStore } from '../../../lib/trail/store.ts';
 import type { AttemptRecord, IntakeRecord, SyncRunRecord } from '../../../lib/trail/types.ts';
