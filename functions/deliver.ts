@@ -12,6 +12,7 @@ import { createDynamoDbPersistenceLayer } from '../lib/idempotency/index.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
+import { trailFromEnv } from './trail.ts';
 
 const config = readDeliverConfig(process.env);
 const service = process.env.POWERTOOLS_SERVICE_NAME ?? 'deliver';
@@ -19,6 +20,7 @@ const logger = createLogger({ service });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service });
 const region = process.env.AWS_REGION;
 const sqsConfig = region ? { region } : {};
+const { trail, trailConfig } = trailFromEnv(process.env);
 
 const deliver = createDeliverHandler({
   // The key is read through a cache (Secrets Manager in AWS), so a rotated key is used without a redeploy.
@@ -36,6 +38,8 @@ const deliver = createDeliverHandler({
   lookup: config.lookup,
   deleteNotFound: config.deleteNotFound,
   idempotencyTtlSeconds: config.idempotency.ttlSeconds,
+  ...(trail ? { trail } : {}),
+  ...(trailConfig ? { trailRetentionDays: trailConfig.retentionDays } : {}),
 });
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

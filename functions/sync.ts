@@ -6,11 +6,13 @@ import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
 import { openDynamoDbStateStore } from '../lib/sync/dynamodb-state-store.ts';
 import { createSyncHandler } from '../lib/sync/scheduled-run.ts';
+import { trailFromEnv } from './trail.ts';
 
 export { createSyncHandler };
 
 const config = readSyncConfig(process.env, { filesDir: fileURLToPath(new URL('./syncs', import.meta.url)) });
 const endpoint = (url?: string) => (url ? { endpoint: url } : {});
+const { trail, trailConfig } = trailFromEnv(process.env);
 
 export const handler = createSyncHandler({
   files: await loadSyncFiles(config.filesDir),
@@ -27,4 +29,6 @@ export const handler = createSyncHandler({
   }),
   logger: createLogger({ service: 'sync' }),
   connectTimeoutMs: config.connectTimeoutMs,
+  ...(trail ? { trail } : {}),
+  ...(trailConfig ? { trailRetentionDays: trailConfig.retentionDays } : {}),
 });
