@@ -12,4 +12,5 @@ export type {
   RuleSummary,
   RuleTrace,
   SenderEvent,
+  TrailSettings,
 } from './types.ts';

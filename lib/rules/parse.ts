@@ -77,6 +77,7 @@ function compileFile(file: RuleFileText, problems: string[]): CompiledSource | u
     file: file.path,
     verify: parsed.data.verify,
     event: parsed.data.event,
+    trail: parsed.data.trail,
     rules: rules.filter((rule) => rule !== undefined),
   });
 }

@@ -1,0 +1,85 @@
+// Writes intake records so that the trail never decides a webhook's answer: the answer is settled first, a
+// failed or slow write is logged and counted, never thrown, and a write is held to a short bound.
+import type { Logger } from '../logger.ts';
+import type { TrailStore } from '../trail/store.ts';
+import type { IntakeRecord } from '../trail/types.ts';
+import type { IngestMetrics } from './metrics.ts';
+import { describeError } from './request-log.ts';
+
+export interface TrailWriterOptions {
+  store: TrailStore;
+  logger: Logger;
+  metrics?: IngestMetrics | undefined;
+  /**
+   * How long one write may take before it counts as failed. The response waits at most this long when writes
+   * are awaited; Lambda freezes the process once the handler returns, so a write still pending then may never land.
+   */
+  timeoutMs: number;
+  /**
+   * Write after the response is handed back instead of before: for a long-lived server (local mode), where the
+   * process outlives the request. Not for Lambda, which may freeze before the write ran.
+   */
+  background: boolean;
+}
+
+export interface TrailWriter {
+  /** Builds and writes one record. Resolves, never rejects: at once in background mode, else once settled. */
+  record(build: () => IntakeRecord): Promise<void>;
+  /** Resolves when every write started so far has settled (a clean stop, and tests). */
+  drain(): Promise<void>;
+}
+
+export function createTrailWriter(options: TrailWriterOptions): TrailWriter {
+  const pending = new Set<Promise<void>>();
+
+  const failed = (reason: string, error: unknown, record?: IntakeRecord) => {
+    // Ids and the error's name and message only: the record itself (headers, body) is never logged.
+    options.logger.error('trail write failed', {
+      reason,
+      ...(record ? { requestId: record.requestId, source: record.source, outcome: record.outcome } : {}),
+      error: describeError(error),
+    });
+    options.metrics?.count('trailWriteFailed', {});
+  };
+
+  const write = async (build: () => IntakeRecord): Promise<void> => {
+    let record: IntakeRecord | undefined;
+    try {
+      record = build();
+      const put = options.store.putIntake(record);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timed_out'>((resolve) => {
+        timer = setTimeout(() => resolve('timed_out'), options.timeoutMs);
+      });
+      const settled = await Promise.race([put.then(() => 'written' as const), timedOut]).finally(() =>
+        clearTimeout(timer),
+      );
+      if (settled === 'timed_out') {
+        // Counted now, as the response will not wait longer; a late failure is not counted twice.
+        put.catch(() => {});
+        failed('timed_out', new Error(`no answer within ${options.timeoutMs} ms`), record);
+      }
+    } catch (error) {
+      failed('write_failed', error, record);
+    }
+  };
+
+  const track = (running: Promise<void>) => {
+    pending.add(running);
+    void running.finally(() => pending.delete(running));
+    return running;
+  };
+
+  return {
+    record(build) {
+      if (!options.background) return track(write(build));
+      // setImmediate, not a microtask: the response is written out before the record is built and stored
+      // (SQLite writes synchronously, so a microtask would still run ahead of the socket write).
+      track(new Promise<void>((resolve) => setImmediate(() => void write(build).then(resolve))));
+      return Promise.resolve();
+    },
+    async drain() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}
