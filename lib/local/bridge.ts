@@ -2,12 +2,14 @@
 import type { Hono } from 'hono';
 import { localEnv } from '../config/dotenv.ts';
 import type { Env } from '../config/read-env.ts';
+import { readTrailConfig } from '../config/trail.ts';
 import { jsonlAuditSink } from '../deliver/index.ts';
 import { SqlitePersistenceLayer } from '../idempotency/sqlite-persistence-layer.ts';
 import { createIngestApp } from '../ingest/index.ts';
 import { createLogger, type LoggerOptions } from '../logger.ts';
 import { loadRules, type RuleSet } from '../rules/index.ts';
 import { listen } from '../sandbox/server.ts';
+import { openTrail, type TrailStore } from '../trail/index.ts';
 import type { UserflowRegion } from '../userflow/index.ts';
 import { type Print, printingAuditSink, withWebhookActivity } from './activity.ts';
 import { type BannerInput, formatBanner } from './banner.ts';
@@ -150,6 +152,8 @@ async function start(
     : { rules: () => rules, close: () => {} };
   closers.push({ name: 'the rules watcher', close: () => watcher.close() });
 
+  const trailConfig = readTrailConfig(env);
+  const trail = await openLocalTrail(layout.trailDb, options.printProblem);
   const ingestIdempotency = idempotency('ingest_events')();
   const app = createIngestApp({
     rules: watcher.rules,
@@ -162,7 +166,19 @@ async function start(
     },
     logger,
     ...(options.publicUrl ? { publicBaseUrl: options.publicUrl } : {}),
+    // This process outlives each request, so the record is written after the answer, off its latency.
+    ...(trail ? { trail, trailConfig, trailInBackground: true } : {}),
   });
+  if (trail) {
+    // Closed after the server (closers run in reverse): the last answered webhooks' records are written first.
+    closers.push({
+      name: 'the event trail',
+      close: async () => {
+        await app.drainTrail();
+        trail.close();
+      },
+    });
+  }
   const fetch = options.quiet ? app.fetch : withWebhookActivity(app.fetch, options.print);
   // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
   const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
@@ -261,6 +277,32 @@ function bannerInput(
     devSecretsPath: parts.devSecretsPath,
     ...(parts.sendExample ? { sendExample: parts.sendExample, sampleUserId: SAMPLE_USER_ID } : {}),
   };
+}
+
+/**
+ * The local trail, with expired records dropped (SQLite has no TTL of its own). A trail that cannot be opened
+ * does not stop the start: webhooks are still accepted and queued, only not recorded, and the problem is shown.
+ */
+async function openLocalTrail(path: string, printProblem: Print): Promise<TrailStore | undefined> {
+  let trail: TrailStore;
+  try {
+    trail = await openTrail(path);
+  } catch (error) {
+    printProblem(`the event trail ${path} cannot be opened; webhooks are not recorded: ${message(error)}`);
+    return undefined;
+  }
+  try {
+    await trail.purgeExpired(new Date());
+  } catch (error) {
+    printProblem(`the event trail ${path}: expired records not purged: ${message(error)}`);
+  }
+  return trail;
+}
+
+function message(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  const detail = cause instanceof Error ? ` (${cause.message})` : '';
+  return `${(error as Error)?.message ?? String(error)}${detail}`;
 }
 
 function describeSources(rules: RuleSet): string {
