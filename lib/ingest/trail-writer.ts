@@ -6,6 +6,10 @@ import type { IntakeRecord } from '../trail/types.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { describeError } from './request-log.ts';
 
+/** How long a background record waits for others to share its write, and how many make a write go at once. */
+const BACKGROUND_DELAY_MS = 10;
+const BACKGROUND_BATCH = 100;
+
 export interface TrailWriterOptions {
   store: TrailStore;
   logger: Logger;
@@ -70,15 +74,32 @@ export function createTrailWriter(options: TrailWriterOptions): TrailWriter {
     return running;
   };
 
+  // Background writes wait a few milliseconds and go out together: started in the same turn, they share one
+  // store transaction (the SQLite store commits once per turn), and a commit is most of what a write costs.
+  let buffered: (() => IntakeRecord)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    timer = undefined;
+    immediate = undefined;
+    const batch = buffered;
+    buffered = [];
+    for (const build of batch) track(write(build));
+  };
+
   return {
     record(build) {
       if (!options.background) return track(write(build));
-      // setImmediate, not a microtask: the response is written out before the record is built and stored
-      // (SQLite writes synchronously, so a microtask would still run ahead of the socket write).
-      track(new Promise<void>((resolve) => setImmediate(() => void write(build).then(resolve))));
+      buffered.push(build);
+      // Timers and immediates, not microtasks: the response is written out before the record is built.
+      if (buffered.length >= BACKGROUND_BATCH && !immediate) immediate = setImmediate(flush);
+      else if (!timer) timer = setTimeout(flush, BACKGROUND_DELAY_MS).unref();
       return Promise.resolve();
     },
     async drain() {
+      flush();
       while (pending.size > 0) await Promise.all([...pending]);
     },
   };
