@@ -46,25 +46,43 @@ export function createTrailWriter(options: TrailWriterOptions): TrailWriter {
     options.metrics?.count('trailWriteFailed', {});
   };
 
-  const write = async (build: () => IntakeRecord): Promise<void> => {
-    let record: IntakeRecord | undefined;
-    try {
-      record = build();
-      const put = options.store.putIntake(record);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timed_out'>((resolve) => {
-        timer = setTimeout(() => resolve('timed_out'), options.timeoutMs);
-      });
-      const settled = await Promise.race([put.then(() => 'written' as const), timedOut]).finally(() =>
-        clearTimeout(timer),
-      );
-      if (settled === 'timed_out') {
-        // Counted now, as the response will not wait longer; a late failure is not counted twice.
-        put.catch(() => {});
-        failed('timed_out', new Error(`no answer within ${options.timeoutMs} ms`), record);
+  /**
+   * Builds and stores records started together (one, or a background batch) under one timer. A write still
+   * unanswered when it fires counts as failed now, since nothing waits longer; a late failure is not counted again.
+   */
+  const write = async (builds: readonly (() => IntakeRecord)[]): Promise<void> => {
+    const puts: { record: IntakeRecord; done: Promise<void>; settled: boolean }[] = [];
+    for (const build of builds) {
+      let record: IntakeRecord | undefined;
+      try {
+        record = build();
+        const entry = { record, done: options.store.putIntake(record), settled: false };
+        const written = record;
+        entry.done = entry.done.then(
+          () => {
+            entry.settled = true;
+          },
+          (error: unknown) => {
+            if (!entry.settled) failed('write_failed', error, written);
+            entry.settled = true;
+          },
+        );
+        puts.push(entry);
+      } catch (error) {
+        failed('write_failed', error, record);
       }
-    } catch (error) {
-      failed('write_failed', error, record);
+    }
+    if (puts.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, options.timeoutMs);
+    });
+    await Promise.race([Promise.all(puts.map((put) => put.done)), timedOut]);
+    clearTimeout(timer);
+    for (const put of puts) {
+      if (put.settled) continue;
+      put.settled = true;
+      failed('timed_out', new Error(`no answer within ${options.timeoutMs} ms`), put.record);
     }
   };
 
@@ -86,12 +104,12 @@ export function createTrailWriter(options: TrailWriterOptions): TrailWriter {
     immediate = undefined;
     const batch = buffered;
     buffered = [];
-    for (const build of batch) track(write(build));
+    if (batch.length > 0) track(write(batch));
   };
 
   return {
     record(build) {
-      if (!options.background) return track(write(build));
+      if (!options.background) return track(write([build]));
       buffered.push(build);
       // Timers and immediates, not microtasks: the response is written out before the record is built.
       if (buffered.length >= BACKGROUND_BATCH && !immediate) immediate = setImmediate(flush);

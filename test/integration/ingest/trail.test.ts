@@ -437,4 +437,20 @@ describe('writing in the background (a long-lived server)', () => {
     const stored = await records();
     expect(stored.map((r) => r.eventIds)).toEqual([['evt_bg']]);
   });
+
+  it('records of webhooks answered together are all written; a failed background write is logged and counted', async () => {
+    const { app, records } = setup({ trailInBackground: true });
+    const answers = await Promise.all(
+      ['evt_a', 'evt_b', 'evt_c'].map((id) => post(app, 'stripe', subscriptionEvent(id))),
+    );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    expect((await records()).map((r) => r.eventIds[0]).sort()).toEqual(['evt_a', 'evt_b', 'evt_c']);
+
+    const closed = setup({ trailInBackground: true });
+    closed.trail.close();
+    expect((await post(closed.app, 'stripe', subscriptionEvent('evt_bg_fail'))).status).toBe(202);
+    await closed.app.drainTrail();
+    expect(logs.entries().filter((e) => e.message === 'trail write failed')).toHaveLength(1);
+    expect(closed.metrics.counts).toContainEqual({ metric: 'trailWriteFailed', dims: {}, value: 1 });
+  });
 });
