@@ -86,6 +86,7 @@ export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
 const DEFAULT_IN_PROGRESS_SECONDS = 30;
 export const DEFAULT_TRAIL_WRITE_TIMEOUT_MS = 200;
 const WEBHOOK_PATH = /^\/webhooks\/[^/]+$/;
+const MAX_UNKNOWN_SOURCE_CHARS = 64;
 
 type Env = {
   Variables: { source: IngestSource; startedAt: number; receivedAt: Date; rawBody: Uint8Array };
@@ -136,7 +137,8 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     const rawBody = c.get('rawBody');
     const receivedAt = c.get('receivedAt') ?? clock();
     const headers = c.req.header();
-    const name = source?.name ?? c.req.param('source') ?? '';
+    // An unknown source is recorded under the name sent, capped: the URL is the sender's to make up.
+    const name = source?.name ?? (c.req.param('source') ?? '').slice(0, MAX_UNKNOWN_SOURCE_CHARS);
     return writer.record(() =>
       intakeRecord(
         {
