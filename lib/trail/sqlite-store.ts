@@ -93,7 +93,7 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
   const byKey = db.prepare(
     `SELECT request_id FROM intake_key WHERE kind = ? AND key = ? ORDER BY received_at DESC LIMIT 1`,
   );
-  const putIntake = db.transaction((r: IntakeRecord) => {
+  const writeIntake = (r: IntakeRecord) => {
     insertIntake.run(r.requestId, r.source, r.receivedAt, r.outcome, r.expiresAt, JSON.stringify(r));
     const keys: [string, string][] = r.eventIds.map((id) => ['e', id]);
     for (const event of r.events) {
@@ -111,9 +111,10 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
       seen.add(once);
       insertKey.run(kind, key, r.receivedAt, r.requestId);
     }
-  });
+  };
+  // One transaction for a batch, not a savepoint per record inside it.
   const putIntakes = db.transaction((records: readonly IntakeRecord[]) => {
-    for (const record of records) putIntake(record);
+    for (const record of records) writeIntake(record);
   });
   const purge = db.transaction((nowSeconds: number) => {
     const intakes = db.prepare('DELETE FROM intake WHERE expires_at <= ?').run(nowSeconds).changes;
