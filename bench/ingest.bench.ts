@@ -5,9 +5,13 @@
 // CPU time per request (the server process's over HTTP, this process's in-process) and a per-stage cost
 // breakdown go with them: on a shared machine requests/s swing with the neighbours, CPU time much less.
 // The queue is in memory on purpose: the figure is ingest's own cost, not the queue's (SQS is a network call).
+// The event trail's cost is measured in the same run: the real app with an intake record per request (a SQLite
+// trail file, written in the background as `npm start` does) against the same app without one, as
+// `*_trail_ratio`; in-process, the time to write every record out is counted in.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -21,6 +25,7 @@ import type { Queue } from '../lib/queue/queue.ts';
 import { loadRules } from '../lib/rules/index.ts';
 import { envSecretSource } from '../lib/secrets/index.ts';
 import { createSigner, createVerifier, type WebhookRequest } from '../lib/sources/index.ts';
+import { openSqliteTrail } from '../lib/trail/sqlite-store.ts';
 import { percentile, report, round } from './report.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -93,15 +98,23 @@ function countingQueue(): Queue & { count: number } {
   };
 }
 
-async function realApp() {
+/** The real app; with `trail`, an intake record per request in a fresh SQLite trail file (removed on exit). */
+async function realApp(options: { trail?: boolean } = {}) {
   const rules = await loadRules(join(ROOT, 'rules'));
   const queue = countingQueue();
+  let trailDir: string | undefined;
+  if (options.trail) {
+    trailDir = mkdtempSync(join(tmpdir(), 'bench-trail-'));
+    const dir = trailDir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
   const app = createIngestApp({
     rules: () => rules,
     secrets: envSecretSource(SECRETS),
     queue,
     idempotency: new SqlitePersistenceLayer({ path: ':memory:' }),
     logger: createLogger({ service: 'ingest', level: 'SILENT' }),
+    ...(trailDir ? { trail: openSqliteTrail(join(trailDir, 'trail.db')), trailInBackground: true } : {}),
   });
   return { app, queue, rules };
 }
@@ -116,14 +129,16 @@ function bareApp() {
   return app;
 }
 
-type Kind = 'real' | 'bare';
+type Kind = 'real' | 'bare' | 'trail';
 
 /**
  * Child process: serve one app on 127.0.0.1:0 and print the port. Each `cpu` line on stdin is answered with
  * the CPU time (µs) the process used since the previous one, so the parent can take the server's share of a run.
  */
 async function serveApp(kind: Kind): Promise<void> {
-  const app = kind === 'real' ? (await realApp()).app : bareApp();
+  // The parent stops a server with SIGTERM; exiting through 'exit' lets the trail's temp dir be removed.
+  process.once('SIGTERM', () => process.exit(0));
+  const app = kind === 'bare' ? bareApp() : (await realApp({ trail: kind === 'trail' })).app;
   serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
     process.stdout.write(`${JSON.stringify({ port: info.port })}\n`);
   });
@@ -219,15 +234,21 @@ async function httpRatio() {
   const rounds: {
     bare: number;
     real: number;
+    trail: number;
     realP99: number;
     bareP99: number;
+    trailP99: number;
     non2xx: number;
     bareCpu: number;
     realCpu: number;
+    trailCpu: number;
   }[] = [];
   for (let i = 0; i < HTTP_ROUNDS; i++) {
     const figures: Partial<Record<Kind, Measured>> = {};
-    for (const kind of ['bare', 'real'] as const) {
+    // Trail off and on back to back in each round, so a neighbour's load hits both alike.
+    for (const kind of i % 2 === 0
+      ? (['bare', 'real', 'trail'] as const)
+      : (['bare', 'trail', 'real'] as const)) {
       const server = await startServer(kind);
       try {
         await load(server.url, 1); // warm-up: JIT, connections, SQLite pages
@@ -238,15 +259,18 @@ async function httpRatio() {
         server.child.kill();
       }
     }
-    const { bare, real } = figures as Record<Kind, Measured>;
+    const { bare, real, trail } = figures as Record<Kind, Measured>;
     rounds.push({
       bare: bare.rps,
       real: real.rps,
+      trail: trail.rps,
       bareP99: bare.p99Ms,
       realP99: real.p99Ms,
-      non2xx: bare.non2xx + real.non2xx,
+      trailP99: trail.p99Ms,
+      non2xx: bare.non2xx + real.non2xx + trail.non2xx,
       bareCpu: bare.serverCpuUs,
       realCpu: real.serverCpuUs,
+      trailCpu: trail.serverCpuUs,
     });
   }
   const median = (values: number[]) =>
@@ -256,27 +280,35 @@ async function httpRatio() {
     );
   const bare = median(rounds.map((r) => r.bare));
   const real = median(rounds.map((r) => r.real));
+  const trail = median(rounds.map((r) => r.trail));
   return {
     http_bare_rps: round(bare, 0),
     http_real_rps: round(real, 0),
     http_ratio: round(real / bare, 3),
+    http_trail_rps: round(trail, 0),
+    // Trail on / trail off: 0.9 or more means the trail costs at most 10% of ingest throughput.
+    http_trail_ratio: round(trail / real, 3),
+    http_trail_p99_ms: median(rounds.map((r) => r.trailP99)),
     http_bare_p99_ms: median(rounds.map((r) => r.bareP99)),
     http_real_p99_ms: median(rounds.map((r) => r.realP99)),
     http_non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
     // Server process CPU per request (µs): what the app costs, whatever the load generator next to it gets.
     http_bare_server_cpu_us: round(median(rounds.map((r) => r.bareCpu)), 0),
     http_real_server_cpu_us: round(median(rounds.map((r) => r.realCpu)), 0),
+    http_trail_server_cpu_us: round(median(rounds.map((r) => r.trailCpu)), 0),
   };
 }
 
 async function inProcessRps(app: {
   request: (url: string, init: RequestInit) => Response | Promise<Response>;
+  drainTrail?: () => Promise<void>;
 }) {
   const events = Array.from({ length: IN_PROCESS_REQUESTS }, (_, i) =>
     signedEvent(`evt_inproc_${Date.now()}_${i}`),
   );
   for (const event of events.slice(0, 200))
     await app.request(`http://127.0.0.1${PATH}`, { method: 'POST', ...event });
+  await app.drainTrail?.();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   let failed = 0;
@@ -285,6 +317,8 @@ async function inProcessRps(app: {
     if (res.status !== 202) failed += 1;
     await res.arrayBuffer();
   }
+  // Background trail writes still pending belong to these requests.
+  await app.drainTrail?.();
   const cpu = process.cpuUsage(cpuBefore);
   const measured = events.length - 200;
   return {
@@ -387,26 +421,42 @@ async function costBreakdown(rules: Awaited<ReturnType<typeof realApp>>['rules']
 
 async function main(): Promise<void> {
   const real = await realApp();
+  const trailed = await realApp({ trail: true });
   const latency = await pipelineLatency(real.rules);
   const costs = await costBreakdown(real.rules);
   const realInProcess = await inProcessRps(real.app);
+  const trailInProcess = await inProcessRps(trailed.app);
+  // A second pass in the other order: whichever runs first warms what the other then finds warm.
+  const trailInProcess2 = await inProcessRps(trailed.app);
+  const realInProcess2 = await inProcessRps(real.app);
   const bareInProcess = await inProcessRps(bareApp());
   const http = await httpRatio();
+  const realRps = (realInProcess.rps + realInProcess2.rps) / 2;
+  const trailRps = (trailInProcess.rps + trailInProcess2.rps) / 2;
   report('ingest', {
     queue: 'in-memory (counting)',
     idempotency: 'sqlite :memory:',
     payload: 'stripe customer.subscription.updated (4 commands)',
+    trail: 'sqlite file (WAL), written in the background as npm start does',
     ...http,
     inproc_bare_rps: round(bareInProcess.rps, 0),
-    inproc_real_rps: round(realInProcess.rps, 0),
-    inproc_ratio: round(realInProcess.rps / bareInProcess.rps, 3),
-    inproc_failed: realInProcess.failed + bareInProcess.failed,
+    inproc_real_rps: round(realRps, 0),
+    inproc_ratio: round(realRps / bareInProcess.rps, 3),
+    inproc_trail_rps: round(trailRps, 0),
+    inproc_trail_ratio: round(trailRps / realRps, 3),
+    inproc_failed:
+      realInProcess.failed +
+      realInProcess2.failed +
+      trailInProcess.failed +
+      trailInProcess2.failed +
+      bareInProcess.failed,
     inproc_bare_cpu_us: round(bareInProcess.cpuUs, 0),
-    inproc_real_cpu_us: round(realInProcess.cpuUs, 0),
+    inproc_real_cpu_us: round((realInProcess.cpuUs + realInProcess2.cpuUs) / 2, 0),
+    inproc_trail_cpu_us: round((trailInProcess.cpuUs + trailInProcess2.cpuUs) / 2, 0),
     ...latency,
     ...costs,
   });
 }
 
-if (process.argv[2] === 'serve') await serveApp(process.argv[3] === 'real' ? 'real' : 'bare');
+if (process.argv[2] === 'serve') await serveApp((process.argv[3] ?? 'bare') as Kind);
 else await main();

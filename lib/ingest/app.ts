@@ -8,25 +8,34 @@
 //   413 message_too_large (an event whose command cannot fit one SQS message; the rest of a batch is queued) ·
 //   500 secret_missing / secret_invalid · 503 secrets_unavailable / idempotency_unavailable / queue_* ·
 //   409 event_in_progress (another request holds the event; Retry-After) ·
-//   202 {accepted, commands, duplicate: false, events, duplicates} · 200 the same with duplicate: true when
-//   every event of the request had been accepted before (nothing queued).
+//   202 {accepted, commands, duplicate: false, events, duplicates, rulesSkipped} · 200 the same with
+//   duplicate: true when every event of the request had been accepted before (nothing queued).
+// With a trail, every request that reaches the webhook route, whatever its answer, leaves one intake record,
+// written once the answer is decided (trail-writer.ts): the trail never changes an answer.
 // 409 rather than 503 for an event in progress: nothing is wrong on our side, and the sender's retry, after
 // the other request finished, is answered as a duplicate.
+import { randomUUID } from 'node:crypto';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { TrailConfig } from '../config/trail.ts';
 import type { Logger } from '../logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { SecretSource } from '../secrets/index.ts';
 import type { WebhookRequest } from '../sources/index.ts';
+import type { TrailStore } from '../trail/store.ts';
 import { isJsonContentType, schemeNeedsJson } from './content-type.ts';
 import { createDedupe } from './dedupe.ts';
 import { errorBody, toErrorResponse } from './error-response.ts';
 import { IngestError } from './errors.ts';
-import { createIngestPipeline, type IngestRules, type IngestSource } from './pipeline.ts';
+import type { IngestMetrics } from './metrics.ts';
+import { createIngestPipeline, type EventSummary, type IngestRules, type IngestSource } from './pipeline.ts';
 import { readBodyWithin } from './read-body.ts';
 import { checkReadiness, type ReadinessCheck } from './readiness.ts';
 import { describeError, type RequestLog, writeRequestLog } from './request-log.ts';
+import { reportSkips } from './skips.ts';
+import { DEFAULT_TRAIL_CONFIG, intakeRecord } from './trail-record.ts';
+import { createTrailWriter, type TrailWriter } from './trail-writer.ts';
 
 export interface IngestDeps {
   /** A getter, so a hot reload can swap the rule set between requests. A `RuleSet` from `loadRules` fits. */
@@ -56,21 +65,53 @@ export interface IngestDeps {
   readinessTimeoutMs?: number;
   /** Hears each webhook's request log entry, with the request it is about (local mode's live lines). */
   onRequestLog?: (entry: RequestLog, request: Request) => void;
+  /** The event trail: one intake record per webhook request, accepted or not. None: nothing is recorded. */
+  trail?: TrailStore;
+  /** Body limit and retention of trail records. Default: `TRAIL_BODY_LIMIT_BYTES` / `TRAIL_RETENTION_DAYS` defaults. */
+  trailConfig?: TrailConfig;
+  /** How long the answer waits for a trail write before counting it failed. Default 200 ms. */
+  trailWriteTimeoutMs?: number;
+  /**
+   * Write trail records after answering instead of before (a long-lived server: local mode). Default false, as
+   * Lambda may freeze the process as soon as the answer is returned.
+   */
+  trailInBackground?: boolean;
+  /** `TrailWriteFailed` and `RulesSkipped`; none: not counted (the log lines are still written). */
+  metrics?: IngestMetrics;
+  /** The id of each request's trail record. Default: a random UUID. */
+  requestId?: () => string;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_EVENTS_PER_REQUEST = 1_000;
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
 const DEFAULT_IN_PROGRESS_SECONDS = 30;
+export const DEFAULT_TRAIL_WRITE_TIMEOUT_MS = 200;
+const WEBHOOK_PATH = /^\/webhooks\/[^/]+$/;
+const MAX_UNKNOWN_SOURCE_CHARS = 64;
 
-type Env = { Variables: { source: IngestSource; startedAt: number } };
+type Env = {
+  Variables: { source: IngestSource; startedAt: number; receivedAt: Date; rawBody: Uint8Array };
+};
 
-export function createIngestApp(deps: IngestDeps): Hono<Env> {
+/** What the answer was, for the trail: the status and `accepted`, `duplicate` or the error code. */
+interface Answer {
+  status: number;
+  outcome: string;
+  errorCode?: string;
+  events?: readonly EventSummary[];
+}
+
+/** The app, plus `drainTrail` for a clean stop: resolves once every trail write started so far has settled. */
+export type IngestApp = Hono<Env> & { drainTrail(): Promise<void> };
+
+export function createIngestApp(deps: IngestDeps): IngestApp {
   const limit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const clock = deps.clock ?? (() => new Date());
   const pipeline = createIngestPipeline({
     secrets: deps.secrets,
     queue: deps.queue,
-    clock: deps.clock ?? (() => new Date()),
+    clock,
     maxEvents: deps.maxEventsPerRequest ?? DEFAULT_MAX_EVENTS_PER_REQUEST,
     dedupe: createDedupe({
       persistence: deps.idempotency,
@@ -84,15 +125,57 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
     deps.onRequestLog?.(entry, c.req.raw);
   };
 
-  /** Logs the request and answers the error; every early exit goes through here. */
-  const reject = (c: Context<Env>, error: IngestError) => {
+  const trailConfig = deps.trailConfig ?? DEFAULT_TRAIL_CONFIG;
+  const newRequestId = deps.requestId ?? randomUUID;
+  const writer: TrailWriter | undefined = deps.trail
+    ? createTrailWriter({
+        store: deps.trail,
+        logger: deps.logger,
+        metrics: deps.metrics,
+        timeoutMs: deps.trailWriteTimeoutMs ?? DEFAULT_TRAIL_WRITE_TIMEOUT_MS,
+        background: deps.trailInBackground === true,
+      })
+    : undefined;
+
+  /** One intake record for the answer just decided; the record is built inside the writer, off the answer. */
+  const record = (c: Context<Env>, answer: Answer): Promise<void> => {
+    if (!writer) return Promise.resolve();
+    const source: IngestSource | undefined = c.get('source');
+    const rawBody = c.get('rawBody');
+    const receivedAt = c.get('receivedAt') ?? clock();
+    const headers = c.req.header();
+    // An unknown source is recorded under the name sent, capped: the URL is the sender's to make up.
+    const name = source?.name ?? (c.req.param('source') ?? '').slice(0, MAX_UNKNOWN_SOURCE_CHARS);
+    return writer.record(() =>
+      intakeRecord(
+        {
+          requestId: newRequestId(),
+          source: name,
+          receivedAt,
+          status: answer.status,
+          outcome: answer.outcome,
+          ...(answer.errorCode === undefined ? {} : { errorCode: answer.errorCode }),
+          headers,
+          ...(rawBody ? { rawBody } : {}),
+          ...(source ? { compiled: source } : {}),
+          events: answer.events ?? [],
+        },
+        trailConfig,
+      ),
+    );
+  };
+
+  /** Logs the request, records it and answers the error; every early exit goes through here. */
+  const reject = async (c: Context<Env>, error: IngestError) => {
     const response = toErrorResponse(error);
+    const code = response.body.error.code;
     log(c, {
       source: c.req.param('source') ?? '',
       status: response.status,
-      outcome: response.body.error.code,
+      outcome: code,
       latencyMs: performance.now() - (c.get('startedAt') ?? performance.now()),
     });
+    await record(c, { status: response.status, outcome: code, errorCode: code });
     return c.json(response.body, response.status as ContentfulStatusCode, response.headers);
   };
 
@@ -121,6 +204,7 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
     // Cheap checks first, before a byte of the body is read.
     async (c, next) => {
       c.set('startedAt', performance.now());
+      c.set('receivedAt', clock());
       const source = deps.rules().get(c.req.param('source'));
       if (!source)
         return reject(c, new IngestError('unknown_source', 'no source is configured under this name'));
@@ -137,6 +221,7 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
       // Read once, as bytes: the signature covers them exactly (toolchain.md §5).
       const rawBody = await readBodyWithin(c.req.raw, limit);
       if (!rawBody) return reject(c, tooLarge(limit));
+      c.set('rawBody', rawBody);
       const request: WebhookRequest = {
         method: c.req.method,
         url: publicUrl(c.req.url, deps.publicBaseUrl),
@@ -146,6 +231,7 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
       const source = c.get('source');
       const outcome = await pipeline(source, request);
       const latencyMs = performance.now() - c.get('startedAt');
+      reportSkips(deps.logger, deps.metrics, source.name, outcome.events);
       if (!outcome.ok) {
         const response = toErrorResponse(outcome.error);
         log(c, {
@@ -156,17 +242,25 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
           events: outcome.events,
           ...(response.status >= 500 ? { error: describeError(outcome.error) } : {}),
         });
+        await record(c, {
+          status: response.status,
+          outcome: outcome.error.code,
+          errorCode: outcome.error.code,
+          events: outcome.events,
+        });
         return c.json(response.body, response.status as ContentfulStatusCode, response.headers);
       }
+      const accepted = outcome.body.duplicate ? 'duplicate' : 'accepted';
       log(c, {
         source: source.name,
         status: outcome.status,
-        outcome: outcome.body.duplicate ? 'duplicate' : 'accepted',
+        outcome: accepted,
         latencyMs,
         events: outcome.events,
         accepted: outcome.body.accepted,
         duplicates: outcome.body.duplicates,
       });
+      await record(c, { status: outcome.status, outcome: accepted, events: outcome.events });
       return c.json(outcome.body, outcome.status);
     },
   );
@@ -175,11 +269,14 @@ export function createIngestApp(deps: IngestDeps): Hono<Env> {
     c.json(errorBody('method_not_allowed', 'webhooks are POSTed'), 405, { allow: 'POST' }),
   );
   app.notFound((c) => c.json(errorBody('not_found', 'no such route'), 404));
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     deps.logger.error('unhandled error in ingest app', { path: c.req.path, error: describeError(error) });
+    if (c.req.method === 'POST' && WEBHOOK_PATH.test(c.req.path)) {
+      await record(c, { status: 500, outcome: 'internal_error', errorCode: 'internal_error' });
+    }
     return c.json(errorBody('internal_error', 'the request could not be processed'), 500);
   });
-  return app;
+  return Object.assign(app, { drainTrail: () => writer?.drain() ?? Promise.resolve() });
 }
 
 function tooLarge(limit: number): IngestError {

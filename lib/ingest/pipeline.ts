@@ -1,5 +1,6 @@
 // The ingest pipeline without HTTP: verify the raw bytes, parse, split, then per event dedupe(rules + enqueue).
 // Returns an outcome (success or a typed error) with a per-event summary for the request log.
+import type { Envelope } from '../commands/index.ts';
 import { BridgeError } from '../errors.ts';
 import { SQS_MAX_MESSAGE_BYTES } from '../queue/batching.ts';
 import type { Queue } from '../queue/queue.ts';
@@ -10,9 +11,15 @@ import type { Dedupe } from './dedupe.ts';
 import { enqueue } from './enqueue.ts';
 import { IngestError } from './errors.ts';
 import { parseJsonBody } from './parse-body.ts';
+import { isSkipped } from './rule-decisions.ts';
 
-/** What ingest needs of a compiled source: the rules engine's `CompiledSource` is one. */
-export type IngestSource = Pick<CompiledSource, 'name' | 'verify' | 'splitEvents' | 'evaluate'>;
+/**
+ * What ingest needs of a compiled source: the rules engine's `CompiledSource` is one. `rules` (to record every
+ * rule's decision, not only those that fired) and `trail` (the rule file's privacy settings) are read by the
+ * trail only, so a source without them still ingests.
+ */
+export type IngestSource = Pick<CompiledSource, 'name' | 'verify' | 'splitEvents' | 'evaluate'> &
+  Partial<Pick<CompiledSource, 'rules' | 'trail'>>;
 
 /** What ingest needs of a rule set: the rules engine's `RuleSet` is one. */
 export interface IngestRules {
@@ -42,6 +49,11 @@ export interface AcceptedBody {
   events: number;
   /** How many of them had been accepted before. */
   duplicates: number;
+  /**
+   * Per event, in request order: how many rules matched it but produced nothing (a value evaluated to nothing),
+   * so a sender or an operator sees a skip that would otherwise hide behind `accepted: 0`.
+   */
+  rulesSkipped: { event: string; count: number }[];
 }
 
 /** `rejected`: the event can never be queued (`message_too_large`); the rest of the batch went on without it. */
@@ -54,6 +66,8 @@ export interface EventSummary {
   commands: number;
   /** Rule traces, when the rules ran in this request (not for duplicates). */
   trace?: RuleTrace[];
+  /** The commands the rules produced, when they ran in this request (for the trail). */
+  envelopes?: readonly Envelope[];
 }
 
 export type IngestOutcome =
@@ -114,12 +128,14 @@ async function processAll(
     if (index > 0 && index % YIELD_EVERY_EVENTS === 0) await yieldToEventLoop();
     const summary = events[index] as EventSummary;
     let trace: RuleTrace[] | undefined;
+    let produced: readonly Envelope[] | undefined;
     try {
       const { result, duplicate } = await deps.dedupe(
         { source: source.name, eventId: event.id },
         async () => {
           const evaluation = await source.evaluate(event, receivedAt);
           trace = evaluation.trace;
+          produced = evaluation.envelopes;
           await enqueue(deps.queue, evaluation.envelopes);
           return { commands: evaluation.envelopes.map((envelope) => envelope.id) };
         },
@@ -127,10 +143,12 @@ async function processAll(
       summary.outcome = duplicate ? 'duplicate' : 'accepted';
       summary.commands = result.commands.length;
       if (trace) summary.trace = trace;
+      if (produced) summary.envelopes = produced;
       if (duplicate) duplicates += 1;
       commands.push(...result.commands);
     } catch (error) {
       if (trace) summary.trace = trace;
+      if (produced) summary.envelopes = produced;
       if (isPermanentForEvent(error)) {
         summary.outcome = 'rejected';
         rejected.push(index);
@@ -151,6 +169,10 @@ async function processAll(
       duplicate: allDuplicates,
       events: senderEvents.length,
       duplicates,
+      rulesSkipped: events.map((event) => ({
+        event: event.id,
+        count: event.trace?.filter(isSkipped).length ?? 0,
+      })),
     },
     events,
   };

@@ -178,7 +178,11 @@ async function start(
     logger,
     ...(options.publicUrl ? { publicBaseUrl: options.publicUrl } : {}),
     ...(activity ? { onRequestLog: activity.onRequestLog } : {}),
+    // This process outlives each request, so the record is written after the answer, off its latency.
+    ...(trail.store ? { trail: trail.store, trailConfig: trail.config, trailInBackground: true } : {}),
   });
+  // Runs before the trail is closed (closers run in reverse): the last answered webhooks' records are written.
+  closers.push({ name: "the event trail's last records", close: () => app.drainTrail() });
   const fetch = activity ? activity.wrap(app.fetch) : app.fetch;
   // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
   const server = await listen({ fetch } as unknown as Hono, options.host, options.port);

@@ -14,7 +14,8 @@ export interface LocalTrail {
 
 /**
  * Bad TRAIL_* variables stop the start (they are the user's to fix, and name the variable); a trail file that
- * cannot be opened does not: the queue is the source of truth, so the problem is printed and the bridge goes on.
+ * cannot be opened does not: the queue is the source of truth, so the problem is printed and the bridge goes on,
+ * accepting and queueing webhooks without recording them. Expired records are dropped here: SQLite has no TTL.
  */
 export async function openLocalTrail(
   dir: string,
@@ -27,7 +28,19 @@ export async function openLocalTrail(
   try {
     store = await openTrail(path);
   } catch (error) {
-    printProblem(`the event trail ${path} is unavailable, running without it: ${(error as Error).message}`);
+    printProblem(`the event trail ${path} cannot be opened; webhooks are not recorded: ${message(error)}`);
+  }
+  try {
+    await store?.purgeExpired(new Date());
+  } catch (error) {
+    printProblem(`the event trail ${path}: expired records not purged: ${message(error)}`);
   }
   return { store, config, close: () => store?.close() };
+}
+
+/** The error with its cause: SQLite's own words say why the file cannot be opened. */
+function message(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  const detail = cause instanceof Error ? ` (${cause.message})` : '';
+  return `${(error as Error)?.message ?? String(error)}${detail}`;
 }

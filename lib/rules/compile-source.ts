@@ -3,7 +3,7 @@ import { buildEnvelope, type Command, type Envelope } from '../commands/index.ts
 import type { VerifyConfig } from '../sources/verify-config.ts';
 import { type CompiledAction, compileAction } from './actions.ts';
 import { compileSplitter } from './event-shape.ts';
-import type { EventConfig } from './file-schema.ts';
+import type { EventConfig, TrailFileConfig } from './file-schema.ts';
 import { isPlainObject, ownValue } from './json.ts';
 import { compilePattern, type PatternNode } from './pattern/compile.ts';
 import type { Report } from './pattern/leaf.ts';
@@ -17,6 +17,7 @@ import type {
   RuleSummary,
   RuleTrace,
   SenderEvent,
+  TrailSettings,
 } from './types.ts';
 
 interface CompiledRule extends RuleSummary {
@@ -91,6 +92,7 @@ export function buildSource(input: {
   verify: VerifyConfig;
   event: EventConfig;
   rules: CompiledRule[];
+  trail?: TrailFileConfig | undefined;
 }): CompiledSource {
   const { name, rules } = input;
   const index = new RuleIndex(rules.map((rule) => (rule.enabled ? rule.pattern : undefined)));
@@ -164,8 +166,16 @@ export function buildSource(input: {
     rules: rules.map(({ name: ruleName, description, enabled }) =>
       description === undefined ? { name: ruleName, enabled } : { name: ruleName, description, enabled },
     ),
+    trail: trailSettings(input.trail),
     splitEvents: compileSplitter(name, input.event),
     evaluate,
+  };
+}
+
+function trailSettings(config: TrailFileConfig | undefined): TrailSettings {
+  return {
+    redact: (config?.redact ?? []).map((path) => path.split('.')),
+    storeBody: config?.store_body ?? true,
   };
 }
 

@@ -37,6 +37,21 @@ const eventSchema = z
   });
 export type EventConfig = z.infer<typeof eventSchema>;
 
+/** What the event trail keeps of this source's requests: bodies often carry personal data a team must not keep. */
+const trailSchema = z
+  .strictObject({
+    redact: z.array(bodyPath).default([]).meta({
+      description:
+        'Body paths replaced by "[redacted]" before the body is stored ("*" matches any key or item; per item for a batch)',
+    }),
+    store_body: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'false: store only the body’s size and SHA-256, never its content' }),
+  })
+  .meta({ description: 'Privacy settings of the event trail for this source' });
+export type TrailFileConfig = z.infer<typeof trailSchema>;
+
 function ruleFileSchemaWith(parts: { when: z.ZodType; action: z.ZodType }) {
   const rule = z.strictObject({
     name: z
@@ -70,6 +85,7 @@ function ruleFileSchemaWith(parts: { when: z.ZodType; action: z.ZodType }) {
       }),
       verify: verifyConfig,
       event: eventSchema,
+      trail: trailSchema.optional(),
       rules: z.array(rule).min(1),
     })
     .meta({

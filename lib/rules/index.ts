@@ -20,4 +20,5 @@ export type {
   RuleSummary,
   RuleTrace,
   SenderEvent,
+  TrailSettings,
 } from './types.ts';

@@ -78,6 +78,7 @@ function compileFile(file: RuleFileText, problems: string[]): CompiledSource | u
     samples: parsed.data.samples,
     verify: parsed.data.verify,
     event: parsed.data.event,
+    trail: parsed.data.trail,
     rules: rules.filter((rule) => rule !== undefined),
   });
 }

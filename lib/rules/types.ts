@@ -41,6 +41,13 @@ export interface RuleSummary {
   enabled: boolean;
 }
 
+/** A rule file's `trail:` settings, compiled: what the event trail may keep of a request's body. */
+export interface TrailSettings {
+  /** Paths (split on ".") whose values are replaced before the body is stored; "*" matches any key or item. */
+  redact: readonly (readonly string[])[];
+  storeBody: boolean;
+}
+
 export interface CompiledSource {
   name: string;
   verify: VerifyConfig;
@@ -51,6 +58,8 @@ export interface CompiledSource {
   /** The `samples:` folder named in the rule file, as written (relative to the file). */
   samples?: string;
   rules: readonly RuleSummary[];
+  /** The rule file's `trail:` settings (everything stored, nothing redacted, when it has none). */
+  trail: TrailSettings;
   /** The events of a parsed body (one, or one per batch item). Throws `EventShapeError` (400). */
   splitEvents(body: unknown, headers: Record<string, string>): SenderEvent[];
   /** The commands the matching rules produce, in rule order then action order. Never throws for bad data. */

@@ -31,7 +31,8 @@ export interface BodyOptions {
 export function captureBody(raw: Uint8Array, options: BodyOptions): TrailBody {
   const size = raw.byteLength;
   if (options.storeBody && size <= options.limitBytes) {
-    return { stored: true, size, text: Buffer.from(raw).toString('utf8') };
+    // A view, not a copy: Buffer.from(Uint8Array) copies the bytes one by one.
+    return { stored: true, size, text: Buffer.from(raw.buffer, raw.byteOffset, size).toString('utf8') };
   }
   // The digest still lets an operator prove which body arrived, without keeping it.
   return {

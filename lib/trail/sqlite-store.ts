@@ -93,7 +93,7 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
   const byKey = db.prepare(
     `SELECT request_id FROM intake_key WHERE kind = ? AND key = ? ORDER BY received_at DESC LIMIT 1`,
   );
-  const putIntake = db.transaction((r: IntakeRecord) => {
+  const writeIntake = (r: IntakeRecord) => {
     insertIntake.run(r.requestId, r.source, r.receivedAt, r.outcome, r.expiresAt, JSON.stringify(r));
     const keys: [string, string][] = r.eventIds.map((id) => ['e', id]);
     for (const event of r.events) {
@@ -103,7 +103,18 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
         if (command.groupId) keys.push(['g', command.groupId]);
       }
     }
-    for (const [kind, key] of keys) insertKey.run(kind, key, r.receivedAt, r.requestId);
+    // Once each: a webhook's commands mostly name the same user, and every statement costs a B-tree walk.
+    const seen = new Set<string>();
+    for (const [kind, key] of keys) {
+      const once = `${kind}\u0000${key}`;
+      if (seen.has(once)) continue;
+      seen.add(once);
+      insertKey.run(kind, key, r.receivedAt, r.requestId);
+    }
+  };
+  // One transaction for a batch, not a savepoint per record inside it.
+  const putIntakes = db.transaction((records: readonly IntakeRecord[]) => {
+    for (const record of records) writeIntake(record);
   });
   const purge = db.transaction((nowSeconds: number) => {
     const intakes = db.prepare('DELETE FROM intake WHERE expires_at <= ?').run(nowSeconds).changes;
@@ -112,6 +123,26 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
     const runs = db.prepare('DELETE FROM sync_run WHERE expires_at <= ?').run(nowSeconds).changes;
     return intakes + attempts + runs;
   });
+
+  // Group commit: intakes written in the same turn of the event loop (concurrent webhooks) share one
+  // transaction. A commit is most of a write's cost, and ingest must not pay one per request under load.
+  let pending: { record: IntakeRecord; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  const flushIntakes = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    try {
+      putIntakes(batch.map((item) => item.record));
+      for (const item of batch) item.resolve();
+    } catch (error) {
+      const failure = new TrailError('trail_unavailable', 'trail write failed', { cause: error });
+      for (const item of batch) item.reject(failure);
+    }
+  };
+  const queueIntake = (record: IntakeRecord) =>
+    new Promise<void>((resolve, reject) => {
+      if (pending.push({ record, resolve, reject }) === 1) setImmediate(flushIntakes);
+    });
 
   const guard = <T>(what: string, run: () => T): Promise<T> => {
     try {
@@ -122,7 +153,7 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
   };
 
   return {
-    putIntake: (record) => guard('write', () => putIntake(record)),
+    putIntake: queueIntake,
     putAttempt: (r) =>
       guard('write', () => {
         insertAttempt.run(
@@ -173,7 +204,11 @@ function sqliteTrail(db: SqliteDatabase): TrailStore {
         return rows.map((row) => JSON.parse(row.record) as SyncRunRecord);
       }),
     purgeExpired: (now) => guard('purge', () => purge(Math.floor(now.getTime() / 1000))),
-    close: () => db.close(),
+    close: () => {
+      // What was queued before the close is written, not lost.
+      flushIntakes();
+      db.close();
+    },
   };
 }
 

@@ -1,0 +1,124 @@
+// Writes intake records so that the trail never decides a webhook's answer: the answer is settled first, a
+// failed or slow write is logged and counted, never thrown, and a write is held to a short bound.
+import type { Logger } from '../logger.ts';
+import type { TrailStore } from '../trail/store.ts';
+import type { IntakeRecord } from '../trail/types.ts';
+import type { IngestMetrics } from './metrics.ts';
+import { describeError } from './request-log.ts';
+
+/** How long a background record waits for others to share its write, and how many make a write go at once. */
+const BACKGROUND_DELAY_MS = 10;
+const BACKGROUND_BATCH = 100;
+
+export interface TrailWriterOptions {
+  store: TrailStore;
+  logger: Logger;
+  metrics?: IngestMetrics | undefined;
+  /**
+   * How long one write may take before it counts as failed. The response waits at most this long when writes
+   * are awaited; Lambda freezes the process once the handler returns, so a write still pending then may never land.
+   */
+  timeoutMs: number;
+  /**
+   * Write after the response is handed back instead of before: for a long-lived server (local mode), where the
+   * process outlives the request. Not for Lambda, which may freeze before the write ran.
+   */
+  background: boolean;
+}
+
+export interface TrailWriter {
+  /** Builds and writes one record. Resolves, never rejects: at once in background mode, else once settled. */
+  record(build: () => IntakeRecord): Promise<void>;
+  /** Resolves when every write started so far has settled (a clean stop, and tests). */
+  drain(): Promise<void>;
+}
+
+export function createTrailWriter(options: TrailWriterOptions): TrailWriter {
+  const pending = new Set<Promise<void>>();
+
+  const failed = (reason: string, error: unknown, record?: IntakeRecord) => {
+    // Ids and the error's name and message only: the record itself (headers, body) is never logged.
+    options.logger.error('trail write failed', {
+      reason,
+      ...(record ? { requestId: record.requestId, source: record.source, outcome: record.outcome } : {}),
+      error: describeError(error),
+    });
+    options.metrics?.count('trailWriteFailed', {});
+  };
+
+  /**
+   * Builds and stores records started together (one, or a background batch) under one timer. A write still
+   * unanswered when it fires counts as failed now, since nothing waits longer; a late failure is not counted again.
+   */
+  const write = async (builds: readonly (() => IntakeRecord)[]): Promise<void> => {
+    const puts: { record: IntakeRecord; done: Promise<void>; settled: boolean }[] = [];
+    for (const build of builds) {
+      let record: IntakeRecord | undefined;
+      try {
+        record = build();
+        const entry = { record, done: options.store.putIntake(record), settled: false };
+        const written = record;
+        entry.done = entry.done.then(
+          () => {
+            entry.settled = true;
+          },
+          (error: unknown) => {
+            if (!entry.settled) failed('write_failed', error, written);
+            entry.settled = true;
+          },
+        );
+        puts.push(entry);
+      } catch (error) {
+        failed('write_failed', error, record);
+      }
+    }
+    if (puts.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, options.timeoutMs);
+    });
+    await Promise.race([Promise.all(puts.map((put) => put.done)), timedOut]);
+    clearTimeout(timer);
+    for (const put of puts) {
+      if (put.settled) continue;
+      put.settled = true;
+      failed('timed_out', new Error(`no answer within ${options.timeoutMs} ms`), put.record);
+    }
+  };
+
+  const track = (running: Promise<void>) => {
+    pending.add(running);
+    void running.finally(() => pending.delete(running));
+    return running;
+  };
+
+  // Background writes wait a few milliseconds and go out together: started in the same turn, they share one
+  // store transaction (the SQLite store commits once per turn), and a commit is most of what a write costs.
+  let buffered: (() => IntakeRecord)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    timer = undefined;
+    immediate = undefined;
+    const batch = buffered;
+    buffered = [];
+    if (batch.length > 0) track(write(batch));
+  };
+
+  return {
+    record(build) {
+      if (!options.background) return track(write([build]));
+      buffered.push(build);
+      // Timers and immediates, not microtasks: the response is written out before the record is built.
+      if (buffered.length >= BACKGROUND_BATCH && !immediate) immediate = setImmediate(flush);
+      else if (!timer) timer = setTimeout(flush, BACKGROUND_DELAY_MS).unref();
+      return Promise.resolve();
+    },
+    async drain() {
+      flush();
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}
