@@ -1,15 +1,19 @@
 // The ingest Lambda: API Gateway HTTP API → the Hono ingest app. Config, rules, clients and the secrets cache
 // are built once per cold start; a rotated webhook secret is picked up when the cache expires, without a deploy.
 import { fileURLToPath } from 'node:url';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { handle } from 'hono/aws-lambda';
 import { readIngestConfig } from '../lib/config/ingest.ts';
+import { METRICS_NAMESPACE } from '../lib/deliver/metrics.ts';
 import { createDynamoDbPersistenceLayer, createDynamoDbReadinessCheck } from '../lib/idempotency/index.ts';
 import { INGEST_KEY_PREFIX } from '../lib/ingest/dedupe.ts';
 import { createIngestApp } from '../lib/ingest/index.ts';
+import { powertoolsIngestMetrics } from '../lib/ingest/powertools-metrics.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
 import { loadRules } from '../lib/rules/index.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
+import { trailFromEnv } from './trail.ts';
 
 // The bundle ships the rule files in `rules/` beside it (the CDK function copies them in).
 const config = readIngestConfig(process.env, {
@@ -43,6 +47,10 @@ const app = createIngestApp({
     }),
   },
   logger,
+  // TrailWriteFailed and RulesSkipped, in the namespace the stack's alarms read.
+  metrics: powertoolsIngestMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ingest' })),
+  // The trail is awaited (bounded) before the answer: Lambda may freeze the process once it has answered.
+  ...trailFromEnv(process.env),
   bodyLimitBytes: config.bodyLimitBytes,
   maxEventsPerRequest: config.maxEventsPerRequest,
   ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
