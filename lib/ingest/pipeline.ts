@@ -4,6 +4,7 @@ import type { Envelope } from '../commands/index.ts';
 import { BridgeError } from '../errors.ts';
 import { SQS_MAX_MESSAGE_BYTES } from '../queue/batching.ts';
 import type { Queue } from '../queue/queue.ts';
+import { isSkipped } from '../rules/decisions.ts';
 import type { CompiledSource, RuleTrace, SenderEvent } from '../rules/types.ts';
 import type { SecretSource } from '../secrets/index.ts';
 import { createVerifier, type Verifier, verifiedHeaders, type WebhookRequest } from '../sources/index.ts';
@@ -11,7 +12,6 @@ import type { Dedupe } from './dedupe.ts';
 import { enqueue } from './enqueue.ts';
 import { IngestError } from './errors.ts';
 import { parseJsonBody } from './parse-body.ts';
-import { isSkipped } from './rule-decisions.ts';
 
 /**
  * What ingest needs of a compiled source: the rules engine's `CompiledSource` is one. `rules` (to record every

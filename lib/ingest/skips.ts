@@ -1,9 +1,9 @@
 // Skipped rules made visible: a WARN line per rule that matched but skipped (with the rules engine's reason),
 // and the `RulesSkipped` count by source and rule, so an alarm can catch a rule file that drifted from payloads.
 import type { Logger } from '../logger.ts';
+import { isSkipped } from '../rules/decisions.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { EventSummary } from './pipeline.ts';
-import { isSkipped } from './rule-decisions.ts';
 
 export function reportSkips(
   logger: Logger,

@@ -1,6 +1,8 @@
 // The intake record of one webhook request, built from what ingest decided: pure, so what is stored (and what
 // is never stored: signatures, credentials, redacted paths) is tested without a store.
+
 import type { TrailConfig } from '../config/trail.ts';
+import { trailCommandOf } from '../rules/decisions.ts';
 import {
   DEFAULT_TRAIL_BODY_LIMIT_BYTES,
   DEFAULT_TRAIL_RETENTION_DAYS,
@@ -8,7 +10,7 @@ import {
   redactHeaders,
   UNREAD_BODY,
 } from '../trail/capture.ts';
-import type { IntakeRecord, TrailCommand, TrailEvent } from '../trail/types.ts';
+import type { IntakeRecord, TrailEvent } from '../trail/types.ts';
 import type { EventSummary, IngestSource } from './pipeline.ts';
 import { trailBody } from './redact-body.ts';
 import { ruleDecisions } from './rule-decisions.ts';
@@ -60,14 +62,7 @@ function trailEvent(event: EventSummary, compiled: IngestSource | undefined): Tr
     outcome: event.outcome,
     // No trace: the rules did not run here (a duplicate, an event after a failed one); no decision to record.
     rules: event.trace ? ruleDecisions(event.trace, compiled?.rules) : [],
-    commands: (event.envelopes ?? []).map(
-      ({ id, command }): TrailCommand => ({
-        id,
-        kind: command.type,
-        ...('user_id' in command && command.user_id !== undefined ? { userId: command.user_id } : {}),
-        ...('group_id' in command && command.group_id !== undefined ? { groupId: command.group_id } : {}),
-      }),
-    ),
+    commands: (event.envelopes ?? []).map(trailCommandOf),
   };
   if (event.type !== undefined) entry.type = event.type;
   return entry;

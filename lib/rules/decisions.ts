@@ -1,6 +1,6 @@
 // What one event did under the rules, in the trail's shape (TrailEvent's rules and commands): `rules test` prints
 // it and `rules backtest` compares it, so what a team reads offline is what the trail shows for live traffic.
-import type { Command, Envelope } from '../commands/index.ts';
+import { type Command, commandSubject, type Envelope } from '../commands/index.ts';
 import type { RuleDecision, TrailCommand } from '../trail/types.ts';
 import type { Evaluation, RuleTrace, SenderEvent } from './types.ts';
 
@@ -17,26 +17,35 @@ export interface EventDecisions {
   commands: DecidedCommand[];
 }
 
-export function ruleDecision(trace: RuleTrace): RuleDecision {
-  const skipped = trace.reason?.startsWith('skipped: ') ? trace.reason.slice('skipped: '.length) : undefined;
-  if (trace.matched && trace.commands === 0 && skipped !== undefined) {
-    return { name: trace.rule, decision: 'skipped', reason: skipped };
-  }
-  if (trace.matched)
-    return skipped
-      ? { name: trace.rule, decision: 'matched', reason: skipped }
-      : { name: trace.rule, decision: 'matched' };
-  return trace.reason
-    ? { name: trace.rule, decision: 'no_match', reason: trace.reason }
-    : { name: trace.rule, decision: 'no_match' };
+const SKIPPED = 'skipped: ';
+
+/** A rule that matched and produced nothing because a value evaluated to nothing (or `required` failed). */
+export function isSkipped(trace: RuleTrace): boolean {
+  return trace.matched && trace.commands === 0 && trace.reason?.startsWith(SKIPPED) === true;
 }
 
+/**
+ * The one reading of a trace entry as a decision (`rules test`, ingest's trail record, replay, backtest). A rule
+ * whose other commands went out is `matched` and keeps why one of its actions was skipped.
+ */
+export function ruleDecision(trace: RuleTrace): RuleDecision {
+  if (isSkipped(trace)) {
+    return { name: trace.rule, decision: 'skipped', reason: (trace.reason ?? '').slice(SKIPPED.length) };
+  }
+  const decision = trace.matched ? 'matched' : 'no_match';
+  return trace.reason === undefined
+    ? { name: trace.rule, decision }
+    : { name: trace.rule, decision, reason: trace.reason };
+}
+
+/** What the trail keeps of a queued command: its id, kind, and the user and group it is about. */
+export function trailCommandOf(envelope: Pick<Envelope, 'id' | 'command'>): TrailCommand {
+  return { id: envelope.id, kind: envelope.command.type, ...commandSubject(envelope.command) };
+}
+
+/** The trail command with the rule that made it and the command itself (what `rules test` is read for). */
 export function trailCommand(envelope: Envelope): DecidedCommand {
-  const { command } = envelope;
-  const found: DecidedCommand = { id: envelope.id, kind: command.type, rule: envelope.rule, command };
-  if ('user_id' in command && typeof command.user_id === 'string') found.userId = command.user_id;
-  if ('group_id' in command && typeof command.group_id === 'string') found.groupId = command.group_id;
-  return found;
+  return { ...trailCommandOf(envelope), rule: envelope.rule, command: envelope.command };
 }
 
 export function decisionsOf(event: SenderEvent, evaluation: Evaluation): EventDecisions {

@@ -3,10 +3,11 @@
 // the event, renames the commands for the n-th replay, and describes the replay as an intake of its own.
 import { type Envelope, replayCommandId } from '../commands/index.ts';
 import { parseJsonBody } from '../ingest/parse-body.ts';
+import { ruleDecision, trailCommandOf } from '../rules/decisions.ts';
 import type { CompiledSource, RuleTrace } from '../rules/types.ts';
 import { TrailError } from './errors.ts';
 import type { TrailStore } from './store.ts';
-import type { IntakeRecord, RuleDecision, TrailCommand, TrailEvent } from './types.ts';
+import type { IntakeRecord, TrailEvent } from './types.ts';
 
 /** What replay needs of a compiled source: the rules engine's `CompiledSource` is one. */
 export type ReplaySource = Pick<CompiledSource, 'name' | 'splitEvents' | 'evaluate'>;
@@ -92,8 +93,8 @@ export async function planReplay(input: ReplayInput): Promise<ReplayPlan> {
     id: eventId,
     ...(event.type !== undefined ? { type: event.type } : {}),
     outcome: 'accepted',
-    rules: evaluation.trace.map(decisionOf),
-    commands: envelopes.map(trailCommand),
+    rules: evaluation.trace.map(ruleDecision),
+    commands: envelopes.map(trailCommandOf),
   };
   const retentionSeconds = intake.expiresAt - Math.floor(Date.parse(intake.receivedAt) / 1000);
   return {
@@ -113,23 +114,5 @@ export async function planReplay(input: ReplayInput): Promise<ReplayPlan> {
       events: [replayed],
       expiresAt: Math.floor(now.getTime() / 1000) + Math.max(retentionSeconds, 0),
     },
-  };
-}
-
-/** A rule's trace entry as the trail's decision: a match that produced nothing is a skip, with its reason. */
-export function decisionOf(trace: RuleTrace): RuleDecision {
-  const decision = !trace.matched ? 'no_match' : trace.commands === 0 && trace.reason ? 'skipped' : 'matched';
-  return trace.reason === undefined
-    ? { name: trace.rule, decision }
-    : { name: trace.rule, decision, reason: trace.reason };
-}
-
-export function trailCommand(envelope: Envelope): TrailCommand {
-  const command = envelope.command as { type: string; user_id?: string; group_id?: string };
-  return {
-    id: envelope.id,
-    kind: command.type,
-    ...(command.user_id !== undefined ? { userId: command.user_id } : {}),
-    ...(command.group_id !== undefined ? { groupId: command.group_id } : {}),
   };
 }

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigError } from '../../../lib/errors.ts';
 import { REDACTED, trailBody } from '../../../lib/ingest/redact-body.ts';
-import { decisionOf, isSkipped, ruleDecisions } from '../../../lib/ingest/rule-decisions.ts';
+import { ruleDecisions } from '../../../lib/ingest/rule-decisions.ts';
+import { ruleDecision as decisionOf, isSkipped } from '../../../lib/rules/decisions.ts';
 import { parseRuleFiles, type RuleTrace, type TrailSettings } from '../../../lib/rules/index.ts';
 import { compileSource, ruleFileText } from '../rules/helpers.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decisionOf, nextReplay, originalRequestId, replayRequestId } from '../../../lib/trail/replay.ts';
+import { ruleDecision as decisionOf } from '../../../lib/rules/decisions.ts';
+import { nextReplay, originalRequestId, replayRequestId } from '../../../lib/trail/replay.ts';
 import type { IntakeRecord } from '../../../lib/trail/types.ts';
 
 describe('replay numbering', () => {
@@ -23,7 +24,7 @@ describe('decisionOf', () => {
     ],
     [
       { rule: 'a', matched: true, commands: 0, reason: 'skipped: no user' },
-      { name: 'a', decision: 'skipped', reason: 'skipped: no user' },
+      { name: 'a', decision: 'skipped', reason: 'no user' },
     ],
     [
       { rule: 'a', matched: true, commands: 1, reason: 'skipped: no email' },
