@@ -8,9 +8,11 @@ export type SqliteDatabase = Database.Database;
 export interface OpenSqliteOptions {
   /**
    * `normal` (default) survives a killed process: WAL keeps every committed transaction; only a power loss can
-   * drop the last ones. `full` also syncs the WAL on every commit, at a cost in throughput.
+   * drop the last ones. `full` also syncs the WAL on every commit, at a cost in throughput. `off` never syncs
+   * (not even at a checkpoint, which otherwise stalls the event loop for a disk flush): a power loss may lose or
+   * corrupt the file, so only for a store that is not the source of truth.
    */
-  synchronous?: 'normal' | 'full';
+  synchronous?: 'normal' | 'full' | 'off';
   /** How long a writer waits for another process holding the lock (default 5 s). */
   busyTimeoutMs?: number;
 }
@@ -22,7 +24,7 @@ export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}
   // stores hold payload data (emails, attributes), which the umask's usual 0644 would show to every local user.
   if (path !== ':memory:') ownerOnly(path);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma(`synchronous = ${(options.synchronous ?? 'normal').toUpperCase()}`);
   if (path !== ':memory:') for (const suffix of ['-wal', '-shm']) ownerOnly(`${path}${suffix}`);
   return db;
 }

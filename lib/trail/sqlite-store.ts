@@ -64,7 +64,10 @@ export function openSqliteTrail(path: string): TrailStore {
       openSqliteDatabase(path).close();
       chmodSync(path, 0o600);
     }
-    db = openSqliteDatabase(path);
+    // Never synced to disk: the queue is the source of truth, and a checkpoint's flush would stall every webhook
+    // answered meanwhile (it runs on the event loop). A power loss may cost the trail its last records, not a
+    // webhook.
+    db = openSqliteDatabase(path, { synchronous: 'off' });
     db.exec(SCHEMA);
   } catch (error) {
     throw new TrailError('trail_unavailable', `the trail database ${path} could not be opened`, {
