@@ -218,7 +218,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
       await next();
     },
     async (c) => {
-      // Read once, as bytes: the signature covers them exactly (toolchain.md §5).
+      // Read once, as bytes: the signature covers them exactly, and a re-encoded body would not verify.
       const rawBody = await readBodyWithin(c.req.raw, limit);
       if (!rawBody) return reject(c, tooLarge(limit));
       c.set('rawBody', rawBody);

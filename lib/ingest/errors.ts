@@ -1,4 +1,4 @@
-// The ingest app's own error family: what the HTTP contract (design.md §5) answers besides verifier, rules,
+// The ingest app's own error family: what the ingest endpoints answer besides verifier, rules,
 // queue and secrets errors, which carry their own code and status.
 import { BridgeError } from '../errors.ts';
 

@@ -38,7 +38,7 @@ export interface PipelineDeps {
 /** A large batch gives the event loop back this often, so one sender's batch cannot stall the others. */
 const YIELD_EVERY_EVENTS = 50;
 
-/** The success body of design.md §5, plus batch totals. */
+/** The 202 body every sender gets (accepted count, command ids, duplicates), plus batch totals. */
 export interface AcceptedBody {
   /** Commands the request's events produced (for a duplicate: what its first delivery queued). */
   accepted: number;

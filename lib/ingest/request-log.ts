@@ -44,7 +44,7 @@ export function writeRequestLog(logger: Logger, entry: RequestLog): void {
   }
 }
 
-/** Events the rules ran on that produced no command: logged, not an error (design.md §5). */
+/** Events the rules ran on that produced no command: logged, not an error (a sender may send events no rule is for). */
 function unmatched(events: readonly EventSummary[]): { unmatched?: string[] } {
   const ids = events.filter((event) => event.outcome === 'accepted' && event.commands === 0).map((e) => e.id);
   return ids.length ? { unmatched: ids } : {};

@@ -1,4 +1,4 @@
-// The ingest HTTP contract (design.md §5) through `app.request()`: every bad input leaves the queue unchanged,
+// The ingest HTTP contract through `app.request()`: every bad input leaves the queue unchanged,
 // replays are answered from the idempotency store, and nothing secret reaches a response or a log line.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { envelope } from '../../../lib/commands/index.ts';
