@@ -115,8 +115,8 @@ describe('sync runs in the trail', () => {
     const [failed, refused] = runs;
     expect(failed?.error).toEqual(expect.any(String));
     expect(refused?.error).toContain('refusing to remove');
-    // A refused run still tells how far it got.
-    expect(refused?.counts.read).toBe(1);
+    // The cap is checked before anything is queued: a refused run queued nothing.
+    expect(refused?.counts.queued ?? 0).toBe(0);
     store.close();
   }, 30_000);
 
