@@ -2,10 +2,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ConfigError } from '../errors.ts';
-import type { CompiledSource, RuleSet, RuleTrace } from '../rules/index.ts';
+import { traceLine } from '../rules/explain.ts';
+import type { CompiledSource, RuleSet } from '../rules/index.ts';
 import { UsageError } from './exit.ts';
 
-// Only types are imported statically: the rules engine (zod, yaml, jsonata) loads inside the actions.
+// Only types and the dependency-free trace formatter are imported statically: the rules engine (zod, yaml,
+// jsonata) loads inside the actions.
 
 const DEFAULT_DIR = 'rules';
 
@@ -82,15 +84,6 @@ async function runTest(
     for (const entry of trace) process.stderr.write(`  ${traceLine(entry)}\n`);
   }
   process.stdout.write(`${JSON.stringify(envelopes, null, 2)}\n`);
-}
-
-function traceLine(entry: RuleTrace): string {
-  if (entry.matched && entry.reason && entry.commands > 0)
-    return `matched   ${entry.rule}: ${entry.commands} command${plural(entry.commands)}, ${entry.reason}`;
-  if (entry.matched && entry.reason)
-    return `skipped   ${entry.rule}: ${entry.reason.replace(/^skipped: /, '')}`;
-  if (entry.matched) return `matched   ${entry.rule}: ${entry.commands} command${plural(entry.commands)}`;
-  return `no match  ${entry.rule}: ${entry.reason ?? 'did not match'}`;
 }
 
 /** The rule set, or undefined after printing every problem and setting exit code 1. */

@@ -1,0 +1,303 @@
+/** @jsxImportSource hono/jsx */
+// The console: a Hono app under /console/, server-rendered with hono/jsx, over the ports in ConsoleDeps.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { redriveDlq } from '../queue/dlq-tools.ts';
+import { SCRIPT, STYLESHEET } from './assets.ts';
+import { readDeadLetters, redriveMessages } from './dead-letters.ts';
+import type { ConsoleDeps } from './deps.ts';
+import { type EventFilters, matchesFilters, queryEvents, withOutcomes } from './events-query.ts';
+import { BASE, href } from './layout.tsx';
+import { commandIds, displayOutcome } from './outcome.ts';
+import { DeadLettersPage, type QueueLetters } from './pages/dead-letters.tsx';
+import { EventDetailPage } from './pages/event-detail.tsx';
+import { EventRowView, EventsPage } from './pages/events.tsx';
+import { PlaygroundPage } from './pages/playground.tsx';
+import { QueueTable, StatusPage } from './pages/status.tsx';
+import { timeline, UserPage } from './pages/user.tsx';
+import { runPlayground } from './playground.ts';
+import { accessGuard, newSecret } from './security.ts';
+import { callStats, DepthHistory, queueStats } from './status.ts';
+
+export interface ConsoleApp {
+  app: Hono;
+  /** The CSRF token forms carry (tests post with it). */
+  csrfToken: string;
+}
+
+export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
+  const csrf = newSecret();
+  const now = deps.now ?? (() => new Date());
+  const pollMs = deps.livePollMs ?? 1_000;
+  const depth = new DepthHistory();
+  // Not strict: `/console` and `/console/` are the same page.
+  const app = new Hono({ strict: false }).basePath(BASE);
+
+  app.use('*', accessGuard({ ...(deps.token ? { token: deps.token } : {}), csrfToken: csrf }));
+
+  app.get('/assets/console.css', (c) =>
+    c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }),
+  );
+  app.get('/assets/console.js', (c) =>
+    c.body(SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }),
+  );
+
+  const readFilters = (query: (name: string) => string | undefined): EventFilters => {
+    const filters: EventFilters = {};
+    for (const key of ['source', 'outcome', 'user', 'q'] as const) {
+      const value = query(key)?.trim();
+      if (value) filters[key] = value;
+    }
+    return filters;
+  };
+
+  app.get('/', async (c) => {
+    const filters = readFilters((k) => c.req.query(k));
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    const result = await queryEvents(deps.trail, filters, page);
+    const sources = [...deps.rules().sources.keys()].sort();
+    // Only the first page grows live: older pages stay still while someone reads them.
+    const streamUrl =
+      page === 1 ? href('/events/stream', { ...filters, after: now().toISOString() }) : undefined;
+    return c.html(<EventsPage page={result} filters={filters} sources={sources} streamUrl={streamUrl} />);
+  });
+
+  // The trail has no change feed, so the server looks for new records; the browser only listens.
+  app.get('/events/stream', (c) => {
+    const filters = readFilters((k) => c.req.query(k));
+    const after = new Date(c.req.query('after') ?? now().toISOString());
+    const sent = new Set<string>();
+    return streamSSE(c, async (stream) => {
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+      });
+      while (open) {
+        const fresh = (
+          await deps.trail.listIntakes({
+            since: Number.isNaN(after.getTime()) ? now() : after,
+            limit: 200,
+            ...(filters.source ? { source: filters.source } : {}),
+            ...(filters.user ? { userId: filters.user } : {}),
+          })
+        ).filter((i) => !sent.has(i.requestId));
+        const rows = (await withOutcomes(deps.trail, fresh.reverse())).filter((r) =>
+          matchesFilters(r, filters),
+        );
+        for (const row of rows) {
+          sent.add(row.intake.requestId);
+          await stream.writeSSE({ event: 'row', data: (<EventRowView row={row} />).toString() });
+        }
+        await stream.sleep(pollMs);
+      }
+    });
+  });
+
+  app.get('/events/:id', async (c) => {
+    const intake = await deps.trail.findIntake(c.req.param('id'));
+    if (!intake) return c.html(<NotFound what={`No trail record for ${c.req.param('id')}`} />, 404);
+    const attempts = await deps.trail.attemptsFor(commandIds([intake]));
+    return c.html(
+      <EventDetailPage
+        intake={intake}
+        outcome={displayOutcome(intake, attempts)}
+        attempts={attempts}
+        replayAvailable={deps.replay !== undefined}
+        csrf={csrf}
+        {...(c.req.query('replayed')
+          ? { flash: `Replayed: ${c.req.query('replayed')} command(s) queued.` }
+          : {})}
+      />,
+    );
+  });
+
+  app.post('/events/:id/replay', async (c) => {
+    const id = c.req.param('id');
+    const intake = await deps.trail.findIntake(id);
+    if (!intake) return c.html(<NotFound what={`No trail record for ${id}`} />, 404);
+    if (!deps.replay) return c.text('replay is not available in this console', 501);
+    const form = await c.req.parseBody();
+    const confirmed = form.confirm === '1';
+    const result = await deps.replay(intake.requestId, { dryRun: !confirmed });
+    if (confirmed) {
+      return c.redirect(
+        href(`/events/${encodeURIComponent(intake.requestId)}`, { replayed: result.queued }),
+        303,
+      );
+    }
+    const attempts = await deps.trail.attemptsFor(commandIds([intake]));
+    return c.html(
+      <EventDetailPage
+        intake={intake}
+        outcome={displayOutcome(intake, attempts)}
+        attempts={attempts}
+        replayAvailable
+        preview={result}
+        csrf={csrf}
+      />,
+    );
+  });
+
+  app.get('/users', async (c) => {
+    const id = c.req.query('id')?.trim();
+    if (!id) return c.redirect(href('/', {}), 303);
+    const [intakes, attempts] = await Promise.all([
+      deps.trail.listIntakes({ userId: id, limit: 200 }),
+      deps.trail.listAttempts({ userId: id, limit: 500 }),
+    ]);
+    let state: Parameters<typeof UserPage>[0]['state'] = 'unavailable';
+    if (deps.userState) {
+      try {
+        state = await deps.userState(id);
+      } catch (error) {
+        state = { error: (error as Error).message };
+      }
+    }
+    return c.html(<UserPage userId={id} entries={timeline(intakes, attempts)} state={state} />);
+  });
+
+  app.get('/dead-letters', async (c) => {
+    const queues: QueueLetters[] = [];
+    for (const pair of deps.queues) {
+      try {
+        queues.push({ queue: pair.name, groups: await readDeadLetters(pair.dlq) });
+      } catch (error) {
+        queues.push({ queue: pair.name, groups: [], error: (error as Error).message });
+      }
+    }
+    return c.html(<DeadLettersPage queues={queues} csrf={csrf} flash={c.req.query('flash')} />);
+  });
+
+  app.post('/dead-letters/redrive', async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    const pair = deps.queues.find((q) => q.name === form.queue);
+    if (!pair) return c.text('unknown queue', 400);
+    const ids = new Set([form.id ?? []].flat().filter((v): v is string => typeof v === 'string'));
+    let flash: string;
+    if (form.scope === 'reason' && typeof form.reason === 'string') {
+      const result = await redriveDlq({ dlq: pair.dlq, main: pair.main, filter: { reason: form.reason } });
+      flash = `Redrove ${result.moved} message(s) with reason ${form.reason} to ${pair.name}.`;
+    } else if (ids.size > 0) {
+      const moved = await redriveMessages(pair.dlq, pair.main, ids);
+      flash = `Redrove ${moved} of ${ids.size} selected message(s) to ${pair.name}.`;
+    } else {
+      flash = 'Nothing selected: tick the messages to redrive, or redrive all of a reason.';
+    }
+    return c.redirect(href('/dead-letters', { flash }), 303);
+  });
+
+  const samples = async (): Promise<{ source: string; file: string }[]> => {
+    if (!deps.samplesDir) return [];
+    const found: { source: string; file: string }[] = [];
+    const dirs = await readdir(deps.samplesDir, { withFileTypes: true }).catch(() => []);
+    for (const dir of dirs.filter((d) => d.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+      const files = await readdir(join(deps.samplesDir, dir.name)).catch(() => []);
+      for (const file of files.filter((f) => f.endsWith('.json')).sort())
+        found.push({ source: dir.name, file });
+    }
+    return found;
+  };
+
+  app.get('/playground', async (c) => {
+    const list = await samples();
+    const chosen = list.find((s) => `${s.source}/${s.file}` === c.req.query('sample'));
+    // Only files from the listing are read, so the query cannot name a path of its own.
+    const payload =
+      chosen && deps.samplesDir
+        ? await readFile(join(deps.samplesDir, chosen.source, chosen.file), 'utf8')
+        : '';
+    const sources = [...deps.rules().sources.keys()].sort();
+    return c.html(
+      <PlaygroundPage
+        sources={sources}
+        source={chosen?.source ?? c.req.query('source')}
+        samples={list}
+        payload={payload}
+        csrf={csrf}
+      />,
+    );
+  });
+
+  app.post('/playground', async (c) => {
+    const form = await c.req.parseBody();
+    const rules = deps.rules();
+    const sourceName = typeof form.source === 'string' ? form.source : '';
+    const payload = typeof form.payload === 'string' ? form.payload : '';
+    const source = rules.get(sourceName);
+    const result = source
+      ? await runPlayground(source, payload, now())
+      : { ok: false as const, error: `No source "${sourceName}" in the loaded rules.` };
+    return c.html(
+      <PlaygroundPage
+        sources={[...rules.sources.keys()].sort()}
+        source={sourceName}
+        samples={await samples()}
+        payload={payload}
+        result={result}
+        csrf={csrf}
+      />,
+    );
+  });
+
+  const queueSnapshot = async () => {
+    const stats = await queueStats(deps.queues, now());
+    const waiting = stats.reduce(
+      (sum, q) => sum + (q.name.endsWith('-dlq') ? 0 : (q.visible ?? 0) + (q.inFlight ?? 0)),
+      0,
+    );
+    depth.record(now().getTime(), waiting);
+    return stats;
+  };
+
+  app.get('/status', async (c) => {
+    const [stats, calls, info] = await Promise.all([
+      queueSnapshot(),
+      callStats(deps.trail, now()),
+      Promise.resolve(deps.status()),
+    ]);
+    return c.html(
+      <StatusPage
+        stats={stats}
+        depth={depth.samples()}
+        calls={calls}
+        info={info}
+        rules={deps.rules()}
+        streamUrl={href('/status/stream', {})}
+      />,
+    );
+  });
+
+  app.get('/status/stream', (c) =>
+    streamSSE(c, async (stream) => {
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+      });
+      while (open) {
+        const stats = await queueSnapshot();
+        await stream.writeSSE({
+          event: 'replace',
+          data: (<QueueTable stats={stats} depth={depth.samples()} />).toString(),
+        });
+        await stream.sleep(pollMs);
+      }
+    }),
+  );
+
+  app.notFound((c) => c.html(<NotFound what="No such page" />, 404));
+  app.onError((error, c) => c.html(<NotFound what={`Something went wrong: ${error.message}`} />, 500));
+  return { app, csrfToken: csrf };
+}
+
+import { Page } from './layout.tsx';
+
+const NotFound = ({ what }: { what: string }) => (
+  <Page title="Not found" section="events">
+    <h1>{what}</h1>
+    <p>
+      <a href={href('/', {})}>Back to events</a>
+    </p>
+  </Page>
+);
