@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { BridgeError, ConfigError } from '../errors.ts';
+import { registerConsole } from './console.ts';
 import { registerDlq } from './dlq.ts';
 import { EXIT, UsageError } from './exit.ts';
 import { registerRules } from './rules.ts';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     registerSandbox,
     registerDlq,
     registerSync,
+    registerConsole,
   ]) {
     register(program);
   }

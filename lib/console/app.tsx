@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // The console: a Hono app under /console/, server-rendered with hono/jsx, over the ports in ConsoleDeps.
 import { readdir, readFile } from 'node:fs/promises';

@@ -1,4 +1,6 @@
+/** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
+// (The pragmas above name the JSX runtime in the file itself: tsx run from another directory finds no tsconfig.)
 // The console's page frame and the small pieces every page uses: nav, badges, the CSRF field, JSON trees.
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import { CSRF_FIELD } from './security.ts';

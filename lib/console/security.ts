@@ -35,7 +35,8 @@ export interface GuardOptions {
  */
 export function accessGuard(options: GuardOptions): MiddlewareHandler {
   return async (c, next) => {
-    const host = c.req.header('host') ?? '';
+    // The Node adapter builds the URL from Host; a Request built by hand may carry it only there.
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
     if (options.token === undefined) {
       if (!LOOPBACK_HOST.test(host)) return c.text('the console answers on a loopback address only', 403);
     } else {

@@ -11,6 +11,7 @@ import { listen } from '../sandbox/server.ts';
 import type { UserflowRegion } from '../userflow/index.ts';
 import { type Print, printingAuditSink, withWebhookActivity } from './activity.ts';
 import { type BannerInput, formatBanner } from './banner.ts';
+import { mountConsole } from './console-mount.ts';
 import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
 import { secureLocalDir, startLayout } from './layout.ts';
@@ -135,17 +136,23 @@ async function start(
   closers.push({ name: 'the audit log', close: () => audit.close?.() });
   const logger = createLogger({ service: 'userflow-bridge', level: options.logLevel });
 
+  const rulesHealth: { error?: string } = {};
   const watcher = options.watch
     ? watchRules({
         dir: options.rulesDir,
         initial: rules,
         load: loadRules,
         accept: (next) => printNewSecrets(secrets.ensure(next), options.print, layout.devSecrets),
-        onReload: (next) => options.print(`rules reloaded: ${describeSources(next)}`),
-        onInvalid: (error) =>
+        onReload: (next) => {
+          rulesHealth.error = undefined;
+          options.print(`rules reloaded: ${describeSources(next)}`);
+        },
+        onInvalid: (error) => {
+          rulesHealth.error = (error as Error).message;
           options.printProblem(
             `rules not reloaded, the last good rules stay in force:\n${(error as Error).message}`,
-          ),
+          );
+        },
       })
     : { rules: () => rules, close: () => {} };
   closers.push({ name: 'the rules watcher', close: () => watcher.close() });
@@ -163,7 +170,20 @@ async function start(
     logger,
     ...(options.publicUrl ? { publicBaseUrl: options.publicUrl } : {}),
   });
-  const fetch = options.quiet ? app.fetch : withWebhookActivity(app.fetch, options.print);
+  const consoleMount = await mountConsole({
+    trailPath: layout.trailDb,
+    queues,
+    rules: watcher.rules,
+    rulesError: () => rulesHealth.error,
+    rulesDir: options.rulesDir,
+    target,
+    ...(options.region ? { region: options.region } : {}),
+    limitPerSecond: options.budget.limitPerSecond,
+    host: options.host,
+    cwd: options.cwd,
+  });
+  closers.push({ name: 'the console', close: () => consoleMount.close() });
+  const fetch = consoleMount.wrap(options.quiet ? app.fetch : withWebhookActivity(app.fetch, options.print));
   // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
   const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
   const ingestUrl = `http://${displayHost(options.host)}:${server.port}`;
@@ -200,6 +220,7 @@ async function start(
   const banner = formatBanner(
     bannerInput(options, {
       ingestUrl: options.publicUrl?.replace(/\/+$/, '') ?? ingestUrl,
+      consoleUrl: `${ingestUrl}${consoleMount.path}`,
       rules,
       target,
       queues,
@@ -223,6 +244,7 @@ function bannerInput(
   options: BridgeOptions,
   parts: {
     ingestUrl: string;
+    consoleUrl: string;
     rules: RuleSet;
     target: Awaited<ReturnType<typeof openUserflowTarget>>;
     queues: Awaited<ReturnType<typeof openLocalQueues>>;
@@ -236,6 +258,7 @@ function bannerInput(
   const { target, queues } = parts;
   return {
     ingestUrl: parts.ingestUrl,
+    consoleUrl: parts.consoleUrl,
     sources: [...parts.rules.sources.values()].map((s) => ({
       name: s.name,
       scheme: s.verify.scheme,

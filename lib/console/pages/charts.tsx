@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // Small inline SVG charts: numbers people would rather look at than read. Each carries its numbers as text too.
 import type { FC } from 'hono/jsx';

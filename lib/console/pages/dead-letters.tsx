@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // Dead letters per queue, grouped by reason, each with its body and why; redrive the chosen ones or a reason's all.
 import type { FC } from 'hono/jsx';

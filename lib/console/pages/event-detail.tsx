@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // One trail record's story: the request, each rule's decision, each command and every Userflow attempt.
 import type { FC } from 'hono/jsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // The events page: the newest trail records, filtered and paginated, with new ones streamed in live.
 import type { FC } from 'hono/jsx';

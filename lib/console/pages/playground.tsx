@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // The rules playground: a source, a payload (pasted or a shipped sample), and what `rules test` would say.
 import type { FC } from 'hono/jsx';

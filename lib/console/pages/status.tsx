@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // The status page: queues, Userflow calls against the ceiling, the target, and the rule files in force.
 import type { FC } from 'hono/jsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // One user's timeline across origins (webhooks, syncs, direct calls) and their Userflow state now.
 import type { FC } from 'hono/jsx';
