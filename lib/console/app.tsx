@@ -214,6 +214,7 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
       <PlaygroundPage
         sources={sources}
         source={chosen?.source ?? c.req.query('source')}
+        {...(chosen ? { sample: `${chosen.source}/${chosen.file}` } : {})}
         samples={list}
         payload={payload}
         csrf={csrf}

@@ -2,6 +2,7 @@
 /** @jsxImportSource hono/jsx */
 // (The pragmas above name the JSX runtime in the file itself: tsx run from another directory finds no tsconfig.)
 // The console's page frame and the small pieces every page uses: nav, badges, the CSRF field, JSON trees.
+import { raw } from 'hono/html';
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import { CSRF_FIELD } from './security.ts';
 
@@ -16,45 +17,49 @@ const NAV: [Section, string, string][] = [
   ['status', 'Status', `${BASE}/status`],
 ];
 
+// The doctype keeps browsers out of quirks mode (where tables do not inherit the font size); a constant, not data.
 export const Page: FC<PropsWithChildren<{ title: string; section: Section }>> = (props) => (
-  <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <title>{`${props.title} · userflow-bridge console`}</title>
-      <link rel="stylesheet" href={`${BASE}/assets/console.css`} />
-      <script src={`${BASE}/assets/console.js`} defer />
-    </head>
-    <body>
-      <a class="skip" href="#content">
-        Skip to content
-      </a>
-      <header class="top">
-        <strong>userflow-bridge</strong>
-        <nav aria-label="Console sections">
-          {NAV.map(([section, label, href]) => (
-            <a href={href} aria-current={section === props.section ? 'page' : undefined}>
-              {label}
-            </a>
-          ))}
-        </nav>
-        <search>
-          <form method="get" action={`${BASE}/users`}>
-            <label>
-              <span class="skip">User id</span>
-              <input name="id" placeholder="user id → timeline" aria-label="User id" />
-            </label>{' '}
-            <button type="submit" class="secondary">
-              User
-            </button>
-          </form>
-        </search>
-      </header>
-      <main id="content" tabindex={-1}>
-        {props.children}
-      </main>
-    </body>
-  </html>
+  <>
+    {raw('<!DOCTYPE html>')}
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · userflow-bridge console`}</title>
+        <link rel="stylesheet" href={`${BASE}/assets/console.css`} />
+        <script src={`${BASE}/assets/console.js`} defer />
+      </head>
+      <body>
+        <a class="skip" href="#content">
+          Skip to content
+        </a>
+        <header class="top">
+          <strong>userflow-bridge</strong>
+          <nav aria-label="Console sections">
+            {NAV.map(([section, label, href]) => (
+              <a href={href} aria-current={section === props.section ? 'page' : undefined}>
+                {label}
+              </a>
+            ))}
+          </nav>
+          <search>
+            <form method="get" action={`${BASE}/users`}>
+              <label>
+                <span class="skip">User id</span>
+                <input name="id" placeholder="user id → timeline" aria-label="User id" />
+              </label>{' '}
+              <button type="submit" class="secondary">
+                User
+              </button>
+            </form>
+          </search>
+        </header>
+        <main id="content" tabindex={-1}>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  </>
 );
 
 /** Text and class both carry the outcome: colour is never the only signal. */

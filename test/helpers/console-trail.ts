@@ -17,7 +17,6 @@ export function trialConverted(receivedAt: string): { intake: IntakeRecord; atte
     { id: 'cmd_trial_add', kind: 'add_membership', userId: TRIAL_USER, groupId: 'paid' },
     { id: 'cmd_trial_event', kind: 'track_event', userId: TRIAL_USER },
     { id: 'cmd_trial_status', kind: 'upsert_user', userId: TRIAL_USER },
-    { id: 'cmd_trial_status', kind: 'upsert_user', userId: TRIAL_USER },
   ];
   const record = intake({
     requestId: 'req_trial',

@@ -8,6 +8,8 @@ import type { PlaygroundResult } from '../playground.ts';
 export interface PlaygroundProps {
   sources: string[];
   source: string | undefined;
+  /** The sample loaded into the payload box, `<source>/<file>`. */
+  sample?: string;
   samples: { source: string; file: string }[];
   payload: string;
   result?: PlaygroundResult;
@@ -28,7 +30,9 @@ export const PlaygroundPage: FC<PlaygroundProps> = (props) => (
             Sample
             <select name="sample">
               {props.samples.map((s) => (
-                <option value={`${s.source}/${s.file}`}>{`${s.source}/${s.file}`}</option>
+                <option value={`${s.source}/${s.file}`} selected={props.sample === `${s.source}/${s.file}`}>
+                  {`${s.source}/${s.file}`}
+                </option>
               ))}
             </select>
           </label>
