@@ -254,10 +254,11 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   };
 
   app.get('/status', async (c) => {
-    const [stats, calls, info] = await Promise.all([
+    const [stats, calls, info, syncRuns] = await Promise.all([
       queueSnapshot(),
       callStats(deps.trail, now()),
       Promise.resolve(deps.status()),
+      deps.trail.listSyncRuns({ limit: 10 }),
     ]);
     return c.html(
       <StatusPage
@@ -266,6 +267,7 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
         calls={calls}
         info={info}
         rules={deps.rules()}
+        syncRuns={syncRuns}
         streamUrl={href('/status/stream', {})}
       />,
     );

@@ -50,10 +50,21 @@ export async function queryEvents(
   return { rows: kept.slice(from, from + PAGE_SIZE), page, hasMore: kept.length > from + PAGE_SIZE };
 }
 
+/** Command ids per `attemptsFor` call: a window of thousands of records would pass SQLite's bound-parameter cap. */
+const ATTEMPT_CHUNK = 500;
+
 export async function withOutcomes(trail: TrailStore, intakes: readonly IntakeRecord[]): Promise<EventRow[]> {
-  const attempts = await trail.attemptsFor(commandIds(intakes));
+  const ids = commandIds(intakes);
+  const attempts: AttemptRecord[] = [];
+  for (let i = 0; i < ids.length; i += ATTEMPT_CHUNK) {
+    attempts.push(...(await trail.attemptsFor(ids.slice(i, i + ATTEMPT_CHUNK))));
+  }
   const byCommand = new Map<string, AttemptRecord[]>();
-  for (const a of attempts) byCommand.set(a.commandId, [...(byCommand.get(a.commandId) ?? []), a]);
+  for (const a of attempts) {
+    const list = byCommand.get(a.commandId);
+    if (list) list.push(a);
+    else byCommand.set(a.commandId, [a]);
+  }
   return intakes.map((intake) => ({
     intake,
     outcome: displayOutcome(

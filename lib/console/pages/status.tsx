@@ -3,8 +3,9 @@
 // The status page: queues, Userflow calls against the ceiling, the target, and the rule files in force.
 import type { FC } from 'hono/jsx';
 import type { RuleSet } from '../../rules/index.ts';
+import type { SyncRunRecord } from '../../trail/index.ts';
 import type { StatusInfo } from '../deps.ts';
-import { Page } from '../layout.tsx';
+import { Badge, formatTime, Page } from '../layout.tsx';
 import type { CallStats, QueueStat } from '../status.ts';
 import { CallsChart, DepthChart } from './charts.tsx';
 
@@ -54,8 +55,9 @@ export const StatusPage: FC<{
   calls: CallStats;
   info: StatusInfo;
   rules: RuleSet;
+  syncRuns: SyncRunRecord[];
   streamUrl: string;
-}> = ({ stats, depth, calls, info, rules, streamUrl }) => (
+}> = ({ stats, depth, calls, info, rules, syncRuns, streamUrl }) => (
   <Page title="Status" section="status">
     <h1>
       Status{' '}
@@ -140,6 +142,40 @@ export const StatusPage: FC<{
         </table>
       </section>
     </div>
+    <section class="card" aria-labelledby="sync-h">
+      <h2 id="sync-h">Sync runs</h2>
+      {syncRuns.length === 0 ? (
+        <p class="note">No sync runs in the trail.</p>
+      ) : (
+        <table aria-label="Sync runs">
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Sync</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Counts</th>
+            </tr>
+          </thead>
+          <tbody>
+            {syncRuns.map((run) => (
+              <tr>
+                <td class="mono">{formatTime(run.startedAt)}</td>
+                <td>{run.name}</td>
+                <td>
+                  <Badge outcome={run.finishedAt ? run.outcome : 'running'} />
+                  {run.error ? <span class="note">{` ${run.error}`}</span> : null}
+                </td>
+                <td class="mono">
+                  {Object.entries(run.counts)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(', ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   </Page>
 );
 

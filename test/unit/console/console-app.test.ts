@@ -99,6 +99,22 @@ describe('events', () => {
     expect(byUser.text).not.toContain('req_bad');
   });
 
+  it('filters 10,000 records by outcome, with their commands looked up in chunks', async () => {
+    for (let i = 0; i < 10_000; i++) {
+      const id = `bulk${i}`;
+      await trail.putIntake(
+        intake({ requestId: id, receivedAt: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString() }),
+      );
+      if (i % 2 === 0) await trail.putAttempt(attempt({ commandId: `cmd_${id}` }));
+    }
+    const { app } = consoleFor();
+    const delivered = await get(app, '/console/?outcome=delivered');
+    // The window is the newest 5,000: the newest record is odd (queued), the one before it delivered.
+    expect(delivered.text).toContain('evt_bulk9998');
+    expect(delivered.text).not.toContain('evt_bulk9999');
+    expect(delivered.text).toContain('Older →');
+  });
+
   it('pages through more records than fit one page', async () => {
     for (let i = 0; i < 60; i++) {
       await trail.putIntake(
@@ -324,5 +340,21 @@ describe('playground and status', () => {
     );
     expect(text).toContain('stripe.yaml');
     expect(text).toContain('the local sandbox');
+  });
+
+  it('lists the latest sync runs with their counts', async () => {
+    await trail.putSyncRun({
+      runId: 'run1',
+      name: 'accounts',
+      startedAt: '2026-12-01T10:00:00.000Z',
+      finishedAt: '2026-12-01T10:00:09.000Z',
+      outcome: 'refused',
+      counts: { rows: 1200, deletes: 400 },
+      error: 'delete cap tripped',
+      expiresAt: 2_000_000_000,
+    });
+    const { text } = await get(consoleFor().app, '/console/status');
+    expect(text).toContain('<span class="badge b-refused">refused</span>');
+    expect(text).toContain('rows 1200, deletes 400');
   });
 });
