@@ -3,8 +3,8 @@
 // The console: a Hono app under /console/, server-rendered with hono/jsx, over the ports in ConsoleDeps.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { type Context, Hono } from 'hono';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import { redriveDlq } from '../queue/dlq-tools.ts';
 import { SCRIPT, STYLESHEET } from './assets.ts';
 import { readDeadLetters, redriveMessages } from './dead-letters.ts';
@@ -26,6 +26,11 @@ export interface ConsoleApp {
   app: Hono;
   /** The CSRF token forms carry (tests post with it). */
   csrfToken: string;
+  /**
+   * Ends every live stream and resolves once they have ended. Call it before closing the HTTP server: a server
+   * waits for open connections, and an event stream stays open for as long as the page does.
+   */
+  endStreams(): Promise<void>;
 }
 
 export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
@@ -33,6 +38,28 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   const now = deps.now ?? (() => new Date());
   const pollMs = deps.livePollMs ?? 1_000;
   const depth = new DepthHistory();
+  const ending = new AbortController();
+  const streams = new Set<Promise<void>>();
+  /** Runs one live stream's loop until the page goes away or the console stops. */
+  const live = (c: Context, tick: (stream: SSEStreamingApi) => Promise<void>) =>
+    streamSSE(c, async (stream) => {
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+      });
+      const run = (async () => {
+        while (open && !ending.signal.aborted) {
+          await tick(stream);
+          await pause(pollMs, ending.signal);
+        }
+      })();
+      streams.add(run);
+      try {
+        await run;
+      } finally {
+        streams.delete(run);
+      }
+    });
   // Not strict: `/console` and `/console/` are the same page.
   const app = new Hono({ strict: false }).basePath(BASE);
 
@@ -70,28 +97,21 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
     const filters = readFilters((k) => c.req.query(k));
     const after = new Date(c.req.query('after') ?? now().toISOString());
     const sent = new Set<string>();
-    return streamSSE(c, async (stream) => {
-      let open = true;
-      stream.onAbort(() => {
-        open = false;
-      });
-      while (open) {
-        const fresh = (
-          await deps.trail.listIntakes({
-            since: Number.isNaN(after.getTime()) ? now() : after,
-            limit: 200,
-            ...(filters.source ? { source: filters.source } : {}),
-            ...(filters.user ? { userId: filters.user } : {}),
-          })
-        ).filter((i) => !sent.has(i.requestId));
-        const rows = (await withOutcomes(deps.trail, fresh.reverse())).filter((r) =>
-          matchesFilters(r, filters),
-        );
-        for (const row of rows) {
-          sent.add(row.intake.requestId);
-          await stream.writeSSE({ event: 'row', data: (<EventRowView row={row} />).toString() });
-        }
-        await stream.sleep(pollMs);
+    return live(c, async (stream) => {
+      const fresh = (
+        await deps.trail.listIntakes({
+          since: Number.isNaN(after.getTime()) ? now() : after,
+          limit: 200,
+          ...(filters.source ? { source: filters.source } : {}),
+          ...(filters.user ? { userId: filters.user } : {}),
+        })
+      ).filter((i) => !sent.has(i.requestId));
+      const rows = (await withOutcomes(deps.trail, fresh.reverse())).filter((r) =>
+        matchesFilters(r, filters),
+      );
+      for (const row of rows) {
+        sent.add(row.intake.requestId);
+        await stream.writeSSE({ event: 'row', data: (<EventRowView row={row} />).toString() });
       }
     });
   });
@@ -274,25 +294,37 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   });
 
   app.get('/status/stream', (c) =>
-    streamSSE(c, async (stream) => {
-      let open = true;
-      stream.onAbort(() => {
-        open = false;
+    live(c, async (stream) => {
+      const stats = await queueSnapshot();
+      await stream.writeSSE({
+        event: 'replace',
+        data: (<QueueTable stats={stats} depth={depth.samples()} />).toString(),
       });
-      while (open) {
-        const stats = await queueSnapshot();
-        await stream.writeSSE({
-          event: 'replace',
-          data: (<QueueTable stats={stats} depth={depth.samples()} />).toString(),
-        });
-        await stream.sleep(pollMs);
-      }
     }),
   );
 
   app.notFound((c) => c.html(<NotFound what="No such page" />, 404));
   app.onError((error, c) => c.html(<NotFound what={`Something went wrong: ${error.message}`} />, 500));
-  return { app, csrfToken: csrf };
+  return {
+    app,
+    csrfToken: csrf,
+    endStreams: async () => {
+      ending.abort();
+      await Promise.allSettled([...streams]);
+    },
+  };
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 import { Page } from './layout.tsx';

@@ -67,7 +67,7 @@ export async function runConsole(options: ConsoleOptions, io: RunConsoleIo): Pro
 
     // Off loopback the console is reachable by others: it then needs a token, given or made up here.
     const token = isLoopbackAddress(options.host) ? undefined : (options.consoleToken ?? newSecret());
-    const { app } = createConsoleApp({
+    const { app, endStreams } = createConsoleApp({
       trail,
       queues,
       rules: watcher.rules,
@@ -82,6 +82,8 @@ export async function runConsole(options: ConsoleOptions, io: RunConsoleIo): Pro
     const signals = stopOnSignal({ stop: closeAll, print: io.print, printProblem: io.printProblem });
     const server = await listen(root, options.host, options.port);
     closers.push(() => server.close());
+    // Run first (closers run last-in first-out): the server would wait for the open event streams.
+    closers.push(endStreams);
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${server.port}/console/`;
     io.print(`console: ${url}${token ? `?token=${token}` : ''}`);
@@ -89,6 +91,9 @@ export async function runConsole(options: ConsoleOptions, io: RunConsoleIo): Pro
     for (const q of queues) io.print(`queue: ${q.name}`);
     io.print('Ctrl-C stops.');
     await signals.stopped;
+    io.print('stopped.');
+    // As `start`: keep-alive sockets must not hold the process once everything is closed.
+    setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
   } catch (error) {
     await closeAll();
     throw error;

@@ -216,6 +216,8 @@ async function start(
   });
   // The server stops first of all: no webhook is accepted once stopping has begun.
   closers.push({ name: 'the webhook server', close: () => server.close() });
+  // Before that, the console's live streams end: the server would wait for them while a page stays open.
+  closers.push({ name: 'the console streams', close: () => consoleMount.endStreams() });
 
   const banner = formatBanner(
     bannerInput(options, {

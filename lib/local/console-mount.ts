@@ -34,6 +34,8 @@ export interface ConsoleMount {
   wrap(next: Fetch): Fetch;
   /** Appended to the webhook origin for the banner (`/console/`, with `?token=` off loopback). */
   path: string;
+  /** Ends the console's live streams; before the server closes, or it waits for them. */
+  endStreams(): Promise<void>;
   close(): void;
 }
 
@@ -49,7 +51,7 @@ export async function mountConsole(options: ConsoleMountOptions): Promise<Consol
   // Bound beyond loopback, the webhook port is reachable by others: the console then wants a token.
   const token = isLoopbackAddress(options.host) ? undefined : newSecret();
   const { target } = options;
-  const { app } = createConsoleApp({
+  const { app, endStreams } = createConsoleApp({
     trail,
     queues: pairs,
     rules: options.rules,
@@ -74,6 +76,7 @@ export async function mountConsole(options: ConsoleMountOptions): Promise<Consol
       return pathname === '/console' || pathname.startsWith('/console/') ? app.fetch(request) : next(request);
     },
     path: `/console/${token ? `?token=${token}` : ''}`,
+    endStreams,
     close: () => {
       if (owned) trail.close();
     },

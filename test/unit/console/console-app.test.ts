@@ -151,6 +151,17 @@ describe('events', () => {
     expect(text).toMatch(/^event: row$/m);
     expect(text).toContain('evt_late');
   });
+
+  it('ends its live streams when asked, so the server can close', async () => {
+    const console_ = consoleFor();
+    const response = await console_.app.request('/console/status/stream', { headers: { host: HOST } });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await console_.endStreams();
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(done).toBe(true);
+  });
 });
 
 describe('event detail', () => {
