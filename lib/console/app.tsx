@@ -9,7 +9,13 @@ import { redriveDlq } from '../queue/dlq-tools.ts';
 import { SCRIPT, STYLESHEET } from './assets.ts';
 import { readDeadLetters, redriveMessages } from './dead-letters.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { type EventFilters, matchesFilters, queryEvents, withOutcomes } from './events-query.ts';
+import {
+  type EventFilters,
+  type EventRow,
+  matchesFilters,
+  queryEvents,
+  withOutcomes,
+} from './events-query.ts';
 import { BASE, href } from './layout.tsx';
 import { commandIds, displayOutcome } from './outcome.ts';
 import { DeadLettersPage, type QueueLetters } from './pages/dead-letters.tsx';
@@ -97,7 +103,28 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
     const filters = readFilters((k) => c.req.query(k));
     const after = new Date(c.req.query('after') ?? now().toISOString());
     const sent = new Set<string>();
+    // Rows still queued or retrying, on the page or streamed since: re-sent when their badge changes.
+    const pending = new Map<string, EventRow>();
+    const track = (row: EventRow) => {
+      if (row.outcome === 'queued' || row.outcome === 'retrying') pending.set(row.intake.requestId, row);
+      else pending.delete(row.intake.requestId);
+    };
+    let seeded = false;
     return live(c, async (stream) => {
+      if (!seeded) {
+        seeded = true;
+        for (const row of (await queryEvents(deps.trail, filters, 1)).rows) track(row);
+      }
+      const send = (row: EventRow) =>
+        stream.writeSSE({ event: 'row', data: (<EventRowView row={row} />).toString() });
+      for (const row of await withOutcomes(
+        deps.trail,
+        [...pending.values()].map((r) => r.intake),
+      )) {
+        if (row.outcome === pending.get(row.intake.requestId)?.outcome) continue;
+        track(row);
+        await send(row);
+      }
       const fresh = (
         await deps.trail.listIntakes({
           since: Number.isNaN(after.getTime()) ? now() : after,
@@ -111,7 +138,8 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
       );
       for (const row of rows) {
         sent.add(row.intake.requestId);
-        await stream.writeSSE({ event: 'row', data: (<EventRowView row={row} />).toString() });
+        track(row);
+        await send(row);
       }
     });
   });

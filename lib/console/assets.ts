@@ -55,7 +55,8 @@ pre { background: #f1f3f6; padding: 8px; border-radius: 4px; overflow: auto; fon
 
 /**
  * Live regions: an element with `data-live="<url>"` opens a server-sent event stream (no polling loop in the
- * browser). `row` events carry a server-rendered, already escaped `<tr>` to prepend; `replace` events carry the
+ * browser). `row` events carry a server-rendered, already escaped `<tr>` to prepend (or to
+ * replace the row of the same id, when its outcome changed); `replace` events carry the
  * whole new content of the region.
  */
 export const SCRIPT = `
@@ -68,7 +69,11 @@ for (const region of document.querySelectorAll('[data-live]')) {
     const template = document.createElement('template');
     template.innerHTML = event.data;
     const row = template.content.firstElementChild;
-    if (row && row.id && document.getElementById(row.id)) return;
+    const shown = row && row.id ? document.getElementById(row.id) : null;
+    if (shown) {
+      shown.replaceWith(row);
+      return;
+    }
     const empty = region.querySelector('[data-empty]');
     if (empty) empty.remove();
     region.prepend(...template.content.childNodes);

@@ -9,6 +9,7 @@ import { openSqliteQueues, type SqliteQueues } from '../../lib/queue/sqlite-queu
 import { openSqliteTrail } from '../../lib/trail/sqlite-store.ts';
 import type { TrailStore } from '../../lib/trail/store.ts';
 import {
+  attempt,
   badSignature,
   intake,
   putDeadLetter,
@@ -89,7 +90,7 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (userflow-bridge console)', 
     checkout?.remove();
   });
 
-  it('lists the trail and shows a record written after the page loaded without a reload', async () => {
+  it('lists the trail, and shows a record written after the page loaded and its delivery without a reload', async () => {
     await page.goto(url);
     const rows = page.locator('#events tr');
     await seeText(rows.first(), 'evt_1SmpLTrialConvertedA01');
@@ -99,7 +100,10 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (userflow-bridge console)', 
     await trail.putIntake(
       intake({ requestId: 'req_live', receivedAt: new Date(Date.now() + 1_000).toISOString() }),
     );
-    await page.locator('#row-req_live').waitFor();
+    await seeText(page.locator('#row-req_live'), 'queued');
+    // Its command is delivered: the row's badge changes in place, still without a reload.
+    await trail.putAttempt(attempt({ commandId: 'cmd_req_live', at: new Date().toISOString() }));
+    await seeText(page.locator('#row-req_live'), 'delivered');
     await seeText(rows.first(), 'evt_req_live');
     await shot(page, 'console-events.png');
   });
