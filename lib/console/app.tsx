@@ -155,7 +155,7 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
         attempts={attempts}
         replayAvailable={deps.replay !== undefined}
         csrf={csrf}
-        {...(c.req.query('replayed')
+        {...(/^\d+$/.test(c.req.query('replayed') ?? '')
           ? { flash: `Replayed: ${c.req.query('replayed')} command(s) queued.` }
           : {})}
       />,
@@ -216,7 +216,9 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
         queues.push({ queue: pair.name, groups: [], error: (error as Error).message });
       }
     }
-    return c.html(<DeadLettersPage queues={queues} csrf={csrf} flash={c.req.query('flash')} />);
+    return c.html(
+      <DeadLettersPage queues={queues} csrf={csrf} flash={redriveFlash(c.req.query(), deps.queues)} />,
+    );
   });
 
   app.post('/dead-letters/redrive', async (c) => {
@@ -224,17 +226,13 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
     const pair = deps.queues.find((q) => q.name === form.queue);
     if (!pair) return c.text('unknown queue', 400);
     const ids = new Set([form.id ?? []].flat().filter((v): v is string => typeof v === 'string'));
-    let flash: string;
+    // The page after the redirect states the result from numbers only: a link cannot make it say anything else.
     if (form.scope === 'reason' && typeof form.reason === 'string') {
       const result = await redriveDlq({ dlq: pair.dlq, main: pair.main, filter: { reason: form.reason } });
-      flash = `Redrove ${result.moved} message(s) with reason ${form.reason} to ${pair.name}.`;
-    } else if (ids.size > 0) {
-      const moved = await redriveMessages(pair.dlq, pair.main, ids);
-      flash = `Redrove ${moved} of ${ids.size} selected message(s) to ${pair.name}.`;
-    } else {
-      flash = 'Nothing selected: tick the messages to redrive, or redrive all of a reason.';
+      return c.redirect(href('/dead-letters', { moved: result.moved, queue: pair.name }), 303);
     }
-    return c.redirect(href('/dead-letters', { flash }), 303);
+    const moved = ids.size > 0 ? await redriveMessages(pair.dlq, pair.main, ids) : 0;
+    return c.redirect(href('/dead-letters', { moved, of: ids.size, queue: pair.name }), 303);
   });
 
   const samples = async (): Promise<{ source: string; file: string }[]> => {
@@ -341,6 +339,19 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
       await Promise.allSettled([...streams]);
     },
   };
+}
+
+function redriveFlash(
+  query: Record<string, string>,
+  queues: readonly { name: string }[],
+): string | undefined {
+  const moved = Number.parseInt(query.moved ?? '', 10);
+  const queue = queues.find((q) => q.name === query.queue)?.name;
+  if (!Number.isInteger(moved) || !queue) return undefined;
+  if (query.of === undefined) return `Redrove ${moved} message(s) to ${queue}.`;
+  const of = Number.parseInt(query.of, 10);
+  if (of === 0) return 'Nothing selected: tick the messages to redrive, or redrive all of a reason.';
+  return `Redrove ${moved} of ${of} selected message(s) to ${queue}.`;
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {

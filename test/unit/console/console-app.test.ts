@@ -297,6 +297,15 @@ describe('state changes and access', () => {
     expect(await queues.dlq.counts()).toEqual({ visible: 1, inFlight: 0 });
   });
 
+  it('says after a redirect only what numbers it was given: a crafted link cannot put words on the page', async () => {
+    const { app } = consoleFor();
+    const crafted = await get(app, '/console/dead-letters?flash=Call+support+at+555&moved=x&queue=webhooks');
+    expect(crafted.text).not.toContain('Call support');
+    expect(crafted.text).not.toContain('Redrove');
+    const real = await get(app, '/console/dead-letters?moved=2&of=3&queue=webhooks');
+    expect(real.text).toContain('Redrove 2 of 3 selected message(s) to webhooks.');
+  });
+
   it('answers only loopback host names without a token (no DNS rebinding)', async () => {
     const { app } = consoleFor();
     expect((await get(app, '/console/', { host: 'attacker.example:8789' })).status).toBe(403);
