@@ -12,7 +12,8 @@ function dashboardBody(built: typeof withSync): string {
   const [dashboard] = Object.values(resourcesOf(built)).filter(
     (r) => r.Type === 'AWS::CloudWatch::Dashboard',
   );
-  const [, parts] = dashboard?.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
+  if (!dashboard) throw new Error('the stack has no dashboard');
+  const [, parts] = dashboard.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
   return parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('');
 }
 
