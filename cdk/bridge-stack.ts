@@ -24,12 +24,13 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TRAIL_WRITER_KEY_PREFIXES } from '../lib/trail/dynamodb-layout.ts';
 import { AlarmTopic, type BridgeAlarms, METRICS_NAMESPACE } from './bridge-alarms.ts';
+import { BridgeDashboard } from './bridge-dashboard.ts';
 import { BridgeFunction, IDEMPOTENCY_KEY_PREFIXES, LAMBDA_TASK_ROOT } from './bridge-function.ts';
 import { type BridgeConfig, rateShares } from './config.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { DeliveryQueues } from './delivery-queues.ts';
 import type { DeployedSync } from './sync-files.ts';
-import { SyncPath } from './sync-path.ts';
+import { SYNC_SERVICE_NAME, SyncPath } from './sync-path.ts';
 import { Trail } from './trail.ts';
 
 export interface FunctionEntries {
@@ -59,6 +60,7 @@ export const SERVICE_NAMES = { ingest: 'ingest', deliver: 'deliver', syncDeliver
 
 export class BridgeStack extends Stack {
   readonly ingest: BridgeFunction;
+  readonly dashboard: BridgeDashboard;
   /** The webhook delivery path; `queues`, `deliver` and `alarms` below are its parts. */
   readonly live: DeliveryPipeline;
   readonly deliver: BridgeFunction;
@@ -294,6 +296,30 @@ export class BridgeStack extends Stack {
     new CfnOutput(this, 'DlqUrl', { value: dlq.queueUrl });
     new CfnOutput(this, 'WebhookSecretsName', { value: this.webhookSecrets.secretName });
     new CfnOutput(this, 'UserflowApiKeySecretName', { value: this.userflowApiKey.secretName });
+
+    const sync = this.sync?.pipeline;
+    this.dashboard = new BridgeDashboard(this, 'Dashboard', {
+      dashboardName: `userflow-bridge-${env}`,
+      paths: [
+        { label: 'webhooks', queue, dlq, deliver: this.deliver.fn, serviceName: SERVICE_NAMES.deliver },
+        ...(sync
+          ? [
+              {
+                label: 'sync',
+                queue: sync.queues.queue,
+                dlq: sync.queues.dlq,
+                deliver: sync.deliver.fn,
+                serviceName: SYNC_SERVICE_NAME,
+              },
+            ]
+          : []),
+      ],
+      ingest: this.ingest.fn,
+      api: this.api,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=userflow-bridge-${env}`,
+    });
   }
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { BridgeError, ConfigError } from '../errors.ts';
+import { registerConsole } from './console.ts';
 import { registerDevDb } from './dev-db.ts';
 import { registerDlq } from './dlq.ts';
 import { registerEvents } from './events.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     registerDlq,
     registerEvents,
     registerSync,
+    registerConsole,
     registerDevDb,
   ]) {
     register(program);

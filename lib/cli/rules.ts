@@ -2,11 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ConfigError } from '../errors.ts';
-import type { CompiledSource, RuleSet, RuleTrace } from '../rules/index.ts';
+import { traceLine } from '../rules/explain.ts';
+import type { CompiledSource, RuleSet } from '../rules/index.ts';
 import { registerBacktest } from './backtest.ts';
 import { UsageError } from './exit.ts';
 
-// Only types are imported statically: the rules engine (zod, yaml, jsonata) loads inside the actions.
+// Only types and the dependency-free trace formatter are imported statically: the rules engine (zod, yaml,
+// jsonata) loads inside the actions.
 
 const DEFAULT_DIR = 'rules';
 
@@ -100,15 +102,6 @@ async function runTest(
     for (const entry of evaluation.trace) process.stderr.write(`  ${traceLine(entry)}\n`);
   }
   process.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
-}
-
-function traceLine(entry: RuleTrace): string {
-  if (entry.matched && entry.reason && entry.commands > 0)
-    return `matched   ${entry.rule}: ${entry.commands} command${plural(entry.commands)}, ${entry.reason}`;
-  if (entry.matched && entry.reason)
-    return `skipped   ${entry.rule}: ${entry.reason.replace(/^skipped: /, '')}`;
-  if (entry.matched) return `matched   ${entry.rule}: ${entry.commands} command${plural(entry.commands)}`;
-  return `no match  ${entry.rule}: ${entry.reason ?? 'did not match'}`;
 }
 
 /** Every source's rules read against its sample payloads: the rules that cannot fire, and unreadable samples. */

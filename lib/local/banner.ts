@@ -5,6 +5,8 @@ import type { DevSecret } from './webhook-secrets.ts';
 export interface BannerInput {
   /** `http://127.0.0.1:8787`. */
   ingestUrl: string;
+  /** Where the console answers (`…/console/`, with its token when bound beyond loopback). */
+  consoleUrl?: string;
   sources: { name: string; scheme: string; rules: number }[];
   rulesDir: string;
   watching: boolean;
@@ -43,6 +45,7 @@ export function formatBanner(input: BannerInput): string {
     );
   });
   if (input.sources.length === 0) lines.push(row('Webhooks', `no sources in ${input.rulesDir}`));
+  if (input.consoleUrl) lines.push(row('Console', input.consoleUrl));
   lines.push(
     row(
       'Rules',

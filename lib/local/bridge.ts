@@ -11,6 +11,7 @@ import { listen } from '../sandbox/server.ts';
 import type { UserflowRegion } from '../userflow/index.ts';
 import { type Print, printingAuditSink, webhookActivity } from './activity.ts';
 import { type BannerInput, formatBanner } from './banner.ts';
+import { mountConsole } from './console-mount.ts';
 import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
 import { secureLocalDir, startLayout } from './layout.ts';
@@ -149,17 +150,23 @@ async function start(
         ...(options.quiet ? {} : { shownElsewhere: shownByLiveLines }),
       });
 
+  const rulesHealth: { error?: string } = {};
   const watcher = options.watch
     ? watchRules({
         dir: options.rulesDir,
         initial: rules,
         load: loadRules,
         accept: (next) => printNewSecrets(secrets.ensure(next), options.print, layout.devSecrets),
-        onReload: (next) => options.print(`rules reloaded: ${describeSources(next)}`),
-        onInvalid: (error) =>
+        onReload: (next) => {
+          rulesHealth.error = undefined;
+          options.print(`rules reloaded: ${describeSources(next)}`);
+        },
+        onInvalid: (error) => {
+          rulesHealth.error = (error as Error).message;
           options.printProblem(
             `rules not reloaded, the last good rules stay in force:\n${(error as Error).message}`,
-          ),
+          );
+        },
       })
     : { rules: () => rules, close: () => {} };
   closers.push({ name: 'the rules watcher', close: () => watcher.close() });
@@ -183,7 +190,21 @@ async function start(
   });
   // Runs before the trail is closed (closers run in reverse): the last answered webhooks' records are written.
   closers.push({ name: "the event trail's last records", close: () => app.drainTrail() });
-  const fetch = activity ? activity.wrap(app.fetch) : app.fetch;
+  const consoleMount = await mountConsole({
+    ...(trail.store ? { trail: trail.store } : {}),
+    trailPath: layout.trailDb,
+    queues,
+    rules: watcher.rules,
+    rulesError: () => rulesHealth.error,
+    rulesDir: options.rulesDir,
+    target,
+    ...(options.region ? { region: options.region } : {}),
+    limitPerSecond: options.budget.limitPerSecond,
+    host: options.host,
+    cwd: options.cwd,
+  });
+  closers.push({ name: 'the console', close: () => consoleMount.close() });
+  const fetch = consoleMount.wrap(activity ? activity.wrap(app.fetch) : app.fetch);
   // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
   const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
   const ingestUrl = `http://${displayHost(options.host)}:${server.port}`;
@@ -218,10 +239,13 @@ async function start(
   });
   // The server stops first of all: no webhook is accepted once stopping has begun.
   closers.push({ name: 'the webhook server', close: () => server.close() });
+  // Before that, the console's live streams end: the server would wait for them while a page stays open.
+  closers.push({ name: 'the console streams', close: () => consoleMount.endStreams() });
 
   const banner = formatBanner(
     bannerInput(options, {
       ingestUrl: options.publicUrl?.replace(/\/+$/, '') ?? ingestUrl,
+      consoleUrl: `${ingestUrl}${consoleMount.path}`,
       rules,
       target,
       queues,
@@ -245,6 +269,7 @@ function bannerInput(
   options: BridgeOptions,
   parts: {
     ingestUrl: string;
+    consoleUrl: string;
     rules: RuleSet;
     target: Awaited<ReturnType<typeof openUserflowTarget>>;
     queues: Awaited<ReturnType<typeof openLocalQueues>>;
@@ -258,6 +283,7 @@ function bannerInput(
   const { target, queues } = parts;
   return {
     ingestUrl: parts.ingestUrl,
+    consoleUrl: parts.consoleUrl,
     sources: [...parts.rules.sources.values()].map((s) => ({
       name: s.name,
       scheme: s.verify.scheme,

@@ -1,0 +1,235 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+// One trail record's story: the request, each rule's decision, each command and every Userflow attempt.
+import type { FC } from 'hono/jsx';
+import type { AttemptRecord, IntakeRecord, TrailBody } from '../../trail/index.ts';
+import type { ReplayResult } from '../deps.ts';
+import { Badge, Csrf, Flash, formatTime, href, JsonTree, Page } from '../layout.tsx';
+import type { DisplayOutcome } from '../outcome.ts';
+
+export interface EventDetailProps {
+  intake: IntakeRecord;
+  outcome: DisplayOutcome;
+  attempts: AttemptRecord[];
+  replayAvailable: boolean;
+  /** A dry run's result, shown with the button that queues it for real. */
+  preview?: ReplayResult;
+  flash?: string;
+  csrf: string;
+}
+
+export const EventDetailPage: FC<EventDetailProps> = (props) => {
+  const { intake } = props;
+  const path = `/events/${encodeURIComponent(intake.requestId)}`;
+  return (
+    <Page title={`Event ${intake.eventIds[0] ?? intake.requestId}`} section="events">
+      <p>
+        <a href={href('/', {})}>← Events</a>
+      </p>
+      <h1>
+        {intake.source} · <span class="mono">{intake.eventIds.join(', ') || intake.requestId}</span>{' '}
+        <Badge outcome={props.outcome} />
+      </h1>
+      <Flash message={props.flash} />
+      <div class="grid2">
+        <section class="card" aria-labelledby="request-h">
+          <h2 id="request-h">Request</h2>
+          <dl class="kv">
+            <dt>Request id</dt>
+            <dd>{intake.requestId}</dd>
+            <dt>Received</dt>
+            <dd>{formatTime(intake.receivedAt)}</dd>
+            <dt>Answered</dt>
+            <dd>
+              {intake.status} {intake.outcome}
+              {intake.errorCode && intake.errorCode !== intake.outcome ? ` (${intake.errorCode})` : ''}
+            </dd>
+          </dl>
+          <h2>Headers</h2>
+          <dl class="kv">
+            {Object.entries(intake.headers).map(([name, value]) => (
+              <>
+                <dt>{name}</dt>
+                <dd>{value}</dd>
+              </>
+            ))}
+          </dl>
+          <p class="note">Signature, authorization and cookie headers are never stored.</p>
+        </section>
+        <section class="card" aria-labelledby="body-h">
+          <h2 id="body-h">Body</h2>
+          <Body body={intake.body} />
+        </section>
+      </div>
+      <ReplayPanel {...props} path={path} />
+      {intake.events.map((event) => (
+        <section class="card" aria-label={`Event ${event.id}`}>
+          <h2>
+            Event <span class="mono">{event.id}</span>
+            {event.type ? ` (${event.type})` : ''} <Badge outcome={event.outcome} />
+          </h2>
+          <h3>Rules</h3>
+          {event.rules.length === 0 ? (
+            <p class="note">No rule decisions recorded.</p>
+          ) : (
+            <table aria-label="Rule decisions">
+              <thead>
+                <tr>
+                  <th scope="col">Rule</th>
+                  <th scope="col">Decision</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {event.rules.map((rule) => (
+                  <tr>
+                    <td class="mono">{rule.name}</td>
+                    <td>
+                      <Badge outcome={rule.decision} />
+                    </td>
+                    <td>{rule.reason ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h3>Commands and Userflow attempts</h3>
+          {event.commands.length === 0 ? <p class="note">No commands.</p> : null}
+          {event.commands.map((command) => {
+            const attempts = props.attempts.filter((a) => a.commandId === command.id);
+            return (
+              <div class="card" data-command={command.id}>
+                <p>
+                  <strong class="mono">{command.kind}</strong>
+                  {command.userId ? (
+                    <>
+                      {' user '}
+                      <a class="mono" href={href('/users', { id: command.userId })}>
+                        {command.userId}
+                      </a>
+                    </>
+                  ) : null}
+                  {command.groupId ? (
+                    <>
+                      {' group '}
+                      <span class="mono">{command.groupId}</span>
+                    </>
+                  ) : null}{' '}
+                  <span class="note mono">{command.id}</span>
+                </p>
+                {attempts.length === 0 ? (
+                  <p class="note">Not attempted yet (queued, or the trail has no attempt for it).</p>
+                ) : (
+                  <AttemptTable attempts={attempts} />
+                )}
+              </div>
+            );
+          })}
+        </section>
+      ))}
+    </Page>
+  );
+};
+
+export const AttemptTable: FC<{ attempts: AttemptRecord[]; showCommand?: boolean }> = ({
+  attempts,
+  showCommand,
+}) => (
+  <table aria-label="Userflow attempts">
+    <thead>
+      <tr>
+        <th scope="col">At</th>
+        {showCommand ? <th scope="col">Action</th> : null}
+        <th scope="col">Try</th>
+        <th scope="col">Status</th>
+        <th scope="col">Latency</th>
+        <th scope="col">Outcome</th>
+        <th scope="col">Reason</th>
+        <th scope="col">Sent</th>
+      </tr>
+    </thead>
+    <tbody>
+      {attempts.map((a) => (
+        <tr>
+          <td class="mono">{formatTime(a.at)}</td>
+          {showCommand ? <td class="mono">{a.action}</td> : null}
+          <td>{a.attempt}</td>
+          <td class="mono">{a.status ?? '—'}</td>
+          <td>{`${a.latencyMs} ms`}</td>
+          <td>
+            <Badge outcome={a.outcome} />
+          </td>
+          <td>{[a.reason, a.userflowCode].filter(Boolean).join(' · ')}</td>
+          <td>{a.request ? <JsonTree value={a.request} name="body" depth={2} /> : null}</td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
+
+const Body: FC<{ body: TrailBody }> = ({ body }) => {
+  if (!body.stored) {
+    return (
+      <p class="note">
+        {`Not stored (${body.reason.replace('_', ' ')}), ${body.size} bytes`}
+        {body.sha256 ? <span class="mono">{`, sha256 ${body.sha256}`}</span> : null}
+      </p>
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.text);
+  } catch {
+    return <pre>{body.text}</pre>;
+  }
+  return (
+    <>
+      <JsonTree value={parsed} />
+      <details>
+        <summary>Raw ({body.size} bytes)</summary>
+        <pre>{JSON.stringify(parsed, null, 2)}</pre>
+      </details>
+    </>
+  );
+};
+
+const ReplayPanel: FC<EventDetailProps & { path: string }> = (props) => {
+  const canReplay = props.replayAvailable && props.intake.body.stored;
+  return (
+    <section class="card" aria-labelledby="replay-h">
+      <h2 id="replay-h">Replay</h2>
+      {props.preview ? (
+        <>
+          <p>
+            {`Dry run: replaying would queue ${props.preview.commands.length} command${props.preview.commands.length === 1 ? '' : 's'}.`}
+            {props.preview.note ? ` ${props.preview.note}` : ''}
+          </p>
+          <ul>
+            {props.preview.commands.map((c) => (
+              <li class="mono">
+                {c.kind} {c.userId ?? ''} {c.groupId ?? ''}
+              </li>
+            ))}
+          </ul>
+          <form method="post" action={href(`${props.path}/replay`, {})}>
+            <Csrf token={props.csrf} />
+            <input type="hidden" name="confirm" value="1" />
+            <button type="submit">Replay for real</button> <a href={href(props.path, {})}>Cancel</a>
+          </form>
+        </>
+      ) : (
+        <form method="post" action={href(`${props.path}/replay`, {})}>
+          <Csrf token={props.csrf} />
+          <button type="submit" disabled={!canReplay}>
+            Replay (dry run first)
+          </button>
+          {!props.replayAvailable ? (
+            <p class="note">Replay is not available in this console: no replay function is wired in.</p>
+          ) : !props.intake.body.stored ? (
+            <p class="note">The body was not stored, so this event cannot be replayed.</p>
+          ) : null}
+        </form>
+      )}
+    </section>
+  );
+};

@@ -1,0 +1,243 @@
+// The console in a real browser, started as a user starts it (`userflow-bridge console`, `npm start`), against a
+// trail and a local queue filled as ingest and delivery fill them. Screenshots go to docs/ for the README when UPDATE_SCREENSHOTS=1.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES } from '../../lib/local/layout.ts';
+import { openSqliteQueues, type SqliteQueues } from '../../lib/queue/sqlite-queue.ts';
+import { openSqliteTrail } from '../../lib/trail/sqlite-store.ts';
+import type { TrailStore } from '../../lib/trail/store.ts';
+import {
+  attempt,
+  badSignature,
+  intake,
+  putDeadLetter,
+  putTrialConverted,
+  TRIAL_USER,
+} from '../helpers/console-trail.ts';
+import {
+  type Checkout,
+  REPO_ROOT,
+  runCli,
+  type SpawnedCli,
+  scratchCheckout,
+  spawnCli,
+  startBridgeProcess,
+} from '../helpers/spawn-cli.ts';
+import { HAS_CHROMIUM, launchChromium, seeText } from './chromium.ts';
+
+// The README's screenshots are rewritten only when asked (UPDATE_SCREENSHOTS=1): a test run leaves the tree clean.
+const SHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(REPO_ROOT, 'docs')
+  : mkdtempSync(join(tmpdir(), 'console-shots-'));
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
+
+describe.skipIf(!HAS_CHROMIUM)('console in chromium (userflow-bridge console)', () => {
+  let checkout: Checkout;
+  let trail: TrailStore;
+  let queues: SqliteQueues;
+  let cli: SpawnedCli;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    checkout = scratchCheckout();
+    const layout = localLayout(join(checkout.dir, '.local'));
+    trail = openSqliteTrail(layout.trailDb);
+    queues = openSqliteQueues({
+      path: layout.queueDb,
+      mainName: QUEUE_NAMES.webhooks,
+      dlqName: QUEUE_NAMES.webhooksDlq,
+      ...LOCAL_QUEUE_SETTINGS,
+    });
+    const minute = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+    for (let i = 0; i < 30; i++) {
+      await trail.putIntake(
+        intake({
+          requestId: `req_hist_${i}`,
+          receivedAt: minute(60 + i),
+          source: i % 3 === 0 ? 'hubspot' : 'stripe',
+          events: [
+            {
+              id: `evt_req_hist_${i}`,
+              type: i % 3 === 0 ? 'contact.propertyChange' : 'customer.updated',
+              outcome: 'accepted',
+              rules: [],
+              commands: [],
+            },
+          ],
+        }),
+      );
+    }
+    await trail.putIntake(badSignature('req_bad_sig', minute(3)));
+    await putTrialConverted(trail, minute(2));
+    await putDeadLetter(queues.dlq, { commandId: 'cmd_dead_one', reason: 'invalid_params' });
+    await putDeadLetter(queues.dlq, { commandId: 'cmd_dead_two', reason: 'invalid_params' });
+    await putDeadLetter(queues.dlq, { commandId: 'cmd_dead_three', reason: 'user_not_found', userId: 'bob' });
+
+    cli = spawnCli(['console', '--port', '0'], { cwd: checkout.dir });
+    url = (await cli.waitFor(/console: (http:\/\/\S+)/, { timeoutMs: 30_000 }))[1] ?? '';
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    cli?.child.kill('SIGINT');
+    await cli?.exited;
+    trail?.close();
+    queues?.close();
+    checkout?.remove();
+  });
+
+  it('lists the trail, and shows a record written after the page loaded and its delivery without a reload', async () => {
+    await page.goto(url);
+    const rows = page.locator('#events tr');
+    await seeText(rows.first(), 'evt_1SmpLTrialConvertedA01');
+    await seeText(page.locator('#row-req_bad_sig'), 'rejected');
+    await page.locator('#live-status', { hasText: 'live' }).waitFor();
+
+    await trail.putIntake(
+      intake({ requestId: 'req_live', receivedAt: new Date(Date.now() + 1_000).toISOString() }),
+    );
+    await seeText(page.locator('#row-req_live'), 'queued');
+    // Its command is delivered: the row's badge changes in place, still without a reload.
+    await trail.putAttempt(attempt({ commandId: 'cmd_req_live', at: new Date().toISOString() }));
+    await seeText(page.locator('#row-req_live'), 'delivered');
+    await seeText(rows.first(), 'evt_req_live');
+    await shot(page, 'console-events.png');
+  });
+
+  it('filters by outcome and pages through older records', async () => {
+    await page.goto(url);
+    await page.getByLabel('Outcome').selectOption('rejected');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/outcome=rejected/);
+    expect(await page.locator('#events tr').count()).toBe(1);
+    await seeText(page.locator('#events'), 'bad_signature');
+  });
+
+  it('shows the trial→paid event: both membership commands and their 200s', async () => {
+    await page.goto(url);
+    await page.getByRole('link', { name: 'evt_1SmpLTrialConvertedA01' }).click();
+    for (const [kind, group] of [
+      ['remove_membership', 'trial'],
+      ['add_membership', 'paid'],
+    ] as const) {
+      const command = page.locator('[data-command]', { hasText: kind });
+      await seeText(command, group);
+      await seeText(command.getByRole('table', { name: 'Userflow attempts' }), '200');
+      await seeText(command.getByRole('table', { name: 'Userflow attempts' }), 'delivered');
+    }
+    expect(await page.getByRole('button', { name: /Replay/ }).isDisabled()).toBe(true);
+    await shot(page, 'console-event.png');
+  });
+
+  it("shows the user's timeline", async () => {
+    await page.goto(url);
+    const search = page.locator('header search input[name=id]');
+    await search.fill(TRIAL_USER);
+    await search.press('Enter');
+    await seeText(page.getByRole('table', { name: 'Timeline' }), 'Userflow add_membership');
+    await shot(page, 'console-user.png');
+  });
+
+  it('redrives a dead letter from the page', async () => {
+    await page.goto(`${url}dead-letters`);
+    const group = page.locator('[data-reason="invalid_params"]');
+    await seeText(group, '2 messages');
+    await shot(page, 'console-dead-letters.png');
+    await group.getByLabel('Select cmd_dead_one').check();
+    await group.getByRole('button', { name: 'Redrive selected' }).click();
+    await seeText(page.getByRole('status'), 'Redrove 1 of 1 selected');
+    await seeText(page.locator('[data-reason="invalid_params"]'), '1 message');
+    const main = await queues.main.browse();
+    expect(main.map((m) => JSON.parse(m.body).id)).toEqual(['cmd_dead_one']);
+  });
+
+  it('shows the queue depth, live, and it drops to 0 when the queue drains', async () => {
+    await page.goto(`${url}status`);
+    const depth = page.locator('[data-queue="webhooks"] [data-depth]');
+    await seeText(depth, /^\s*1\s*$/);
+    await page.locator('#status-live', { hasText: 'live' }).waitFor();
+    const received = await queues.main.receive({ maxMessages: 10, waitSeconds: 0 });
+    await queues.main.delete(received.map((m) => m.receiptHandle));
+    await seeText(depth, /^\s*0\s*$/);
+    await seeText(page.locator('[data-queue="webhooks-dlq"] [data-depth]'), /^\s*2\s*$/);
+    await shot(page, 'console-status.png');
+  });
+
+  it('the playground gives the commands `rules test` gives for a shipped sample', async () => {
+    const sample = 'samples/stripe/trial-converted.json';
+    const cliRun = await runCli(['rules', 'test', '--source', 'stripe', '--payload', sample], {
+      cwd: checkout.dir,
+    });
+    expect(cliRun.code).toBe(0);
+    const expected = (JSON.parse(cliRun.stdout) as { rule: string; command: { type: string } }[]).map(
+      (e) => `${e.rule} ${e.command.type}`,
+    );
+    expect(expected).toContain('trial-converted add_membership');
+
+    await page.goto(`${url}playground`);
+    await page.locator('select[name=sample]').selectOption('stripe/trial-converted.json');
+    await page.getByRole('button', { name: 'Load sample' }).click();
+    await page.waitForURL(/sample=stripe/);
+    expect(await page.locator('textarea[name=payload]').inputValue()).toBe(
+      readFileSync(join(checkout.dir, sample), 'utf8'),
+    );
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    const rows = page.getByRole('table', { name: 'Commands' }).locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(expected.length);
+    const shown = (await rows.allInnerTexts()).map((t) => t.split('\t').slice(0, 2).join(' ').trim());
+    expect(shown).toEqual(expected);
+    const stderrLines = cliRun.stderr.split('\n').filter((l) => /^\s+(matched|no match|skipped)/.test(l));
+    expect(await page.locator('pre.explanation').textContent()).toBe(
+      stderrLines.map((l) => l.trim()).join('\n'),
+    );
+    await shot(page, 'console-playground.png');
+  });
+
+  it('is usable from the keyboard: skip link first, then the sections', async () => {
+    await page.goto(url);
+    await page.keyboard.press('Tab');
+    await seeText(page.locator(':focus'), /^\s*Skip to content\s*$/);
+    await page.keyboard.press('Tab');
+    await seeText(page.locator(':focus'), /^\s*Events\s*$/);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await seeText(page.getByRole('heading', { level: 1 }), /^\s*Dead letters\s*$/);
+  });
+});
+
+describe.skipIf(!HAS_CHROMIUM)('console in chromium (npm start)', () => {
+  let checkout: Checkout;
+  let bridge: Awaited<ReturnType<typeof startBridgeProcess>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    checkout = scratchCheckout();
+    bridge = await startBridgeProcess({ cwd: checkout.dir });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bridge?.stop();
+    checkout?.remove();
+  });
+
+  it('is served on the webhook port, at the URL the banner prints', async () => {
+    const consoleUrl = bridge.banner.match(/Console\s+(http:\/\/\S+)/)?.[1];
+    expect(consoleUrl).toBe(`${bridge.ingestUrl}/console/`);
+    const page = await browser.newPage();
+    await page.goto(`${consoleUrl}status`);
+    await seeText(page.getByRole('table', { name: 'Rule files' }), 'stripe.yaml');
+    await seeText(page.locator('[data-queue="webhooks"] [data-depth]'), /^\s*0\s*$/);
+    await page.getByText('the local sandbox').waitFor();
+  });
+});

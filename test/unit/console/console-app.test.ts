@@ -1,0 +1,380 @@
+// The console app through app.request(): what each page shows from the trail and queues, and who may change state.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ConsoleDeps, createConsoleApp } from '../../../lib/console/index.ts';
+import { LOCAL_QUEUE_SETTINGS } from '../../../lib/local/layout.ts';
+import { openSqliteQueues, type SqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
+import { loadRules, type RuleSet } from '../../../lib/rules/index.ts';
+import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
+import type { TrailStore } from '../../../lib/trail/store.ts';
+import {
+  attempt,
+  badSignature,
+  intake,
+  putDeadLetter,
+  putTrialConverted,
+  TRIAL_USER,
+} from '../../helpers/console-trail.ts';
+import { REPO_ROOT } from '../../helpers/spawn-cli.ts';
+
+const HOST = '127.0.0.1:8789';
+const ORIGIN = `http://${HOST}`;
+
+let trail: TrailStore;
+let queues: SqliteQueues;
+let rules: RuleSet;
+
+beforeEach(async () => {
+  trail = openSqliteTrail(':memory:');
+  queues = openSqliteQueues({
+    path: ':memory:',
+    mainName: 'webhooks',
+    dlqName: 'webhooks-dlq',
+    ...LOCAL_QUEUE_SETTINGS,
+  });
+  rules ??= await loadRules(`${REPO_ROOT}rules`);
+});
+afterEach(() => {
+  trail.close();
+  queues.close();
+});
+
+function consoleFor(extra: Partial<ConsoleDeps> = {}) {
+  return createConsoleApp({
+    trail,
+    queues: [{ name: 'webhooks', main: queues.main, dlq: queues.dlq }],
+    rules: () => rules,
+    status: () => ({ target: { mode: 'sandbox', url: 'http://127.0.0.1:8788' } }),
+    samplesDir: `${REPO_ROOT}samples`,
+    livePollMs: 20,
+    ...extra,
+  });
+}
+
+async function get(
+  app: ReturnType<typeof consoleFor>['app'],
+  path: string,
+  headers: Record<string, string> = {},
+) {
+  const response = await app.request(path, { headers: { host: HOST, ...headers } });
+  return { status: response.status, text: await response.text(), response };
+}
+
+function post(
+  app: ReturnType<typeof consoleFor>['app'],
+  path: string,
+  form: Record<string, string | string[]>,
+  headers: Record<string, string> = { origin: ORIGIN },
+) {
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(form)) for (const v of [value].flat()) body.append(key, v);
+  return app.request(path, {
+    method: 'POST',
+    headers: { host: HOST, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
+}
+
+describe('events', () => {
+  it('lists records newest first with an outcome badge in words, and filters them', async () => {
+    await putTrialConverted(trail, '2026-12-01T10:00:00.000Z');
+    await trail.putIntake(badSignature('req_bad', '2026-12-01T11:00:00.000Z'));
+    const { app } = consoleFor();
+
+    const all = await get(app, '/console/');
+    expect(all.status).toBe(200);
+    expect(all.text.indexOf('req_bad')).toBeLessThan(all.text.indexOf('evt_1SmpLTrialConvertedA01'));
+    expect(all.text).toContain('<span class="badge b-delivered">delivered</span>');
+    expect(all.text).toContain('<span class="badge b-rejected">rejected</span>');
+
+    const rejected = await get(app, '/console/?outcome=rejected');
+    expect(rejected.text).toContain('req_bad');
+    expect(rejected.text).not.toContain('evt_1SmpLTrialConvertedA01');
+
+    const search = await get(app, '/console/?q=TrialConverted');
+    expect(search.text).toContain('evt_1SmpLTrialConvertedA01');
+    expect(search.text).not.toContain('req_bad');
+
+    const byUser = await get(app, `/console/?user=${TRIAL_USER}`);
+    expect(byUser.text).toContain('evt_1SmpLTrialConvertedA01');
+    expect(byUser.text).not.toContain('req_bad');
+  });
+
+  it('filters 10,000 records by outcome, with their commands looked up in chunks', async () => {
+    for (let i = 0; i < 10_000; i++) {
+      const id = `bulk${i}`;
+      await trail.putIntake(
+        intake({ requestId: id, receivedAt: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString() }),
+      );
+      if (i % 2 === 0) await trail.putAttempt(attempt({ commandId: `cmd_${id}` }));
+    }
+    const { app } = consoleFor();
+    const delivered = await get(app, '/console/?outcome=delivered');
+    // The window is the newest 5,000: the newest record is odd (queued), the one before it delivered.
+    expect(delivered.text).toContain('evt_bulk9998');
+    expect(delivered.text).not.toContain('evt_bulk9999');
+    expect(delivered.text).toContain('Older →');
+  });
+
+  it('pages through more records than fit one page', async () => {
+    for (let i = 0; i < 60; i++) {
+      await trail.putIntake(
+        intake({
+          requestId: `r${String(i).padStart(2, '0')}`,
+          receivedAt: `2026-12-01T10:${String(i).padStart(2, '0')}:00.000Z`,
+        }),
+      );
+    }
+    const { app } = consoleFor();
+    const first = await get(app, '/console/');
+    expect(first.text).toContain('evt_r59');
+    expect(first.text).not.toContain('evt_r09');
+    expect(first.text).toContain('Older →');
+    const second = await get(app, '/console/?page=2');
+    expect(second.text).toContain('evt_r09');
+    expect(second.text).not.toContain('evt_r59');
+    expect(second.text).toContain('← Newer');
+  });
+
+  it('streams a record written after the page loaded', async () => {
+    const { app } = consoleFor();
+    const page = await get(app, '/console/');
+    const stream = /data-live="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&amp;', '&');
+    expect(stream).toBeDefined();
+    const response = await app.request(stream ?? '', { headers: { host: HOST } });
+    await trail.putIntake(
+      intake({ requestId: 'late', receivedAt: new Date(Date.now() + 1000).toISOString() }),
+    );
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('row-late')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toMatch(/^event: row$/m);
+    expect(text).toContain('evt_late');
+  });
+
+  it('ends its live streams when asked, so the server can close', async () => {
+    const console_ = consoleFor();
+    const response = await console_.app.request('/console/status/stream', { headers: { host: HOST } });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await console_.endStreams();
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(done).toBe(true);
+  });
+});
+
+describe('event detail', () => {
+  it('shows both membership commands of a trial→paid record with their 200s', async () => {
+    await putTrialConverted(trail, '2026-12-01T10:00:00.000Z');
+    const { app } = consoleFor();
+    const { text } = await get(app, '/console/events/evt_1SmpLTrialConvertedA01');
+    for (const [kind, group] of [
+      ['remove_membership', 'trial'],
+      ['add_membership', 'paid'],
+    ]) {
+      const block = new RegExp(
+        `data-command="[^"]+"><p><strong class="mono">${kind}</strong>[\\s\\S]*?${group}[\\s\\S]*?<td class="mono">200</td>`,
+      );
+      expect(text).toMatch(block);
+    }
+    expect(text).toContain('type is &quot;customer.subscription.updated&quot;, wanted');
+  });
+
+  it('escapes what senders sent', async () => {
+    await trail.putIntake(
+      intake({
+        requestId: 'evil',
+        headers: { 'x-note': '<script>alert(1)</script>' },
+        body: { stored: true, size: 30, text: '{"name":"<img src=x onerror=alert(1)>"}' },
+      }),
+    );
+    const { text } = await get(consoleFor().app, '/console/events/evil');
+    expect(text).not.toContain('<script>alert');
+    expect(text).not.toContain('<img src=x');
+    expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('shows Replay disabled without a replay function, and previews before replaying with one', async () => {
+    await putTrialConverted(trail, '2026-12-01T10:00:00.000Z');
+    const disabled = await get(consoleFor().app, '/console/events/req_trial');
+    expect(disabled.text).toMatch(/<button type="submit" disabled="">Replay/);
+    expect(disabled.text).toContain('no replay function is wired in');
+
+    const calls: boolean[] = [];
+    const { app, csrfToken } = consoleFor({
+      replay: async (_id, { dryRun }) => {
+        calls.push(dryRun);
+        return {
+          commands: [{ id: 'c', kind: 'add_membership', userId: TRIAL_USER, groupId: 'paid' }],
+          queued: dryRun ? 0 : 1,
+          dryRun,
+        };
+      },
+    });
+    const preview = await post(app, '/console/events/req_trial/replay', { _csrf: csrfToken });
+    expect(await preview.text()).toContain('Dry run: replaying would queue 1 command.');
+    const done = await post(app, '/console/events/req_trial/replay', { _csrf: csrfToken, confirm: '1' });
+    expect(done.status).toBe(303);
+    expect(calls).toEqual([true, false]);
+  });
+});
+
+describe('user timeline', () => {
+  it("merges the user's intakes and attempts of every origin, and shows their Userflow state", async () => {
+    await putTrialConverted(trail, '2026-12-01T10:00:00.000Z');
+    await trail.putAttempt(
+      attempt({
+        commandId: 'sync1',
+        userId: TRIAL_USER,
+        at: '2026-12-01T12:00:00.000Z',
+        origin: 'sync:accounts/users',
+        action: 'upsert_user',
+      }),
+    );
+    const { app } = consoleFor({
+      userState: async () => ({ attributes: { plan: 'pro' }, groups: ['paid'] }),
+    });
+    const { text } = await get(app, `/console/users?id=${TRIAL_USER}`);
+    expect(text.indexOf('sync:accounts/users')).toBeLessThan(text.indexOf('webhook received'));
+    expect(text).toContain('Userflow add_membership');
+    expect(text).toContain('&quot;pro&quot;');
+    expect(text).toMatch(/<li class="mono">paid<\/li>/);
+  });
+});
+
+describe('dead letters', () => {
+  it('groups by reason and redrives the selected message back to the main queue', async () => {
+    await putDeadLetter(queues.dlq, { commandId: 'dead1', reason: 'invalid_params' });
+    await putDeadLetter(queues.dlq, { commandId: 'dead2', reason: 'invalid_params' });
+    await putDeadLetter(queues.dlq, { commandId: 'dead3', reason: 'user_not_found' });
+    const { app, csrfToken } = consoleFor();
+    const page = await get(app, '/console/dead-letters');
+    expect(page.text).toContain('invalid_params</span> · 2 messages');
+    expect(page.text).toContain('user_not_found</span> · 1 message');
+
+    const [dead1] = (await queues.dlq.browse()).filter((m) => m.body.includes('dead1'));
+    const response = await post(app, '/console/dead-letters/redrive', {
+      _csrf: csrfToken,
+      queue: 'webhooks',
+      reason: 'invalid_params',
+      scope: 'selected',
+      id: [dead1?.messageId ?? ''],
+    });
+    expect(response.status).toBe(303);
+    expect((await queues.main.browse()).map((m) => JSON.parse(m.body).id)).toEqual(['dead1']);
+    expect((await queues.dlq.browse()).map((m) => JSON.parse(m.body).id).sort()).toEqual(['dead2', 'dead3']);
+
+    await post(app, '/console/dead-letters/redrive', {
+      _csrf: csrfToken,
+      queue: 'webhooks',
+      reason: 'user_not_found',
+      scope: 'reason',
+    });
+    expect((await queues.dlq.browse()).map((m) => JSON.parse(m.body).id)).toEqual(['dead2']);
+  });
+});
+
+describe('state changes and access', () => {
+  it('refuses a POST from another origin or without the CSRF token', async () => {
+    await putDeadLetter(queues.dlq, { commandId: 'dead1', reason: 'invalid_params' });
+    const { app, csrfToken } = consoleFor();
+    const form = { queue: 'webhooks', reason: 'invalid_params', scope: 'reason' };
+    expect((await post(app, '/console/dead-letters/redrive', { ...form, _csrf: csrfToken }, {})).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await post(
+          app,
+          '/console/dead-letters/redrive',
+          { ...form, _csrf: csrfToken },
+          { origin: 'http://evil.example' },
+        )
+      ).status,
+    ).toBe(403);
+    expect((await post(app, '/console/dead-letters/redrive', { ...form, _csrf: 'guess' })).status).toBe(403);
+    expect(await queues.dlq.counts()).toEqual({ visible: 1, inFlight: 0 });
+  });
+
+  it('says after a redirect only what numbers it was given: a crafted link cannot put words on the page', async () => {
+    const { app } = consoleFor();
+    const crafted = await get(app, '/console/dead-letters?flash=Call+support+at+555&moved=x&queue=webhooks');
+    expect(crafted.text).not.toContain('Call support');
+    expect(crafted.text).not.toContain('Redrove');
+    const real = await get(app, '/console/dead-letters?moved=2&of=3&queue=webhooks');
+    expect(real.text).toContain('Redrove 2 of 3 selected message(s) to webhooks.');
+  });
+
+  it('answers only loopback host names without a token (no DNS rebinding)', async () => {
+    const { app } = consoleFor();
+    expect((await get(app, '/console/', { host: 'attacker.example:8789' })).status).toBe(403);
+    expect((await get(app, '/console/', { host: 'localhost:8789' })).status).toBe(200);
+  });
+
+  it('with a token, wants it once in the URL, then keeps it in a cookie', async () => {
+    const token = 'a-long-console-token-for-tests';
+    const { app } = consoleFor({ token });
+    expect((await get(app, '/console/', { host: '10.0.0.5:8789' })).status).toBe(401);
+    const login = await get(app, `/console/status?token=${token}`, { host: '10.0.0.5:8789' });
+    expect(login.status).toBe(303);
+    expect(login.response.headers.get('location')).toBe('/console/status');
+    const cookie = login.response.headers.get('set-cookie')?.split(';')[0] ?? '';
+    expect(login.response.headers.get('set-cookie')).toContain('HttpOnly');
+    expect((await get(app, '/console/', { host: '10.0.0.5:8789', cookie })).status).toBe(200);
+    expect(
+      (await get(app, '/console/', { host: '10.0.0.5:8789', authorization: `Bearer ${token}` })).status,
+    ).toBe(200);
+  });
+});
+
+describe('playground and status', () => {
+  it('explains a shipped sample as rules test does', async () => {
+    const { app, csrfToken } = consoleFor();
+    const picked = await get(app, '/console/playground?sample=stripe/trial-converted.json');
+    expect(picked.text).toContain('evt_1SmpLTrialConvertedA01');
+    const payload = (await import('node:fs')).readFileSync(
+      `${REPO_ROOT}samples/stripe/trial-converted.json`,
+      'utf8',
+    );
+    const result = await (
+      await post(app, '/console/playground', { _csrf: csrfToken, source: 'stripe', payload })
+    ).text();
+    expect(result).toContain('matched   trial-converted: 3 commands');
+    expect([...result.matchAll(/data-command-type="([a-z_]+)"/g)].map((m) => m[1])).toEqual([
+      'remove_membership',
+      'add_membership',
+      'track_event',
+      'upsert_user',
+    ]);
+  });
+
+  it('shows queue depth and the rule files', async () => {
+    await queues.main.send([
+      { groupId: 'g', dedupeId: 'd1', body: '{}' },
+      { groupId: 'g', dedupeId: 'd2', body: '{}' },
+    ]);
+    const { text } = await get(consoleFor().app, '/console/status');
+    expect(text).toMatch(
+      /data-queue="webhooks"><th scope="row" class="mono">webhooks<\/th><td data-depth="true">2<\/td>/,
+    );
+    expect(text).toContain('stripe.yaml');
+    expect(text).toContain('the local sandbox');
+  });
+
+  it('lists the latest sync runs with their counts', async () => {
+    await trail.putSyncRun({
+      runId: 'run1',
+      name: 'accounts',
+      startedAt: '2026-12-01T10:00:00.000Z',
+      finishedAt: '2026-12-01T10:00:09.000Z',
+      outcome: 'refused',
+      counts: { rows: 1200, deletes: 400 },
+      error: 'delete cap tripped',
+      expiresAt: 2_000_000_000,
+    });
+    const { text } = await get(consoleFor().app, '/console/status');
+    expect(text).toContain('<span class="badge b-refused">refused</span>');
+    expect(text).toContain('rows 1200, deletes 400');
+  });
+});
