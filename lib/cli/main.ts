@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { BridgeError, ConfigError } from '../errors.ts';
 import { registerDlq } from './dlq.ts';
 import { EXIT, UsageError } from './exit.ts';
+import { registerPrincipals } from './principals.ts';
 import { registerRules } from './rules.ts';
 import { registerSandbox } from './sandbox.ts';
 import { registerSend } from './send.ts';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     registerSandbox,
     registerDlq,
     registerSync,
+    registerPrincipals,
   ]) {
     register(program);
   }
