@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { BridgeError, ConfigError } from '../errors.ts';
 import { registerDlq } from './dlq.ts';
 import { EXIT, UsageError } from './exit.ts';
+import { registerMcp } from './mcp.ts';
 import { registerPrincipals } from './principals.ts';
 import { registerRules } from './rules.ts';
 import { registerSandbox } from './sandbox.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     registerDlq,
     registerSync,
     registerPrincipals,
+    registerMcp,
   ]) {
     register(program);
   }

@@ -15,6 +15,7 @@ import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
 import { secureLocalDir, startLayout } from './layout.ts';
 import { type LocalQueuesOptions, openLocalQueues } from './local-queues.ts';
+import { mountMcp } from './mcp-route.ts';
 import { watchRules } from './rules-watcher.ts';
 import { sampleSendCommand } from './sample-command.ts';
 import { SAMPLE_USER_ID } from './sandbox-seed.ts';
@@ -163,7 +164,10 @@ async function start(
     logger,
     ...(options.publicUrl ? { publicBaseUrl: options.publicUrl } : {}),
   });
-  const fetch = options.quiet ? app.fetch : withWebhookActivity(app.fetch, options.print);
+  const mcp = await mountMcp({ localDir: layout.dir, client: target.client, queues, rules: watcher.rules });
+  closers.push({ name: 'the agent tools', close: () => mcp.close() });
+  const webhooks = options.quiet ? app.fetch : withWebhookActivity(app.fetch, options.print);
+  const fetch = mcp.route(webhooks);
   // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
   const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
   const ingestUrl = `http://${displayHost(options.host)}:${server.port}`;

@@ -27,6 +27,11 @@ export const SERVER_INFO = { name: 'userflow-bridge', version: '0.1.0' } as cons
 export interface McpServerOptions {
   deps: ToolDeps;
   principal: Principal;
+  /**
+   * Asked again before each list and call, so a principal revoked while a long-lived (stdio) session runs is
+   * refused from its next call on. Throws a `PrincipalError` once the token no longer holds.
+   */
+  recheck?: () => Promise<Principal>;
   /** `stdio` or `http`, recorded in the audit. */
   transport: string;
   /** Told when an audit record could not be written (the call itself still answers). */
@@ -72,7 +77,8 @@ export function visibleTo(tool: ToolSpec, principal: Principal): boolean {
 }
 
 export function createMcpServer(options: McpServerOptions): Server {
-  const { deps, principal } = options;
+  const { deps } = options;
+  const current = async () => (options.recheck ? options.recheck() : options.principal);
   const tools = allTools(deps);
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: {} },
@@ -80,16 +86,28 @@ export function createMcpServer(options: McpServerOptions): Server {
       'Userflow through userflow-bridge. Reads answer at once; writes are queued per user, in order, under the shared rate budget, and answer with a command id. Destructive tools answer the first call with a preview and a confirm token: show the preview to the human and only call again with confirm if they agree.',
   });
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: tools.filter((tool) => visibleTo(tool, principal)).map(toolListing),
-  }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const principal = await current().catch(() => undefined);
+    return { tools: principal ? tools.filter((tool) => visibleTo(tool, principal)).map(toolListing) : [] };
+  });
 
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = tools.find((t) => t.name === request.params.name);
     const actor = request.params._meta?.actor;
-    return callTool(options, tool, request.params.name, request.params.arguments ?? {}, {
-      ...(typeof actor === 'string' ? { actor } : {}),
-    });
+    const meta = typeof actor === 'string' ? { actor } : {};
+    let principal: Principal;
+    try {
+      principal = await current();
+    } catch (error) {
+      return errorResult(toolFailure(error));
+    }
+    return callTool(
+      { ...options, principal },
+      tool,
+      request.params.name,
+      request.params.arguments ?? {},
+      meta,
+    );
   });
   return server;
 }
@@ -149,11 +167,12 @@ async function callTool(
   if (outcome) {
     return { content: [{ type: 'text', text: outcome.summary }], structuredContent: outcome.structured };
   }
-  // No structuredContent on errors: clients check it against the success output schema.
-  return {
-    content: [{ type: 'text', text: failureText(failure as NonNullable<typeof failure>) }],
-    isError: true,
-  };
+  return errorResult(failure as NonNullable<typeof failure>);
+}
+
+/** No structuredContent on errors: clients check it against the success output schema. */
+function errorResult(failure: ReturnType<typeof toolFailure>): CallToolResult {
+  return { content: [{ type: 'text', text: failureText(failure) }], isError: true };
 }
 
 function missingScope(tool: string, scopes: readonly string[], joiner: string): ToolRefusal {

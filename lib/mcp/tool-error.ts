@@ -8,6 +8,7 @@ import {
   UserflowNotFoundError,
   UserflowRateLimitError,
 } from '../userflow/errors.ts';
+import { PrincipalError } from './errors.ts';
 
 /** A refusal the tool itself decides (a missing scope, bad arguments, a bad confirmation token). */
 export class ToolRefusal extends Error {
@@ -47,6 +48,14 @@ export function toolFailure(error: unknown): ToolFailure {
     };
   }
   if (error instanceof UserflowError) return userflowFailure(error);
+  if (error instanceof PrincipalError) {
+    return {
+      code: error.code,
+      message: error.message,
+      hint: 'ask an operator for a new token',
+      retryable: false,
+    };
+  }
   if (error instanceof QueueError) {
     return {
       code: error.code,
