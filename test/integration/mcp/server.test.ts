@@ -1,17 +1,20 @@
 // The agent tools in process: the SDK's Client over an in-memory transport, the sandbox as Userflow, a queue that
 // keeps what was sent, and a SQLite trail for the audit.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope as envelopeSchema } from '../../../lib/commands/index.ts';
+import { LOCAL_QUEUE_SETTINGS } from '../../../lib/local/layout.ts';
 import { quickStartSeed, SAMPLE_USER_ID } from '../../../lib/local/sandbox-seed.ts';
 import { DEFAULT_WAIT, type ToolDeps } from '../../../lib/mcp/deps.ts';
 import type { Principal } from '../../../lib/mcp/principals.ts';
 import type { Scope } from '../../../lib/mcp/scopes.ts';
 import { createMcpServer } from '../../../lib/mcp/server.ts';
+import { openSqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
+import { loadRules } from '../../../lib/rules/index.ts';
 import {
   type RunningSandbox,
   SANDBOX_API_KEY,
@@ -38,8 +41,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function connect(scopes: Scope[], name = 'claude'): Promise<{ client: Client; queue: MemoryQueue }> {
-  const queue = memoryQueue();
+async function connect(
+  scopes: Scope[],
+  name = 'claude',
+  extra: Partial<ToolDeps> & { queue?: MemoryQueue } = {},
+): Promise<{ client: Client; queue: MemoryQueue }> {
+  const queue = extra.queue ?? memoryQueue();
   const deps: ToolDeps = {
     userflow: new UserflowClient({ apiKey: SANDBOX_API_KEY, baseUrl: sandbox.url }),
     queue,
@@ -48,6 +55,7 @@ async function connect(scopes: Scope[], name = 'claude'): Promise<{ client: Clie
     now: () => new Date(),
     wait: DEFAULT_WAIT,
     retentionDays: 30,
+    ...extra,
   };
   const principal: Principal = { name, scopes };
   const server = createMcpServer({ deps, principal, transport: 'memory' });
@@ -127,6 +135,96 @@ describe('the agent tools in process', () => {
     });
     expect(result.isError).toBe(true);
     expect(text(result)).toContain('users:write');
+    expect(queue.sent).toHaveLength(0);
+  });
+
+  it('wait: true answers with the delivery outcome once the trail has it', async () => {
+    const queue = memoryQueue();
+    const send = queue.send.bind(queue);
+    // Stands in for delivery: the attempt lands in the trail right after the command is queued.
+    queue.send = async (messages) => {
+      await send(messages);
+      const sent = envelopeSchema.parse(JSON.parse(messages[0]?.body as string));
+      await trail.putAttempt({
+        commandId: sent.id,
+        messageId: 'm1',
+        at: new Date().toISOString(),
+        attempt: 1,
+        action: 'trackEvent',
+        status: 200,
+        latencyMs: 3,
+        outcome: 'delivered',
+        expiresAt: 4_000_000_000,
+      });
+    };
+    const fast = { ...DEFAULT_WAIT, pollMs: 10 };
+    const { client } = await connect(['events:write'], 'waiter', { queue, wait: fast });
+    const result = await client.callTool({
+      name: 'userflow_track_event',
+      arguments: { name: 'agent_checked_in', user_id: SAMPLE_USER_ID, wait: true },
+    });
+    expect(result.structuredContent).toMatchObject({ status: 'delivered', delivery: { status: 200 } });
+  });
+
+  it('bridge tools: explain a command, a user timeline, a rule dry run that queues nothing, the DLQ', async () => {
+    const queues = openSqliteQueues({
+      path: join(dir, 'queue.db'),
+      mainName: 'webhooks',
+      dlqName: 'webhooks-dlq',
+      ...LOCAL_QUEUE_SETTINGS,
+    });
+    const rules = await loadRules('rules');
+    const { client, queue } = await connect(['bridge:read', 'memberships:write'], 'bridgebot', {
+      rules: () => rules,
+      dlqs: { webhooks: queues.dlq },
+    });
+    try {
+      const write = await client.callTool({
+        name: 'userflow_create_or_update_user',
+        arguments: { id: 'usr_timeline', groups: [{ id: 'paid' }] },
+      });
+      const { commandId } = write.structuredContent as { commandId: string };
+      const explained = await client.callTool({ name: 'bridge_explain_event', arguments: { id: commandId } });
+      const attempts = (explained.structuredContent as { attempts: { principal: string }[] }).attempts;
+      expect(attempts.map((a) => a.principal)).toEqual(['agent:bridgebot']);
+
+      const timeline = await client.callTool({
+        name: 'bridge_user_timeline',
+        arguments: { user_id: 'usr_timeline' },
+      });
+      expect((timeline.structuredContent as { attempts: unknown[] }).attempts).toHaveLength(1);
+
+      const before = queue.sent.length;
+      const payload = JSON.parse(readFileSync('samples/stripe/trial-converted.json', 'utf8')) as unknown;
+      const dry = await client.callTool({
+        name: 'bridge_test_rule',
+        arguments: { source: 'stripe', payload },
+      });
+      const events = (dry.structuredContent as { events: { commands: { type: string }[] }[] }).events;
+      expect(events[0]?.commands.map((c) => c.type)).toContain('add_membership');
+      expect(queue.sent.length).toBe(before);
+
+      const unknown = await client.callTool({
+        name: 'bridge_test_rule',
+        arguments: { source: 'nope', payload },
+      });
+      expect(text(unknown)).toContain('known sources: ');
+
+      const dlq = await client.callTool({ name: 'bridge_dlq_list', arguments: {} });
+      expect(dlq.structuredContent).toMatchObject({ queue: 'webhooks', scanned: 0 });
+    } finally {
+      queues.close();
+    }
+  });
+
+  it('arguments the queued command refuses come back as a tool error, and nothing is queued', async () => {
+    const { client, queue } = await connect(['events:write']);
+    const result = await client.callTool({
+      name: 'userflow_track_event',
+      arguments: { name: 'x', user_id: SAMPLE_USER_ID, time: 'yesterday' },
+    });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/^invalid_arguments: time/);
     expect(queue.sent).toHaveLength(0);
   });
 });
