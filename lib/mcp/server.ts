@@ -34,6 +34,11 @@ export interface McpServerOptions {
   recheck?: () => Promise<Principal>;
   /** `stdio` or `http`, recorded in the audit. */
   transport: string;
+  /**
+   * Ask the human through elicitation when the client supports it. Only where the server can send a request back
+   * in the middle of a call: stdio, not stateless HTTP answering plain JSON.
+   */
+  elicit?: boolean;
   /** Told when an audit record could not be written (the call itself still answers). */
   onAuditError?: (error: unknown) => void;
 }
@@ -94,7 +99,11 @@ export function createMcpServer(options: McpServerOptions): Server {
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = tools.find((t) => t.name === request.params.name);
     const actor = request.params._meta?.actor;
-    const meta = typeof actor === 'string' ? { actor } : {};
+    const canAsk = options.elicit === true && server.getClientCapabilities()?.elicitation !== undefined;
+    const meta = {
+      ...(typeof actor === 'string' ? { actor } : {}),
+      ...(canAsk ? { ask: (message: string) => askHuman(server, message) } : {}),
+    };
     let principal: Principal;
     try {
       principal = await current();
@@ -117,7 +126,7 @@ async function callTool(
   tool: ToolSpec | undefined,
   name: string,
   rawArgs: Record<string, unknown>,
-  meta: { actor?: string },
+  meta: { actor?: string; ask?: (message: string) => Promise<'accept' | 'decline' | 'cancel'> },
 ): Promise<CallToolResult> {
   const { deps, principal } = options;
   const startedAt = deps.now();
@@ -173,6 +182,20 @@ async function callTool(
 /** No structuredContent on errors: clients check it against the success output schema. */
 function errorResult(failure: ReturnType<typeof toolFailure>): CallToolResult {
   return { content: [{ type: 'text', text: failureText(failure) }], isError: true };
+}
+
+/** A yes/no form: never used to ask for secrets, as the spec requires. */
+async function askHuman(server: Server, message: string): Promise<'accept' | 'decline' | 'cancel'> {
+  const result = await server.elicitInput({
+    message,
+    requestedSchema: {
+      type: 'object',
+      properties: { confirm: { type: 'boolean', title: 'Go ahead', description: 'Yes, do it' } },
+      required: ['confirm'],
+    },
+  });
+  if (result.action !== 'accept') return result.action;
+  return result.content?.confirm === true ? 'accept' : 'decline';
 }
 
 function missingScope(tool: string, scopes: readonly string[], joiner: string): ToolRefusal {

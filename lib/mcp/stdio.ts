@@ -55,6 +55,7 @@ export async function runStdioServer(options: StdioOptions): Promise<void> {
       principal,
       recheck,
       transport: 'stdio',
+      elicit: true,
       onAuditError: (error) => options.log(`audit record not written: ${(error as Error).message}`),
     });
     const transport = new StdioServerTransport();

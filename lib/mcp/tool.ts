@@ -52,6 +52,11 @@ export interface ToolCall<Args> {
   actor?: string;
   /** A fresh id for this call: the event id of a queued command, the audit record's id otherwise. */
   callId: string;
+  /**
+   * Asks the human through the client (MCP elicitation), when the client supports it and the transport can carry
+   * a request back to it. Answers `accept` only when the human said yes.
+   */
+  ask?: (message: string) => Promise<'accept' | 'decline' | 'cancel'>;
 }
 
 export interface ToolSpec<Input extends z.ZodType = z.ZodType> {

@@ -101,9 +101,24 @@ export async function confirmation(
   tool: string,
   call: ToolCall<{ confirm?: string | undefined; wait?: boolean | undefined }>,
   describe: () => Promise<{ preview: Record<string, unknown>; summary: string }>,
-): Promise<{ stop: ToolOutcome } | { confirmed: 'token' }> {
+): Promise<{ stop: ToolOutcome } | { confirmed: string }> {
   const { confirm, wait: _wait, ...bound } = call.args;
   const input = { principal: call.principal.name, tool, args: bound };
+  if (confirm === undefined && call.ask) {
+    const { preview, summary } = await describe();
+    const answer = await call.ask(`${summary} Go ahead?`).catch(() => undefined);
+    if (answer === 'accept') return { confirmed: 'elicitation:accept' };
+    if (answer !== undefined) {
+      return {
+        stop: {
+          structured: { status: 'declined', preview },
+          summary: `Nothing was changed: the user answered ${answer} when asked. ${summary}`,
+          audit: { outcome: 'declined', confirmation: `elicitation:${answer}` },
+        },
+      };
+    }
+    // The client failed to ask: fall back to the portable two-step confirm below.
+  }
   if (confirm === undefined) {
     const { preview, summary } = await describe();
     const { token, expiresAt } = issueConfirmation(deps.confirmSecret, input, deps.now());

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope as envelopeSchema } from '../../../lib/commands/index.ts';
 import { LOCAL_QUEUE_SETTINGS } from '../../../lib/local/layout.ts';
@@ -44,7 +45,10 @@ afterAll(async () => {
 async function connect(
   scopes: Scope[],
   name = 'claude',
-  extra: Partial<ToolDeps> & { queue?: MemoryQueue } = {},
+  extra: Partial<ToolDeps> & {
+    queue?: MemoryQueue;
+    answer?: { action: 'accept' | 'decline'; confirm?: boolean };
+  } = {},
 ): Promise<{ client: Client; queue: MemoryQueue }> {
   const queue = extra.queue ?? memoryQueue();
   const deps: ToolDeps = {
@@ -57,11 +61,23 @@ async function connect(
     retentionDays: 30,
     ...extra,
   };
+  const { answer } = extra;
   const principal: Principal = { name, scopes };
-  const server = createMcpServer({ deps, principal, transport: 'memory' });
+  const server = createMcpServer({ deps, principal, transport: 'memory', elicit: answer !== undefined });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client({ name: 'test', version: '1.0.0' });
+  const client = new Client(
+    { name: 'test', version: '1.0.0' },
+    answer ? { capabilities: { elicitation: { form: {} } } } : {},
+  );
+  if (answer) {
+    // The human, as a client that supports elicitation would ask them.
+    client.setRequestHandler(ElicitRequestSchema, async () =>
+      answer.action === 'accept'
+        ? { action: 'accept', content: { confirm: answer.confirm ?? false } }
+        : answer,
+    );
+  }
   await client.connect(clientSide);
   return { client, queue };
 }
@@ -226,5 +242,28 @@ describe('the agent tools in process', () => {
     expect(result.isError).toBe(true);
     expect(text(result)).toMatch(/^invalid_arguments: time/);
     expect(queue.sent).toHaveLength(0);
+  });
+
+  it('with a client that can ask its human, a destructive tool asks instead of handing out a token', async () => {
+    const yes = await connect(['memberships:write'], 'asker', {
+      answer: { action: 'accept', confirm: true },
+    });
+    const done = await yes.client.callTool({
+      name: 'userflow_remove_membership',
+      arguments: { user_id: SAMPLE_USER_ID, group_id: 'trial' },
+    });
+    const { commandId } = done.structuredContent as { commandId: string; status: string };
+    expect(done.structuredContent).toMatchObject({ status: 'queued' });
+    expect(yes.queue.sent).toHaveLength(1);
+    const [record] = await trail.attemptsFor([commandId]);
+    expect(record?.request).toMatchObject({ confirmation: 'elicitation:accept' });
+
+    const no = await connect(['memberships:write'], 'asker', { answer: { action: 'decline' } });
+    const declined = await no.client.callTool({
+      name: 'userflow_remove_membership',
+      arguments: { user_id: SAMPLE_USER_ID, group_id: 'trial' },
+    });
+    expect(declined.structuredContent).toMatchObject({ status: 'declined' });
+    expect(no.queue.sent).toHaveLength(0);
   });
 });
