@@ -44,10 +44,12 @@ export function registerPrincipals(program: Command): void {
         throw new UsageError(`--expires must look like 30d, 12h or 90m, got "${flags.expires}"`);
       }
       const store = await openStore(flags);
-      const { record, token } = await createPrincipal(
-        store,
-        { name, scopes: parsed.scopes, ...(expiresInMs !== undefined ? { expiresInMs } : {}) },
-        { now: new Date() },
+      const { record, token } = await asUsage(() =>
+        createPrincipal(
+          store,
+          { name, scopes: parsed.scopes, ...(expiresInMs !== undefined ? { expiresInMs } : {}) },
+          { now: new Date() },
+        ),
       );
       printIssued(record, token, flags, 'created');
     });
@@ -76,7 +78,8 @@ export function registerPrincipals(program: Command): void {
     .argument('<name>')
     .action(async (name: string, flags: StoreFlags) => {
       const { revokePrincipal } = await import('../mcp/principals-store.ts');
-      const record = await revokePrincipal(await openStore(flags), name, new Date());
+      const store = await openStore(flags);
+      const record = await asUsage(() => revokePrincipal(store, name, new Date()));
       process.stdout.write(
         flags.json
           ? `${JSON.stringify({ name: record.name, revokedAt: record.revokedAt })}\n`
@@ -91,7 +94,8 @@ export function registerPrincipals(program: Command): void {
     .argument('<name>')
     .action(async (name: string, flags: StoreFlags) => {
       const { rotatePrincipal } = await import('../mcp/principals-store.ts');
-      const { record, token } = await rotatePrincipal(await openStore(flags), name, { now: new Date() });
+      const store = await openStore(flags);
+      const { record, token } = await asUsage(() => rotatePrincipal(store, name, { now: new Date() }));
       printIssued(record, token, flags, 'rotated');
     });
 }
@@ -99,6 +103,17 @@ export function registerPrincipals(program: Command): void {
 async function openStore(flags: StoreFlags): Promise<PrincipalStore> {
   const { openPrincipalsFile, principalsPath } = await import('../mcp/principals-file.ts');
   return openPrincipalsFile(principalsPath(flags.localDir));
+}
+
+/** A name taken, unknown or malformed is the user's to fix: a plain usage error (exit 2), not a JSON failure. */
+async function asUsage<T>(work: () => Promise<T>): Promise<T> {
+  const { PrincipalError } = await import('../mcp/errors.ts');
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof PrincipalError && error.status < 500) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function printIssued(record: PrincipalRecord, token: string, flags: StoreFlags, verb: string): void {

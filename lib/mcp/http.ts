@@ -8,6 +8,8 @@ import type { PrincipalStore } from './principals-store.ts';
 import { createMcpServer } from './server.ts';
 
 export const MCP_PATH = '/mcp';
+/** A JSON-RPC message of tool arguments is small; anything this large is refused before it is parsed. */
+export const MCP_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface McpHttpOptions {
   principals: PrincipalStore;
@@ -25,6 +27,10 @@ export function createMcpHttpHandler(options: McpHttpOptions): FetchHandler {
     } catch (error) {
       if (error instanceof PrincipalError && error.status === 401) return unauthorized(error);
       throw error;
+    }
+    const declared = Number(request.headers.get('content-length') ?? 0);
+    if (declared > MCP_BODY_LIMIT_BYTES) {
+      return jsonError(413, 'body_too_large', `an MCP message may be at most ${MCP_BODY_LIMIT_BYTES} bytes`);
     }
     const server = createMcpServer({
       deps: options.deps,
@@ -62,17 +68,20 @@ function bearer(request: Request): string | undefined {
   return match?.[1];
 }
 
+function jsonError(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  return new Response(JSON.stringify({ error: { code, message } }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
 function unauthorized(error: PrincipalError): Response {
   const description = error.message.replaceAll('"', "'");
-  return new Response(JSON.stringify({ error: { code: error.code, message: error.message } }), {
-    status: 401,
-    headers: {
-      'content-type': 'application/json',
-      // RFC 6750: no token → no error code; a bad one → invalid_token.
-      'www-authenticate':
-        error.code === 'missing_token'
-          ? 'Bearer realm="userflow-bridge"'
-          : `Bearer realm="userflow-bridge", error="invalid_token", error_description="${description}"`,
-    },
+  return jsonError(401, error.code, error.message, {
+    // RFC 6750: no token → no error code; a bad one → invalid_token.
+    'www-authenticate':
+      error.code === 'missing_token'
+        ? 'Bearer realm="userflow-bridge"'
+        : `Bearer realm="userflow-bridge", error="invalid_token", error_description="${description}"`,
   });
 }
