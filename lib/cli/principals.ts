@@ -8,6 +8,7 @@ import { UsageError } from './exit.ts';
 
 interface StoreFlags {
   localDir: string;
+  table?: string;
   json?: boolean;
 }
 
@@ -19,6 +20,7 @@ export function registerPrincipals(program: Command): void {
   const withStore = (command: Command) =>
     command
       .option('--local-dir <dir>', 'where local mode keeps its state (principals.json, mode 0600)', '.local')
+      .option('--table <name>', "the AWS stack's principals table (DynamoDB) instead of the local dir")
       .option('--json', 'print JSON');
 
   withStore(group.command('create'))
@@ -101,6 +103,11 @@ export function registerPrincipals(program: Command): void {
 }
 
 async function openStore(flags: StoreFlags): Promise<PrincipalStore> {
+  if (flags.table) {
+    // Region, credentials and AWS_ENDPOINT_URL_DYNAMODB come from the environment, as for every AWS command.
+    const { openDynamoDbPrincipals } = await import('../mcp/principals-dynamodb.ts');
+    return openDynamoDbPrincipals({ tableName: flags.table });
+  }
   const { openPrincipalsFile, principalsPath } = await import('../mcp/principals-file.ts');
   return openPrincipalsFile(principalsPath(flags.localDir));
 }
