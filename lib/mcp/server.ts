@@ -161,7 +161,7 @@ async function callTool(
     ...(meta.actor ? { actor: meta.actor } : {}),
     args: rawArgs,
     ...(outcome?.audit.confirmation ? { confirmation: outcome.audit.confirmation } : {}),
-    ...(rawArgs.confirm !== undefined && !outcome ? { confirmation: 'token' } : {}),
+    ...(rawArgs.confirm !== undefined && !outcome ? { confirmation: 'token_rejected' } : {}),
     outcome: outcome ? outcome.audit.outcome : failure?.code === 'missing_scope' ? 'refused' : 'error',
     ...(failure ? { reason: failureText(failure) } : {}),
     ...(outcome?.audit.commandId ? { commandId: outcome.audit.commandId } : {}),

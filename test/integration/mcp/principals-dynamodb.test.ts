@@ -22,7 +22,9 @@ describe('principals in DynamoDB', () => {
       { name: 'lambda-agent', scopes: ['userflow:read'] },
       { now },
     );
-    expect(await authenticate(token, table.findByTokenHash, now)).toMatchObject({ scopes: ['userflow:read'] });
+    expect(await authenticate(token, table.findByTokenHash, now)).toMatchObject({
+      scopes: ['userflow:read'],
+    });
     let clock = 0;
     const reader = cachedPrincipals(table, { maxAgeMs: 60_000, now: () => clock });
     expect(await authenticate(token, reader.findByTokenHash, now)).toMatchObject({ name: 'lambda-agent' });
