@@ -18,7 +18,13 @@ const region = process.env.AWS_REGION;
 const principals = cachedPrincipals(openDynamoDbPrincipals({ tableName: config.principalsTable }), {
   maxAgeMs: config.principalsCacheMs,
 });
-const queue = createSqsQueue({ queueUrl: config.queueUrl, client: region ? { region } : {} });
+const queue = createSqsQueue({
+  queueUrl: config.queueUrl,
+  client: {
+    ...(region ? { region } : {}),
+    ...(config.queueEndpoint ? { endpoint: config.queueEndpoint } : {}),
+  },
+});
 // Read at cold start; a rotated key reaches new instances (the cache is per instance).
 const apiKey = await apiKeyReader(config.apiKey)();
 

@@ -16,10 +16,13 @@ export const mcpFunctionEnvSchema = z.object({
   USERFLOW_API_KEY_MAX_AGE_SECONDS: positiveInt.default(300),
   USERFLOW_REGION: z.enum(['us', 'eu']).default('us'),
   USERFLOW_API_URL: z.url().optional(),
+  /** SQS endpoint override (an emulator); DynamoDB and Secrets Manager clients read theirs themselves. */
+  AWS_ENDPOINT_URL_SQS: z.url().optional(),
 });
 
 export interface McpFunctionConfig {
   queueUrl: string;
+  queueEndpoint?: string;
   principalsTable: string;
   principalsCacheMs: number;
   apiKey: { secretId: string; maxAgeSeconds: number };
@@ -30,6 +33,7 @@ export function readMcpFunctionConfig(env: Env): McpFunctionConfig {
   const e = readEnv(mcpFunctionEnvSchema.loose(), env, 'MCP function configuration');
   return {
     queueUrl: e.QUEUE_URL,
+    ...(e.AWS_ENDPOINT_URL_SQS ? { queueEndpoint: e.AWS_ENDPOINT_URL_SQS } : {}),
     principalsTable: e.PRINCIPALS_TABLE,
     principalsCacheMs: e.PRINCIPALS_CACHE_SECONDS * 1000,
     apiKey: { secretId: e.USERFLOW_API_KEY_SECRET_ID, maxAgeSeconds: e.USERFLOW_API_KEY_MAX_AGE_SECONDS },
