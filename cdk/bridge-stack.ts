@@ -29,6 +29,7 @@ import { BridgeFunction, IDEMPOTENCY_KEY_PREFIXES, LAMBDA_TASK_ROOT } from './br
 import { type BridgeConfig, rateShares } from './config.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { DeliveryQueues } from './delivery-queues.ts';
+import { MCP_ROUTE_KEY, McpPath } from './mcp-path.ts';
 import type { DeployedSync } from './sync-files.ts';
 import { SYNC_SERVICE_NAME, SyncPath } from './sync-path.ts';
 import { Trail } from './trail.ts';
@@ -40,6 +41,8 @@ export interface FunctionEntries {
   readonly deliver: string;
   /** Absolute path of the sync handler module (scheduled `{ sync }` events); needed only with sync files. */
   readonly sync?: string;
+  /** Absolute path of the MCP handler module (agent tools at `POST /mcp`); without it there is no MCP path. */
+  readonly mcp?: string;
 }
 
 export interface BridgeStackProps extends StackProps {
@@ -74,6 +77,8 @@ export class BridgeStack extends Stack {
   /** The event trail's table and alarms. */
   readonly trail: Trail;
   readonly api: HttpApi;
+  /** The agent tools: principals table, MCP function, `POST /mcp`; present when `entries.mcp` is given. */
+  readonly mcp?: McpPath;
   readonly stage: HttpStage;
   readonly alarms: BridgeAlarms;
 
@@ -215,7 +220,7 @@ export class BridgeStack extends Stack {
           '(Stripe, HubSpot, Standard Webhooks, HMAC); /healthz and /readyz expose only ok/failing states.',
       });
     }
-    const routeSettings = Object.fromEntries(
+    const routeSettings: Record<string, unknown> = Object.fromEntries(
       Object.entries(config.sourceThrottles).map(([source, throttle]) => [
         `POST /webhooks/${source}`,
         // Raw CloudFormation JSON (the L1 types it as any), hence the casing.
@@ -227,6 +232,18 @@ export class BridgeStack extends Stack {
     );
     if (unknownThrottled.length > 0) {
       throw new Error(`sourceThrottles names sources no rule file declares: ${unknownThrottled.join(', ')}`);
+    }
+    if (props.entries.mcp) {
+      this.mcp = new McpPath(this, 'Mcp', {
+        environmentName: env,
+        entry: props.entries.mcp,
+        ...common,
+        api: this.api,
+        queue,
+        userflowApiKey: this.userflowApiKey,
+        userflowRegion: config.userflowRegion,
+      });
+      routeSettings[MCP_ROUTE_KEY] = this.mcp.routeSetting;
     }
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: config.logRetentionDays,
@@ -246,7 +263,7 @@ export class BridgeStack extends Stack {
       const cfnStage = this.stage.node.defaultChild as CfnStage;
       cfnStage.routeSettings = routeSettings;
       // Route settings name route keys, which must exist when the stage is created.
-      for (const route of sourceRoutes) cfnStage.node.addDependency(route);
+      for (const route of [...sourceRoutes, ...(this.mcp?.routes ?? [])]) cfnStage.node.addDependency(route);
     }
 
     if (syncFiles.length > 0 && shares.sync !== undefined) {

@@ -49,6 +49,7 @@ export async function buildBridgeApp(
       ingest: options.entries?.ingest ?? resolve(projectRoot, 'functions/ingest.ts'),
       deliver: options.entries?.deliver ?? resolve(projectRoot, 'functions/deliver.ts'),
       sync: options.entries?.sync ?? resolve(projectRoot, 'functions/sync.ts'),
+      mcp: options.entries?.mcp ?? resolve(projectRoot, 'functions/mcp.ts'),
     },
     ruleFiles,
     sources: [...(await loadRules(resolve(projectRoot, config.rulesDir))).sources.keys()],

@@ -8,6 +8,8 @@ import { registerDevDb } from './dev-db.ts';
 import { registerDlq } from './dlq.ts';
 import { registerEvents } from './events.ts';
 import { EXIT, UsageError } from './exit.ts';
+import { registerMcp } from './mcp.ts';
+import { registerPrincipals } from './principals.ts';
 import { registerRules } from './rules.ts';
 import { registerSandbox } from './sandbox.ts';
 import { registerSend } from './send.ts';
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
     registerSync,
     registerConsole,
     registerDevDb,
+    registerPrincipals,
+    registerMcp,
   ]) {
     register(program);
   }

@@ -16,6 +16,7 @@ import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
 import { secureLocalDir, startLayout } from './layout.ts';
 import { type LocalQueuesOptions, openLocalQueues } from './local-queues.ts';
+import { mountMcp } from './mcp-route.ts';
 import { createReadableLogger, shownByLiveLines } from './readable-logger.ts';
 import { watchRules } from './rules-watcher.ts';
 import { sampleSendCommand } from './sample-command.ts';
@@ -204,7 +205,9 @@ async function start(
     cwd: options.cwd,
   });
   closers.push({ name: 'the console', close: () => consoleMount.close() });
-  const fetch = consoleMount.wrap(activity ? activity.wrap(app.fetch) : app.fetch);
+  const mcp = await mountMcp({ localDir: layout.dir, client: target.client, queues, rules: watcher.rules });
+  closers.push({ name: 'the agent tools', close: () => mcp.close() });
+  const fetch = mcp.route(consoleMount.wrap(activity ? activity.wrap(app.fetch) : app.fetch));
   // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
   const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
   const ingestUrl = `http://${displayHost(options.host)}:${server.port}`;

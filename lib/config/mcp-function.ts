@@ -1,0 +1,42 @@
+// The MCP Lambda's configuration, read once at cold start from the environment through zod.
+import { z } from 'zod';
+import { type Env, readEnv } from './read-env.ts';
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const mcpFunctionEnvSchema = z.object({
+  /** The live command queue (FIFO): agent writes are sent here, beside webhook commands. */
+  QUEUE_URL: z.url(),
+  /** DynamoDB table of principals (read only: `principals … --table` writes it). */
+  PRINCIPALS_TABLE: z.string().min(1),
+  /** At most 60: a revocation must take effect within a minute. */
+  PRINCIPALS_CACHE_SECONDS: positiveInt.max(60).default(60),
+  /** Secrets Manager id of the Userflow API key, for reads; cached for USERFLOW_API_KEY_MAX_AGE_SECONDS. */
+  USERFLOW_API_KEY_SECRET_ID: z.string().min(1),
+  USERFLOW_API_KEY_MAX_AGE_SECONDS: positiveInt.default(300),
+  USERFLOW_REGION: z.enum(['us', 'eu']).default('us'),
+  USERFLOW_API_URL: z.url().optional(),
+  /** SQS endpoint override (an emulator); DynamoDB and Secrets Manager clients read theirs themselves. */
+  AWS_ENDPOINT_URL_SQS: z.url().optional(),
+});
+
+export interface McpFunctionConfig {
+  queueUrl: string;
+  queueEndpoint?: string;
+  principalsTable: string;
+  principalsCacheMs: number;
+  apiKey: { secretId: string; maxAgeSeconds: number };
+  userflow: { region: 'us' | 'eu'; baseUrl?: string };
+}
+
+export function readMcpFunctionConfig(env: Env): McpFunctionConfig {
+  const e = readEnv(mcpFunctionEnvSchema.loose(), env, 'MCP function configuration');
+  return {
+    queueUrl: e.QUEUE_URL,
+    ...(e.AWS_ENDPOINT_URL_SQS ? { queueEndpoint: e.AWS_ENDPOINT_URL_SQS } : {}),
+    principalsTable: e.PRINCIPALS_TABLE,
+    principalsCacheMs: e.PRINCIPALS_CACHE_SECONDS * 1000,
+    apiKey: { secretId: e.USERFLOW_API_KEY_SECRET_ID, maxAgeSeconds: e.USERFLOW_API_KEY_MAX_AGE_SECONDS },
+    userflow: { region: e.USERFLOW_REGION, ...(e.USERFLOW_API_URL ? { baseUrl: e.USERFLOW_API_URL } : {}) },
+  };
+}

@@ -1,0 +1,47 @@
+// Local wiring of the agent tools: the principals file and the trail in the local dir, around given queues.
+import { randomBytes } from 'node:crypto';
+import { localLayout } from '../local/layout.ts';
+import type { DlqSource } from '../queue/dlq-tools.ts';
+import type { Queue } from '../queue/queue.ts';
+import type { RuleSet } from '../rules/index.ts';
+import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
+import { openTrail } from '../trail/open.ts';
+import type { UserflowClient } from '../userflow/client.ts';
+import { DEFAULT_WAIT, type ToolDeps } from './deps.ts';
+import { openPrincipalsFile, principalsPath } from './principals-file.ts';
+import type { PrincipalStore } from './principals-store.ts';
+
+export interface LocalMcpOptions {
+  localDir: string;
+  userflow: UserflowClient;
+  queue: Queue;
+  dlqs?: Readonly<Record<string, DlqSource>>;
+  rules?: () => RuleSet;
+  /** Default: random per process, so a confirm token is good only on the server that issued it. */
+  confirmSecret?: Uint8Array;
+}
+
+export interface LocalMcp {
+  deps: ToolDeps;
+  principals: PrincipalStore;
+  close(): void;
+}
+
+export async function openLocalMcp(options: LocalMcpOptions): Promise<LocalMcp> {
+  const trail = await openTrail(localLayout(options.localDir).trailDb);
+  return {
+    deps: {
+      userflow: options.userflow,
+      queue: options.queue,
+      trail,
+      ...(options.rules ? { rules: options.rules } : {}),
+      ...(options.dlqs ? { dlqs: options.dlqs } : {}),
+      confirmSecret: options.confirmSecret ?? randomBytes(32),
+      now: () => new Date(),
+      wait: DEFAULT_WAIT,
+      retentionDays: DEFAULT_TRAIL_RETENTION_DAYS,
+    },
+    principals: openPrincipalsFile(principalsPath(options.localDir)),
+    close: () => trail.close(),
+  };
+}
