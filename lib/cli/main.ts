@@ -12,6 +12,7 @@ import { registerSend } from './send.ts';
 import { registerStart } from './start.ts';
 import { registerSync } from './sync.ts';
 import { registerUserflow } from './userflow.ts';
+import { registerWatch } from './watch.ts';
 
 export function buildProgram(): Command {
   const program = new Command('userflow-bridge')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     registerDlq,
     registerEvents,
     registerSync,
+    registerWatch,
   ]) {
     register(program);
   }
