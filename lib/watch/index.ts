@@ -1,4 +1,5 @@
 // Onboarding watches: files that say which stalled checklist sessions to alert a team about, and how.
+// The DynamoDB state is imported from `./dynamodb-state.ts` directly, so local runs never load the AWS SDK.
 export { progressText, type StalledAlert, userUrl } from './alert.ts';
 export { humanAgo, parseDuration, parseRate } from './duration.ts';
 export { AlertDeliveryError } from './errors.ts';
