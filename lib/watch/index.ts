@@ -14,6 +14,7 @@ export {
   type WatchRunResult,
   type WatchUserflow,
 } from './run.ts';
+export { scheduleWatches, type Timers, type WatchSchedule } from './schedule.ts';
 export { classifyAlertResponse, sendAlert } from './send.ts';
 export { slackMessage } from './slack.ts';
 export { type AlertRecord, type AlertState, memoryAlertState } from './state.ts';
