@@ -29,6 +29,7 @@ import { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { DeliveryQueues } from './delivery-queues.ts';
 import type { DeployedSync } from './sync-files.ts';
 import { SyncPath } from './sync-path.ts';
+import { type DeployedWatch, WatchPath } from './watch-path.ts';
 
 export interface FunctionEntries {
   /** Absolute path of the ingest handler module (API Gateway v2 events). */
@@ -37,6 +38,8 @@ export interface FunctionEntries {
   readonly deliver: string;
   /** Absolute path of the sync handler module (scheduled `{ sync }` events); needed only with sync files. */
   readonly sync?: string;
+  /** Absolute path of the watch handler module (scheduled `{ watch }` events); needed only with watch files. */
+  readonly watch?: string;
 }
 
 export interface BridgeStackProps extends StackProps {
@@ -50,6 +53,8 @@ export interface BridgeStackProps extends StackProps {
   readonly sources?: readonly string[];
   /** The sync files to deploy, already validated; any at all adds the sync path. @default none */
   readonly syncFiles?: readonly DeployedSync[];
+  /** The watch files to deploy, already validated; any at all adds the watch path. @default none */
+  readonly watchFiles?: readonly DeployedWatch[];
 }
 
 /** POWERTOOLS_SERVICE_NAME of each function: the `service` key of its logs and dimension of its metrics. */
@@ -63,6 +68,8 @@ export class BridgeStack extends Stack {
   readonly queues: DeliveryQueues;
   /** The database-sync path, when `syncFiles` is not empty. */
   readonly sync?: SyncPath;
+  /** The onboarding watches, when `watchFiles` is not empty. */
+  readonly watches?: WatchPath;
   readonly alarmTopic?: AlarmTopic;
   readonly webhookSecrets: Secret;
   readonly userflowApiKey: Secret;
@@ -252,6 +259,22 @@ export class BridgeStack extends Stack {
       new CfnOutput(this, 'SyncDlqUrl', { value: this.sync.pipeline.queues.dlq.queueUrl });
       new CfnOutput(this, 'SyncConnectionsSecretName', { value: this.sync.connections.secretName });
       new CfnOutput(this, 'SyncStateTableName', { value: this.sync.stateTable.tableName });
+    }
+
+    const watchFiles = props.watchFiles ?? [];
+    if (watchFiles.length > 0) {
+      if (!props.entries.watch) throw new Error('watch files need entries.watch (functions/watch.ts)');
+      this.watches = new WatchPath(this, 'Watches', {
+        environmentName: env,
+        watchEntry: props.entries.watch,
+        watchFiles,
+        projectRoot: props.projectRoot,
+        logRetention: config.logRetentionDays,
+        userflowApiKey: this.userflowApiKey,
+        userflowRegion: config.userflowRegion,
+      });
+      new CfnOutput(this, 'WatchAlertSecretsName', { value: this.watches.alertSecrets.secretName });
+      new CfnOutput(this, 'WatchStateTableName', { value: this.watches.stateTable.tableName });
     }
 
     new CfnOutput(this, 'WebhookBaseUrl', {

@@ -1,5 +1,5 @@
 // Onboarding watches in AWS: one EventBridge Scheduler schedule per watch file, the watch function, its state
-// table and the secret holding the alerts' Slack URLs and webhook secrets. Not yet added by BridgeStack.
+// table and the secret holding the alerts' Slack URLs and webhook secrets. Added by BridgeStack with `watchDir`.
 import { basename } from 'node:path';
 import { type CfnElement, Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';

@@ -17,6 +17,8 @@ export interface Watch {
   /** Undefined for `repeat: never`. */
   repeatMs: number | undefined;
   scheduleMs: number;
+  /** The `schedule` as written (`rate(1 hour)`), for EventBridge Scheduler. */
+  schedule: string;
   /** Undefined when the file has no `users:` (everyone counts). */
   users: Matcher | undefined;
   message: MessageTemplate;
@@ -49,6 +51,7 @@ export function parseWatch(text: string, source: string): Watch {
     stalledAfterMs: parseDuration(file.stalled_after) as number,
     repeatMs: file.repeat === 'never' ? undefined : parseDuration(file.repeat),
     scheduleMs: parseRate(file.schedule) as number,
+    schedule: file.schedule,
     users: pattern && compileMatcher(pattern),
     message,
     alert: file.alert,

@@ -66,3 +66,28 @@ describe('WatchPath', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
   });
 });
+
+describe('BridgeStack with watchDir', () => {
+  it('adds the watch path only when watch files are deployed, and passes cdk-nag', async () => {
+    const { buildBridgeApp } = await import('../../cdk/build-app.ts');
+    const { Annotations, Match } = await import('aws-cdk-lib/assertions');
+    const build = (context: Record<string, unknown>) =>
+      buildBridgeApp({
+        app: new App({
+          context: {
+            'aws:cdk:bundling-stacks': [],
+            rulesDir: `${PROJECT_ROOT}test/cdk/fixtures/rules-valid`,
+            ...context,
+          },
+        }),
+        projectRoot: PROJECT_ROOT,
+        entries: { ingest: FIXTURE_HANDLER, deliver: FIXTURE_HANDLER, watch: FIXTURE_HANDLER },
+      });
+    const without = await build({});
+    expect(without.stack.watches).toBeUndefined();
+    const withWatches = await build({ watchDir: 'watches' });
+    expect(withWatches.stack.watches?.schedules).toHaveLength(1);
+    const errors = Annotations.fromStack(withWatches.stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect(errors.map((e) => `${e.id}: ${JSON.stringify(e.entry.data)}`)).toEqual([]);
+  });
+});
