@@ -87,7 +87,10 @@ describe('BridgeStack with watchDir', () => {
     expect(without.stack.watches).toBeUndefined();
     const withWatches = await build({ watchDir: 'watches' });
     expect(withWatches.stack.watches?.schedules).toHaveLength(1);
-    const errors = Annotations.fromStack(withWatches.stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    const errors = Annotations.fromStack(withWatches.stack).findError(
+      '*',
+      Match.stringLikeRegexp('AwsSolutions-.*'),
+    );
     expect(errors.map((e) => `${e.id}: ${JSON.stringify(e.entry.data)}`)).toEqual([]);
   });
 });
