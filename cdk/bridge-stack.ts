@@ -33,6 +33,7 @@ import { MCP_ROUTE_KEY, McpPath } from './mcp-path.ts';
 import type { DeployedSync } from './sync-files.ts';
 import { SYNC_SERVICE_NAME, SyncPath } from './sync-path.ts';
 import { Trail } from './trail.ts';
+import { type DeployedWatch, WatchPath } from './watch-path.ts';
 
 export interface FunctionEntries {
   /** Absolute path of the ingest handler module (API Gateway v2 events). */
@@ -43,6 +44,8 @@ export interface FunctionEntries {
   readonly sync?: string;
   /** Absolute path of the MCP handler module (agent tools at `POST /mcp`); without it there is no MCP path. */
   readonly mcp?: string;
+  /** Absolute path of the watch handler module (scheduled `{ watch }` events); needed only with watch files. */
+  readonly watch?: string;
 }
 
 export interface BridgeStackProps extends StackProps {
@@ -56,6 +59,8 @@ export interface BridgeStackProps extends StackProps {
   readonly sources?: readonly string[];
   /** The sync files to deploy, already validated; any at all adds the sync path. @default none */
   readonly syncFiles?: readonly DeployedSync[];
+  /** The watch files to deploy, already validated; any at all adds the watch path. @default none */
+  readonly watchFiles?: readonly DeployedWatch[];
 }
 
 /** POWERTOOLS_SERVICE_NAME of each function: the `service` key of its logs and dimension of its metrics. */
@@ -70,6 +75,8 @@ export class BridgeStack extends Stack {
   readonly queues: DeliveryQueues;
   /** The database-sync path, when `syncFiles` is not empty. */
   readonly sync?: SyncPath;
+  /** The onboarding watches, when `watchFiles` is not empty. */
+  readonly watches?: WatchPath;
   readonly alarmTopic?: AlarmTopic;
   readonly webhookSecrets: Secret;
   readonly userflowApiKey: Secret;
@@ -299,6 +306,22 @@ export class BridgeStack extends Stack {
       new CfnOutput(this, 'SyncDlqUrl', { value: this.sync.pipeline.queues.dlq.queueUrl });
       new CfnOutput(this, 'SyncConnectionsSecretName', { value: this.sync.connections.secretName });
       new CfnOutput(this, 'SyncStateTableName', { value: this.sync.stateTable.tableName });
+    }
+
+    const watchFiles = props.watchFiles ?? [];
+    if (watchFiles.length > 0) {
+      if (!props.entries.watch) throw new Error('watch files need entries.watch (functions/watch.ts)');
+      this.watches = new WatchPath(this, 'Watches', {
+        environmentName: env,
+        watchEntry: props.entries.watch,
+        watchFiles,
+        projectRoot: props.projectRoot,
+        logRetention: config.logRetentionDays,
+        userflowApiKey: this.userflowApiKey,
+        userflowRegion: config.userflowRegion,
+      });
+      new CfnOutput(this, 'WatchAlertSecretsName', { value: this.watches.alertSecrets.secretName });
+      new CfnOutput(this, 'WatchStateTableName', { value: this.watches.stateTable.tableName });
     }
 
     new CfnOutput(this, 'WebhookBaseUrl', {

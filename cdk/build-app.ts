@@ -8,6 +8,7 @@ import { BridgeStack, type FunctionEntries } from './bridge-stack.ts';
 import { type BridgeConfigInput, configFromContext, parseBridgeConfig } from './config.ts';
 import { checkedRuleFiles } from './rule-files.ts';
 import { checkedSyncFiles } from './sync-files.ts';
+import { checkedWatchFiles } from './watch-files.ts';
 
 /** The repository root (cdk/..): package.json, functions/, rules/. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,10 +51,12 @@ export async function buildBridgeApp(
       deliver: options.entries?.deliver ?? resolve(projectRoot, 'functions/deliver.ts'),
       sync: options.entries?.sync ?? resolve(projectRoot, 'functions/sync.ts'),
       mcp: options.entries?.mcp ?? resolve(projectRoot, 'functions/mcp.ts'),
+      watch: options.entries?.watch ?? resolve(projectRoot, 'functions/watch.ts'),
     },
     ruleFiles,
     sources: [...(await loadRules(resolve(projectRoot, config.rulesDir))).sources.keys()],
     syncFiles,
+    watchFiles: config.watchDir ? await checkedWatchFiles(resolve(projectRoot, config.watchDir)) : [],
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -93,6 +93,11 @@ export const bridgeConfigSchema = z.object({
   rulesSkippedAlarmThreshold: numeric(z.number().int().min(0).max(1_000_000)).default(10),
   /** Share of userflowRateLimit the sync path's consumer gets; webhooks keep the rest, so never starve. */
   syncRateShare: numeric(z.number().min(0.05).max(0.9)).default(0.3),
+  /**
+   * Watch files (`userflow-bridge watch`) to deploy, e.g. `watches`: each gets a schedule at its own rate, and
+   * the stack adds the watch function and its state table. Unset: none.
+   */
+  watchDir: z.string().min(1).optional(),
 });
 
 export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ruleFileJsonSchema } from '../lib/rules/index.ts';
 import { syncFileJsonSchema } from '../lib/sync/sync-file.ts';
+import { watchFileJsonSchema } from '../lib/watch/file-schema.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -12,6 +13,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCHEMA_FILES: readonly { path: string; schema: () => Record<string, unknown> }[] = [
   { path: 'rules/schema.json', schema: ruleFileJsonSchema },
   { path: 'syncs/schema.json', schema: syncFileJsonSchema },
+  { path: 'watches/schema.json', schema: watchFileJsonSchema },
 ];
 
 /** The exact bytes written for a schema, so the drift test and the script agree. */

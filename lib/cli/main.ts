@@ -16,6 +16,7 @@ import { registerSend } from './send.ts';
 import { registerStart } from './start.ts';
 import { registerSync } from './sync.ts';
 import { registerUserflow } from './userflow.ts';
+import { registerWatch } from './watch.ts';
 
 export function buildProgram(): Command {
   const program = new Command('userflow-bridge')
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     registerDevDb,
     registerPrincipals,
     registerMcp,
+    registerWatch,
   ]) {
     register(program);
   }

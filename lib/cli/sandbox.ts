@@ -20,6 +20,7 @@ interface SandboxFlagsCli {
   errorRate?: string;
   slowRate?: string;
   slowMs?: string;
+  profile?: string;
 }
 
 export function registerSandbox(program: Command): void {
@@ -42,6 +43,7 @@ export function registerSandbox(program: Command): void {
     .option('--error-rate <x>', 'share of requests answered 500 (0..1)')
     .option('--slow-rate <x>', 'share of requests delayed by --slow-ms (0..1)')
     .option('--slow-ms <ms>', 'delay of a slow response in ms', '1000')
+    .option('--profile <name>', 'strict (refuse whatever Userflow might refuse) or lenient (default)')
     .option('--quiet', 'no line per request')
     .addHelpText(
       'after',
@@ -88,7 +90,11 @@ function toOptions(flags: SandboxFlagsCli) {
   const slowRate = optionalNumber(flags.slowRate, '--slow-rate', 0, false, 1);
   const slowMs = optionalNumber(flags.slowMs, '--slow-ms', 0, true);
   if (burst !== undefined && rate === undefined) throw new UsageError('--burst needs --rate-limit');
+  if (flags.profile !== undefined && flags.profile !== 'strict' && flags.profile !== 'lenient') {
+    throw new UsageError(`--profile must be strict or lenient, got "${flags.profile}"`);
+  }
   return {
+    ...(flags.profile ? { profile: flags.profile as 'strict' | 'lenient' } : {}),
     host: flags.host,
     port: optionalNumber(flags.port, '--port', 0, true, 65535) ?? 0,
     apiKeys: flags.apiKey,

@@ -1,4 +1,4 @@
-// `userflow-bridge userflow <action>`: any of the 18 Userflow actions from the shell, printing the JSON answer.
+// `userflow-bridge userflow <action>`: any Userflow action from the shell, printing the JSON answer.
 import type { Command } from 'commander';
 import type { UserflowAction } from '../userflow/actions.ts';
 import type { UserflowClient } from '../userflow/client.ts';
@@ -90,6 +90,12 @@ const GETS: [string, string, (c: Client, id: string, expand: string[]) => Promis
     (c, id, expand) => c.getContentVersion(id, { expand }),
     'questions, tasks',
   ],
+  [
+    'get-content-session',
+    "Get one user's session of a flow, checklist or launcher (GET /content_sessions/{id}).",
+    (c, id, expand) => c.getContentSession(id, { expand }),
+    'answers, content, group, version, user',
+  ],
 ];
 
 const DELETES: [
@@ -118,6 +124,13 @@ const DELETES: [
     'Delete a content session (DELETE /content_sessions/{id}).',
     (c, id) => c.deleteContentSession(id),
     'deleteContentSession',
+    undefined,
+  ],
+  [
+    'delete-webhook-subscription',
+    'Delete a webhook subscription; Userflow stops sending to it (DELETE /webhook_subscriptions/{id}).',
+    (c, id) => c.deleteWebhookSubscription(id),
+    'deleteWebhookSubscription',
     undefined,
   ],
 ];
@@ -170,6 +183,7 @@ const LISTS: ListSpec[] = [
     filters: [
       ['--content-id <id>', 'content_id', 'sessions of this content'],
       ['--user-id <id>', 'user_id', 'sessions of this user'],
+      ['--group-id <id>', 'group_id', 'sessions of this group'],
     ],
     expand: 'answers, content, group, version',
     page: (c, p) => c.listContentSessions(p),
@@ -189,7 +203,22 @@ const LISTS: ListSpec[] = [
     page: (c, p) => c.listEventDefinitions(p),
     all: (c, p) => c.paginate.eventDefinitions(p),
   },
+  {
+    name: 'list-webhook-subscriptions',
+    summary: "List the environment's webhook subscriptions (GET /webhook_subscriptions).",
+    filters: [],
+    page: (c, p) => c.listWebhookSubscriptions(p),
+    all: (c, p) => c.paginate.webhookSubscriptions(p),
+  },
 ];
+
+const SUBSCRIPTION_EXAMPLE = [
+  '',
+  'Example:',
+  `  npx userflow-bridge userflow create-webhook-subscription --data '{"url":"https://example.com/hooks/userflow","topics":["user.created","event.tracked.checklist_completed"]}'`,
+  '',
+  'The answer carries the signing secret of the notifications: store it, it is not shown in logs.',
+].join('\n');
 
 export function registerUserflow(program: Command): void {
   const group = program
@@ -257,6 +286,57 @@ export function registerUserflow(program: Command): void {
     const request = { user_id: userId, group_id: groupId };
     const what = { action: 'removeMembership' as const, request, userId, groupId };
     print(await recorded(options, what, () => client.removeMembership(request)));
+  });
+
+  recording(
+    common(
+      group
+        .command('create-webhook-subscription')
+        .description('Subscribe a URL to Userflow notifications (POST /webhook_subscriptions).'),
+    ),
+  )
+    .requiredOption('--data <json>', '{url, topics, api_version?}: JSON text, @file.json, or @- for stdin')
+    .addHelpText('after', SUBSCRIPTION_EXAMPLE)
+    .action(async (options: WriteOptions & { data: string }) => {
+      const [body, client] = await Promise.all([readBody('subscription', options.data), makeClient(options)]);
+      const what = { action: 'createWebhookSubscription' as const, request: body as Record<string, unknown> };
+      print(await recorded(options, what, () => client.createWebhookSubscription(body as never)));
+    });
+
+  recording(
+    common(
+      group
+        .command('update-webhook-subscription')
+        .description(
+          'Change the url, topics or disabled flag of a subscription (PATCH /webhook_subscriptions/{id}).',
+        )
+        .argument('<id>'),
+    ),
+  )
+    .requiredOption('--data <json>', '{url?, topics?, disabled?}: JSON text, @file.json, or @- for stdin')
+    .addHelpText(
+      'after',
+      `\nExample:\n  npx userflow-bridge userflow update-webhook-subscription ws_1 --data '{"disabled":true}'`,
+    )
+    .action(async (id: string, options: WriteOptions & { data: string }) => {
+      const [body, client] = await Promise.all([
+        readBody('subscription-update', options.data),
+        makeClient(options),
+      ]);
+      const what = {
+        action: 'updateWebhookSubscription' as const,
+        request: { id, ...(body as Record<string, unknown>) },
+      };
+      print(await recorded(options, what, () => client.updateWebhookSubscription(id, body as never)));
+    });
+
+  common(
+    group
+      .command('get-webhook-subscription')
+      .description('Get a webhook subscription, with its secret (GET /webhook_subscriptions/{id}).')
+      .argument('<id>'),
+  ).action(async (id: string, options: CommonOptions) => {
+    print(await (await makeClient(options)).getWebhookSubscription(id));
   });
 
   for (const spec of LISTS) registerList(group, spec);
@@ -366,7 +446,9 @@ async function makeClient(options: CommonOptions): Promise<Client> {
   }
 }
 
-async function readBody(kind: 'user' | 'group' | 'event', data: string): Promise<unknown> {
+type BodyKind = 'user' | 'group' | 'event' | 'subscription' | 'subscription-update';
+
+async function readBody(kind: BodyKind, data: string): Promise<unknown> {
   const text = data.startsWith('@') ? await readSource(data.slice(1)) : data;
   let body: unknown;
   try {
@@ -374,11 +456,16 @@ async function readBody(kind: 'user' | 'group' | 'event', data: string): Promise
   } catch (error) {
     throw new UsageError(`--data is not valid JSON: ${(error as Error).message}`);
   }
-  const bodies = await import('../userflow/bodies.ts');
+  const [bodies, subscriptions] = await Promise.all([
+    import('../userflow/bodies.ts'),
+    import('../userflow/webhook-subscriptions.ts'),
+  ]);
   const schema = {
     user: bodies.createOrUpdateUserBody,
     group: bodies.createOrUpdateGroupBody,
     event: bodies.trackEventBody,
+    subscription: subscriptions.createWebhookSubscriptionBody,
+    'subscription-update': subscriptions.updateWebhookSubscriptionBody,
   }[kind];
   const result = schema.safeParse(body);
   if (!result.success) {

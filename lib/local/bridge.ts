@@ -16,6 +16,7 @@ import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
 import { secureLocalDir, startLayout } from './layout.ts';
 import { type LocalQueuesOptions, openLocalQueues } from './local-queues.ts';
+import { startLocalWatches } from './local-watches.ts';
 import { mountMcp } from './mcp-route.ts';
 import { createReadableLogger, shownByLiveLines } from './readable-logger.ts';
 import { watchRules } from './rules-watcher.ts';
@@ -240,6 +241,16 @@ async function start(
       }
     },
   });
+  // Watches (issue 18): `watches/*.yaml` beside the rules, on their schedules; stopped before the sandbox closes.
+  const watches = await startLocalWatches({
+    cwd: options.cwd,
+    localDir: layout.dir,
+    client: target.client,
+    env,
+    print: options.print,
+    printProblem: options.printProblem,
+  });
+  if (watches) closers.push({ name: 'the watches', close: () => watches.stop() });
   // The server stops first of all: no webhook is accepted once stopping has begun.
   closers.push({ name: 'the webhook server', close: () => server.close() });
   // Before that, the console's live streams end: the server would wait for them while a page stays open.

@@ -16,6 +16,8 @@ export interface AttributeOptions {
   allowed: 'all' | 'set_only';
   /** Body path used in error messages, e.g. `attributes` or `memberships[0].group.attributes`. */
   param: string;
+  /** When set, every attribute name must match it (the `nameCharacters: strict` flag). */
+  namePattern?: RegExp;
 }
 
 export interface AttributeWrite {
@@ -44,6 +46,9 @@ export function applyAttributeChanges(
   for (const [name, raw] of Object.entries(changes)) {
     const param = `${options.param}.${name}`;
     if (name.trim() === '') throw invalidParams(options.param, 'attribute names must not be empty');
+    if (options.namePattern && !options.namePattern.test(name)) {
+      throw invalidParams(param, 'attribute names may contain only letters, digits, _, - and spaces');
+    }
     const change = parseChange(raw, param, options);
     const next = applyOne(attributes[name], name in attributes, change, param, options);
     if (next === undefined) continue;

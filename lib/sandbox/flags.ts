@@ -44,6 +44,16 @@ export interface SandboxFlags {
   attributeFilters: boolean;
   /** Reproduce the known server bug: `starting_after` on a record whose `order_by` field is null → 500. */
   nullCursorBug: boolean;
+  /**
+   * Event and attribute names: any non-empty name (`any`), or only letters, digits, `_`, `-` and spaces
+   * (`strict`; no dots), the narrowest reading of the naming advice, so nothing passes here that Userflow
+   * might refuse.
+   */
+  nameCharacters: 'any' | 'strict';
+  /** `prune_memberships: true` without a `groups` or `memberships` list: 400 (`true`), or prune every membership. */
+  pruneNeedsList: boolean;
+  /** Content sessions carry `task_completions` (per checklist task, with times). No public source shows it. */
+  sessionTaskCompletions: boolean;
   /** Rate-limit buckets per API key (`key`) or one for the whole environment (`environment`). */
   rateLimitScope: 'environment' | 'key';
   /** Error `code` strings the docs do not confirm. */
@@ -78,6 +88,9 @@ export const DEFAULT_SANDBOX_FLAGS: Readonly<SandboxFlags> = Object.freeze({
   emailFilterIgnoresCase: true,
   attributeFilters: false,
   nullCursorBug: false,
+  nameCharacters: 'any',
+  pruneNeedsList: false,
+  sessionTaskCompletions: false,
   rateLimitScope: 'environment',
   errorCodes: Object.freeze({
     unauthorized: 'unauthorized',
@@ -92,11 +105,34 @@ export type SandboxFlagOverrides = Partial<Omit<SandboxFlags, 'errorCodes'>> & {
   errorCodes?: Partial<SandboxFlags['errorCodes']>;
 };
 
-/** Defaults with the caller's overrides on top (errorCodes merged key by key). */
-export function resolveFlags(overrides: SandboxFlagOverrides = {}): SandboxFlags {
+/**
+ * Named sets of flags. `lenient` is the defaults (the most plausible readings); `strict` takes, wherever the docs
+ * leave a choice open, the reading that refuses more, so code tested against it does not lean on leniency
+ * Userflow may not have. Each entry stays an ordinary flag that a caller can override.
+ */
+export const SANDBOX_PROFILES = {
+  lenient: {},
+  strict: {
+    nameCharacters: 'strict',
+    membershipDeleteParams: 'query',
+    pruneNeedsList: true,
+    eventUnknownSubject: 'reject',
+  },
+} as const satisfies Record<string, SandboxFlagOverrides>;
+export type SandboxProfile = keyof typeof SANDBOX_PROFILES;
+
+/** Defaults, then the profile's flags, then the caller's overrides on top (errorCodes merged key by key). */
+export function resolveFlags(
+  overrides: SandboxFlagOverrides = {},
+  profile: SandboxProfile = 'lenient',
+): SandboxFlags {
   return {
     ...DEFAULT_SANDBOX_FLAGS,
+    ...SANDBOX_PROFILES[profile],
     ...overrides,
     errorCodes: { ...DEFAULT_SANDBOX_FLAGS.errorCodes, ...overrides.errorCodes },
   };
 }
+
+/** The strict naming rule: letters, digits, `_`, `-` and spaces. */
+export const STRICT_NAME = /^[A-Za-z0-9_\- ]+$/;

@@ -13,8 +13,10 @@ export type { FaultOptions } from './faults.ts';
 export {
   DEFAULT_SANDBOX_FLAGS,
   resolveFlags,
+  SANDBOX_PROFILES,
   type SandboxFlagOverrides,
   type SandboxFlags,
+  type SandboxProfile,
 } from './flags.ts';
 export type * from './objects.ts';
 export { USERFLOW_VERSIONS } from './pipeline.ts';
@@ -27,6 +29,14 @@ export {
   type SandboxOptions,
 } from './sandbox.ts';
 export { parseSeedDocument } from './seed/apply.ts';
+export {
+  mergeSeeds,
+  ONBOARDING_CONTENT_ID,
+  ONBOARDING_TASKS,
+  ONBOARDING_VERSION_ID,
+  type OnboardingSeedOptions,
+  onboardingSeed,
+} from './seed/onboarding.ts';
 export type { SeedDocument } from './seed/schema.ts';
 export type { SandboxStatsSnapshot } from './stats.ts';
 export type { SandboxStoreView } from './store-view.ts';

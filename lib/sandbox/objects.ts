@@ -96,6 +96,8 @@ export interface ContentSessionObject {
   is_preview: boolean;
   launcher_activated: boolean;
   answers: ContentSessionAnswerObject[] | null;
+  /** Only with the `sessionTaskCompletions` flag: no public source shows per-task completion on a session. */
+  task_completions?: { task_cvid: string; completed_at: string }[];
 }
 
 export interface AttributeDefinitionObject {

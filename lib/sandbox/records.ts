@@ -91,6 +91,13 @@ export interface ContentSessionRecord extends BaseRecord {
   is_preview: boolean;
   launcher_activated: boolean;
   answers: AnswerRecord[];
+  /** Which of the version's checklist tasks this user completed, and when (shown only under a flag). */
+  task_completions: TaskCompletionRecord[];
+}
+
+export interface TaskCompletionRecord {
+  task_cvid: string;
+  completed_at: number;
 }
 
 export interface AttributeDefinitionRecord extends BaseRecord {

@@ -31,7 +31,11 @@ import type { SandboxStore } from './store.ts';
 import { formatTimestamp as ts } from './time.ts';
 
 export class Renderer {
-  constructor(private readonly store: SandboxStore) {}
+  constructor(
+    private readonly store: SandboxStore,
+    /** Show `task_completions` on content sessions (the `sessionTaskCompletions` flag). */
+    private readonly taskCompletions = false,
+  ) {}
 
   user(record: UserRecord, expand: ExpandTree = {}): UserObject {
     const memberships = expand.memberships;
@@ -147,6 +151,14 @@ export class Renderer {
       is_preview: record.is_preview,
       launcher_activated: record.launcher_activated,
       answers: expand.answers ? record.answers.map((a) => this.answer(a)) : null,
+      ...(this.taskCompletions
+        ? {
+            task_completions: record.task_completions.map((t) => ({
+              task_cvid: t.task_cvid,
+              completed_at: ts(t.completed_at),
+            })),
+          }
+        : {}),
     };
   }
 

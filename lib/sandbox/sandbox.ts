@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiContext } from './api/context.ts';
 import { ROUTES } from './api/routes.ts';
 import type { FaultOptions } from './faults.ts';
-import { resolveFlags, type SandboxFlagOverrides, type SandboxFlags } from './flags.ts';
+import { resolveFlags, type SandboxFlagOverrides, type SandboxFlags, type SandboxProfile } from './flags.ts';
 import { createPipeline, type RawRequest, type RawResponse } from './pipeline.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter.ts';
 import { Renderer } from './render.ts';
@@ -35,6 +35,8 @@ export interface SandboxOptions {
   /** Debounce between a change and the snapshot write (default 250 ms). */
   snapshotDebounceMs?: number;
   flags?: SandboxFlagOverrides;
+  /** Named flag set under `flags` (default `lenient`); `strict` refuses whatever Userflow might refuse. */
+  profile?: SandboxProfile;
   /** Epoch-ms clock for timestamps and the rate limiter; default Date.now. */
   clock?: () => number;
   /** Id generator for Userflow-named objects; default crypto.randomUUID. */
@@ -55,11 +57,11 @@ export interface SandboxCore {
 }
 
 export async function createSandboxCore(options: SandboxOptions = {}): Promise<SandboxCore> {
-  const flags = resolveFlags(options.flags);
+  const flags = resolveFlags(options.flags, options.profile);
   const now = options.clock ?? Date.now;
   const store = new SandboxStore({ now, newId: options.newId ?? randomUUID });
   await loadInitialState(store, flags, options);
-  const render = new Renderer(store);
+  const render = new Renderer(store, flags.sessionTaskCompletions);
   const ctx: ApiContext = { store, render, flags, now };
   const stats = new SandboxStats();
   const apiKeys = options.apiKeys ?? [SANDBOX_API_KEY];

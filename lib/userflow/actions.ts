@@ -1,4 +1,4 @@
-// The 18 Userflow actions by name: the client's method names and the CLI's kebab-case subcommands.
+// The Userflow actions by name: the client's method names and the CLI's kebab-case subcommands.
 
 export const USERFLOW_ACTIONS = [
   'createOrUpdateUser',
@@ -16,9 +16,15 @@ export const USERFLOW_ACTIONS = [
   'getContentVersion',
   'listContentVersions',
   'listContentSessions',
+  'getContentSession',
   'deleteContentSession',
   'listAttributeDefinitions',
   'listEventDefinitions',
+  'listWebhookSubscriptions',
+  'getWebhookSubscription',
+  'createWebhookSubscription',
+  'updateWebhookSubscription',
+  'deleteWebhookSubscription',
 ] as const;
 export type UserflowAction = (typeof USERFLOW_ACTIONS)[number];
 

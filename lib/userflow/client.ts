@@ -1,4 +1,4 @@
-// The typed Userflow client: the 18 actions over a Transport, each response checked against its zod schema.
+// The typed Userflow client: every action over a Transport, each response checked against its zod schema.
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import type { UserflowAction } from './actions.ts';
@@ -17,6 +17,7 @@ import {
   type ApiRequest,
   buildRequest,
   type ContentExpand,
+  type ContentSessionExpand,
   type ContentVersionExpand,
   type GetOptions,
   type GroupExpand,
@@ -27,11 +28,17 @@ import {
   type ListEventDefinitionsParams,
   type ListGroupsParams,
   type ListUsersParams,
+  type ListWebhookSubscriptionsParams,
   requestTarget,
   type UserExpand,
 } from './requests.ts';
 import type { Transport } from './transport.ts';
 import { createUndiciTransport, type Dispatcher } from './undici-transport.ts';
+import {
+  type CreateWebhookSubscriptionBody,
+  type UpdateWebhookSubscriptionBody,
+  webhookSubscription,
+} from './webhook-subscriptions.ts';
 
 export const USERFLOW_VERSION = '2020-01-03';
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -62,6 +69,7 @@ const lists = {
   contentSessions: listOf(contentSession),
   attributeDefinitions: listOf(attributeDefinition),
   eventDefinitions: listOf(eventDefinition),
+  webhookSubscriptions: listOf(webhookSubscription),
 };
 
 export class UserflowClient {
@@ -84,6 +92,8 @@ export class UserflowClient {
       paginate('listAttributeDefinitions', (p) => this.listAttributeDefinitions(p), params),
     eventDefinitions: (params: ListEventDefinitionsParams = {}) =>
       paginate('listEventDefinitions', (p) => this.listEventDefinitions(p), params),
+    webhookSubscriptions: (params: ListWebhookSubscriptionsParams = {}) =>
+      paginate('listWebhookSubscriptions', (p) => this.listWebhookSubscriptions(p), params),
   };
 
   constructor(options: UserflowClientOptions) {
@@ -151,6 +161,9 @@ export class UserflowClient {
   listContentSessions(params?: ListContentSessionsParams) {
     return this.#send(buildRequest.listContentSessions(params), lists.contentSessions);
   }
+  getContentSession(id: string, options?: GetOptions<ContentSessionExpand>) {
+    return this.#send(buildRequest.getContentSession(id, options), contentSession);
+  }
   deleteContentSession(id: string) {
     return this.#send(buildRequest.deleteContentSession(id), deleted);
   }
@@ -160,6 +173,23 @@ export class UserflowClient {
   }
   listEventDefinitions(params?: ListEventDefinitionsParams) {
     return this.#send(buildRequest.listEventDefinitions(params), lists.eventDefinitions);
+  }
+
+  listWebhookSubscriptions(params?: ListWebhookSubscriptionsParams) {
+    return this.#send(buildRequest.listWebhookSubscriptions(params), lists.webhookSubscriptions);
+  }
+  getWebhookSubscription(id: string) {
+    return this.#send(buildRequest.getWebhookSubscription(id), webhookSubscription);
+  }
+  /** Not idempotent: every call creates one more subscription, with its own secret. */
+  createWebhookSubscription(body: CreateWebhookSubscriptionBody) {
+    return this.#send(buildRequest.createWebhookSubscription(body), webhookSubscription);
+  }
+  updateWebhookSubscription(id: string, body: UpdateWebhookSubscriptionBody) {
+    return this.#send(buildRequest.updateWebhookSubscription(id, body), webhookSubscription);
+  }
+  deleteWebhookSubscription(id: string) {
+    return this.#send(buildRequest.deleteWebhookSubscription(id), deleted);
   }
 
   /** The headers every call carries; `content-type` only when there is a body. */

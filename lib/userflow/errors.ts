@@ -11,7 +11,7 @@ export interface UserflowErrorOptions {
   userflowCode?: string | undefined;
   /** Userflow's own `error.message` (clipped), when the response carried one. */
   userflowMessage?: string | undefined;
-  /** Which of the 18 actions failed. */
+  /** Which action failed. */
   action?: UserflowAction | undefined;
   cause?: unknown;
 }

@@ -90,6 +90,7 @@ export {
   type ListGroupsParams,
   type ListParams,
   type ListUsersParams,
+  type ListWebhookSubscriptionsParams,
   type QueryValue,
   queryString,
   requestTarget,
@@ -97,3 +98,11 @@ export {
 } from './requests.ts';
 export type { HttpRequest, HttpResponse, Transport } from './transport.ts';
 export type { Dispatcher } from './undici-transport.ts';
+export {
+  type CreateWebhookSubscriptionBody,
+  createWebhookSubscriptionBody,
+  type UpdateWebhookSubscriptionBody,
+  updateWebhookSubscriptionBody,
+  type WebhookSubscription,
+  webhookSubscription,
+} from './webhook-subscriptions.ts';

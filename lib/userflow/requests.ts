@@ -8,8 +8,12 @@ import type {
 } from './bodies.ts';
 import { UserflowInvalidParamsError } from './errors.ts';
 import type { OpenEnum } from './open-enum.ts';
+import type {
+  CreateWebhookSubscriptionBody,
+  UpdateWebhookSubscriptionBody,
+} from './webhook-subscriptions.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface ApiRequest {
   action: UserflowAction;
@@ -18,7 +22,7 @@ export interface ApiRequest {
   path: string;
   /** Query string without the `?` (empty when there is none); arrays as repeated `name[]=`. */
   query: string;
-  /** The JSON body, for POSTs. */
+  /** The JSON body, for POSTs and PATCHes. */
   body?: unknown;
 }
 
@@ -60,11 +64,14 @@ export interface ListContentVersionsParams extends ListParams<ContentVersionExpa
 export interface ListContentSessionsParams extends ListParams<ContentSessionExpand> {
   content_id?: string;
   user_id?: string;
+  /** Sessions of one group; the filter is named in one catalogue only (UNCONFIRMED). */
+  group_id?: string;
 }
 export interface ListAttributeDefinitionsParams extends ListParams {
   scope?: OpenEnum<'user' | 'group' | 'group_membership' | 'event'>;
 }
 export type ListEventDefinitionsParams = ListParams;
+export type ListWebhookSubscriptionsParams = ListParams;
 
 type Filters = Record<string, QueryValue | undefined>;
 
@@ -100,14 +107,31 @@ export const buildRequest = {
     get('getContentVersion', '/content_versions', id, options),
   listContentVersions: ({ content_id, ...params }: ListContentVersionsParams = {}) =>
     list('listContentVersions', '/content_versions', { content_id }, params),
-  listContentSessions: ({ content_id, user_id, ...params }: ListContentSessionsParams = {}) =>
-    list('listContentSessions', '/content_sessions', { content_id, user_id }, params),
+  listContentSessions: ({ content_id, user_id, group_id, ...params }: ListContentSessionsParams = {}) =>
+    list('listContentSessions', '/content_sessions', { content_id, user_id, group_id }, params),
+  getContentSession: (id: string, options: GetOptions<ContentSessionExpand> = {}) =>
+    get('getContentSession', '/content_sessions', id, options),
   deleteContentSession: (id: string) => del('deleteContentSession', '/content_sessions', id),
 
   listAttributeDefinitions: ({ scope, ...params }: ListAttributeDefinitionsParams = {}) =>
     list('listAttributeDefinitions', '/attribute_definitions', { scope }, params),
   listEventDefinitions: (params: ListEventDefinitionsParams = {}) =>
     list('listEventDefinitions', '/event_definitions', {}, params),
+
+  listWebhookSubscriptions: (params: ListWebhookSubscriptionsParams = {}) =>
+    list('listWebhookSubscriptions', '/webhook_subscriptions', {}, params),
+  getWebhookSubscription: (id: string) => get('getWebhookSubscription', '/webhook_subscriptions', id, {}),
+  createWebhookSubscription: (body: CreateWebhookSubscriptionBody) =>
+    post('createWebhookSubscription', '/webhook_subscriptions', body),
+  /** PATCH per the catalogues that list it; only the fields sent change. */
+  updateWebhookSubscription: (id: string, body: UpdateWebhookSubscriptionBody): ApiRequest => ({
+    action: 'updateWebhookSubscription',
+    method: 'PATCH',
+    path: `/webhook_subscriptions/${encodeId(requireId('updateWebhookSubscription', 'id', id))}`,
+    query: '',
+    body,
+  }),
+  deleteWebhookSubscription: (id: string) => del('deleteWebhookSubscription', '/webhook_subscriptions', id),
 } satisfies Record<UserflowAction, (...args: never[]) => ApiRequest>;
 
 function post(action: UserflowAction, path: string, body: unknown): ApiRequest {

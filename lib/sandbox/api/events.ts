@@ -2,6 +2,7 @@
 
 import { invalidParams, notFound } from '../api-error.ts';
 import { applyAttributeChanges } from '../attributes.ts';
+import { STRICT_NAME } from '../flags.ts';
 import { parseIsoDatetime } from '../time.ts';
 import { objectBody, optionalId } from './body.ts';
 import type { ApiContext, ApiRequest, ApiResponse } from './context.ts';
@@ -14,6 +15,9 @@ export function trackEvent(ctx: ApiContext, request: ApiRequest): ApiResponse {
   if (typeof body.name !== 'string' || body.name.trim() === '')
     throw invalidParams('name', 'must be a non-empty string');
   const name = body.name;
+  if (flags.nameCharacters === 'strict' && !STRICT_NAME.test(name)) {
+    throw invalidParams('name', 'event names may contain only letters, digits, _, - and spaces');
+  }
   const userId = optionalId(body.user_id, 'user_id');
   const groupId = optionalId(body.group_id, 'group_id');
   if (userId === undefined && groupId === undefined)

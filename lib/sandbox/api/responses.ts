@@ -2,7 +2,7 @@
 
 import { notFound } from '../api-error.ts';
 import type { AttributeOptions } from '../attributes.ts';
-import type { SandboxFlags } from '../flags.ts';
+import { type SandboxFlags, STRICT_NAME } from '../flags.ts';
 import type { ApiContext, ApiResponse } from './context.ts';
 
 /** A delete: `{id, object, deleted: true}` (200) or 204, and the flag's answer when it was already gone. */
@@ -36,5 +36,6 @@ export function attributeOptions(
     listOpsDedupe: flags.listOpsDedupe,
     allowed,
     param,
+    ...(flags.nameCharacters === 'strict' ? { namePattern: STRICT_NAME } : {}),
   };
 }

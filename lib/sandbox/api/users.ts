@@ -29,6 +29,10 @@ export function upsertUser(ctx: ApiContext, request: ApiRequest): ApiResponse {
   if (groups && memberships)
     throw invalidParams('memberships', 'cannot be combined with groups; send one of them');
   const prune = optionalBoolean(body.prune_memberships, 'prune_memberships') ?? false;
+  // Pruning against no list would drop every membership: strict refuses rather than guess what was meant.
+  if (prune && flags.pruneNeedsList && !groups && !memberships) {
+    throw invalidParams('prune_memberships', 'needs the full groups or memberships list in the same request');
+  }
   const entries = groups
     ? groups.map((entry, i) => groupEntry(ctx, entry, i))
     : (memberships ?? []).map((entry, i) => membershipEntry(ctx, entry, i));

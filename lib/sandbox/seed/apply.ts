@@ -151,6 +151,20 @@ export function applySeed(store: SandboxStore, doc: SeedDocument, flags: Sandbox
       continue;
     }
     const createdAt = ms(s.created_at) ?? store.deps.now();
+    const tasks = store.versions.get(s.version_id)?.tasks ?? [];
+    const unknownTask = (s.task_completions ?? []).find(
+      (t) => !tasks.some((task) => task.cvid === t.task_cvid),
+    );
+    if (unknownTask) {
+      problems.push(
+        `${param}.task_completions: no task '${unknownTask.task_cvid}' in version '${s.version_id}'`,
+      );
+      continue;
+    }
+    const taskCompletions = (s.task_completions ?? []).map((t) => ({
+      task_cvid: t.task_cvid,
+      completed_at: ms(t.completed_at) as number,
+    }));
     store.insertSession({
       id: s.id,
       seq: store.nextSeq(),
@@ -162,7 +176,7 @@ export function applySeed(store: SandboxStore, doc: SeedDocument, flags: Sandbox
       completed: s.completed ?? false,
       completed_at: ms(s.completed_at) ?? null,
       last_activity_at: ms(s.last_activity_at) ?? null,
-      progress: s.progress ?? null,
+      progress: s.progress ?? taskProgress(taskCompletions.length, tasks.length, s.task_completions),
       is_preview: s.is_preview ?? false,
       launcher_activated: s.launcher_activated ?? false,
       answers: (s.answers ?? []).map((a) => ({
@@ -173,6 +187,7 @@ export function applySeed(store: SandboxStore, doc: SeedDocument, flags: Sandbox
         answer_type: a.answer_type,
         answer_value: a.answer_value,
       })),
+      task_completions: taskCompletions,
     });
   }
   for (const [i, e] of (doc.events ?? []).entries()) {
@@ -220,4 +235,13 @@ export function applySeed(store: SandboxStore, doc: SeedDocument, flags: Sandbox
   }
   if (doc.counters) store.advanceCounters(doc.counters.seq, doc.counters.event_number);
   if (problems.length) throw new ConfigError(`Invalid sandbox seed ${source}`, problems);
+}
+
+/**
+ * A checklist's progress as the share of its tasks done, as a decimal string (the tap types `progress` as a
+ * string; "0.4286" over a longer expansion is a guess at the format). Null when the seed gives no task list.
+ */
+function taskProgress(done: number, total: number, given: readonly unknown[] | undefined): string | null {
+  if (given === undefined || total === 0) return null;
+  return String(Math.round((done / total) * 10_000) / 10_000);
 }

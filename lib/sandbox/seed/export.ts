@@ -73,6 +73,14 @@ export function exportSeed(store: SandboxStore): SeedDocument {
       is_preview: s.is_preview,
       launcher_activated: s.launcher_activated,
       answers: s.answers.map((a) => ({ ...a, created_at: iso(a.created_at) })),
+      ...(s.task_completions.length
+        ? {
+            task_completions: s.task_completions.map((t) => ({
+              task_cvid: t.task_cvid,
+              completed_at: iso(t.completed_at),
+            })),
+          }
+        : {}),
     })),
     events: [...store.events.values()].map((e) => ({
       id: e.id,

@@ -72,6 +72,10 @@ export const seedContentSessionSchema = z.strictObject({
   is_preview: z.boolean().optional(),
   launcher_activated: z.boolean().optional(),
   answers: z.array(seedAnswerSchema).optional(),
+  /** Checklist progress per task; `progress` defaults to the share of the version's tasks listed here. */
+  task_completions: z
+    .array(z.strictObject({ task_cvid: z.string().min(1), completed_at: timestamp }))
+    .optional(),
 });
 
 export const seedEventSchema = z

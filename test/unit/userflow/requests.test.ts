@@ -105,17 +105,35 @@ describe('the endpoint catalogue (the Userflow API reference)', () => {
       'GET',
       '/content_versions?content_id=c1&order_by=number',
     ],
-    [buildRequest.listContentSessions({ user_id: 'u1' }), 'GET', '/content_sessions?user_id=u1'],
     [buildRequest.deleteContentSession('s1'), 'DELETE', '/content_sessions/s1'],
+    [
+      buildRequest.getContentSession('s1', { expand: ['user', 'version'] }),
+      'GET',
+      '/content_sessions/s1?expand[]=user&expand[]=version',
+    ],
+    [
+      buildRequest.listContentSessions({ user_id: 'u1', group_id: 'g 1' }),
+      'GET',
+      '/content_sessions?user_id=u1&group_id=g%201',
+    ],
     [
       buildRequest.listAttributeDefinitions({ scope: 'group_membership', limit: 10 }),
       'GET',
       '/attribute_definitions?scope=group_membership&limit=10',
     ],
     [buildRequest.listEventDefinitions({ order_by: 'name' }), 'GET', '/event_definitions?order_by=name'],
+    [buildRequest.listWebhookSubscriptions({ limit: 5 }), 'GET', '/webhook_subscriptions?limit=5'],
+    [buildRequest.getWebhookSubscription('w1'), 'GET', '/webhook_subscriptions/w1'],
+    [
+      buildRequest.createWebhookSubscription({ url: 'https://example.com/h', topics: ['*'] }),
+      'POST',
+      '/webhook_subscriptions',
+    ],
+    [buildRequest.updateWebhookSubscription('w1', { disabled: true }), 'PATCH', '/webhook_subscriptions/w1'],
+    [buildRequest.deleteWebhookSubscription('w1'), 'DELETE', '/webhook_subscriptions/w1'],
   ];
 
-  it('covers each of the 18 actions exactly once', () => {
+  it('covers each action exactly once', () => {
     expect(cases.map(([request]) => request.action).sort()).toEqual([...USERFLOW_ACTIONS].sort());
   });
 
@@ -123,7 +141,7 @@ describe('the endpoint catalogue (the Userflow API reference)', () => {
     '%s',
     (_action, request, method, target) => {
       expect([request.method, requestTarget(request)]).toEqual([method, target]);
-      expect(request.body === undefined).toBe(method !== 'POST');
+      expect(request.body === undefined).toBe(method !== 'POST' && method !== 'PATCH');
     },
   );
 });

@@ -1,0 +1,28 @@
+// The watch Lambda: an EventBridge Scheduler `{ "watch": "<name>" }` → one run of that bundled watch file.
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { withCallTimeouts } from '../lib/aws-timeouts.ts';
+import { readWatchFunctionConfig } from '../lib/config/watch.ts';
+import { apiKeyReader } from '../lib/deliver/api-key.ts';
+import { createLogger } from '../lib/logger.ts';
+import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
+import { UserflowClient } from '../lib/userflow/index.ts';
+import { createUndiciTransport } from '../lib/userflow/undici-transport.ts';
+import { dynamoDbAlertState } from '../lib/watch/dynamodb-state.ts';
+import { createWatchHandler, loadWatchFiles } from '../lib/watch/scheduled-run.ts';
+
+const config = readWatchFunctionConfig(process.env, fileURLToPath(new URL('./watches', import.meta.url)));
+const logger = createLogger({ service: 'watch' });
+const apiKey = apiKeyReader(config.apiKey);
+
+export const handler = createWatchHandler({
+  watches: await loadWatchFiles(config.filesDir),
+  userflow: async () => new UserflowClient({ apiKey: await apiKey(), ...config.userflow }),
+  state: dynamoDbAlertState({
+    tableName: config.stateTable,
+    client: new DynamoDBClient(withCallTimeouts({})),
+  }),
+  secrets: secretsManagerSecretSource({ secretId: config.secretsId, maxAgeSeconds: 300 }),
+  transport: createUndiciTransport(),
+  log: ({ message, ...rest }) => logger.info(String(message), rest),
+});

@@ -1,0 +1,61 @@
+// Alert state in DynamoDB, for the AWS watch function: partition `watch`, sort key `target` (user and session).
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  paginateScan,
+} from '@aws-sdk/lib-dynamodb';
+import type { AlertRecord, AlertState } from './state.ts';
+
+export interface DynamoDbAlertStateOptions {
+  tableName: string;
+  /** A client with the house call timeouts (lib/aws-timeouts.ts). */
+  client: DynamoDBClient;
+}
+
+/** The one module of the watch that imports the AWS SDK. Each put is one PutItem, made after the 2xx. */
+export function dynamoDbAlertState(options: DynamoDbAlertStateOptions): AlertState {
+  const documents = DynamoDBDocumentClient.from(options.client);
+  const TableName = options.tableName;
+  const target = (userId: string, sessionId: string) => JSON.stringify([userId, sessionId]);
+  const toRecord = (item: Record<string, unknown>): AlertRecord => {
+    const { target: _key, ...record } = item;
+    return record as unknown as AlertRecord;
+  };
+  return {
+    async get(watch, userId, sessionId) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName,
+          Key: { watch, target: target(userId, sessionId) },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? toRecord(Item) : undefined;
+    },
+    async put(record) {
+      await documents.send(
+        new PutCommand({ TableName, Item: { ...record, target: target(record.user_id, record.session_id) } }),
+      );
+    },
+    async list(watch) {
+      const records: AlertRecord[] = [];
+      const pages =
+        watch === undefined
+          ? paginateScan({ client: documents }, { TableName })
+          : paginateQuery(
+              { client: documents },
+              {
+                TableName,
+                KeyConditionExpression: '#w = :w',
+                ExpressionAttributeNames: { '#w': 'watch' },
+                ExpressionAttributeValues: { ':w': watch },
+              },
+            );
+      for await (const page of pages) for (const item of page.Items ?? []) records.push(toRecord(item));
+      return records;
+    },
+  };
+}

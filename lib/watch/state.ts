@@ -1,0 +1,36 @@
+// The alert state port: which (watch, user, session) was alerted when, so each stall is announced once.
+
+export interface AlertRecord {
+  watch: string;
+  user_id: string;
+  session_id: string;
+  /** ISO time of the last alert that got a 2xx. */
+  alerted_at: string;
+  alerts: number;
+  /** Set once, when a run finds the session completed after an alert. */
+  completed_at?: string;
+}
+
+export interface AlertState {
+  get(watch: string, userId: string, sessionId: string): Promise<AlertRecord | undefined>;
+  /** Called only after the receiver answered 2xx, so a failed alert is tried again by the next run. */
+  put(record: AlertRecord): Promise<void>;
+  /** Every record of one watch (for `watch status`). */
+  list(watch?: string): Promise<AlertRecord[]>;
+}
+
+export function alertKey(watch: string, userId: string, sessionId: string): string {
+  return JSON.stringify([watch, userId, sessionId]);
+}
+
+/** In memory, for tests and dry runs. */
+export function memoryAlertState(): AlertState {
+  const records = new Map<string, AlertRecord>();
+  return {
+    get: async (watch, userId, sessionId) => records.get(alertKey(watch, userId, sessionId)),
+    put: async (record) => {
+      records.set(alertKey(record.watch, record.user_id, record.session_id), { ...record });
+    },
+    list: async (watch) => [...records.values()].filter((r) => watch === undefined || r.watch === watch),
+  };
+}

@@ -1,0 +1,99 @@
+// The watch function's real bundle from `cdk synth -c watchDir=watches`, run on Node 24 against the Userflow
+// sandbox (demo data), dynalite and a loopback Secrets Manager, alerting a local Slack-compatible receiver.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BridgeStack } from '../../cdk/bridge-stack.ts';
+import { buildBridgeApp } from '../../cdk/build-app.ts';
+import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
+import { type Receiver, startReceiver } from '../integration/watch/receiver.ts';
+import {
+  assetDirOf,
+  lambdaEnvironment,
+  node24Binary,
+  runBundle,
+  synthesizedFunction,
+} from './helpers/lambda-bundles.ts';
+import { PROJECT_ROOT } from './helpers/stack.ts';
+
+const root = PROJECT_ROOT.replace(/\/$/, '');
+mkdirSync(join(root, 'cdk.out'), { recursive: true });
+const outdir = mkdtempSync(join(root, 'cdk.out', 'watch-bundle-test-'));
+
+let node: string;
+let stack: BridgeStack;
+let sandbox: RunningSandbox;
+let sm: FakeSecretsManager;
+let ddb: DynamoDbEmulator;
+let slack: Receiver;
+let dir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  const app = new App({ outdir });
+  ({ stack } = await buildBridgeApp({ app, nag: false, config: { watchDir: 'watches' } }));
+  const watches = stack.watches;
+  if (!watches) throw new Error('expected the watch path');
+  app.synth();
+  [node, sandbox, sm, ddb, slack] = await Promise.all([
+    node24Binary(),
+    startSandbox({ profile: 'strict' }),
+    startFakeSecretsManager(),
+    startDynamoDbEmulator(),
+    startReceiver(),
+  ]);
+  const template = JSON.parse(readFileSync(join(outdir, stack.templateFile), 'utf8'));
+  const id = (c: { node: { defaultChild?: unknown } }) =>
+    stack.resolve(stack.getLogicalId(c.node.defaultChild as never)) as string;
+  const nameOf = (c: { node: { defaultChild?: unknown } }) =>
+    template.Resources[id(c)].Properties.Name as string;
+  sm.put(nameOf(stack.userflowApiKey), sandbox.apiKey);
+  sm.put(nameOf(watches.alertSecrets), JSON.stringify({ SLACK_WEBHOOK_URL: slack.url }));
+  // The table with the keys the template declares, so a function that disagrees with its table fails here.
+  const { KeySchema, AttributeDefinitions } = template.Resources[id(watches.stateTable)].Properties;
+  await ddb.client.send(
+    new CreateTableCommand({
+      TableName: 'watch-state',
+      KeySchema,
+      AttributeDefinitions,
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  dir = assetDirOf(outdir, stack, watches.watchFunction.fn);
+  env = {
+    ...lambdaEnvironment(synthesizedFunction(outdir, stack, watches.watchFunction.fn), dir, {
+      [id(watches.stateTable)]: 'watch-state',
+      [id(watches.alertSecrets)]: sm.arnOf(nameOf(watches.alertSecrets)),
+      [id(stack.userflowApiKey)]: sm.arnOf(nameOf(stack.userflowApiKey)),
+    }),
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // The one setting the stack does not make: Userflow's address is the sandbox here.
+    USERFLOW_API_URL: sandbox.url,
+  };
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.allSettled([sandbox?.close(), sm?.close(), ddb?.close(), slack?.close()]);
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('the watch bundle on Node 24', () => {
+  it('runs the shipped example as the scheduler invokes it: one alert, then none', async () => {
+    const event = { watch: 'getting-started-stalled' };
+    const first = await runBundle(dir, { node, env, event });
+    expect(first.error).toBeUndefined();
+    expect(first.node).toMatch(/^v24\./);
+    expect(first.result).toMatchObject({ stalled: 1, sent: 1 });
+    const second = await runBundle(dir, { node, env, event });
+    expect(second.result).toMatchObject({ already_alerted: 1, sent: 0 });
+    const [message] = slack.delivered() as { text: string }[];
+    expect(slack.received).toHaveLength(1);
+    expect(message?.text).toBe('Dana Whitfield has done 2/3 tasks; stuck at “Create your first report”');
+  }, 120_000);
+});
