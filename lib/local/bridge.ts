@@ -192,23 +192,39 @@ async function start(
   });
   // Runs before the trail is closed (closers run in reverse): the last answered webhooks' records are written.
   closers.push({ name: "the event trail's last records", close: () => app.drainTrail() });
-  const consoleMount = await mountConsole({
-    ...(trail.store ? { trail: trail.store } : {}),
-    trailPath: layout.trailDb,
-    queues,
-    rules: watcher.rules,
-    rulesError: () => rulesHealth.error,
-    rulesDir: options.rulesDir,
-    target,
-    ...(options.region ? { region: options.region } : {}),
-    limitPerSecond: options.budget.limitPerSecond,
-    host: options.host,
-    cwd: options.cwd,
-  });
-  closers.push({ name: 'the console', close: () => consoleMount.close() });
-  const mcp = await mountMcp({ localDir: layout.dir, client: target.client, queues, rules: watcher.rules });
-  closers.push({ name: 'the agent tools', close: () => mcp.close() });
-  const fetch = mcp.route(consoleMount.wrap(activity ? activity.wrap(app.fetch) : app.fetch));
+  const served = activity ? activity.wrap(app.fetch) : app.fetch;
+  // The console and the agent tools read (and the tools audit into) the trail: without one they are not served,
+  // and webhooks still are.
+  const consoleMount = trail.store
+    ? await mountConsole({
+        trail: trail.store,
+        trailPath: layout.trailDb,
+        queues,
+        rules: watcher.rules,
+        rulesError: () => rulesHealth.error,
+        rulesDir: options.rulesDir,
+        target,
+        ...(options.region ? { region: options.region } : {}),
+        limitPerSecond: options.budget.limitPerSecond,
+        host: options.host,
+        cwd: options.cwd,
+      })
+    : undefined;
+  const mcp = trail.store
+    ? await mountMcp({
+        localDir: layout.dir,
+        client: target.client,
+        queues,
+        rules: watcher.rules,
+        trail: trail.store,
+      })
+    : undefined;
+  if (consoleMount) closers.push({ name: 'the console', close: () => consoleMount.close() });
+  if (mcp) closers.push({ name: 'the agent tools', close: () => mcp.close() });
+  if (!trail.store)
+    options.printProblem('without the event trail, the console and the agent tools are not served');
+  const withConsole = consoleMount ? consoleMount.wrap(served) : served;
+  const fetch = mcp ? mcp.route(withConsole) : withConsole;
   // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
   const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
   const ingestUrl = `http://${displayHost(options.host)}:${server.port}`;
@@ -254,12 +270,12 @@ async function start(
   // The server stops first of all: no webhook is accepted once stopping has begun.
   closers.push({ name: 'the webhook server', close: () => server.close() });
   // Before that, the console's live streams end: the server would wait for them while a page stays open.
-  closers.push({ name: 'the console streams', close: () => consoleMount.endStreams() });
+  if (consoleMount) closers.push({ name: 'the console streams', close: () => consoleMount.endStreams() });
 
   const banner = formatBanner(
     bannerInput(options, {
       ingestUrl: options.publicUrl?.replace(/\/+$/, '') ?? ingestUrl,
-      consoleUrl: `${ingestUrl}${consoleMount.path}`,
+      ...(consoleMount ? { consoleUrl: `${ingestUrl}${consoleMount.path}` } : {}),
       rules,
       target,
       queues,
@@ -283,7 +299,7 @@ function bannerInput(
   options: BridgeOptions,
   parts: {
     ingestUrl: string;
-    consoleUrl: string;
+    consoleUrl?: string;
     rules: RuleSet;
     target: Awaited<ReturnType<typeof openUserflowTarget>>;
     queues: Awaited<ReturnType<typeof openLocalQueues>>;
@@ -297,7 +313,7 @@ function bannerInput(
   const { target, queues } = parts;
   return {
     ingestUrl: parts.ingestUrl,
-    consoleUrl: parts.consoleUrl,
+    ...(parts.consoleUrl ? { consoleUrl: parts.consoleUrl } : {}),
     sources: [...parts.rules.sources.values()].map((s) => ({
       name: s.name,
       scheme: s.verify.scheme,

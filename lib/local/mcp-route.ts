@@ -2,6 +2,7 @@
 import { createMcpHttpHandler, withMcpRoute } from '../mcp/http.ts';
 import { openLocalMcp } from '../mcp/local.ts';
 import type { RuleSet } from '../rules/index.ts';
+import type { TrailStore } from '../trail/store.ts';
 import type { UserflowClient } from '../userflow/client.ts';
 import type { LocalQueues } from './local-queues.ts';
 
@@ -10,6 +11,8 @@ export interface McpRouteOptions {
   client: UserflowClient;
   queues: LocalQueues;
   rules: () => RuleSet;
+  /** The bridge's own trail, so the agent tools audit into it and read it without a second connection. */
+  trail?: TrailStore;
 }
 
 export async function mountMcp(options: McpRouteOptions) {
@@ -20,6 +23,7 @@ export async function mountMcp(options: McpRouteOptions) {
     queue: queues.webhooks.main,
     dlqs: { webhooks: queues.webhooks.dlq, ...(queues.sync ? { sync: queues.sync.dlq } : {}) },
     rules: options.rules,
+    ...(options.trail ? { trail: options.trail } : {}),
   });
   const handler = createMcpHttpHandler({ principals: local.principals, deps: local.deps });
   return {

@@ -6,6 +6,7 @@ import type { Queue } from '../queue/queue.ts';
 import type { RuleSet } from '../rules/index.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
 import { openTrail } from '../trail/open.ts';
+import type { TrailStore } from '../trail/store.ts';
 import type { UserflowClient } from '../userflow/client.ts';
 import { DEFAULT_WAIT, type ToolDeps } from './deps.ts';
 import { openPrincipalsFile, principalsPath } from './principals-file.ts';
@@ -17,6 +18,8 @@ export interface LocalMcpOptions {
   queue: Queue;
   dlqs?: Readonly<Record<string, DlqSource>>;
   rules?: () => RuleSet;
+  /** The trail the rest of the process writes; when absent, `<localDir>/trail.db` is opened here. */
+  trail?: TrailStore;
   /** Default: random per process, so a confirm token is good only on the server that issued it. */
   confirmSecret?: Uint8Array;
 }
@@ -28,7 +31,8 @@ export interface LocalMcp {
 }
 
 export async function openLocalMcp(options: LocalMcpOptions): Promise<LocalMcp> {
-  const trail = await openTrail(localLayout(options.localDir).trailDb);
+  const own = options.trail === undefined;
+  const trail = options.trail ?? (await openTrail(localLayout(options.localDir).trailDb));
   return {
     deps: {
       userflow: options.userflow,
@@ -42,6 +46,8 @@ export async function openLocalMcp(options: LocalMcpOptions): Promise<LocalMcp> 
       retentionDays: DEFAULT_TRAIL_RETENTION_DAYS,
     },
     principals: openPrincipalsFile(principalsPath(options.localDir)),
-    close: () => trail.close(),
+    close: () => {
+      if (own) trail.close();
+    },
   };
 }

@@ -443,9 +443,25 @@ export function userflowTools(deps: ToolDeps): ToolSpec[] {
   return tools;
 }
 
-/** Every action has its tool: a new action in the client without one fails this at start. */
+/**
+ * Client actions deliberately not offered to agents: webhook subscriptions configure the account's integrations
+ * (and `get` answers with the signing secret), not anyone's onboarding; one session is reachable through
+ * `userflow_list_content_sessions`. Each is a decision, so a new client action must be given a tool or added here.
+ */
+const NOT_AGENT_TOOLS: ReadonlySet<UserflowAction> = new Set([
+  'getContentSession',
+  'listWebhookSubscriptions',
+  'getWebhookSubscription',
+  'createWebhookSubscription',
+  'updateWebhookSubscription',
+  'deleteWebhookSubscription',
+]);
+
+/** Every action has its tool or a reason not to: a new action in the client without either fails at start. */
 export function assertEveryAction(tools: readonly ToolSpec[]): void {
   const names = new Set(tools.map((t) => t.name));
-  const missing = USERFLOW_ACTIONS.map(toolName).filter((name) => !names.has(name));
+  const missing = USERFLOW_ACTIONS.filter((action) => !NOT_AGENT_TOOLS.has(action))
+    .map(toolName)
+    .filter((name) => !names.has(name));
   if (missing.length) throw new Error(`agent tools missing for ${missing.join(', ')}`);
 }

@@ -177,9 +177,8 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (userflow-bridge console)', 
       cwd: checkout.dir,
     });
     expect(cliRun.code).toBe(0);
-    const expected = (JSON.parse(cliRun.stdout) as { rule: string; command: { type: string } }[]).map(
-      (e) => `${e.rule} ${e.command.type}`,
-    );
+    const events = JSON.parse(cliRun.stdout) as { commands: { rule: string; command: { type: string } }[] }[];
+    const expected = events.flatMap((e) => e.commands).map((c) => `${c.rule} ${c.command.type}`);
     expect(expected).toContain('trial-converted add_membership');
 
     await page.goto(`${url}playground`);
