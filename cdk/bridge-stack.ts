@@ -1,6 +1,7 @@
 // The one stack: HTTP API → ingest → SQS FIFO → deliver → Userflow, with secrets, idempotency table and alarms.
 import { basename } from 'node:path';
 import {
+  type CfnElement,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -251,6 +252,16 @@ export class BridgeStack extends Stack {
         userflowRegion: config.userflowRegion,
       });
       routeSettings[MCP_ROUTE_KEY] = this.mcp.routeSetting;
+      // Every tool call is audited in the trail; `wait` and the bridge tools read it back.
+      this.mcp.fn.writesTrail('TRAIL_TABLE_NAME', this.trail.table, TRAIL_WRITER_KEY_PREFIXES.agent);
+      this.trail.table.grantReadData(this.mcp.fn.fn);
+      const trailId = Stack.of(this).getLogicalId(this.trail.table.node.defaultChild as CfnElement);
+      Validations.of(this.mcp.fn.fn.role as Construct).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${trailId}.Arn>/index/*]`,
+        reason:
+          "Reading the trail back (a tool call's outcome, an event's story) queries its indexes; the wildcard " +
+          "covers the trail table's own indexes only.",
+      });
     }
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: config.logRetentionDays,

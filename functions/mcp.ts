@@ -12,9 +12,11 @@ import { openDynamoDbPrincipals } from '../lib/mcp/principals-dynamodb.ts';
 import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../lib/trail/capture.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
+import { trailFromEnv } from './trail.ts';
 
 const config = readMcpFunctionConfig(process.env);
 const region = process.env.AWS_REGION;
+const { trail, trailConfig } = trailFromEnv(process.env);
 const principals = cachedPrincipals(openDynamoDbPrincipals({ tableName: config.principalsTable }), {
   maxAgeMs: config.principalsCacheMs,
 });
@@ -38,8 +40,9 @@ const mcp = createMcpHttpHandler({
     now: () => new Date(),
     // API Gateway gives up after 30 s: waiting stays well inside it.
     wait: { ...DEFAULT_WAIT, timeoutMs: 20_000 },
-    // No trail yet: the DynamoDB trail is not built, so calls made here are not audited (the README says so).
-    retentionDays: DEFAULT_TRAIL_RETENTION_DAYS,
+    // The stack's trail: every call is audited there, and `wait` and the bridge tools read it.
+    ...(trail ? { trail } : {}),
+    retentionDays: trailConfig?.retentionDays ?? DEFAULT_TRAIL_RETENTION_DAYS,
   },
 });
 

@@ -229,4 +229,6 @@ export const TRAIL_WRITER_KEY_PREFIXES = {
   ingest: ['REQ#', 'EVT#', 'CMD#', 'USR#', 'GRP#'],
   deliver: ['ATT#'],
   sync: ['RUN#'],
+  /** The agent tools' audit records are attempts too (principal `agent:<name>`, origin `mcp`). */
+  agent: ['ATT#'],
 } as const;

@@ -11,6 +11,7 @@ import { openDynamoDbPrincipals } from '../../lib/mcp/principals-dynamodb.ts';
 import { createPrincipal } from '../../lib/mcp/principals-store.ts';
 import { createSqsQueue } from '../../lib/queue/sqs-queue.ts';
 import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
+import { openDynamoDbTrail } from '../../lib/trail/dynamodb-store.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
 import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
@@ -67,6 +68,17 @@ beforeAll(async () => {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  // The trail as the template declares it (indexes included): every tool call is audited there.
+  const trailTable = template.Resources[id(stack.trail.table)].Properties;
+  await ddb.client.send(
+    new CreateTableCommand({
+      TableName: 'trail',
+      KeySchema: trailTable.KeySchema,
+      AttributeDefinitions: trailTable.AttributeDefinitions,
+      GlobalSecondaryIndexes: trailTable.GlobalSecondaryIndexes,
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   const table = openDynamoDbPrincipals({ tableName: 'principals', client: ddb.clientConfig });
   token = (
     await createPrincipal(
@@ -81,6 +93,7 @@ beforeAll(async () => {
     ...lambdaEnvironment(synthesizedFunction(outdir, stack, mcp.fn.fn), dir, {
       [id(stack.queues.queue)]: queue.url,
       [id(mcp.principals)]: 'principals',
+      [id(stack.trail.table)]: 'trail',
       [id(stack.userflowApiKey)]: sm.arnOf(keyName),
     }),
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
@@ -151,6 +164,12 @@ describe('the MCP bundle on Node 24', () => {
     const queue = createSqsQueue({ queueUrl, client: services.sqs.clientConfig });
     const [message] = await queue.receive({ maxMessages: 1, waitSeconds: 1 });
     expect(message?.groupId).toBe('usr_cloud');
+
+    // The call is audited in the stack's trail, on whose behalf.
+    const trail = openDynamoDbTrail({ tableName: 'trail', client: services.ddb.clientConfig });
+    const audited = await trail.listAttempts({ principal: 'agent:cloud-agent', limit: 10 });
+    trail.close();
+    expect(audited.map((a) => a.action)).toContain('userflow_track_event');
   });
 
   it('answers 401 with WWW-Authenticate without a token', async () => {

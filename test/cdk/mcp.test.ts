@@ -55,6 +55,13 @@ describe('the MCP function role', () => {
     expect(can(mcpRole, 'dynamodb:GetItem', id(stack.idempotencyTable))).toBe(false);
   });
 
+  it('writes its audit records to the trail under the attempts prefix, and may read the trail back', () => {
+    const trail = id(stack.trail.table as never);
+    expect(can(mcpRole, 'dynamodb:PutItem', trail)).toBe(true);
+    expect(can(mcpRole, 'dynamodb:Query', trail)).toBe(true);
+    expect(can(mcpRole, 'dynamodb:DeleteItem', trail)).toBe(false);
+  });
+
   it('is the only role that may read principals', () => {
     for (const fn of [stack.ingest, stack.deliver]) {
       expect(can(id(fn.fn.role as never), 'dynamodb:Scan', principals)).toBe(false);
