@@ -1,5 +1,6 @@
 // One way to name a trail, for the CLI and the functions: `dynamodb://<table>` for the stack's table, anything
 // else a SQLite file (the local dir's `trail.db`). Backends load lazily, so a caller pays only for the one it opens.
+import { backoffDelayMs, realSleep } from '../queue/backoff.ts';
 import { TrailError } from './errors.ts';
 import type { TrailStore } from './store.ts';
 
@@ -22,9 +23,25 @@ export async function openTrail(target: string): Promise<TrailStore> {
   const parsed = parseTrailTarget(target);
   if (parsed.kind === 'sqlite') {
     const { openSqliteTrail } = await import('./sqlite-store.ts');
-    return openSqliteTrail(parsed.path);
+    return openWhenUnlocked(() => openSqliteTrail(parsed.path));
   }
   const { openDynamoDbTrail } = await import('./dynamodb-store.ts');
   // No endpoint here: the SDK reads AWS_ENDPOINT_URL_DYNAMODB (and region, credentials) from the environment.
   return openDynamoDbTrail({ tableName: parsed.table });
+}
+
+/**
+ * Two processes creating the same trail file at once (two CLI writes, `start` beside one) race to switch it to
+ * WAL, and the loser is answered SQLITE_BUSY at once, without SQLite's busy wait: a few short retries settle it.
+ */
+async function openWhenUnlocked(open: () => TrailStore): Promise<TrailStore> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return open();
+    } catch (error) {
+      const code = ((error as { cause?: { code?: unknown } }).cause as { code?: unknown } | undefined)?.code;
+      if (attempt >= 5 || typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) throw error;
+      await realSleep(backoffDelayMs(attempt, { baseMs: 50, capMs: 500, random: Math.random }) + 10);
+    }
+  }
 }
