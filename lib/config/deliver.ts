@@ -1,6 +1,7 @@
 // The deliver function's configuration, read once at cold start from the environment through zod.
 import { z } from 'zod';
 import { type Env, readEnv } from './read-env.ts';
+import { type UserflowAccess, userflowAccess } from './userflow-access.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -41,11 +42,9 @@ export const deliverEnvSchema = z
 
 export type DeliverEnv = z.infer<typeof deliverEnvSchema>;
 
-export interface DeliverConfig {
+export interface DeliverConfig extends UserflowAccess {
   queueUrl: string;
   dlqUrl: string;
-  apiKey: { value: string } | { secretId: string; maxAgeSeconds: number };
-  userflow: { region: 'us' | 'eu'; baseUrl?: string; timeoutMs: number };
   rate: { limitPerSecond: number; maxConcurrency: number };
   idempotency: { tableName: string; ttlSeconds: number };
   lookup: { strategy: 'query' | 'scan'; ttlMs: number };
@@ -58,18 +57,7 @@ export function readDeliverConfig(env: Env): DeliverConfig {
   return {
     queueUrl: e.QUEUE_URL,
     dlqUrl: e.DLQ_URL,
-    apiKey:
-      e.USERFLOW_API_KEY !== undefined
-        ? { value: e.USERFLOW_API_KEY }
-        : {
-            secretId: e.USERFLOW_API_KEY_SECRET_ID as string,
-            maxAgeSeconds: e.USERFLOW_API_KEY_MAX_AGE_SECONDS,
-          },
-    userflow: {
-      region: e.USERFLOW_REGION,
-      ...(e.USERFLOW_API_URL ? { baseUrl: e.USERFLOW_API_URL } : {}),
-      timeoutMs: e.USERFLOW_TIMEOUT_MS,
-    },
+    ...userflowAccess(e),
     rate: { limitPerSecond: e.USERFLOW_RATE_LIMIT, maxConcurrency: e.MAX_CONCURRENCY },
     idempotency: { tableName: e.IDEMPOTENCY_TABLE, ttlSeconds: e.IDEMPOTENCY_TTL_SECONDS },
     lookup: { strategy: e.USERFLOW_LOOKUP_FILTER, ttlMs: e.USERFLOW_LOOKUP_TTL_SECONDS * 1000 },

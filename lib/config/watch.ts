@@ -1,6 +1,7 @@
 // Configuration of watch runs, read once from the environment: where Userflow is, the account URL for links.
 import { z } from 'zod';
 import { type Env, readEnv } from './read-env.ts';
+import { userflowAccess } from './userflow-access.ts';
 
 const schema = z.object({
   USERFLOW_API_KEY: z.string({ error: 'is not set: export the API key of your Userflow environment' }),
@@ -43,18 +44,7 @@ const functionSchema = z
 export function readWatchFunctionConfig(env: Env, defaultFilesDir: string) {
   const e = readEnv(functionSchema, env, 'watch function configuration');
   return {
-    apiKey:
-      e.USERFLOW_API_KEY !== undefined
-        ? { value: e.USERFLOW_API_KEY }
-        : {
-            secretId: e.USERFLOW_API_KEY_SECRET_ID as string,
-            maxAgeSeconds: e.USERFLOW_API_KEY_MAX_AGE_SECONDS,
-          },
-    userflow: {
-      region: e.USERFLOW_REGION,
-      ...(e.USERFLOW_API_URL ? { baseUrl: e.USERFLOW_API_URL } : {}),
-      timeoutMs: e.USERFLOW_TIMEOUT_MS,
-    },
+    ...userflowAccess(e),
     stateTable: e.WATCH_STATE_TABLE,
     secretsId: e.WATCH_SECRETS_ID,
     filesDir: e.WATCH_FILES_DIR ?? defaultFilesDir,
