@@ -9,6 +9,7 @@ import { redriveDlq } from '../queue/dlq-tools.ts';
 import { SCRIPT, STYLESHEET } from './assets.ts';
 import { readDeadLetters, redriveMessages } from './dead-letters.ts';
 import type { ConsoleDeps } from './deps.ts';
+import { eventRoutes } from './event-routes.tsx';
 import {
   type EventFilters,
   type EventRow,
@@ -17,10 +18,9 @@ import {
   withOutcomes,
 } from './events-query.ts';
 import { BASE, href } from './layout.tsx';
-import { commandIds, displayOutcome } from './outcome.ts';
 import { DeadLettersPage, type QueueLetters } from './pages/dead-letters.tsx';
-import { EventDetailPage } from './pages/event-detail.tsx';
 import { EventRowView, EventsPage } from './pages/events.tsx';
+import { NotFound } from './pages/not-found.tsx';
 import { PlaygroundPage } from './pages/playground.tsx';
 import { QueueTable, StatusPage } from './pages/status.tsx';
 import { timeline, UserPage } from './pages/user.tsx';
@@ -144,50 +144,7 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
     });
   });
 
-  app.get('/events/:id', async (c) => {
-    const intake = await deps.trail.findIntake(c.req.param('id'));
-    if (!intake) return c.html(<NotFound what={`No trail record for ${c.req.param('id')}`} />, 404);
-    const attempts = await deps.trail.attemptsFor(commandIds([intake]));
-    return c.html(
-      <EventDetailPage
-        intake={intake}
-        outcome={displayOutcome(intake, attempts)}
-        attempts={attempts}
-        replayAvailable={deps.replay !== undefined}
-        csrf={csrf}
-        {...(/^\d+$/.test(c.req.query('replayed') ?? '')
-          ? { flash: `Replayed: ${c.req.query('replayed')} command(s) queued.` }
-          : {})}
-      />,
-    );
-  });
-
-  app.post('/events/:id/replay', async (c) => {
-    const id = c.req.param('id');
-    const intake = await deps.trail.findIntake(id);
-    if (!intake) return c.html(<NotFound what={`No trail record for ${id}`} />, 404);
-    if (!deps.replay) return c.text('replay is not available in this console', 501);
-    const form = await c.req.parseBody();
-    const confirmed = form.confirm === '1';
-    const result = await deps.replay(intake.requestId, { dryRun: !confirmed });
-    if (confirmed) {
-      return c.redirect(
-        href(`/events/${encodeURIComponent(intake.requestId)}`, { replayed: result.queued }),
-        303,
-      );
-    }
-    const attempts = await deps.trail.attemptsFor(commandIds([intake]));
-    return c.html(
-      <EventDetailPage
-        intake={intake}
-        outcome={displayOutcome(intake, attempts)}
-        attempts={attempts}
-        replayAvailable
-        preview={result}
-        csrf={csrf}
-      />,
-    );
-  });
+  eventRoutes(app, deps, csrf);
 
   app.get('/users', async (c) => {
     const id = c.req.query('id')?.trim();
@@ -365,14 +322,3 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
     }
   });
 }
-
-import { Page } from './layout.tsx';
-
-const NotFound = ({ what }: { what: string }) => (
-  <Page title="Not found" section="events">
-    <h1>{what}</h1>
-    <p>
-      <a href={href('/', {})}>Back to events</a>
-    </p>
-  </Page>
-);

@@ -1,5 +1,6 @@
 // What badge an intake gets: the request's own outcome, then what delivery made of its commands. Pure.
 import type { AttemptRecord, IntakeRecord } from '../trail/index.ts';
+import { REPLAYED } from '../trail/replay.ts';
 
 export const DISPLAY_OUTCOMES = [
   'delivered',
@@ -19,7 +20,8 @@ export type DisplayOutcome = (typeof DISPLAY_OUTCOMES)[number];
  */
 export function displayOutcome(intake: IntakeRecord, attempts: readonly AttemptRecord[]): DisplayOutcome {
   if (intake.outcome === 'duplicate') return 'duplicate';
-  if (intake.outcome !== 'accepted') return 'rejected';
+  // A replay record is an accepted request of its own, made by an operator rather than the sender.
+  if (intake.outcome !== 'accepted' && intake.outcome !== REPLAYED) return 'rejected';
   const commands = intake.events.flatMap((event) => event.commands.map((command) => command.id));
   if (commands.length === 0) return 'skipped';
   const last = lastAttempts(attempts);

@@ -1,11 +1,14 @@
 // The console app through app.request(): what each page shows from the trail and queues, and who may change state.
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConsoleDeps, createConsoleApp } from '../../../lib/console/index.ts';
+import { replayThrough } from '../../../lib/console/replay.ts';
 import { LOCAL_QUEUE_SETTINGS } from '../../../lib/local/layout.ts';
 import { openSqliteQueues, type SqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
 import { loadRules, type RuleSet } from '../../../lib/rules/index.ts';
 import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
 import type { TrailStore } from '../../../lib/trail/store.ts';
+import type { IntakeRecord } from '../../../lib/trail/types.ts';
 import {
   attempt,
   badSignature,
@@ -195,28 +198,92 @@ describe('event detail', () => {
     expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
-  it('shows Replay disabled without a replay function, and previews before replaying with one', async () => {
+  it('shows Replay disabled without a replay function', async () => {
     await putTrialConverted(trail, '2026-12-01T10:00:00.000Z');
     const disabled = await get(consoleFor().app, '/console/events/req_trial');
     expect(disabled.text).toMatch(/<button type="submit" disabled="">Replay/);
-    expect(disabled.text).toContain('no replay function is wired in');
+    expect(disabled.text).toContain('it has no queue to replay onto');
+  });
 
-    const calls: boolean[] = [];
-    const { app, csrfToken } = consoleFor({
-      replay: async (_id, { dryRun }) => {
-        calls.push(dryRun);
-        return {
-          commands: [{ id: 'c', kind: 'add_membership', userId: TRIAL_USER, groupId: 'paid' }],
-          queued: dryRun ? 0 : 1,
-          dryRun,
-        };
-      },
+  describe('replay through the trail', () => {
+    const sample = readFileSync(`${REPO_ROOT}samples/stripe/trial-converted.json`, 'utf8');
+    const stored = (requestId: string, body: IntakeRecord['body']) =>
+      intake({
+        requestId,
+        eventIds: ['evt_1SmpLTrialConvertedA01'],
+        body,
+        events: [
+          {
+            id: 'evt_1SmpLTrialConvertedA01',
+            type: 'customer.subscription.updated',
+            outcome: 'accepted',
+            rules: [],
+            commands: [],
+          },
+        ],
+      });
+    const replaying = () =>
+      consoleFor({ replay: replayThrough({ trail, rules: () => rules, queue: queues.main }) });
+
+    it('previews the current rules’ commands without queueing, then queues them and records the replay', async () => {
+      await trail.putIntake(stored('req_stored', { stored: true, size: sample.length, text: sample }));
+      const { app, csrfToken } = replaying();
+      const preview = await post(app, '/console/events/req_stored/replay', { _csrf: csrfToken });
+      const previewText = await preview.text();
+      expect(preview.status).toBe(200);
+      expect(previewText).toMatch(/would queue \d+ commands?\. Nothing is queued yet/);
+      expect(previewText).toContain('add_membership');
+      expect(await queues.main.browse()).toEqual([]);
+      expect(await trail.findIntake('req_stored/replay-1')).toBeUndefined();
+
+      const done = await post(app, '/console/events/req_stored/replay', {
+        _csrf: csrfToken,
+        event: 'evt_1SmpLTrialConvertedA01',
+        confirm: '1',
+      });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toMatch(
+        /^\/console\/events\/req_stored%2Freplay-1\?replayed=\d+$/,
+      );
+      const queued = (await queues.main.browse()).map(
+        (m) => JSON.parse(m.body) as { id: string; command: { type: string } },
+      );
+      expect(queued.map((e) => e.command.type)).toContain('add_membership');
+      const record = await trail.findIntake('req_stored/replay-1');
+      expect(record?.events[0]?.commands.map((c) => c.id).sort()).toEqual(queued.map((e) => e.id).sort());
+      const page = await get(app, done.headers.get('location') ?? '');
+      expect(page.text).toContain(`Replay queued ${queued.length} command(s)`);
+      expect(page.text).toContain('>queued<');
     });
-    const preview = await post(app, '/console/events/req_trial/replay', { _csrf: csrfToken });
-    expect(await preview.text()).toContain('Dry run: replaying would queue 1 command.');
-    const done = await post(app, '/console/events/req_trial/replay', { _csrf: csrfToken, confirm: '1' });
-    expect(done.status).toBe(303);
-    expect(calls).toEqual([true, false]);
+
+    it('refuses, with the reason, an event whose body was not stored, and queues nothing', async () => {
+      await trail.putIntake(
+        stored('req_digest', { stored: false, size: 90_000, sha256: 'ab'.repeat(32), reason: 'too_large' }),
+      );
+      const { app, csrfToken } = replaying();
+      const page = await get(app, '/console/events/req_digest');
+      expect(page.text).toMatch(/<button type="submit" disabled="">Replay/);
+      const refused = await post(app, '/console/events/req_digest/replay', {
+        _csrf: csrfToken,
+        confirm: '1',
+      });
+      expect(refused.status).toBe(409);
+      expect(await refused.text()).toContain(
+        'Replay refused: the body of event evt_1SmpLTrialConvertedA01 was not stored',
+      );
+      expect(await queues.main.browse()).toEqual([]);
+      expect(await trail.findIntake('req_digest/replay-1')).toBeUndefined();
+    });
+
+    it('refuses a replay posted from another origin or without the CSRF token', async () => {
+      await trail.putIntake(stored('req_stored', { stored: true, size: sample.length, text: sample }));
+      const { app, csrfToken } = replaying();
+      const path = '/console/events/req_stored/replay';
+      const form = { _csrf: csrfToken, confirm: '1' };
+      expect((await post(app, path, form, { origin: 'http://evil.example' })).status).toBe(403);
+      expect((await post(app, path, { confirm: '1' })).status).toBe(403);
+      expect(await queues.main.browse()).toEqual([]);
+    });
   });
 });
 
