@@ -13,6 +13,16 @@ export const DISPLAY_OUTCOMES = [
 ] as const;
 export type DisplayOutcome = (typeof DISPLAY_OUTCOMES)[number];
 
+/** Every badge the events list shows: a webhook's, then a sync run's (`running` … `failed`) and a direct call's. */
+export const FEED_OUTCOMES = [
+  ...DISPLAY_OUTCOMES,
+  'running',
+  'completed',
+  'dry-run',
+  'refused',
+  'failed',
+] as const;
+
 /**
  * A refused request is `rejected`, a re-sent one `duplicate`. An accepted one is as good as its worst command:
  * any dead letter wins, then a command still being retried, then one not tried yet; all delivered is

@@ -167,6 +167,122 @@ describe('events', () => {
   });
 });
 
+describe('sync runs and direct calls in the events list', () => {
+  const run = (runId: string, startedAt: string, outcome: string, finished = true) => ({
+    runId,
+    name: 'accounts',
+    startedAt,
+    ...(finished ? { finishedAt: new Date(Date.parse(startedAt) + 5000).toISOString() } : {}),
+    outcome: finished ? outcome : 'running',
+    counts: { rows: 3 },
+    expiresAt: 2_000_000_000,
+  });
+  const direct = (commandId: string, at: string, outcome: string, userId = 'usr_direct') =>
+    attempt({
+      commandId,
+      at,
+      action: 'createOrUpdateUser',
+      outcome,
+      origin: 'cli',
+      principal: 'cli:ana',
+      userId,
+    });
+
+  beforeEach(async () => {
+    await trail.putIntake(intake({ requestId: 'req_web', receivedAt: '2026-12-01T10:00:00.000Z' }));
+    await trail.putSyncRun(run('run_done', '2026-12-01T10:01:00.000Z', 'completed'));
+    await trail.putSyncRun(run('run_capped', '2026-12-01T10:02:00.000Z', 'refused'));
+    await trail.putAttempt(direct('cli-ok', '2026-12-01T10:03:00.000Z', 'delivered'));
+    await trail.putAttempt(direct('cli-bad', '2026-12-01T10:04:00.000Z', 'failed', 'usr_other'));
+    // A webhook's delivery is an attempt too, but not a direct call: it belongs to its webhook's row.
+    await trail.putAttempt(attempt({ commandId: 'cmd_req_web', at: '2026-12-01T10:05:00.000Z' }));
+  });
+
+  const rowIds = (text: string) => [...text.matchAll(/<tr id="row-([^"]+)"/g)].map((m) => m[1]);
+
+  it('merges the three kinds newest first, each with its badge in words', async () => {
+    const { text } = await get(consoleFor().app, '/console/');
+    expect(rowIds(text)).toEqual([
+      'call-cli-bad',
+      'call-cli-ok',
+      'sync-run_capped',
+      'sync-run_done',
+      'req_web',
+    ]);
+    expect(text).toContain('<span class="badge b-refused">refused</span>');
+    expect(text).toContain('<span class="badge b-completed">completed</span>');
+    expect(text).toContain('<span class="badge b-failed">failed</span>');
+    expect(text).toContain('direct call createOrUpdateUser');
+  });
+
+  it('filters by kind, outcome and user', async () => {
+    const { app } = consoleFor();
+    expect(rowIds((await get(app, '/console/?source=%40sync')).text)).toEqual([
+      'sync-run_capped',
+      'sync-run_done',
+    ]);
+    expect(rowIds((await get(app, '/console/?source=%40direct')).text)).toEqual([
+      'call-cli-bad',
+      'call-cli-ok',
+    ]);
+    expect(rowIds((await get(app, '/console/?outcome=refused')).text)).toEqual(['sync-run_capped']);
+    expect(rowIds((await get(app, '/console/?outcome=failed')).text)).toEqual(['call-cli-bad']);
+    expect(rowIds((await get(app, '/console/?user=usr_direct')).text)).toEqual(['call-cli-ok']);
+    expect(rowIds((await get(app, '/console/?source=stripe')).text)).toEqual(['req_web']);
+    expect(rowIds((await get(app, '/console/?q=capped')).text)).toEqual(['sync-run_capped']);
+  });
+
+  it('opens a sync run: outcome, counts and the calls its sync made while it ran', async () => {
+    await trail.putAttempt(
+      attempt({
+        commandId: 'cmd_sync_1',
+        at: '2026-12-01T10:02:02.000Z',
+        principal: 'sync:accounts',
+        origin: 'sync:accounts/users',
+        action: 'add_membership',
+      }),
+    );
+    await trail.putAttempt(
+      attempt({
+        commandId: 'cmd_sync_later',
+        at: '2026-12-01T11:00:00.000Z',
+        principal: 'sync:accounts',
+        action: 'remove_membership',
+      }),
+    );
+    const { app } = consoleFor();
+    const page = await get(app, '/console/sync-runs/run_capped');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<span class="badge b-refused">refused</span>');
+    expect(page.text).toMatch(/<th scope="row">rows<\/th><td class="mono">3<\/td>/);
+    expect(page.text).toContain('>add_membership<');
+    expect(page.text).not.toContain('>remove_membership<');
+    expect((await get(app, '/console/sync-runs/nope')).status).toBe(404);
+  });
+
+  it('streams a sync run that starts after the page loaded, and again when it ends', async () => {
+    const { app } = consoleFor();
+    const page = await get(app, '/console/');
+    const stream = /data-live="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&amp;', '&');
+    const response = await app.request(stream ?? '', { headers: { host: HOST } });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) text += new TextDecoder().decode((await reader.read()).value);
+    };
+    const started = new Date(Date.now() + 1000).toISOString();
+    await trail.putSyncRun(run('run_live', started, 'running', false));
+    await readUntil('b-running');
+    await trail.putSyncRun(run('run_live', started, 'completed'));
+    await readUntil('row-sync-run_live"');
+    await readUntil('b-completed');
+    await trail.putAttempt(direct('cli-live', new Date(Date.now() + 1000).toISOString(), 'delivered'));
+    await readUntil('row-call-cli-live');
+    await reader.cancel();
+    expect(text.match(/id="row-sync-run_live"/g)?.length).toBe(2);
+  });
+});
+
 describe('event detail', () => {
   it('shows both membership commands of a trial→paid record with their 200s', async () => {
     await putTrialConverted(trail, '2026-12-01T10:00:00.000Z');
