@@ -320,7 +320,10 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (npm start)', () => {
       'the replayed user in the sandbox',
     );
     expect(grace?.attributes).toMatchObject({ email: 'grace@example.com' });
-    await page.reload();
-    await seeText(page.locator('[data-command]').first(), 'delivered');
+    // The attempt's trail record is written after the call: the replay's page shows it once it is there.
+    await eventually(async () => {
+      await page.reload();
+      return (await page.locator('[data-command]').first().innerText()).includes('delivered');
+    }, 'the replayed command delivered on its page');
   });
 });
