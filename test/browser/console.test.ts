@@ -323,7 +323,7 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (npm start)', () => {
     // The attempt's trail record is written after the call: the replay's page shows it once it is there.
     await eventually(async () => {
       await page.reload();
-      return (await page.locator('[data-command]').first().innerText()).includes('delivered');
+      return ((await page.locator('[data-command]').first().textContent()) ?? '').includes('delivered');
     }, 'the replayed command delivered on its page');
   });
 });
