@@ -1,5 +1,6 @@
 // `events replay`: load the rules as `start` does, plan the replay, record it in the trail, queue it locally.
 import { existsSync } from 'node:fs';
+import type { Envelope } from '../commands/index.ts';
 import { localEnv } from '../config/dotenv.ts';
 import { enqueue } from '../ingest/enqueue.ts';
 import { printable } from '../local/activity.ts';
@@ -8,7 +9,7 @@ import { DEFAULT_RULES_DIR } from '../local/sample-command.ts';
 import { openSqliteQueues } from '../queue/sqlite-queue.ts';
 import { loadRules } from '../rules/index.ts';
 import { TrailError } from '../trail/errors.ts';
-import { nextReplay, planReplay, type ReplayPlan } from '../trail/replay.ts';
+import { type ReplayPlan, replayableEvent, replayEvent } from '../trail/replay.ts';
 import type { TrailStore } from '../trail/store.ts';
 import type { IntakeRecord } from '../trail/types.ts';
 import { planText } from './events-text.ts';
@@ -37,13 +38,18 @@ export async function runReplay(run: ReplayRun): Promise<void> {
   const source = (await loadRules(rulesDir)).get(intake.source);
   if (!source)
     throw new UsageError(`the rules in ${rulesDir} define no source "${printable(intake.source)}"`);
+  const { dir, queueDb } = localLayout(run.localDir);
+  if (!run.dryRun && !existsSync(dir))
+    throw new UsageError(`no local dir ${dir} to queue on (give --local-dir)`);
   let plan: ReplayPlan;
   try {
-    plan = await planReplay({
+    plan = await replayEvent({
+      store,
       intake,
       eventId,
       source,
-      replay: await nextReplay(store, intake.requestId),
+      send: (envelopes) => sendLocally(queueDb, envelopes),
+      dryRun: run.dryRun ?? false,
       now: (run.clock ?? (() => new Date()))(),
     });
   } catch (error) {
@@ -51,29 +57,8 @@ export async function runReplay(run: ReplayRun): Promise<void> {
     failWith(error.code, `replay refused: ${printable(error.message)}`, run.json ?? false);
     return;
   }
-  if (run.dryRun) {
-    process.stdout.write(run.json ? planJson(plan, false) : planText(plan, false));
-    return;
-  }
-  const { dir, queueDb } = localLayout(run.localDir);
-  if (!existsSync(dir)) throw new UsageError(`no local dir ${dir} to queue on (give --local-dir)`);
-  // Recorded before queueing: the record is the replay counter, so if the trail cannot take it the replay stops
-  // here, rather than queueing commands whose ids the next replay would reuse and so be dropped as duplicates.
-  await store.putIntake(plan.record);
-  if (plan.envelopes.length > 0) {
-    const queues = openSqliteQueues({
-      path: queueDb,
-      mainName: QUEUE_NAMES.webhooks,
-      dlqName: QUEUE_NAMES.webhooksDlq,
-      ...LOCAL_QUEUE_SETTINGS,
-    });
-    try {
-      await enqueue(queues.main, plan.envelopes);
-    } finally {
-      queues.close();
-    }
-  }
-  process.stdout.write(run.json ? planJson(plan, true) : planText(plan, true));
+  const queued = !run.dryRun;
+  process.stdout.write(run.json ? planJson(plan, queued) : planText(plan, queued));
 }
 
 function planJson(plan: ReplayPlan, queued: boolean): string {
@@ -88,12 +73,24 @@ function planJson(plan: ReplayPlan, queued: boolean): string {
   })}\n`;
 }
 
+async function sendLocally(queueDb: string, envelopes: readonly Envelope[]): Promise<void> {
+  const queues = openSqliteQueues({
+    path: queueDb,
+    mainName: QUEUE_NAMES.webhooks,
+    dlqName: QUEUE_NAMES.webhooksDlq,
+    ...LOCAL_QUEUE_SETTINGS,
+  });
+  try {
+    await enqueue(queues.main, envelopes);
+  } finally {
+    queues.close();
+  }
+}
+
 /** The event id itself, or the one event of the request a request id or command id named. */
 function pickEvent(intake: IntakeRecord, id: string): string {
-  if (intake.events.some((event) => event.id === id) || intake.eventIds.includes(id)) return id;
-  const [only, ...others] = intake.events;
-  if (only && others.length === 0) return only.id;
-  if (!only) return intake.eventIds[0] ?? id;
+  const picked = replayableEvent(intake, id);
+  if (picked !== undefined) return picked;
   const ids = intake.events.map((event) => event.id).join(', ');
   throw new UsageError(
     `request ${intake.requestId} carries ${intake.events.length} events: replay one of ${printable(ids)}`,

@@ -9,20 +9,17 @@ import { redriveDlq } from '../queue/dlq-tools.ts';
 import { SCRIPT, STYLESHEET } from './assets.ts';
 import { readDeadLetters, redriveMessages } from './dead-letters.ts';
 import type { ConsoleDeps } from './deps.ts';
-import {
-  type EventFilters,
-  type EventRow,
-  matchesFilters,
-  queryEvents,
-  withOutcomes,
-} from './events-query.ts';
+import { eventRoutes } from './event-routes.tsx';
+import type { EventFilters } from './events-query.ts';
+import { feedTicker } from './events-stream.tsx';
+import { queryFeed, SYNC_RUN_WINDOW, syncOutcome } from './feed.ts';
 import { BASE, href } from './layout.tsx';
-import { commandIds, displayOutcome } from './outcome.ts';
 import { DeadLettersPage, type QueueLetters } from './pages/dead-letters.tsx';
-import { EventDetailPage } from './pages/event-detail.tsx';
-import { EventRowView, EventsPage } from './pages/events.tsx';
+import { EventsPage } from './pages/events.tsx';
+import { NotFound } from './pages/not-found.tsx';
 import { PlaygroundPage } from './pages/playground.tsx';
 import { QueueTable, StatusPage } from './pages/status.tsx';
+import { SyncRunPage } from './pages/sync-run.tsx';
 import { timeline, UserPage } from './pages/user.tsx';
 import { runPlayground } from './playground.ts';
 import { accessGuard, newSecret } from './security.ts';
@@ -90,7 +87,7 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   app.get('/', async (c) => {
     const filters = readFilters((k) => c.req.query(k));
     const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    const result = await queryEvents(deps.trail, filters, page);
+    const result = await queryFeed(deps.trail, filters, page);
     const sources = [...deps.rules().sources.keys()].sort();
     // Only the first page grows live: older pages stay still while someone reads them.
     const streamUrl =
@@ -98,95 +95,36 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
     return c.html(<EventsPage page={result} filters={filters} sources={sources} streamUrl={streamUrl} />);
   });
 
-  // The trail has no change feed, so the server looks for new records; the browser only listens.
   app.get('/events/stream', (c) => {
-    const filters = readFilters((k) => c.req.query(k));
     const after = new Date(c.req.query('after') ?? now().toISOString());
-    const sent = new Set<string>();
-    // Rows still queued or retrying, on the page or streamed since: re-sent when their badge changes.
-    const pending = new Map<string, EventRow>();
-    const track = (row: EventRow) => {
-      if (row.outcome === 'queued' || row.outcome === 'retrying') pending.set(row.intake.requestId, row);
-      else pending.delete(row.intake.requestId);
-    };
-    let seeded = false;
-    return live(c, async (stream) => {
-      if (!seeded) {
-        seeded = true;
-        for (const row of (await queryEvents(deps.trail, filters, 1)).rows) track(row);
-      }
-      const send = (row: EventRow) =>
-        stream.writeSSE({ event: 'row', data: (<EventRowView row={row} />).toString() });
-      for (const row of await withOutcomes(
+    return live(
+      c,
+      feedTicker(
         deps.trail,
-        [...pending.values()].map((r) => r.intake),
-      )) {
-        if (row.outcome === pending.get(row.intake.requestId)?.outcome) continue;
-        track(row);
-        await send(row);
-      }
-      const fresh = (
-        await deps.trail.listIntakes({
-          since: Number.isNaN(after.getTime()) ? now() : after,
-          limit: 200,
-          ...(filters.source ? { source: filters.source } : {}),
-          ...(filters.user ? { userId: filters.user } : {}),
-        })
-      ).filter((i) => !sent.has(i.requestId));
-      const rows = (await withOutcomes(deps.trail, fresh.reverse())).filter((r) =>
-        matchesFilters(r, filters),
-      );
-      for (const row of rows) {
-        sent.add(row.intake.requestId);
-        track(row);
-        await send(row);
-      }
-    });
-  });
-
-  app.get('/events/:id', async (c) => {
-    const intake = await deps.trail.findIntake(c.req.param('id'));
-    if (!intake) return c.html(<NotFound what={`No trail record for ${c.req.param('id')}`} />, 404);
-    const attempts = await deps.trail.attemptsFor(commandIds([intake]));
-    return c.html(
-      <EventDetailPage
-        intake={intake}
-        outcome={displayOutcome(intake, attempts)}
-        attempts={attempts}
-        replayAvailable={deps.replay !== undefined}
-        csrf={csrf}
-        {...(/^\d+$/.test(c.req.query('replayed') ?? '')
-          ? { flash: `Replayed: ${c.req.query('replayed')} command(s) queued.` }
-          : {})}
-      />,
+        readFilters((k) => c.req.query(k)),
+        Number.isNaN(after.getTime()) ? now() : after,
+      ),
     );
   });
 
-  app.post('/events/:id/replay', async (c) => {
+  eventRoutes(app, deps, csrf);
+
+  app.get('/sync-runs/:id', async (c) => {
     const id = c.req.param('id');
-    const intake = await deps.trail.findIntake(id);
-    if (!intake) return c.html(<NotFound what={`No trail record for ${id}`} />, 404);
-    if (!deps.replay) return c.text('replay is not available in this console', 501);
-    const form = await c.req.parseBody();
-    const confirmed = form.confirm === '1';
-    const result = await deps.replay(intake.requestId, { dryRun: !confirmed });
-    if (confirmed) {
-      return c.redirect(
-        href(`/events/${encodeURIComponent(intake.requestId)}`, { replayed: result.queued }),
-        303,
-      );
-    }
-    const attempts = await deps.trail.attemptsFor(commandIds([intake]));
-    return c.html(
-      <EventDetailPage
-        intake={intake}
-        outcome={displayOutcome(intake, attempts)}
-        attempts={attempts}
-        replayAvailable
-        preview={result}
-        csrf={csrf}
-      />,
-    );
+    // Runs are few (a schedule's worth a day): the newest window holds any run still worth opening.
+    const run = (await deps.trail.listSyncRuns({ limit: SYNC_RUN_WINDOW })).find((r) => r.runId === id);
+    if (!run) return c.html(<NotFound what={`No sync run ${id} in the trail`} />, 404);
+    const until = run.finishedAt ?? now().toISOString();
+    const attempts = (
+      await deps.trail.listAttempts({
+        principal: `sync:${run.name}`,
+        since: new Date(run.startedAt),
+        limit: 500,
+      })
+    )
+      .filter((a) => a.at <= until)
+      .reverse();
+    return c.html(<SyncRunPage run={run} outcome={syncOutcome(run)} attempts={attempts} />);
   });
 
   app.get('/users', async (c) => {
@@ -365,14 +303,3 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
     }
   });
 }
-
-import { Page } from './layout.tsx';
-
-const NotFound = ({ what }: { what: string }) => (
-  <Page title="Not found" section="events">
-    <h1>{what}</h1>
-    <p>
-      <a href={href('/', {})}>Back to events</a>
-    </p>
-  </Page>
-);

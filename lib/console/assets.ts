@@ -24,10 +24,10 @@ td code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; fo
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600;
   border: 1px solid currentColor; white-space: nowrap; }
 .badge::before { margin-right: 4px; }
-.b-delivered, .b-200, .b-matched { color: var(--ok); } .b-delivered::before { content: "✓"; }
-.b-queued, .b-retrying, .b-retry { color: var(--warn); } .b-retrying::before { content: "↻"; }
-.b-dead-lettered, .b-dead_lettered, .b-rejected, .b-failed { color: var(--bad); } .b-dead-lettered::before, .b-rejected::before { content: "✕"; }
-.b-skipped, .b-duplicate, .b-no_match { color: var(--muted); }
+.b-delivered, .b-200, .b-matched, .b-completed { color: var(--ok); } .b-delivered::before { content: "✓"; }
+.b-queued, .b-retrying, .b-retry, .b-running { color: var(--warn); } .b-retrying::before { content: "↻"; }
+.b-dead-lettered, .b-dead_lettered, .b-rejected, .b-failed, .b-refused { color: var(--bad); } .b-dead-lettered::before, .b-rejected::before { content: "✕"; }
+.b-skipped, .b-duplicate, .b-no_match, .b-dry-run { color: var(--muted); }
 .filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; margin-bottom: 12px; }
 .filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
 input, select, textarea, button { font: inherit; }

@@ -3,7 +3,7 @@
 import type { DlqSource } from '../queue/dlq-tools.ts';
 import type { Queue, QueueCounts, ReceivedMessage } from '../queue/queue.ts';
 import type { RuleSet } from '../rules/index.ts';
-import type { TrailCommand, TrailStore } from '../trail/index.ts';
+import type { IntakeRecord, RuleDecision, TrailCommand, TrailStore } from '../trail/index.ts';
 
 /** A main queue and its DLQ, as the status and dead-letter pages read them. */
 export interface ConsoleQueuePair {
@@ -25,15 +25,25 @@ export interface StatusInfo {
 }
 
 export interface ReplayResult {
+  /** The replay's own trail record (`<request id>/replay-<n>`): written only when it was queued. */
+  replayId: string;
   /** The commands the replay would queue (dry run) or queued. */
   commands: TrailCommand[];
+  /** Each current rule's decision on the stored event, as `rules test` explains it. */
+  rules: RuleDecision[];
   queued: number;
   dryRun: boolean;
-  note?: string;
 }
 
-/** Re-runs a trail record's event through the rules and queues the result (the `events replay` command's core). */
-export type ReplayFn = (id: string, options: { dryRun: boolean }) => Promise<ReplayResult>;
+/**
+ * Re-runs one event of a trail record through the current rules and, unless a dry run, queues the result (the
+ * `events replay` command's core). A refusal (body not stored, no such verified event) is a `TrailError`.
+ */
+export type ReplayFn = (
+  intake: IntakeRecord,
+  eventId: string,
+  options: { dryRun: boolean },
+) => Promise<ReplayResult>;
 
 /** A user as Userflow has them now. */
 export interface UserState {
@@ -49,7 +59,7 @@ export interface ConsoleDeps {
   status: () => StatusInfo | Promise<StatusInfo>;
   /** Current Userflow state of a user; undefined when Userflow has no such user. Absent: the page says so. */
   userState?: (userId: string) => Promise<UserState | undefined>;
-  /** Absent until replay is wired in: the button is shown disabled, with a note. */
+  /** Absent (a console with no queue to replay onto): the button is shown disabled, with a note. */
   replay?: ReplayFn;
   /** The `samples/` folder the playground offers (one sub-folder per source). */
   samplesDir?: string;

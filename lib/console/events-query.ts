@@ -31,8 +31,18 @@ export async function queryEvents(
   filters: EventFilters,
   page: number,
 ): Promise<EventPage> {
+  const rows = await webhookRows(trail, filters, page * PAGE_SIZE + 1);
+  const from = (page - 1) * PAGE_SIZE;
+  return { rows: rows.slice(from, from + PAGE_SIZE), page, hasMore: rows.length > from + PAGE_SIZE };
+}
+
+/** The newest `wanted` webhook rows passing the filters (fewer when the trail has fewer). */
+export async function webhookRows(
+  trail: TrailStore,
+  filters: EventFilters,
+  wanted: number,
+): Promise<EventRow[]> {
   const inMemory = filters.outcome !== undefined || filters.q !== undefined;
-  const wanted = page * PAGE_SIZE + 1;
   const intakes = await trail.listIntakes({
     ...(filters.source ? { source: filters.source } : {}),
     ...(filters.user ? { userId: filters.user } : {}),
@@ -45,9 +55,7 @@ export async function queryEvents(
     if (exact && passesStoreFilters(exact, filters)) textHits.unshift(exact);
   }
   const rows = await withOutcomes(trail, filters.outcome ? textHits : textHits.slice(0, wanted));
-  const kept = filters.outcome ? rows.filter((r) => r.outcome === filters.outcome) : rows;
-  const from = (page - 1) * PAGE_SIZE;
-  return { rows: kept.slice(from, from + PAGE_SIZE), page, hasMore: kept.length > from + PAGE_SIZE };
+  return (filters.outcome ? rows.filter((r) => r.outcome === filters.outcome) : rows).slice(0, wanted);
 }
 
 /** Command ids per `attemptsFor` call: a window of thousands of records would pass SQLite's bound-parameter cap. */

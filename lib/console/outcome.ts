@@ -1,5 +1,6 @@
 // What badge an intake gets: the request's own outcome, then what delivery made of its commands. Pure.
 import type { AttemptRecord, IntakeRecord } from '../trail/index.ts';
+import { REPLAYED } from '../trail/replay.ts';
 
 export const DISPLAY_OUTCOMES = [
   'delivered',
@@ -12,6 +13,16 @@ export const DISPLAY_OUTCOMES = [
 ] as const;
 export type DisplayOutcome = (typeof DISPLAY_OUTCOMES)[number];
 
+/** Every badge the events list shows: a webhook's, then a sync run's (`running` … `failed`) and a direct call's. */
+export const FEED_OUTCOMES = [
+  ...DISPLAY_OUTCOMES,
+  'running',
+  'completed',
+  'dry-run',
+  'refused',
+  'failed',
+] as const;
+
 /**
  * A refused request is `rejected`, a re-sent one `duplicate`. An accepted one is as good as its worst command:
  * any dead letter wins, then a command still being retried, then one not tried yet; all delivered is
@@ -19,7 +30,8 @@ export type DisplayOutcome = (typeof DISPLAY_OUTCOMES)[number];
  */
 export function displayOutcome(intake: IntakeRecord, attempts: readonly AttemptRecord[]): DisplayOutcome {
   if (intake.outcome === 'duplicate') return 'duplicate';
-  if (intake.outcome !== 'accepted') return 'rejected';
+  // A replay record is an accepted request of its own, made by an operator rather than the sender.
+  if (intake.outcome !== 'accepted' && intake.outcome !== REPLAYED) return 'rejected';
   const commands = intake.events.flatMap((event) => event.commands.map((command) => command.id));
   if (commands.length === 0) return 'skipped';
   const last = lastAttempts(attempts);

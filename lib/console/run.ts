@@ -12,6 +12,7 @@ import { UserflowClient } from '../userflow/index.ts';
 import { createConsoleApp } from './app.tsx';
 import type { ConsoleQueuePair, StatusInfo } from './deps.ts';
 import type { ConsoleOptions } from './options.ts';
+import { replayThrough } from './replay.ts';
 import { isLoopbackAddress, newSecret } from './security.ts';
 import { userStateFrom } from './userflow-state.ts';
 
@@ -67,12 +68,15 @@ export async function runConsole(options: ConsoleOptions, io: RunConsoleIo): Pro
 
     // Off loopback the console is reachable by others: it then needs a token, given or made up here.
     const token = isLoopbackAddress(options.host) ? undefined : (options.consoleToken ?? newSecret());
+    const webhooks = queues.find((q) => q.name === QUEUE_NAMES.webhooks);
     const { app, endStreams } = createConsoleApp({
       trail,
       queues,
       rules: watcher.rules,
       status,
       ...(client ? { userState: userStateFrom(client) } : {}),
+      // Onto the stack's webhook queue (or the local one): its consumers deliver a replay like any webhook.
+      ...(webhooks ? { replay: replayThrough({ trail, rules: watcher.rules, queue: webhooks.main }) } : {}),
       samplesDir: options.samples,
       ...(token ? { token } : {}),
     });

@@ -1,7 +1,8 @@
 // The console inside `start`: the webhook server answers /console/ from the same trail, queues and rules.
 import { join } from 'node:path';
-import type { ConsoleQueuePair, ReplayFn } from '../console/deps.ts';
+import type { ConsoleQueuePair } from '../console/deps.ts';
 import { createConsoleApp } from '../console/index.ts';
+import { replayThrough } from '../console/replay.ts';
 import { isLoopbackAddress, newSecret } from '../console/security.ts';
 import { userStateFrom } from '../console/userflow-state.ts';
 import type { RuleSet } from '../rules/index.ts';
@@ -26,7 +27,6 @@ export interface ConsoleMountOptions {
   limitPerSecond: number;
   host: string;
   cwd: string;
-  replay?: ReplayFn;
 }
 
 export interface ConsoleMount {
@@ -67,7 +67,8 @@ export async function mountConsole(options: ConsoleMountOptions): Promise<Consol
     }),
     userState: userStateFrom(target.client),
     samplesDir: join(options.cwd, 'samples'),
-    ...(options.replay ? { replay: options.replay } : {}),
+    // Replays go on the webhook queue this process's consumers read, so they are delivered like any webhook.
+    replay: replayThrough({ trail, rules: options.rules, queue: options.queues.webhooks.main }),
     ...(token ? { token } : {}),
   });
   return {

@@ -116,3 +116,45 @@ export async function planReplay(input: ReplayInput): Promise<ReplayPlan> {
     },
   };
 }
+
+export interface ReplayEventInput {
+  store: Pick<TrailStore, 'findIntake' | 'putIntake'>;
+  intake: IntakeRecord;
+  eventId: string;
+  source: ReplaySource;
+  /** Puts the planned commands on the queue deliveries read (local or SQS); not called on a dry run. */
+  send: (envelopes: readonly Envelope[]) => Promise<void>;
+  dryRun: boolean;
+  now: Date;
+}
+
+/**
+ * One replay, as `events replay` and the console's Replay button run it: plan under the current rules, then,
+ * unless it is a dry run, record the replay in the trail and queue its commands. Refusals are `TrailError`s
+ * (`body_not_stored`, `event_not_replayable`) thrown before anything is written.
+ */
+export async function replayEvent(input: ReplayEventInput): Promise<ReplayPlan> {
+  const { store, intake } = input;
+  const plan = await planReplay({
+    intake,
+    eventId: input.eventId,
+    source: input.source,
+    replay: await nextReplay(store, intake.requestId),
+    now: input.now,
+  });
+  if (input.dryRun) return plan;
+  // Recorded before queueing: the record is the replay counter, so if the trail cannot take it the replay stops
+  // here, rather than queueing commands whose ids the next replay would reuse and so be dropped as duplicates.
+  await store.putIntake(plan.record);
+  if (plan.envelopes.length > 0) await input.send(plan.envelopes);
+  return plan;
+}
+
+/** The event id itself, or the one event of the request a request id or command id named; undefined if ambiguous. */
+export function replayableEvent(intake: IntakeRecord, id: string): string | undefined {
+  if (intake.events.some((event) => event.id === id) || intake.eventIds.includes(id)) return id;
+  const [only, ...others] = intake.events;
+  if (only && others.length === 0) return only.id;
+  if (!only) return intake.eventIds[0] ?? id;
+  return undefined;
+}

@@ -14,6 +14,10 @@ export interface EventDetailProps {
   replayAvailable: boolean;
   /** A dry run's result, shown with the button that queues it for real. */
   preview?: ReplayResult;
+  /** The event the preview is of. */
+  eventId?: string;
+  /** Why the replay was refused (body not stored, no verified event). */
+  replayError?: string;
   flash?: string;
   csrf: string;
 }
@@ -194,40 +198,79 @@ const Body: FC<{ body: TrailBody }> = ({ body }) => {
 };
 
 const ReplayPanel: FC<EventDetailProps & { path: string }> = (props) => {
-  const canReplay = props.replayAvailable && props.intake.body.stored;
+  const { intake, preview } = props;
+  // Only a verified event with its body kept can be replayed: a refused request has none.
+  const reason = !props.replayAvailable
+    ? 'Replay is not available in this console: it has no queue to replay onto.'
+    : intake.events.length === 0
+      ? `This request was ${intake.errorCode ?? intake.outcome}: it holds no verified event to replay.`
+      : !intake.body.stored
+        ? 'The body was not stored, so this event cannot be replayed.'
+        : undefined;
+  const action = href(`${props.path}/replay`, {});
   return (
     <section class="card" aria-labelledby="replay-h">
       <h2 id="replay-h">Replay</h2>
-      {props.preview ? (
+      <Flash message={props.replayError} error />
+      {preview ? (
         <>
-          <p>
-            {`Dry run: replaying would queue ${props.preview.commands.length} command${props.preview.commands.length === 1 ? '' : 's'}.`}
-            {props.preview.note ? ` ${props.preview.note}` : ''}
+          <p role="status">
+            {`Dry run under the current rules: replaying event ${props.eventId ?? ''} would queue ${preview.commands.length} command${preview.commands.length === 1 ? '' : 's'}. Nothing is queued yet.`}
           </p>
-          <ul>
-            {props.preview.commands.map((c) => (
-              <li class="mono">
-                {c.kind} {c.userId ?? ''} {c.groupId ?? ''}
-              </li>
+          <table aria-label="Replay rule decisions">
+            <thead>
+              <tr>
+                <th scope="col">Rule</th>
+                <th scope="col">Decision</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.rules.map((rule) => (
+                <tr>
+                  <td class="mono">{rule.name}</td>
+                  <td>
+                    <Badge outcome={rule.decision} />
+                  </td>
+                  <td>{rule.reason ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <ul aria-label="Replay commands">
+            {preview.commands.map((c) => (
+              <li class="mono">{[c.kind, c.userId, c.groupId].filter(Boolean).join(' ')}</li>
             ))}
           </ul>
-          <form method="post" action={href(`${props.path}/replay`, {})}>
+          <form method="post" action={action}>
             <Csrf token={props.csrf} />
+            <input type="hidden" name="event" value={props.eventId ?? ''} />
             <input type="hidden" name="confirm" value="1" />
-            <button type="submit">Replay for real</button> <a href={href(props.path, {})}>Cancel</a>
+            <button type="submit" disabled={preview.commands.length === 0}>
+              Queue the replay
+            </button>{' '}
+            <a href={href(props.path, {})}>Cancel</a>
           </form>
         </>
       ) : (
-        <form method="post" action={href(`${props.path}/replay`, {})}>
+        <form method="post" action={action}>
           <Csrf token={props.csrf} />
-          <button type="submit" disabled={!canReplay}>
+          {intake.events.length > 1 ? (
+            <label>
+              Event{' '}
+              <select name="event">
+                {intake.events.map((e) => (
+                  <option value={e.id}>{e.id}</option>
+                ))}
+              </select>{' '}
+            </label>
+          ) : (
+            <input type="hidden" name="event" value={intake.events[0]?.id ?? ''} />
+          )}
+          <button type="submit" disabled={reason !== undefined}>
             Replay (dry run first)
           </button>
-          {!props.replayAvailable ? (
-            <p class="note">Replay is not available in this console: no replay function is wired in.</p>
-          ) : !props.intake.body.stored ? (
-            <p class="note">The body was not stored, so this event cannot be replayed.</p>
-          ) : null}
+          {reason ? <p class="note">{reason}</p> : null}
         </form>
       )}
     </section>

@@ -1,10 +1,50 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-// The events page: the newest trail records, filtered and paginated, with new ones streamed in live.
+// The events page: webhooks, sync runs and direct calls from the trail, filtered and paginated, streamed in live.
 import type { FC } from 'hono/jsx';
-import type { EventFilters, EventPage, EventRow } from '../events-query.ts';
+import type { EventFilters, EventRow } from '../events-query.ts';
+import { DIRECT_SOURCE, type FeedPage, type FeedRow, SYNC_SOURCE } from '../feed.ts';
 import { Badge, formatTime, href, Page } from '../layout.tsx';
-import { DISPLAY_OUTCOMES, usersOf } from '../outcome.ts';
+import { FEED_OUTCOMES, usersOf } from '../outcome.ts';
+
+/** One row of the feed, whatever its kind; its id lets the live stream replace it when its badge changes. */
+export const FeedRowView: FC<{ row: FeedRow }> = ({ row }) => {
+  if (row.kind === 'webhook') return <EventRowView row={row.row} />;
+  if (row.kind === 'sync') {
+    const { run } = row;
+    return (
+      <tr id={`row-sync-${run.runId}`} data-kind="sync">
+        <td class="mono">{formatTime(run.startedAt)}</td>
+        <td>sync {run.name}</td>
+        <td>sync run</td>
+        <td class="mono">
+          <a href={href(`/sync-runs/${encodeURIComponent(run.runId)}`, {})}>{run.runId}</a>
+        </td>
+        <td class="note">—</td>
+        <td>
+          <Badge outcome={row.outcome} />
+          {run.error ? <span class="note">{` ${run.error}`}</span> : null}
+        </td>
+      </tr>
+    );
+  }
+  const { call } = row;
+  return (
+    <tr id={`row-call-${call.commandId}`} data-kind="direct">
+      <td class="mono">{formatTime(call.at)}</td>
+      <td>{call.principal ?? call.origin ?? 'direct'}</td>
+      <td>direct call {call.action}</td>
+      <td class="mono">{call.commandId}</td>
+      <td class="mono">
+        {call.userId ? <a href={href('/users', { id: call.userId })}>{call.userId}</a> : null}
+      </td>
+      <td>
+        <Badge outcome={row.outcome} />
+        {call.reason ? <span class="note">{` ${call.reason}`}</span> : null}
+      </td>
+    </tr>
+  );
+};
 
 export const EventRowView: FC<{ row: EventRow }> = ({ row }) => {
   const { intake } = row;
@@ -40,7 +80,7 @@ export const EventRowView: FC<{ row: EventRow }> = ({ row }) => {
 };
 
 export const EventsPage: FC<{
-  page: EventPage;
+  page: FeedPage;
   filters: EventFilters;
   sources: string[];
   streamUrl: string | undefined;
@@ -64,13 +104,19 @@ export const EventsPage: FC<{
               {s}
             </option>
           ))}
+          <option value={SYNC_SOURCE} selected={filters.source === SYNC_SOURCE}>
+            sync runs
+          </option>
+          <option value={DIRECT_SOURCE} selected={filters.source === DIRECT_SOURCE}>
+            direct calls
+          </option>
         </select>
       </label>
       <label>
         Outcome
         <select name="outcome">
           <option value="">any</option>
-          {DISPLAY_OUTCOMES.map((o) => (
+          {FEED_OUTCOMES.map((o) => (
             <option value={o} selected={filters.outcome === o}>
               {o}
             </option>
@@ -107,7 +153,7 @@ export const EventsPage: FC<{
             </td>
           </tr>
         ) : (
-          page.rows.map((row) => <EventRowView row={row} />)
+          page.rows.map((row) => <FeedRowView row={row} />)
         )}
       </tbody>
     </table>

@@ -1,7 +1,6 @@
 // The DynamoDB trail against dynalite over the real DynamoDB protocol: the same contract as SQLite, plus what only
 // DynamoDB has (the item size limit, the table's indexes, an unreachable table).
 import { type AddressInfo, createServer, type Socket } from 'node:net';
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trailFromEnv } from '../../../functions/trail.ts';
@@ -12,6 +11,7 @@ import { openDynamoDbTrail } from '../../../lib/trail/dynamodb-store.ts';
 import { TrailError } from '../../../lib/trail/errors.ts';
 import { openTrail } from '../../../lib/trail/open.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../../helpers/dynamodb-emulator.ts';
+import { createTrailTable } from '../../helpers/trail-table.ts';
 import { attempt, describeTrailContract, intake } from './trail-contract.ts';
 
 let ddb: DynamoDbEmulator;
@@ -23,31 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ddb?.close();
 });
-
-/** The table as the stack creates it (cdk/bridge-stack.ts builds it from the same schema). */
-async function createTrailTable(client: DynamoDBClient, name: string): Promise<void> {
-  const s = TRAIL_TABLE_SCHEMA;
-  const keyNames = [s.partitionKey, s.sortKey, ...s.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: keyNames.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: s.partitionKey, KeyType: 'HASH' },
-        { AttributeName: s.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: s.indexes.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...s.projectedAttributes] },
-      })),
-    }),
-  );
-}
 
 async function freshTable(): Promise<string> {
   tables += 1;

@@ -1,11 +1,14 @@
 // The console app through app.request(): what each page shows from the trail and queues, and who may change state.
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConsoleDeps, createConsoleApp } from '../../../lib/console/index.ts';
+import { replayThrough } from '../../../lib/console/replay.ts';
 import { LOCAL_QUEUE_SETTINGS } from '../../../lib/local/layout.ts';
 import { openSqliteQueues, type SqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
 import { loadRules, type RuleSet } from '../../../lib/rules/index.ts';
 import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
 import type { TrailStore } from '../../../lib/trail/store.ts';
+import type { IntakeRecord } from '../../../lib/trail/types.ts';
 import {
   attempt,
   badSignature,
@@ -164,6 +167,122 @@ describe('events', () => {
   });
 });
 
+describe('sync runs and direct calls in the events list', () => {
+  const run = (runId: string, startedAt: string, outcome: string, finished = true) => ({
+    runId,
+    name: 'accounts',
+    startedAt,
+    ...(finished ? { finishedAt: new Date(Date.parse(startedAt) + 5000).toISOString() } : {}),
+    outcome: finished ? outcome : 'running',
+    counts: { rows: 3 },
+    expiresAt: 2_000_000_000,
+  });
+  const direct = (commandId: string, at: string, outcome: string, userId = 'usr_direct') =>
+    attempt({
+      commandId,
+      at,
+      action: 'createOrUpdateUser',
+      outcome,
+      origin: 'cli',
+      principal: 'cli:ana',
+      userId,
+    });
+
+  beforeEach(async () => {
+    await trail.putIntake(intake({ requestId: 'req_web', receivedAt: '2026-12-01T10:00:00.000Z' }));
+    await trail.putSyncRun(run('run_done', '2026-12-01T10:01:00.000Z', 'completed'));
+    await trail.putSyncRun(run('run_capped', '2026-12-01T10:02:00.000Z', 'refused'));
+    await trail.putAttempt(direct('cli-ok', '2026-12-01T10:03:00.000Z', 'delivered'));
+    await trail.putAttempt(direct('cli-bad', '2026-12-01T10:04:00.000Z', 'failed', 'usr_other'));
+    // A webhook's delivery is an attempt too, but not a direct call: it belongs to its webhook's row.
+    await trail.putAttempt(attempt({ commandId: 'cmd_req_web', at: '2026-12-01T10:05:00.000Z' }));
+  });
+
+  const rowIds = (text: string) => [...text.matchAll(/<tr id="row-([^"]+)"/g)].map((m) => m[1]);
+
+  it('merges the three kinds newest first, each with its badge in words', async () => {
+    const { text } = await get(consoleFor().app, '/console/');
+    expect(rowIds(text)).toEqual([
+      'call-cli-bad',
+      'call-cli-ok',
+      'sync-run_capped',
+      'sync-run_done',
+      'req_web',
+    ]);
+    expect(text).toContain('<span class="badge b-refused">refused</span>');
+    expect(text).toContain('<span class="badge b-completed">completed</span>');
+    expect(text).toContain('<span class="badge b-failed">failed</span>');
+    expect(text).toContain('direct call createOrUpdateUser');
+  });
+
+  it('filters by kind, outcome and user', async () => {
+    const { app } = consoleFor();
+    expect(rowIds((await get(app, '/console/?source=%40sync')).text)).toEqual([
+      'sync-run_capped',
+      'sync-run_done',
+    ]);
+    expect(rowIds((await get(app, '/console/?source=%40direct')).text)).toEqual([
+      'call-cli-bad',
+      'call-cli-ok',
+    ]);
+    expect(rowIds((await get(app, '/console/?outcome=refused')).text)).toEqual(['sync-run_capped']);
+    expect(rowIds((await get(app, '/console/?outcome=failed')).text)).toEqual(['call-cli-bad']);
+    expect(rowIds((await get(app, '/console/?user=usr_direct')).text)).toEqual(['call-cli-ok']);
+    expect(rowIds((await get(app, '/console/?source=stripe')).text)).toEqual(['req_web']);
+    expect(rowIds((await get(app, '/console/?q=capped')).text)).toEqual(['sync-run_capped']);
+  });
+
+  it('opens a sync run: outcome, counts and the calls its sync made while it ran', async () => {
+    await trail.putAttempt(
+      attempt({
+        commandId: 'cmd_sync_1',
+        at: '2026-12-01T10:02:02.000Z',
+        principal: 'sync:accounts',
+        origin: 'sync:accounts/users',
+        action: 'add_membership',
+      }),
+    );
+    await trail.putAttempt(
+      attempt({
+        commandId: 'cmd_sync_later',
+        at: '2026-12-01T11:00:00.000Z',
+        principal: 'sync:accounts',
+        action: 'remove_membership',
+      }),
+    );
+    const { app } = consoleFor();
+    const page = await get(app, '/console/sync-runs/run_capped');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<span class="badge b-refused">refused</span>');
+    expect(page.text).toMatch(/<th scope="row">rows<\/th><td class="mono">3<\/td>/);
+    expect(page.text).toContain('>add_membership<');
+    expect(page.text).not.toContain('>remove_membership<');
+    expect((await get(app, '/console/sync-runs/nope')).status).toBe(404);
+  });
+
+  it('streams a sync run that starts after the page loaded, and again when it ends', async () => {
+    const { app } = consoleFor();
+    const page = await get(app, '/console/');
+    const stream = /data-live="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&amp;', '&');
+    const response = await app.request(stream ?? '', { headers: { host: HOST } });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) text += new TextDecoder().decode((await reader.read()).value);
+    };
+    const started = new Date(Date.now() + 1000).toISOString();
+    await trail.putSyncRun(run('run_live', started, 'running', false));
+    await readUntil('b-running');
+    await trail.putSyncRun(run('run_live', started, 'completed'));
+    await readUntil('row-sync-run_live"');
+    await readUntil('b-completed');
+    await trail.putAttempt(direct('cli-live', new Date(Date.now() + 1000).toISOString(), 'delivered'));
+    await readUntil('row-call-cli-live');
+    await reader.cancel();
+    expect(text.match(/id="row-sync-run_live"/g)?.length).toBe(2);
+  });
+});
+
 describe('event detail', () => {
   it('shows both membership commands of a trial→paid record with their 200s', async () => {
     await putTrialConverted(trail, '2026-12-01T10:00:00.000Z');
@@ -195,28 +314,92 @@ describe('event detail', () => {
     expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
-  it('shows Replay disabled without a replay function, and previews before replaying with one', async () => {
+  it('shows Replay disabled without a replay function', async () => {
     await putTrialConverted(trail, '2026-12-01T10:00:00.000Z');
     const disabled = await get(consoleFor().app, '/console/events/req_trial');
     expect(disabled.text).toMatch(/<button type="submit" disabled="">Replay/);
-    expect(disabled.text).toContain('no replay function is wired in');
+    expect(disabled.text).toContain('it has no queue to replay onto');
+  });
 
-    const calls: boolean[] = [];
-    const { app, csrfToken } = consoleFor({
-      replay: async (_id, { dryRun }) => {
-        calls.push(dryRun);
-        return {
-          commands: [{ id: 'c', kind: 'add_membership', userId: TRIAL_USER, groupId: 'paid' }],
-          queued: dryRun ? 0 : 1,
-          dryRun,
-        };
-      },
+  describe('replay through the trail', () => {
+    const sample = readFileSync(`${REPO_ROOT}samples/stripe/trial-converted.json`, 'utf8');
+    const stored = (requestId: string, body: IntakeRecord['body']) =>
+      intake({
+        requestId,
+        eventIds: ['evt_1SmpLTrialConvertedA01'],
+        body,
+        events: [
+          {
+            id: 'evt_1SmpLTrialConvertedA01',
+            type: 'customer.subscription.updated',
+            outcome: 'accepted',
+            rules: [],
+            commands: [],
+          },
+        ],
+      });
+    const replaying = () =>
+      consoleFor({ replay: replayThrough({ trail, rules: () => rules, queue: queues.main }) });
+
+    it('previews the current rules’ commands without queueing, then queues them and records the replay', async () => {
+      await trail.putIntake(stored('req_stored', { stored: true, size: sample.length, text: sample }));
+      const { app, csrfToken } = replaying();
+      const preview = await post(app, '/console/events/req_stored/replay', { _csrf: csrfToken });
+      const previewText = await preview.text();
+      expect(preview.status).toBe(200);
+      expect(previewText).toMatch(/would queue \d+ commands?\. Nothing is queued yet/);
+      expect(previewText).toContain('add_membership');
+      expect(await queues.main.browse()).toEqual([]);
+      expect(await trail.findIntake('req_stored/replay-1')).toBeUndefined();
+
+      const done = await post(app, '/console/events/req_stored/replay', {
+        _csrf: csrfToken,
+        event: 'evt_1SmpLTrialConvertedA01',
+        confirm: '1',
+      });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toMatch(
+        /^\/console\/events\/req_stored%2Freplay-1\?replayed=\d+$/,
+      );
+      const queued = (await queues.main.browse()).map(
+        (m) => JSON.parse(m.body) as { id: string; command: { type: string } },
+      );
+      expect(queued.map((e) => e.command.type)).toContain('add_membership');
+      const record = await trail.findIntake('req_stored/replay-1');
+      expect(record?.events[0]?.commands.map((c) => c.id).sort()).toEqual(queued.map((e) => e.id).sort());
+      const page = await get(app, done.headers.get('location') ?? '');
+      expect(page.text).toContain(`Replay queued ${queued.length} command(s)`);
+      expect(page.text).toContain('>queued<');
     });
-    const preview = await post(app, '/console/events/req_trial/replay', { _csrf: csrfToken });
-    expect(await preview.text()).toContain('Dry run: replaying would queue 1 command.');
-    const done = await post(app, '/console/events/req_trial/replay', { _csrf: csrfToken, confirm: '1' });
-    expect(done.status).toBe(303);
-    expect(calls).toEqual([true, false]);
+
+    it('refuses, with the reason, an event whose body was not stored, and queues nothing', async () => {
+      await trail.putIntake(
+        stored('req_digest', { stored: false, size: 90_000, sha256: 'ab'.repeat(32), reason: 'too_large' }),
+      );
+      const { app, csrfToken } = replaying();
+      const page = await get(app, '/console/events/req_digest');
+      expect(page.text).toMatch(/<button type="submit" disabled="">Replay/);
+      const refused = await post(app, '/console/events/req_digest/replay', {
+        _csrf: csrfToken,
+        confirm: '1',
+      });
+      expect(refused.status).toBe(409);
+      expect(await refused.text()).toContain(
+        'Replay refused: the body of event evt_1SmpLTrialConvertedA01 was not stored',
+      );
+      expect(await queues.main.browse()).toEqual([]);
+      expect(await trail.findIntake('req_digest/replay-1')).toBeUndefined();
+    });
+
+    it('refuses a replay posted from another origin or without the CSRF token', async () => {
+      await trail.putIntake(stored('req_stored', { stored: true, size: sample.length, text: sample }));
+      const { app, csrfToken } = replaying();
+      const path = '/console/events/req_stored/replay';
+      const form = { _csrf: csrfToken, confirm: '1' };
+      expect((await post(app, path, form, { origin: 'http://evil.example' })).status).toBe(403);
+      expect((await post(app, path, { confirm: '1' })).status).toBe(403);
+      expect(await queues.main.browse()).toEqual([]);
+    });
   });
 });
 

@@ -1,0 +1,113 @@
+// The console against AWS-shaped backends, started as an operator starts it against a deployed stack:
+// `userflow-bridge console --trail dynamodb://<table> --queue-url … --dlq-url …`, here with dynalite and the SQS
+// emulator behind AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS. The list, the detail, a replay and a redrive.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqsQueue, type SqsQueue } from '../../lib/queue/sqs-queue.ts';
+import { openDynamoDbTrail } from '../../lib/trail/dynamodb-store.ts';
+import type { TrailStore } from '../../lib/trail/store.ts';
+import { badSignature, intake, putDeadLetter, putTrialConverted } from '../helpers/console-trail.ts';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
+import { type Checkout, cleanEnv, type SpawnedCli, scratchCheckout, spawnCli } from '../helpers/spawn-cli.ts';
+import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
+import { createTrailTable } from '../helpers/trail-table.ts';
+import { HAS_CHROMIUM, launchChromium, seeText } from './chromium.ts';
+
+const TABLE = 'bridge-trail';
+
+describe.skipIf(!HAS_CHROMIUM)('console in chromium (dynalite + SQS emulator)', () => {
+  let ddb: DynamoDbEmulator;
+  let sqs: SqsEmulator;
+  let checkout: Checkout;
+  let trail: TrailStore;
+  let main: SqsQueue;
+  let dlq: SqsQueue;
+  let cli: SpawnedCli;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [ddb, sqs] = await Promise.all([startDynamoDbEmulator(), startSqsEmulator()]);
+    await createTrailTable(ddb.client, TABLE);
+    const queue = await sqs.createFifoQueue('bridge-webhooks', { dlq: true });
+    if (!queue.dlq) throw new Error('the emulator made no DLQ');
+    main = createSqsQueue({ queueUrl: queue.url, client: sqs.clientConfig });
+    dlq = createSqsQueue({ queueUrl: queue.dlq.url, client: sqs.clientConfig });
+    trail = openDynamoDbTrail({ tableName: TABLE, client: ddb.clientConfig });
+
+    const minute = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+    await trail.putIntake(badSignature('req_bad_sig', minute(3)));
+    await putTrialConverted(trail, minute(2));
+    // Two users, so two FIFO message groups: a look at a FIFO DLQ is a receive, and the emulator hands out one
+    // message of a group per look (see the README's Status on dead letters of one user).
+    await putDeadLetter(dlq, { commandId: 'cmd_dead_one', reason: 'invalid_params', userId: 'ada' });
+    await putDeadLetter(dlq, { commandId: 'cmd_dead_two', reason: 'invalid_params', userId: 'bob' });
+
+    checkout = scratchCheckout();
+    const env = cleanEnv({
+      AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_REGION: ddb.region,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
+    const args = ['console', '--port', '0', '--trail', `dynamodb://${TABLE}`];
+    cli = spawnCli([...args, '--queue-url', queue.url, '--dlq-url', queue.dlq.url], {
+      cwd: checkout.dir,
+      env,
+    });
+    url = (await cli.waitFor(/console: (http:\/\/\S+)/, { timeoutMs: 30_000 }))[1] ?? '';
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    cli?.child.kill('SIGINT');
+    await cli?.exited;
+    trail?.close();
+    main?.close();
+    dlq?.close();
+    checkout?.remove();
+    await Promise.all([ddb?.close(), sqs?.close()]);
+  });
+
+  it('lists the DynamoDB trail, and a record written after the page loaded appears without a reload', async () => {
+    await page.goto(url);
+    await seeText(page.locator('#events tr').first(), 'evt_1SmpLTrialConvertedA01');
+    await seeText(page.locator('#row-req_bad_sig'), 'rejected');
+    await page.locator('#live-status', { hasText: 'live' }).waitFor();
+    await trail.putIntake(
+      intake({ requestId: 'req_live_aws', receivedAt: new Date(Date.now() + 1_000).toISOString() }),
+    );
+    await seeText(page.locator('#row-req_live_aws'), 'queued');
+  });
+
+  it('shows the trial→paid event: both membership commands and their 200s', async () => {
+    await page.goto(url);
+    await page.getByRole('link', { name: 'evt_1SmpLTrialConvertedA01' }).click();
+    for (const [kind, group] of [
+      ['remove_membership', 'trial'],
+      ['add_membership', 'paid'],
+    ] as const) {
+      const command = page.locator('[data-command]', { hasText: kind });
+      await seeText(command, group);
+      await seeText(command.getByRole('table', { name: 'Userflow attempts' }), '200');
+    }
+  });
+
+  it('redrives a dead letter from the page onto the SQS queue', async () => {
+    await page.goto(`${url}dead-letters`);
+    const group = page.locator('[data-reason="invalid_params"]');
+    await seeText(group, '2 messages');
+    await group.getByLabel('Select cmd_dead_one').check();
+    await group.getByRole('button', { name: 'Redrive selected' }).click();
+    await seeText(page.getByRole('status'), 'Redrove 1 of 1 selected');
+    await seeText(page.locator('[data-reason="invalid_params"]'), '1 message');
+    const moved = await main.receive({ maxMessages: 10, waitSeconds: 1 });
+    expect(moved.map((m) => (JSON.parse(m.body) as { id: string }).id)).toEqual(['cmd_dead_one']);
+    await main.delete(moved.map((m) => m.receiptHandle));
+  });
+});
