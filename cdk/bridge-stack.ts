@@ -23,6 +23,7 @@ import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { PRE_READ_FILE } from '../lib/rules/load-pre-read.ts';
 import { TRAIL_WRITER_KEY_PREFIXES } from '../lib/trail/dynamodb-layout.ts';
 import { AlarmTopic, type BridgeAlarms, METRICS_NAMESPACE } from './bridge-alarms.ts';
 import { BridgeDashboard } from './bridge-dashboard.ts';
@@ -31,6 +32,7 @@ import { type BridgeConfig, rateShares } from './config.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { DeliveryQueues } from './delivery-queues.ts';
 import { MCP_ROUTE_KEY, McpPath } from './mcp-path.ts';
+import { preReadRuleFiles } from './rule-files.ts';
 import type { DeployedSync } from './sync-files.ts';
 import { SYNC_SERVICE_NAME, SyncPath } from './sync-path.ts';
 import { Trail } from './trail.ts';
@@ -175,7 +177,11 @@ export class BridgeStack extends Stack {
       ...(config.ingestReservedConcurrency !== undefined
         ? { reservedConcurrency: config.ingestReservedConcurrency }
         : {}),
-      bundledFiles: props.ruleFiles.map((file) => ({ from: file, to: `rules/${basename(file)}` })),
+      // The rule files, and the same files as their YAML reads, which the bundle's loader uses (#rules/load).
+      bundledFiles: [
+        ...props.ruleFiles.map((file) => ({ from: file, to: `rules/${basename(file)}` })),
+        { text: preReadRuleFiles(props.ruleFiles), to: `rules/${PRE_READ_FILE}` },
+      ],
     });
     // Env vars ingest reads (functions/ingest.ts):
     //   QUEUE_URL          command queue URL (may SendMessage)
