@@ -2,12 +2,12 @@
 // bundled by the same house construct; also the same functions with AWS SDK v3 bundled instead of left to the runtime.
 // The MCP function reads the Userflow key at init, so a loopback Secrets Manager answers it (a real call, locally).
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BridgeFunction } from '../cdk/bridge-function.ts';
 import { buildBridgeApp, PROJECT_ROOT } from '../cdk/build-app.ts';
-import { checkedRuleFiles } from '../cdk/rule-files.ts';
+import { checkedRuleFiles, ingestRuleBundle } from '../cdk/rule-files.ts';
 import {
   assetDirOf,
   lambdaEnvironment,
@@ -46,7 +46,7 @@ const withSdk = {
     description: 'ingest with AWS SDK bundled',
     serviceName: 'ingest',
     bundleAwsSdk: true,
-    bundledFiles: ruleFiles.map((from) => ({ from, to: `rules/${basename(from)}` })),
+    bundledFiles: ingestRuleBundle(ruleFiles),
   }),
   deliver: new BridgeFunction(baseline, 'DeliverSdkBundled', {
     ...common,

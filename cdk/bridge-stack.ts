@@ -1,5 +1,3 @@
-// The one stack: HTTP API → ingest → SQS FIFO → deliver → Userflow, with secrets, idempotency table and alarms.
-import { basename } from 'node:path';
 import {
   type CfnElement,
   CfnOutput,
@@ -23,7 +21,6 @@ import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { PRE_READ_FILE } from '../lib/rules/load-pre-read.ts';
 import { TRAIL_WRITER_KEY_PREFIXES } from '../lib/trail/dynamodb-layout.ts';
 import { AlarmTopic, type BridgeAlarms, METRICS_NAMESPACE } from './bridge-alarms.ts';
 import { BridgeDashboard } from './bridge-dashboard.ts';
@@ -32,7 +29,7 @@ import { type BridgeConfig, rateShares } from './config.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { DeliveryQueues } from './delivery-queues.ts';
 import { MCP_ROUTE_KEY, McpPath } from './mcp-path.ts';
-import { preReadRuleFiles } from './rule-files.ts';
+import { ingestRuleBundle } from './rule-files.ts';
 import type { DeployedSync } from './sync-files.ts';
 import { SYNC_SERVICE_NAME, SyncPath } from './sync-path.ts';
 import { Trail } from './trail.ts';
@@ -178,10 +175,7 @@ export class BridgeStack extends Stack {
         ? { reservedConcurrency: config.ingestReservedConcurrency }
         : {}),
       // The rule files, and the same files as their YAML reads, which the bundle's loader uses (#rules/load).
-      bundledFiles: [
-        ...props.ruleFiles.map((file) => ({ from: file, to: `rules/${basename(file)}` })),
-        { text: preReadRuleFiles(props.ruleFiles), to: `rules/${PRE_READ_FILE}` },
-      ],
+      bundledFiles: ingestRuleBundle(props.ruleFiles),
     });
     // Env vars ingest reads (functions/ingest.ts):
     //   QUEUE_URL          command queue URL (may SendMessage)

@@ -4,8 +4,9 @@ import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadRules } from '../lib/rules/index.ts';
-import type { PreReadRuleFiles } from '../lib/rules/load-pre-read.ts';
+import { PRE_READ_FILE, type PreReadRuleFiles } from '../lib/rules/load-pre-read.ts';
 import { ruleFileData } from '../lib/rules/parse.ts';
+import type { BundledFile } from './bridge-function.ts';
 
 /**
  * Validates every rule file in `dir` with the same checker as `userflow-bridge rules check` (its ConfigError,
@@ -35,4 +36,12 @@ export function preReadRuleFiles(paths: readonly string[]): string {
       throw new Error(`${path}: holds a value JSON cannot carry unchanged (NaN, Infinity or -0?)`);
   });
   return text;
+}
+
+/** What ingest's bundle carries under `rules/`: the checked files and, beside them, the same files pre-read. */
+export function ingestRuleBundle(paths: readonly string[]): BundledFile[] {
+  return [
+    ...paths.map((from) => ({ from, to: `rules/${basename(from)}` })),
+    { text: preReadRuleFiles(paths), to: `rules/${PRE_READ_FILE}` },
+  ];
 }
