@@ -1,12 +1,13 @@
 // Cold start: bundle size and module-init time (fresh Node 24 process) of each function vs a bare Hono handler
 // bundled by the same house construct; also the same functions with AWS SDK v3 bundled instead of left to the runtime.
+// The MCP function reads the Userflow key at init, so a loopback Secrets Manager answers it (a real call, locally).
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BridgeFunction } from '../cdk/bridge-function.ts';
 import { buildBridgeApp, PROJECT_ROOT } from '../cdk/build-app.ts';
-import { checkedRuleFiles } from '../cdk/rule-files.ts';
+import { checkedRuleFiles, ingestRuleBundle } from '../cdk/rule-files.ts';
 import {
   assetDirOf,
   lambdaEnvironment,
@@ -14,6 +15,7 @@ import {
   runBundle,
   synthesizedFunction,
 } from '../test/cdk/helpers/lambda-bundles.ts';
+import { startFakeSecretsManager } from '../test/helpers/fake-secrets-manager.ts';
 import { percentile, report, round } from './report.ts';
 
 const BENCH = 'cold-start';
@@ -22,8 +24,12 @@ const outdir = join(PROJECT_ROOT, 'cdk.out', 'bench-cold-start');
 rmSync(outdir, { recursive: true, force: true });
 
 const app = new App({ outdir });
-// The shipped example sync file switches the sync path on, so the sync function is measured too.
-const { stack } = await buildBridgeApp({ app, nag: false, config: { syncDir: 'syncs' } });
+// The shipped example sync and watch files switch those paths on, so their functions are measured too.
+const { stack } = await buildBridgeApp({
+  app,
+  nag: false,
+  config: { syncDir: 'syncs', watchDir: 'watches' },
+});
 const baseline = new Stack(app, 'ColdStartBaseline');
 const ruleFiles = await checkedRuleFiles(join(PROJECT_ROOT, 'rules'));
 const common = { projectRoot: PROJECT_ROOT, logRetention: RetentionDays.ONE_DAY };
@@ -40,7 +46,7 @@ const withSdk = {
     description: 'ingest with AWS SDK bundled',
     serviceName: 'ingest',
     bundleAwsSdk: true,
-    bundledFiles: ruleFiles.map((from) => ({ from, to: `rules/${basename(from)}` })),
+    bundledFiles: ingestRuleBundle(ruleFiles),
   }),
   deliver: new BridgeFunction(baseline, 'DeliverSdkBundled', {
     ...common,
@@ -63,7 +69,15 @@ const refs = Object.fromEntries(
     r.Type === 'AWS::SQS::Queue' ? `http://127.0.0.1:9/123456789012/${id}.fifo` : id,
   ]),
 );
-const closed = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+const sm = await startFakeSecretsManager();
+const keyId = stack.resolve(stack.getLogicalId(stack.userflowApiKey.node.defaultChild as never)) as string;
+sm.put('userflow-api-key', 'uf_cold_start_bench');
+refs[keyId] = sm.arnOf('userflow-api-key');
+const closed = {
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
 
 interface Candidate {
   name: string;
@@ -89,6 +103,10 @@ const candidates = [
   ...(stack.sync
     ? [candidate('sync', stack, stack.sync.syncFunction, [stack, stack.sync.syncFunction])]
     : []),
+  ...(stack.mcp ? [candidate('mcp', stack, stack.mcp.fn, [stack, stack.mcp.fn])] : []),
+  ...(stack.watches
+    ? [candidate('watch', stack, stack.watches.watchFunction, [stack, stack.watches.watchFunction])]
+    : []),
   candidate('ingest-sdk-bundled', baseline, withSdk.ingest, [stack, stack.ingest]),
   candidate('deliver-sdk-bundled', baseline, withSdk.deliver, [stack, stack.deliver]),
 ];
@@ -108,6 +126,8 @@ for (let i = 0; i < ROUNDS; i++) {
     c.initMs.push(run.initMs);
   }
 }
+
+await sm.close();
 
 const bytes = (dir: string) => statSync(join(dir, 'index.mjs')).size;
 const median = (xs: number[]) =>

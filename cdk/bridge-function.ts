@@ -1,4 +1,6 @@
 // The house Lambda construct: fixes runtime, architecture, bundling and logging once, and pairs env vars with grants.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -22,7 +24,6 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-/** A file copied into the function's bundle next to `index.mjs`, e.g. the rule files. */
 /**
  * The key prefixes of the idempotency records each function writes (`lib/ingest/dedupe.ts` INGEST_KEY_PREFIX,
  * `lib/deliver/effectively-once.ts` IDEMPOTENCY_KEY_PREFIX; a test keeps them equal). Written out rather than
@@ -30,12 +31,21 @@ import { Construct } from 'constructs';
  */
 export const IDEMPOTENCY_KEY_PREFIXES = { ingest: 'ingest', deliver: 'deliver.track_event' } as const;
 
-export interface BundledFile {
-  /** Absolute path on the synth machine. */
-  readonly from: string;
-  /** Path inside the bundle (forward slashes), e.g. `rules/stripe.yaml`. */
-  readonly to: string;
-}
+/** A file placed in the function's bundle next to `index.mjs`: a copy (e.g. a rule file) or text made at synth. */
+export type BundledFile =
+  | {
+      /** Absolute path on the synth machine. */
+      readonly from: string;
+      /** Path inside the bundle (forward slashes), e.g. `rules/stripe.yaml`. */
+      readonly to: string;
+    }
+  | { readonly text: string; readonly to: string };
+
+/**
+ * The esbuild condition the bundles resolve package.json "imports" with: `#rules/load` is the pre-read rule loader
+ * there (lib/rules/load-pre-read.ts), the YAML one everywhere else.
+ */
+export const LAMBDA_BUNDLE_CONDITION = 'lambda-bundle';
 
 export interface BridgeFunctionProps {
   /** Absolute path of the TypeScript module that exports `handler`. */
@@ -87,7 +97,28 @@ export class BridgeFunction extends Construct implements IGrantable {
     });
     this.logGroup.grantWrite(role);
 
-    this.fn = new NodejsFunction(this, 'Function', {
+    // Text files are written to a scratch directory only while the bundling below copies them.
+    const scratch = mkdtempSync(join(tmpdir(), 'bridge-bundled-'));
+    const copies = (props.bundledFiles ?? []).map((file, i) => {
+      if ('from' in file) return file;
+      const from = join(scratch, String(i));
+      writeFileSync(from, file.text);
+      return { from, to: file.to };
+    });
+    try {
+      this.fn = this.bundledFunction(props, role, copies);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    this.grantPrincipal = role;
+  }
+
+  private bundledFunction(
+    props: BridgeFunctionProps,
+    role: Role,
+    copies: readonly { from: string; to: string }[],
+  ): NodejsFunction {
+    return new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
       projectRoot: props.projectRoot,
@@ -118,6 +149,7 @@ export class BridgeFunction extends Construct implements IGrantable {
         minify: true,
         // BridgeError sets `name` from the class name; mangled names would break error names in logs.
         keepNames: true,
+        esbuildArgs: { '--conditions': LAMBDA_BUNDLE_CONDITION },
         sourceMap: true,
         sourcesContent: false,
         // The nodejs24.x runtime ships AWS SDK v3; leaving it out shrinks the bundle (bench/cold-start.bench.ts).
@@ -128,12 +160,10 @@ export class BridgeFunction extends Construct implements IGrantable {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) =>
-            copyCommands(props.bundledFiles ?? [], outputDir),
+          afterBundling: (_inputDir: string, outputDir: string) => copyCommands(copies, outputDir),
         },
       },
     });
-    this.grantPrincipal = role;
   }
 
   /** A plain setting (no IAM behind it). */
@@ -206,7 +236,7 @@ export class BridgeFunction extends Construct implements IGrantable {
   }
 }
 
-function copyCommands(files: readonly BundledFile[], outputDir: string): string[] {
+function copyCommands(files: readonly { from: string; to: string }[], outputDir: string): string[] {
   const dirs = [...new Set(files.map((f) => parentOf(f.to)).filter((d) => d !== ''))];
   return [
     ...dirs.map((d) => `mkdir -p ${quote(`${outputDir}/${d}`)}`),

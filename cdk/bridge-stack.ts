@@ -1,5 +1,3 @@
-// The one stack: HTTP API → ingest → SQS FIFO → deliver → Userflow, with secrets, idempotency table and alarms.
-import { basename } from 'node:path';
 import {
   type CfnElement,
   CfnOutput,
@@ -31,6 +29,7 @@ import { type BridgeConfig, rateShares } from './config.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { DeliveryQueues } from './delivery-queues.ts';
 import { MCP_ROUTE_KEY, McpPath } from './mcp-path.ts';
+import { ingestRuleBundle } from './rule-files.ts';
 import type { DeployedSync } from './sync-files.ts';
 import { SYNC_SERVICE_NAME, SyncPath } from './sync-path.ts';
 import { Trail } from './trail.ts';
@@ -175,7 +174,8 @@ export class BridgeStack extends Stack {
       ...(config.ingestReservedConcurrency !== undefined
         ? { reservedConcurrency: config.ingestReservedConcurrency }
         : {}),
-      bundledFiles: props.ruleFiles.map((file) => ({ from: file, to: `rules/${basename(file)}` })),
+      // The rule files, and the same files as their YAML reads, which the bundle's loader uses (#rules/load).
+      bundledFiles: ingestRuleBundle(props.ruleFiles),
     });
     // Env vars ingest reads (functions/ingest.ts):
     //   QUEUE_URL          command queue URL (may SendMessage)

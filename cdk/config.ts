@@ -1,5 +1,5 @@
 // Deployment settings of the stack (CDK context or props), checked with zod before anything is built.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../lib/errors.ts';
 
 /** Retention periods CloudWatch Logs accepts (days); anything else is rejected at deploy time, so reject it here. */

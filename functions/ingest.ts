@@ -3,6 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { handle } from 'hono/aws-lambda';
+// The YAML loader from source; in the bundle, the rule files pre-read at synth (lib/rules/load-pre-read.ts).
+import { loadRules } from '#rules/load';
 import { readIngestConfig } from '../lib/config/ingest.ts';
 import { METRICS_NAMESPACE } from '../lib/deliver/metrics.ts';
 import { createDynamoDbPersistenceLayer, createDynamoDbReadinessCheck } from '../lib/idempotency/index.ts';
@@ -11,7 +13,6 @@ import { createIngestApp } from '../lib/ingest/index.ts';
 import { powertoolsIngestMetrics } from '../lib/ingest/powertools-metrics.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
-import { loadRules } from '../lib/rules/index.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
 import { trailFromEnv } from './trail.ts';
 

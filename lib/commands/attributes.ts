@@ -1,5 +1,5 @@
 // Userflow attribute values: literals or one change operation, as the REST API accepts them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const attributeLiteral = z.union([
   z.string(),

@@ -1,5 +1,5 @@
 // The Command union: what one rule (or one sync diff) asks of Userflow. Field names follow Userflow's REST API.
-import { z } from 'zod';
+import * as z from 'zod';
 import { attributes, eventAttributes } from './attributes.ts';
 
 const id = z.string().min(1).max(1024);

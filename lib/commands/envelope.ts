@@ -1,5 +1,5 @@
 // The command envelope: the only thing that travels on the queue, validated with the same schema on both sides.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Command, command } from './command.ts';
 
 export const ENVELOPE_VERSION = 1;

@@ -1,5 +1,5 @@
 // The deliver function's configuration, read once at cold start from the environment through zod.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Env, readEnv } from './read-env.ts';
 import { type UserflowAccess, userflowAccess } from './userflow-access.ts';
 

@@ -1,5 +1,5 @@
 // The MCP Lambda's configuration, read once at cold start from the environment through zod.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Env, readEnv } from './read-env.ts';
 
 const positiveInt = z.coerce.number().int().positive();

@@ -1,5 +1,5 @@
 // What `userflow-bridge mcp` reads from the environment: the principal's token and how to reach Userflow.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Env, readEnv } from './read-env.ts';
 
 export const mcpEnvSchema = z.object({

@@ -1,5 +1,5 @@
 // Config enters here: a zod schema over the environment, with every bad variable named in one error.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 
 export type Env = Record<string, string | undefined>;

@@ -1,7 +1,7 @@
 // The sync function's configuration, read once at cold start: the environment through zod, and the sync files.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 import { loadSyncFile, type SyncFile } from '../sync/sync-file.ts';
 import { type Env, readEnv } from './read-env.ts';

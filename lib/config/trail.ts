@@ -1,5 +1,5 @@
 // The trail's configuration (ingest, delivery and local mode read the same variables), through zod.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_TRAIL_BODY_LIMIT_BYTES, DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
 import { DYNAMODB_TABLE_NAME } from '../trail/open.ts';
 import { type Env, readEnv } from './read-env.ts';

@@ -1,5 +1,5 @@
 // Configuration of watch runs, read once from the environment: where Userflow is, the account URL for links.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Env, readEnv } from './read-env.ts';
 import { userflowAccess } from './userflow-access.ts';
 

@@ -1,5 +1,5 @@
 // The `console` command's options, through zod: errors name the flag.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 
 export const DEFAULT_CONSOLE_PORT = 8789;

@@ -1,5 +1,5 @@
 // The deliver function's tuning variables, read the same way locally, so `start` behaves as the Lambda configured alike.
-import { z } from 'zod';
+import * as z from 'zod';
 import { deliverEnvSchema } from '../config/deliver.ts';
 import { type Env, readEnv } from '../config/read-env.ts';
 import type { DeliverDeps } from '../deliver/index.ts';

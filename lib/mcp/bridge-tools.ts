@@ -1,5 +1,5 @@
 // The bridge's own tools: the trail's story of an event and of a user, a dry run of the rules, the DLQ.
-import { z } from 'zod';
+import * as z from 'zod';
 import { listDlq } from '../queue/dlq-tools.ts';
 import { EventShapeError } from '../rules/errors.ts';
 import type { TrailStore } from '../trail/store.ts';

@@ -1,7 +1,7 @@
 // The local principals store: one JSON file in the local dir, mode 0600, replaced atomically on each write.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PrincipalError } from './errors.ts';
 import type { PrincipalRecord } from './principals.ts';
 import type { PrincipalStore } from './principals-store.ts';

@@ -1,5 +1,5 @@
 // Input schemas of the read tools, checked against the client's own parameter types so the two cannot drift.
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   GetOptions,
   ListAttributeDefinitionsParams,

@@ -1,5 +1,5 @@
 // What an agent may do: the scopes a principal carries, and the one that each tool needs.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SCOPES = [
   'userflow:read',

@@ -7,7 +7,7 @@ import {
   ListToolsRequestSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditRecord } from './audit.ts';
 import { bridgeTools } from './bridge-tools.ts';
 import type { ToolDeps } from './deps.ts';

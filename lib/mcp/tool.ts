@@ -1,5 +1,5 @@
 // What one agent tool is: its name, the model-facing description, its schemas, annotations, scopes and handler.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Principal } from './principals.ts';
 import type { Scope } from './scopes.ts';
 

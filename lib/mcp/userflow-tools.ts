@@ -1,5 +1,5 @@
 // The 18 Userflow actions as agent tools: reads call Userflow directly, writes become queued commands.
-import { z } from 'zod';
+import * as z from 'zod';
 import { USERFLOW_ACTIONS, type UserflowAction } from '../userflow/actions.ts';
 import { createOrUpdateGroupBody, createOrUpdateUserBody, trackEventBody } from '../userflow/bodies.ts';
 import { content, contentSession, contentVersion } from '../userflow/content-objects.ts';

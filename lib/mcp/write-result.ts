@@ -1,5 +1,5 @@
 // How a queued write answers: the command id and `queued`, the delivery outcome after `wait`, or a preview.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Command, type CommandInput, command as commandSchema } from '../commands/index.ts';
 import { checkConfirmation, issueConfirmation } from './confirm.ts';
 import type { ToolDeps } from './deps.ts';

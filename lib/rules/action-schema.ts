@@ -1,5 +1,5 @@
 // The zod schemas of the `do` actions in a rule file (the YAML shape; `actions.ts` turns them into commands).
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANGE_OPERATIONS } from '../commands/index.ts';
 
 export const ACTIONS = [

@@ -1,5 +1,5 @@
 // The zod schema of a rule file (one per source), and the JSON Schema exported from it for editors.
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyConfig } from '../sources/verify-config.ts';
 import { editorAction, validatingAction } from './action-schema.ts';
 import { editorPattern } from './pattern/pattern-schema.ts';

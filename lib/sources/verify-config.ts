@@ -1,5 +1,5 @@
 // The `verify` block of a source: which signature scheme the sender uses and which secrets it is signed with.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Names of the secrets that may sign this source's requests. Locally each name is an environment variable

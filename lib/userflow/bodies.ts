@@ -1,5 +1,5 @@
 // Request bodies of the three writes (POST /users, /groups, /events), reusing the queue's attribute value schemas.
-import { z } from 'zod';
+import * as z from 'zod';
 import { attributes, eventAttributes } from '../commands/attributes.ts';
 
 /*

@@ -1,5 +1,5 @@
 // The typed Userflow client: every action over a Transport, each response checked against its zod schema.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 import type { UserflowAction } from './actions.ts';
 import { resolveBaseUrl, type UserflowRegion } from './base-url.ts';

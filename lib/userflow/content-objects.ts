@@ -1,5 +1,5 @@
 // Zod schemas of the read-only content objects (content, versions, sessions, answers), as Userflow documents them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { group, user } from './objects.ts';
 import { openEnum } from './open-enum.ts';
 

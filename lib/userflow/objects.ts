@@ -1,5 +1,5 @@
 // Zod schemas of the Users API objects (user, group, membership, event, definitions, list), as Userflow documents them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { openEnum } from './open-enum.ts';
 
 /*

@@ -1,5 +1,5 @@
 // Open string unions: the known values for editors and `switch`es, while any other string still parses.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `'a' | 'b' | (string & {})`: autocompletes the known values, accepts any string. */
 export type OpenEnum<T extends string> = T | (string & {});

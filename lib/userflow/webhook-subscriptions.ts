@@ -1,5 +1,5 @@
 // Webhook subscriptions (Userflow's outgoing webhooks): the object's schema and the create/update bodies.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * Corroborated by several third-party clients, but not by the stored copy of the official reference: `url`,

@@ -1,5 +1,5 @@
 // The watch file (`watches/*.yaml`): its zod schema, and the JSON Schema editors read beside the files.
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration, parseRate } from './duration.ts';
 
 const secretName = z

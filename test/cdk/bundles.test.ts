@@ -12,6 +12,7 @@ import { buildEnvelope, command as commandSchema, envelopeMessage } from '../../
 import { buildSqsEvent } from '../../lib/queue/sqs-event.ts';
 import { createSqsQueue } from '../../lib/queue/sqs-queue.ts';
 import { loadRules } from '../../lib/rules/index.ts';
+import { PRE_READ_FILE } from '../../lib/rules/load-pre-read.ts';
 import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
 import { createSigner } from '../../lib/sources/index.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
@@ -146,13 +147,15 @@ afterAll(async () => {
 });
 
 describe('synthesized Lambda bundles', () => {
-  it('carry the rule files next to ingest, where RULES_DIR points', () => {
-    const bundled = readdirSync(join(world.dirs.ingest, 'rules')).sort();
+  it('carry the rule files next to ingest, where RULES_DIR points, and the same files pre-read', () => {
+    const rulesDir = join(world.dirs.ingest, 'rules');
     const shipped = readdirSync(join(root, 'rules'))
       .filter((f) => /\.ya?ml$/.test(f))
       .sort();
-    expect(bundled).toEqual(shipped);
-    expect(world.env.ingest.RULES_DIR).toBe(join(world.dirs.ingest, 'rules'));
+    expect(readdirSync(rulesDir).sort()).toEqual([PRE_READ_FILE, ...shipped].sort());
+    const preRead = JSON.parse(readFileSync(join(rulesDir, PRE_READ_FILE), 'utf8'));
+    expect(preRead.files.map((f: { name: string }) => f.name)).toEqual(shipped);
+    expect(world.env.ingest.RULES_DIR).toBe(rulesDir);
   });
 
   it.each(['ingest', 'deliver', 'sync'] as const)(
@@ -160,6 +163,8 @@ describe('synthesized Lambda bundles', () => {
     (fn) => {
       const code = readFileSync(join(world.dirs[fn], 'index.mjs'), 'utf8');
       expect(code).not.toMatch(/better[-_]sqlite3/);
+      // Ingest reads its rules pre-read at synth, so the YAML parser stays out of its bundle.
+      if (fn === 'ingest') expect(code).not.toContain('yaml.document');
       expect(code).toMatch(/from\s*"@aws-sdk\//);
       expect(existsSync(join(world.dirs[fn], 'index.mjs.map'))).toBe(true);
     },

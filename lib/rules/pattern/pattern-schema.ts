@@ -1,5 +1,5 @@
 // The JSON Schema shape of an event pattern, for editor completion (the compiler does the real validation).
-import { z } from 'zod';
+import * as z from 'zod';
 
 const text = z.string();
 const ignoreCase = z.strictObject({ 'equals-ignore-case': text });

@@ -1,6 +1,6 @@
 // The seed-file format (also the snapshot format): Userflow objects as JSON, timestamps as ISO 8601 strings.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 const timestamp = z.iso.datetime({ offset: true });
 const literal = z.union([z.string(), z.number(), z.boolean(), z.null()]);
