@@ -10,7 +10,7 @@ import { INGEST_KEY_PREFIX } from '../lib/ingest/dedupe.ts';
 import { createIngestApp } from '../lib/ingest/index.ts';
 import { powertoolsIngestMetrics } from '../lib/ingest/powertools-metrics.ts';
 import { createLogger } from '../lib/logger.ts';
-import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
+import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { loadRules } from '../lib/rules/index.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
 import { trailFromEnv } from './trail.ts';

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadSyncFiles, readSyncConfig } from '../lib/config/sync.ts';
 import { createLogger } from '../lib/logger.ts';
-import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
+import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
 import { openDynamoDbStateStore } from '../lib/sync/dynamodb-state-store.ts';
 import { createSyncHandler } from '../lib/sync/scheduled-run.ts';

@@ -5,7 +5,7 @@ import { enqueue } from '../ingest/enqueue.ts';
 import { printable } from '../local/activity.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES } from '../local/layout.ts';
 import { DEFAULT_RULES_DIR } from '../local/sample-command.ts';
-import { openSqliteQueues } from '../queue/sqlite-queue.ts';
+import { openSqliteQueues } from '../queue/sqlite/sqlite-queue.ts';
 import { loadRules } from '../rules/index.ts';
 import { TrailError } from '../trail/errors.ts';
 import { nextReplay, planReplay, type ReplayPlan } from '../trail/replay.ts';

@@ -107,7 +107,7 @@ async function openQueues(
   closers: (() => unknown)[],
 ): Promise<ConsoleQueuePair[]> {
   if (options.queueUrl) {
-    const { createSqsQueue } = await import('../queue/sqs-queue.ts');
+    const { createSqsQueue } = await import('../queue/sqs/sqs-queue.ts');
     const endpoint = env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL;
     const region =
       env.AWS_REGION ??
@@ -124,7 +124,7 @@ async function openQueues(
     return [{ name: QUEUE_NAMES.webhooks, main, dlq, mainArn: await main.arn() }];
   }
   if (!existsSync(queueDb)) return [];
-  const { openSqliteQueues } = await import('../queue/sqlite-queue.ts');
+  const { openSqliteQueues } = await import('../queue/sqlite/sqlite-queue.ts');
   const pairs: ConsoleQueuePair[] = [];
   for (const [mainName, dlqName] of [
     [QUEUE_NAMES.webhooks, QUEUE_NAMES.webhooksDlq],

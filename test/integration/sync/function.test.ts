@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { createSyncHandler as CreateSyncHandler } from '../../../functions/sync.ts';
 import { envelope } from '../../../lib/commands/index.ts';
 import type { Logger } from '../../../lib/logger.ts';
-import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs-queue.ts';
+import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
 import { envSecretSource } from '../../../lib/secrets/index.ts';
 import { openDynamoDbStateStore, SYNC_STATE_TABLE_SCHEMA } from '../../../lib/sync/dynamodb-state-store.ts';
 import { SyncError } from '../../../lib/sync/errors.ts';
