@@ -1,5 +1,6 @@
 // Configuration of watch runs, read once from the environment: where Userflow is, the account URL for links.
 import { z } from 'zod';
+import { USERFLOW_TIMEOUT_MS } from '../policy.ts';
 import { type Env, readEnv } from './read-env.ts';
 import { userflowAccess } from './userflow-access.ts';
 
@@ -28,7 +29,7 @@ const functionSchema = z
     USERFLOW_API_KEY_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(300),
     USERFLOW_REGION: z.enum(['us', 'eu']).default('us'),
     USERFLOW_API_URL: z.url().optional(),
-    USERFLOW_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    USERFLOW_TIMEOUT_MS: z.coerce.number().int().positive().default(USERFLOW_TIMEOUT_MS),
     /** DynamoDB table of alerts sent (partition `watch`, sort `target`). */
     WATCH_STATE_TABLE: z.string().min(1),
     /** Secrets Manager id of a JSON object: alert secret name → value (Slack URLs, webhook secrets). */

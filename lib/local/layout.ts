@@ -1,6 +1,7 @@
 // Where local mode keeps its durable state, so `start`, `sync run`, `dlq` and `send` agree without flags.
 import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_RECEIVE_COUNT } from '../policy.ts';
 
 export const DEFAULT_LOCAL_DIR = '.local';
 
@@ -32,7 +33,7 @@ export function localLayout(dir = DEFAULT_LOCAL_DIR) {
  */
 export const LOCAL_QUEUE_SETTINGS = {
   /** As the AWS stack (cdk/delivery-queues.ts): enough receives to ride out a 30-minute Userflow outage. */
-  maxReceiveCount: 40,
+  maxReceiveCount: MAX_RECEIVE_COUNT,
   visibilityTimeoutSeconds: 30,
 } as const;
 
