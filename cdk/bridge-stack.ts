@@ -23,6 +23,7 @@ import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import type { DeliverEnvName, IngestEnvName } from '../lib/config/env-names.ts';
 import { METRICS_NAMESPACE } from '../lib/metrics-namespace.ts';
 import { TRAIL_WRITER_KEY_PREFIXES } from '../lib/trail/dynamodb-layout.ts';
 import { AlarmTopic, type BridgeAlarms } from './bridge-alarms.ts';
@@ -69,11 +70,11 @@ export interface BridgeStackProps extends StackProps {
 export const SERVICE_NAMES = { ingest: 'ingest', deliver: 'deliver', syncDeliver: 'deliver-sync' } as const;
 
 export class BridgeStack extends Stack {
-  readonly ingest: BridgeFunction;
+  readonly ingest: BridgeFunction<IngestEnvName>;
   readonly dashboard: BridgeDashboard;
   /** The webhook delivery path; `queues`, `deliver` and `alarms` below are its parts. */
   readonly live: DeliveryPipeline;
-  readonly deliver: BridgeFunction;
+  readonly deliver: BridgeFunction<DeliverEnvName>;
   readonly queues: DeliveryQueues;
   /** The database-sync path, when `syncFiles` is not empty. */
   readonly sync?: SyncPath;
@@ -166,7 +167,7 @@ export class BridgeStack extends Stack {
       logRetention: config.logRetentionDays,
     };
 
-    this.ingest = new BridgeFunction(this, 'Ingest', {
+    this.ingest = new BridgeFunction<IngestEnvName>(this, 'Ingest', {
       ...common,
       entry: props.entries.ingest,
       description: `userflow-bridge ${env}: verifies webhooks, applies rules, enqueues commands`,

@@ -7,6 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { DeliverEnvName } from '../lib/config/env-names.ts';
 import { METRICS_NAMESPACE } from '../lib/metrics-namespace.ts';
 import { RETRY_BASE_MS, RETRY_CAP_SECONDS } from '../lib/policy.ts';
 import { BridgeAlarms } from './bridge-alarms.ts';
@@ -35,7 +36,7 @@ export interface DeliveryPipelineProps {
 
 export class DeliveryPipeline extends Construct {
   readonly queues: DeliveryQueues;
-  readonly deliver: BridgeFunction;
+  readonly deliver: BridgeFunction<DeliverEnvName>;
   readonly alarms: BridgeAlarms;
 
   constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
@@ -43,7 +44,7 @@ export class DeliveryPipeline extends Construct {
     this.queues = new DeliveryQueues(this, 'Queues');
     const { queue, dlq } = this.queues;
 
-    this.deliver = new BridgeFunction(this, 'Deliver', {
+    this.deliver = new BridgeFunction<DeliverEnvName>(this, 'Deliver', {
       projectRoot: props.projectRoot,
       logRetention: props.logRetention,
       entry: props.entry,

@@ -21,7 +21,7 @@ export function readWatchConfig(env: Env): WatchConfig {
   return readEnv(schema, env, 'watch configuration');
 }
 
-const functionSchema = z
+export const watchFunctionEnvSchema = z
   .object({
     USERFLOW_API_KEY: z.string().min(1).optional(),
     /** Secrets Manager id of the Userflow API key (cached USERFLOW_API_KEY_MAX_AGE_SECONDS). */
@@ -43,7 +43,7 @@ const functionSchema = z
 
 /** The watch Lambda's configuration (functions/watch.ts); the bundled files default to `defaultFilesDir`. */
 export function readWatchFunctionConfig(env: Env, defaultFilesDir: string) {
-  const e = readEnv(functionSchema, env, 'watch function configuration');
+  const e = readEnv(watchFunctionEnvSchema, env, 'watch function configuration');
   return {
     ...userflowAccess(e),
     stateTable: e.WATCH_STATE_TABLE,
