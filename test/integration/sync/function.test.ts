@@ -171,7 +171,7 @@ describe('functions/sync.ts', () => {
 
 describe('createSyncHandler failures', () => {
   const deps = async (env: Record<string, string>) => {
-    const { loadSyncFiles } = await import('../../../lib/config/sync.ts');
+    const { loadSyncFiles } = await import('../../../lib/sync/sync-files.ts');
     const { logger, lines } = recordingLogger();
     const run = createSyncHandler({
       files: await loadSyncFiles(syncDir),
