@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
 import type { Env } from '../config/read-env.ts';
+import { listen } from '../http-server.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES } from '../local/layout.ts';
 import { watchRules } from '../local/rules-watcher.ts';
 import { stopOnSignal } from '../local/shutdown.ts';
 import { loadRules, type RuleSet } from '../rules/index.ts';
-import { listen } from '../sandbox/server.ts';
 import { openTrail } from '../trail/index.ts';
 import { UserflowClient } from '../userflow/index.ts';
 import { createConsoleApp } from './app.tsx';
