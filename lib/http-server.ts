@@ -1,17 +1,19 @@
-// The @hono/node-server adapter: listens on host:port and closes promptly (idle keep-alive sockets included).
-
+// The @hono/node-server adapter, the one module that loads it: serves a fetch handler on host:port and closes
+// promptly (idle keep-alive sockets included). The sandbox, the console and local ingest all listen through it.
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
+import { serve as nodeServe } from '@hono/node-server';
 
 export interface ListeningServer {
   port: number;
   close(): Promise<void>;
 }
 
-export function listen(app: Hono, host: string, port: number): Promise<ListeningServer> {
+/** What a server hands each request to: a Hono app's `fetch`, or any handler of the same shape. */
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+export function serve(fetch: FetchHandler, host: string, port: number): Promise<ListeningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+    const server = nodeServe({ fetch, hostname: host, port }, (info: AddressInfo) => {
       server.off('error', reject);
       resolve({
         port: info.port,
@@ -25,4 +27,9 @@ export function listen(app: Hono, host: string, port: number): Promise<Listening
     });
     server.once('error', reject);
   });
+}
+
+/** A Hono app (anything with a `fetch`), served as `serve` does. */
+export function listen(app: { fetch: FetchHandler }, host: string, port: number): Promise<ListeningServer> {
+  return serve(app.fetch, host, port);
 }

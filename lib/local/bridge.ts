@@ -1,9 +1,8 @@
 // The whole bridge in one process: ingest over HTTP, the queues, one poller per queue, and Userflow (or its sandbox).
-import type { Hono } from 'hono';
 import { localEnv } from '../config/dotenv.ts';
 import type { Env } from '../config/read-env.ts';
 import { jsonlAuditSink } from '../deliver/index.ts';
-import { listen } from '../http-server.ts';
+import { serve } from '../http-server.ts';
 import { SqlitePersistenceLayer } from '../idempotency/sqlite-persistence-layer.ts';
 import { createIngestApp } from '../ingest/index.ts';
 import { createLogger, type LoggerOptions } from '../logger.ts';
@@ -225,8 +224,7 @@ async function start(
     options.printProblem('without the event trail, the console and the agent tools are not served');
   const withConsole = consoleMount ? consoleMount.wrap(served) : served;
   const fetch = mcp ? mcp.route(withConsole) : withConsole;
-  // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
-  const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
+  const server = await serve(fetch, options.host, options.port);
   const ingestUrl = `http://${displayHost(options.host)}:${server.port}`;
 
   const consumers = startConsumers({
