@@ -2,9 +2,8 @@
 
 import type { Env } from '../config/read-env.ts';
 import type { BridgeOptions } from '../local/bridge.ts';
-import { DEFAULT_LOCAL_DIR } from '../local/layout.ts';
+import { DEFAULT_LOCAL_DIR, DEFAULT_RULES_DIR } from '../local/layout.ts';
 import type { QueueKind } from '../local/local-queues.ts';
-import { DEFAULT_RULES_DIR } from '../local/sample-command.ts';
 import type { LoggerOptions } from '../logger.ts';
 import { UsageError } from './exit.ts';
 

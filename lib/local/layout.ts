@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { MAX_RECEIVE_COUNT } from '../policy.ts';
 
 export const DEFAULT_LOCAL_DIR = '.local';
+/** The rule files `start`, `send` and `events replay` read when neither --rules nor RULES_DIR says otherwise. */
+export const DEFAULT_RULES_DIR = 'rules';
 
 export const QUEUE_NAMES = {
   /** Live webhook commands. */
