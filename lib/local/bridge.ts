@@ -125,7 +125,8 @@ async function start(
   closers.push({ name: 'the queues', close: () => queues.close() });
 
   const stores: SqlitePersistenceLayer[] = [];
-  const idempotency = (tableName: string) => () => {
+  // One store per user (ingest, each consumer), all in one file; every one is closed with the bridge.
+  const openIdempotencyStore = (tableName: string) => {
     const store = new SqlitePersistenceLayer({ path: layout.idempotencyDb, tableName });
     stores.push(store);
     return store;
@@ -173,7 +174,7 @@ async function start(
   closers.push({ name: 'the rules watcher', close: () => watcher.close() });
 
   const activity = options.quiet ? undefined : webhookActivity(options.print);
-  const ingestIdempotency = idempotency('ingest_events')();
+  const ingestIdempotency = openIdempotencyStore('ingest_events');
   const app = createIngestApp({
     rules: watcher.rules,
     secrets: secrets.source,
@@ -230,7 +231,7 @@ async function start(
   const consumers = startConsumers({
     client: target.client,
     queues,
-    idempotency: idempotency('delivered_events'),
+    idempotency: () => openIdempotencyStore('delivered_events'),
     auditSink: audit,
     ...(trail.store ? { trail: trail.store } : {}),
     trailRetentionDays: trail.config.retentionDays,
