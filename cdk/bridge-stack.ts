@@ -72,8 +72,7 @@ export const SERVICE_NAMES = { ingest: 'ingest', deliver: 'deliver', syncDeliver
 export class BridgeStack extends Stack {
   readonly ingest: BridgeFunction<IngestEnvName>;
   readonly dashboard: BridgeDashboard;
-  /** The webhook delivery path; `queues`, `deliver` and `alarms` below are its parts. */
-  readonly live: DeliveryPipeline;
+  /** The webhook delivery path's parts (one DeliveryPipeline; the sync path has its own). */
   readonly deliver: BridgeFunction<DeliverEnvName>;
   readonly queues: DeliveryQueues;
   /** The database-sync path, when `syncFiles` is not empty. */
@@ -141,7 +140,7 @@ export class BridgeStack extends Stack {
       ...(this.alarmTopic ? { alarmAction: this.alarmTopic.action } : {}),
     });
 
-    this.live = new DeliveryPipeline(this, 'Webhooks', {
+    const live = new DeliveryPipeline(this, 'Webhooks', {
       projectRoot: props.projectRoot,
       logRetention: config.logRetentionDays,
       entry: props.entries.deliver,
@@ -155,9 +154,9 @@ export class BridgeStack extends Stack {
       oldestMessageAgeMinutes: config.oldestMessageAgeAlarmMinutes,
       ...(this.alarmTopic ? { alarmAction: this.alarmTopic.action } : {}),
     });
-    this.queues = this.live.queues;
-    this.deliver = this.live.deliver;
-    this.alarms = this.live.alarms;
+    this.queues = live.queues;
+    this.deliver = live.deliver;
+    this.alarms = live.alarms;
     const { queue, dlq } = this.queues;
     // Deliver records one attempt per Userflow call (TRAIL_TABLE_NAME; may put attempt items only).
     this.deliver.writesTrail('TRAIL_TABLE_NAME', this.trail.table, TRAIL_WRITER_KEY_PREFIXES.deliver);
