@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSqliteQueues } from '../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues } from '../lib/queue/sqlite/sqlite-queue.ts';
 import { connectPostgres, type Database } from '../lib/sync/postgres.ts';
 import { runSync } from '../lib/sync/run-sync.ts';
 import { openSqliteStateStore } from '../lib/sync/sqlite-state-store.ts';

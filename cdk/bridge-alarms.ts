@@ -15,6 +15,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../lib/metrics-namespace.ts';
 
 /**
  * The custom metric deliver emits (Powertools Metrics, EMF) each time Userflow answers 401 (a 403, a plan limit, is dead-lettered and DlqNotEmpty covers it): a revoked or wrong
@@ -22,7 +23,6 @@ import { Construct } from 'constructs';
  * (POWERTOOLS_SERVICE_NAME) by default; the alarm matches exactly that one dimension, so the emitter must not add
  * others to this metric.
  */
-export const METRICS_NAMESPACE = 'UserflowBridge';
 export const USERFLOW_UNAUTHORIZED_METRIC = 'UserflowUnauthorized';
 
 export interface BridgeAlarmsProps {

@@ -6,7 +6,7 @@ import { Dashboard, GraphWidget, Metric, TextWidget } from 'aws-cdk-lib/aws-clou
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from './bridge-alarms.ts';
+import { METRICS_NAMESPACE } from '../lib/metrics-namespace.ts';
 
 /** One delivery path: its queue, DLQ and deliver function, and the `service` dimension of its custom metrics. */
 export interface DashboardPath {

@@ -77,8 +77,10 @@ export const LAMBDA_TASK_ROOT = '/var/task';
 /**
  * Node.js 24 on arm64, an ESM bundle built by the local esbuild (never Docker), AWS SDK v3 left to the runtime,
  * source maps on, JSON logs into an explicit log group with retention, and a role that may write only there.
+ * `EnvName` is the set of variables the function's zod schemas read (lib/config/env-names.ts): the stack cannot set
+ * a name the function does not read.
  */
-export class BridgeFunction extends Construct implements IGrantable {
+export class BridgeFunction<EnvName extends string = string> extends Construct implements IGrantable {
   readonly fn: NodejsFunction;
   readonly logGroup: LogGroup;
   readonly grantPrincipal: IPrincipal;
@@ -167,34 +169,34 @@ export class BridgeFunction extends Construct implements IGrantable {
   }
 
   /** A plain setting (no IAM behind it). */
-  setEnv(name: string, value: string): this {
+  setEnv(name: EnvName, value: string): this {
     this.fn.addEnvironment(name, value);
     return this;
   }
 
   /** `name` = the queue URL; may send messages to it. */
-  sendsTo(name: string, queue: IQueue): this {
+  sendsTo(name: EnvName, queue: IQueue): this {
     this.fn.addEnvironment(name, queue.queueUrl);
     queue.grantSendMessages(this);
     return this;
   }
 
   /** `name` = the queue URL; may receive, delete and change the visibility of its messages. */
-  consumes(name: string, queue: IQueue): this {
+  consumes(name: EnvName, queue: IQueue): this {
     this.fn.addEnvironment(name, queue.queueUrl);
     queue.grantConsumeMessages(this);
     return this;
   }
 
   /** `name` = the secret's ARN; may read its value (and decrypt it). */
-  readsSecret(name: string, secret: ISecret): this {
+  readsSecret(name: EnvName, secret: ISecret): this {
     this.fn.addEnvironment(name, secret.secretArn);
     secret.grantRead(this);
     return this;
   }
 
   /** `name` = the table name; may read and write items, including queries and batches (the sync state store). */
-  usesFullTable(name: string, table: ITable): this {
+  usesFullTable(name: EnvName, table: ITable): this {
     this.fn.addEnvironment(name, table.tableName);
     table.grantReadWriteData(this);
     return this;
@@ -205,7 +207,7 @@ export class BridgeFunction extends Construct implements IGrantable {
    * Item access to `table`, confined to the keys starting `<keyPrefix>#` (Powertools idempotency keys): ingest
    * and deliver share one table, and neither may read or overwrite the other's records.
    */
-  usesItemTable(name: string, table: ITable, keyPrefix: string): this {
+  usesItemTable(name: EnvName, table: ITable, keyPrefix: string): this {
     this.fn.addEnvironment(name, table.tableName);
     this.fn.addToRolePolicy(
       new PolicyStatement({
@@ -221,7 +223,7 @@ export class BridgeFunction extends Construct implements IGrantable {
    * `name` = the trail table's name; may put items (singly and in batches) whose partition key starts with one
    * of `keyPrefixes` (TRAIL_WRITER_KEY_PREFIXES), and nothing else: no reads, no other writer's records.
    */
-  writesTrail(name: string, table: ITable, keyPrefixes: readonly string[]): this {
+  writesTrail(name: EnvName, table: ITable, keyPrefixes: readonly string[]): this {
     this.fn.addEnvironment(name, table.tableName);
     this.fn.addToRolePolicy(
       new PolicyStatement({

@@ -21,8 +21,10 @@ import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import type { IngestEnvName } from '../lib/config/env-names.ts';
+import { METRICS_NAMESPACE } from '../lib/metrics-namespace.ts';
 import { TRAIL_WRITER_KEY_PREFIXES } from '../lib/trail/dynamodb-layout.ts';
-import { AlarmTopic, type BridgeAlarms, METRICS_NAMESPACE } from './bridge-alarms.ts';
+import { AlarmTopic, type BridgeAlarms } from './bridge-alarms.ts';
 import { BridgeDashboard } from './bridge-dashboard.ts';
 import { BridgeFunction, IDEMPOTENCY_KEY_PREFIXES, LAMBDA_TASK_ROOT } from './bridge-function.ts';
 import { type BridgeConfig, rateShares } from './config.ts';
@@ -67,10 +69,10 @@ export interface BridgeStackProps extends StackProps {
 export const SERVICE_NAMES = { ingest: 'ingest', deliver: 'deliver', syncDeliver: 'deliver-sync' } as const;
 
 export class BridgeStack extends Stack {
+  /** Untyped by env names here, so tests and tools treat the functions alike; each is set up with its own below. */
   readonly ingest: BridgeFunction;
   readonly dashboard: BridgeDashboard;
-  /** The webhook delivery path; `queues`, `deliver` and `alarms` below are its parts. */
-  readonly live: DeliveryPipeline;
+  /** The webhook delivery path's parts (one DeliveryPipeline; the sync path has its own). */
   readonly deliver: BridgeFunction;
   readonly queues: DeliveryQueues;
   /** The database-sync path, when `syncFiles` is not empty. */
@@ -138,7 +140,7 @@ export class BridgeStack extends Stack {
       ...(this.alarmTopic ? { alarmAction: this.alarmTopic.action } : {}),
     });
 
-    this.live = new DeliveryPipeline(this, 'Webhooks', {
+    const live = new DeliveryPipeline(this, 'Webhooks', {
       projectRoot: props.projectRoot,
       logRetention: config.logRetentionDays,
       entry: props.entries.deliver,
@@ -152,19 +154,19 @@ export class BridgeStack extends Stack {
       oldestMessageAgeMinutes: config.oldestMessageAgeAlarmMinutes,
       ...(this.alarmTopic ? { alarmAction: this.alarmTopic.action } : {}),
     });
-    this.queues = this.live.queues;
-    this.deliver = this.live.deliver;
-    this.alarms = this.live.alarms;
+    this.queues = live.queues;
+    this.deliver = live.deliver;
+    this.alarms = live.alarms;
     const { queue, dlq } = this.queues;
     // Deliver records one attempt per Userflow call (TRAIL_TABLE_NAME; may put attempt items only).
-    this.deliver.writesTrail('TRAIL_TABLE_NAME', this.trail.table, TRAIL_WRITER_KEY_PREFIXES.deliver);
+    live.deliver.writesTrail('TRAIL_TABLE_NAME', this.trail.table, TRAIL_WRITER_KEY_PREFIXES.deliver);
 
     const common = {
       projectRoot: props.projectRoot,
       logRetention: config.logRetentionDays,
     };
 
-    this.ingest = new BridgeFunction(this, 'Ingest', {
+    const ingest = new BridgeFunction<IngestEnvName>(this, 'Ingest', {
       ...common,
       entry: props.entries.ingest,
       description: `userflow-bridge ${env}: verifies webhooks, applies rules, enqueues commands`,
@@ -186,7 +188,8 @@ export class BridgeStack extends Stack {
     //   POWERTOOLS_METRICS_NAMESPACE  UserflowBridge (TrailWriteFailed, RulesSkipped)
     // /readyz needs no grant of its own: GetQueueAttributes comes with sending, and its idempotency probe reads
     // one key under ingest's own prefix.
-    this.ingest
+    this.ingest = ingest;
+    ingest
       .sendsTo('QUEUE_URL', queue)
       .readsSecret('WEBHOOK_SECRETS_ID', this.webhookSecrets)
       .usesItemTable('IDEMPOTENCY_TABLE', this.idempotencyTable, IDEMPOTENCY_KEY_PREFIXES.ingest)

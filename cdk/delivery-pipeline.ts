@@ -7,10 +7,13 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { BridgeAlarms, METRICS_NAMESPACE } from './bridge-alarms.ts';
+import type { DeliverEnvName } from '../lib/config/env-names.ts';
+import { METRICS_NAMESPACE } from '../lib/metrics-namespace.ts';
+import { RETRY_BASE_MS, RETRY_CAP_SECONDS } from '../lib/policy.ts';
+import { BridgeAlarms } from './bridge-alarms.ts';
 import { BridgeFunction, IDEMPOTENCY_KEY_PREFIXES } from './bridge-function.ts';
 import { DELIVER_BATCH_SIZE, DELIVER_TIMEOUT_SECONDS } from './config.ts';
-import { DeliveryQueues, RETRY_BASE_MS, RETRY_CAP_SECONDS } from './delivery-queues.ts';
+import { DeliveryQueues } from './delivery-queues.ts';
 
 export interface DeliveryPipelineProps {
   readonly projectRoot: string;
@@ -33,7 +36,7 @@ export interface DeliveryPipelineProps {
 
 export class DeliveryPipeline extends Construct {
   readonly queues: DeliveryQueues;
-  readonly deliver: BridgeFunction;
+  readonly deliver: BridgeFunction<DeliverEnvName>;
   readonly alarms: BridgeAlarms;
 
   constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
@@ -41,7 +44,7 @@ export class DeliveryPipeline extends Construct {
     this.queues = new DeliveryQueues(this, 'Queues');
     const { queue, dlq } = this.queues;
 
-    this.deliver = new BridgeFunction(this, 'Deliver', {
+    this.deliver = new BridgeFunction<DeliverEnvName>(this, 'Deliver', {
       projectRoot: props.projectRoot,
       logRetention: props.logRetention,
       entry: props.entry,
@@ -59,7 +62,7 @@ export class DeliveryPipeline extends Construct {
     //   IDEMPOTENCY_TABLE            DynamoDB table name (may read/write items)
     //   POWERTOOLS_SERVICE_NAME      set by BridgeFunction; the alarms' `service` dimension
     //   POWERTOOLS_METRICS_NAMESPACE UserflowBridge (custom metrics, e.g. UserflowUnauthorized)
-    //   RETRY_BASE_MS, RETRY_CAP_SECONDS  the backoff MAX_RECEIVE_COUNT is sized for (delivery-queues.ts)
+    //   RETRY_BASE_MS, RETRY_CAP_SECONDS  the backoff MAX_RECEIVE_COUNT is sized for (lib/policy.ts)
     this.deliver
       .consumes('QUEUE_URL', queue)
       .sendsTo('DLQ_URL', dlq)

@@ -7,6 +7,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { McpFunctionEnvName } from '../lib/config/env-names.ts';
 import { BridgeFunction } from './bridge-function.ts';
 
 export interface McpPathProps {
@@ -27,7 +28,7 @@ export const MCP_ROUTE_KEY = 'POST /mcp';
 
 export class McpPath extends Construct {
   readonly principals: Table;
-  readonly fn: BridgeFunction;
+  readonly fn: BridgeFunction<McpFunctionEnvName>;
   readonly routes: HttpRoute[];
   /** For the stage's route settings (raw CloudFormation casing). */
   readonly routeSetting: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
@@ -42,7 +43,7 @@ export class McpPath extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.fn = new BridgeFunction(this, 'Function', {
+    this.fn = new BridgeFunction<McpFunctionEnvName>(this, 'Function', {
       entry: props.entry,
       projectRoot: props.projectRoot,
       logRetention: props.logRetention,

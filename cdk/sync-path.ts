@@ -10,6 +10,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { SyncEnvName } from '../lib/config/env-names.ts';
 import { SYNC_STATE_TABLE_SCHEMA } from '../lib/sync/dynamodb-state-store.ts';
 import { BridgeFunction, LAMBDA_TASK_ROOT } from './bridge-function.ts';
 import { SYNC_MAX_CONCURRENCY } from './config.ts';
@@ -43,7 +44,7 @@ export class SyncPath extends Construct {
   readonly pipeline: DeliveryPipeline;
   readonly stateTable: Table;
   readonly connections: Secret;
-  readonly syncFunction: BridgeFunction;
+  readonly syncFunction: BridgeFunction<SyncEnvName>;
   readonly schedules: Schedule[];
   readonly syncErrors: Alarm;
 
@@ -89,7 +90,7 @@ export class SyncPath extends Construct {
         'the URL at each run, so storing the new URL is the rotation (README: rotating secrets).',
     });
 
-    this.syncFunction = new BridgeFunction(this, 'Run', {
+    this.syncFunction = new BridgeFunction<SyncEnvName>(this, 'Run', {
       projectRoot: props.projectRoot,
       logRetention: props.logRetention,
       entry: props.syncEntry,

@@ -10,8 +10,8 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../lib/metrics-namespace.ts';
 import { TRAIL_TABLE_SCHEMA } from '../lib/trail/dynamodb-layout.ts';
-import { METRICS_NAMESPACE } from './bridge-alarms.ts';
 
 /** Emitted (Powertools Metrics, namespace UserflowBridge) each time a trail write fails; the webhook goes on. */
 export const TRAIL_WRITE_FAILED_METRIC = 'TrailWriteFailed';

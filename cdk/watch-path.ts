@@ -9,6 +9,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { WatchFunctionEnvName } from '../lib/config/env-names.ts';
 import { BridgeFunction, LAMBDA_TASK_ROOT } from './bridge-function.ts';
 
 export interface DeployedWatch {
@@ -34,7 +35,7 @@ export interface WatchPathProps {
 export class WatchPath extends Construct {
   readonly stateTable: Table;
   readonly alertSecrets: Secret;
-  readonly watchFunction: BridgeFunction;
+  readonly watchFunction: BridgeFunction<WatchFunctionEnvName>;
   readonly schedules: Schedule[];
 
   constructor(scope: Construct, id: string, props: WatchPathProps) {
@@ -62,7 +63,7 @@ export class WatchPath extends Construct {
         'Slack incoming-webhook URLs and receivers’ signing secrets are issued by those services and rotated there.',
     });
 
-    this.watchFunction = new BridgeFunction(this, 'Run', {
+    this.watchFunction = new BridgeFunction<WatchFunctionEnvName>(this, 'Run', {
       projectRoot: props.projectRoot,
       logRetention: props.logRetention,
       entry: props.watchEntry,

@@ -10,7 +10,7 @@ import {
 } from '../lib/deliver/index.ts';
 import { createDynamoDbPersistenceLayer } from '../lib/idempotency/index.ts';
 import { createLogger } from '../lib/logger.ts';
-import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
+import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
 import { trailFromEnv } from './trail.ts';
 

@@ -6,13 +6,13 @@ import { handle } from 'hono/aws-lambda';
 // The YAML loader from source; in the bundle, the rule files pre-read at synth (lib/rules/load-pre-read.ts).
 import { loadRules } from '#rules/load';
 import { readIngestConfig } from '../lib/config/ingest.ts';
-import { METRICS_NAMESPACE } from '../lib/deliver/metrics.ts';
 import { createDynamoDbPersistenceLayer, createDynamoDbReadinessCheck } from '../lib/idempotency/index.ts';
 import { INGEST_KEY_PREFIX } from '../lib/ingest/dedupe.ts';
 import { createIngestApp } from '../lib/ingest/index.ts';
 import { powertoolsIngestMetrics } from '../lib/ingest/powertools-metrics.ts';
 import { createLogger } from '../lib/logger.ts';
-import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
+import { METRICS_NAMESPACE } from '../lib/metrics-namespace.ts';
+import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
 import { trailFromEnv } from './trail.ts';
 

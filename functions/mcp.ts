@@ -9,7 +9,7 @@ import { DEFAULT_WAIT } from '../lib/mcp/deps.ts';
 import { createMcpHttpHandler } from '../lib/mcp/http.ts';
 import { cachedPrincipals } from '../lib/mcp/principals-cache.ts';
 import { openDynamoDbPrincipals } from '../lib/mcp/principals-dynamodb.ts';
-import { createSqsQueue } from '../lib/queue/sqs-queue.ts';
+import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../lib/trail/capture.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
 import { trailFromEnv } from './trail.ts';

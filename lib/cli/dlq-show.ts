@@ -1,7 +1,8 @@
 // `dlq show`'s text: one dead letter, why it died first, then its body. Bodies and reasons are data that came in
 // from webhooks and from Userflow, so each line is made printable.
+
+import type { DlqReason } from '../dlq/dlq-attributes.ts';
 import { printable } from '../local/activity.ts';
-import type { DlqReason } from '../queue/dlq-attributes.ts';
 import type { ReceivedMessage } from '../queue/queue.ts';
 
 export function deadLetterText(message: ReceivedMessage, reason: DlqReason): string {

@@ -1,7 +1,7 @@
 // `userflow-bridge dlq list|show|redrive`: why commands died, one dead letter whole, and moving them back, on SQS
 // or the local queue file.
 import type { Command } from 'commander';
-import type { DlqFilter, DlqListing, DlqSource, RedriveResult } from '../queue/dlq-tools.ts';
+import type { DlqFilter, DlqListing, DlqSource, RedriveResult } from '../dlq/dlq-tools.ts';
 import type { Queue } from '../queue/queue.ts';
 import { UsageError } from './exit.ts';
 import { failWith } from './fail.ts';
@@ -53,7 +53,7 @@ export function registerDlq(program: Command): void {
   withTarget(dlq.command('list'))
     .description('Count dead messages by reason, with the oldest of each and where they came from.')
     .action(async (options: TargetOptions) => {
-      const { listDlq } = await import('../queue/dlq-tools.ts');
+      const { listDlq } = await import('../dlq/dlq-tools.ts');
       const target = await openTarget(options, false);
       try {
         const listing = await listDlq(target.dlq);
@@ -77,8 +77,8 @@ export function registerDlq(program: Command): void {
     )
     .action(async (id: string, options: TargetOptions) => {
       const [{ findDeadLetter }, { readDlqReason }, { deadLetterText }] = await Promise.all([
-        import('../queue/dlq-tools.ts'),
-        import('../queue/dlq-attributes.ts'),
+        import('../dlq/dlq-tools.ts'),
+        import('../dlq/dlq-attributes.ts'),
         import('./dlq-show.ts'),
       ]);
       const target = await openTarget(options, false);
@@ -111,7 +111,7 @@ export function registerDlq(program: Command): void {
     .option('--dry-run', 'count what would move; move nothing')
     .option('--max <n>', 'move at most n messages in this run', '10000')
     .action(async (options: RedriveOptions) => {
-      const { FILTER_KEYS, redriveDlq } = await import('../queue/dlq-tools.ts');
+      const { FILTER_KEYS, redriveDlq } = await import('../dlq/dlq-tools.ts');
       const filter = parseFilter(options.filter, FILTER_KEYS);
       const max = Number(options.max);
       if (!Number.isInteger(max) || max < 1) throw new UsageError('--max must be a positive whole number');
@@ -174,7 +174,7 @@ async function openTarget(options: TargetOptions, needMain: boolean): Promise<Ta
       `no local queue file at ${path} (run \`userflow-bridge start\` first, or give --queue-url)`,
     );
   }
-  const { openSqliteQueues } = await import('../queue/sqlite-queue.ts');
+  const { openSqliteQueues } = await import('../queue/sqlite/sqlite-queue.ts');
   const queues = openSqliteQueues({ path, ...pair, ...LOCAL_QUEUE_SETTINGS });
   return {
     label: `${path} (${pair.dlqName})`,
@@ -185,7 +185,7 @@ async function openTarget(options: TargetOptions, needMain: boolean): Promise<Ta
 }
 
 async function openSqsTarget(options: TargetOptions, needMain: boolean): Promise<Target> {
-  const { createSqsQueue } = await import('../queue/sqs-queue.ts');
+  const { createSqsQueue } = await import('../queue/sqs/sqs-queue.ts');
   const env = process.env;
   const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL;
   const someUrl = options.queueUrl ?? options.dlqUrl ?? '';

@@ -74,7 +74,7 @@ export function registerStart(program: Command): void {
       ].join('\n'),
     )
     .action(async (flags) => {
-      const { runStart } = await import('../local/run-start.ts');
+      const { runStart } = await import('./run-start.ts');
       await runStart(flags);
     });
 }

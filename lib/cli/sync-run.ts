@@ -128,14 +128,14 @@ async function openQueue(
   if (flags.queue === 'sqs') {
     const queueUrl = flags.queueUrl ?? env.SYNC_QUEUE_URL;
     if (!queueUrl) throw new UsageError('--queue sqs needs --queue-url or SYNC_QUEUE_URL');
-    const { createSqsQueue } = await import('../queue/sqs-queue.ts');
+    const { createSqsQueue } = await import('../queue/sqs/sqs-queue.ts');
     const endpoint = env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL;
     return createSqsQueue({
       queueUrl,
       client: { ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), ...(endpoint ? { endpoint } : {}) },
     });
   }
-  const { openSqliteQueues } = await import('../queue/sqlite-queue.ts');
+  const { openSqliteQueues } = await import('../queue/sqlite/sqlite-queue.ts');
   const queues = openSqliteQueues({
     path: localLayout(flags.localDir).queueDb,
     mainName: QUEUE_NAMES.sync,

@@ -1,5 +1,6 @@
 // `userflow-bridge userflow <action>`: any Userflow action from the shell, printing the JSON answer.
 import type { Command } from 'commander';
+import { USERFLOW_TIMEOUT_MS } from '../policy.ts';
 import type { UserflowAction } from '../userflow/actions.ts';
 import type { UserflowClient } from '../userflow/client.ts';
 import type { ListParams } from '../userflow/requests.ts';
@@ -365,7 +366,7 @@ function registerList(group: Command, spec: ListSpec): void {
 function common(command: Command): Command {
   return command
     .option('--region <region>', 'us or eu (ignored when USERFLOW_API_URL is set)')
-    .option('--timeout <ms>', 'per-request timeout in milliseconds (default 10000)');
+    .option('--timeout <ms>', `per-request timeout in milliseconds (default ${USERFLOW_TIMEOUT_MS})`);
 }
 
 /** The flags of a write: every write is recorded in the event trail, reads are not. */

@@ -1,6 +1,5 @@
 // Deterministic command ids, so a redelivered webhook produces the same ids and FIFO dedupe drops the copies.
 import { createHash } from 'node:crypto';
-import { ENVELOPE_VERSION, type Envelope, type EnvelopeInput } from './envelope.ts';
 
 /** `cmd_` + 40 hex chars of sha256(source, eventId, rule, index): fits SQS's 128-char dedupe id. */
 export function commandId(source: string, eventId: string, rule: string, index: number): string {
@@ -18,17 +17,4 @@ export function replayCommandId(originalId: string, replay: number): string {
   const hash = createHash('sha256');
   for (const part of ['replay', originalId, String(replay)]) hash.update(part).update('\u0000');
   return `cmd_${hash.digest('hex').slice(0, 40)}`;
-}
-
-export function buildEnvelope(input: EnvelopeInput): Envelope {
-  const receivedAt = typeof input.receivedAt === 'string' ? input.receivedAt : input.receivedAt.toISOString();
-  return {
-    v: ENVELOPE_VERSION,
-    id: commandId(input.source, input.eventId, input.rule, input.index),
-    source: input.source,
-    rule: input.rule,
-    eventId: input.eventId,
-    receivedAt,
-    command: input.command,
-  };
 }

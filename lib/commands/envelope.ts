@@ -1,6 +1,7 @@
 // The command envelope: the only thing that travels on the queue, validated with the same schema on both sides.
 import * as z from 'zod';
 import { type Command, command } from './command.ts';
+import { commandId } from './command-id.ts';
 
 export const ENVELOPE_VERSION = 1;
 
@@ -28,4 +29,18 @@ export interface EnvelopeInput {
   index: number;
   receivedAt: Date | string;
   command: Command;
+}
+
+/** The envelope of one command, its id derived from where the command came from (`commandId`). */
+export function buildEnvelope(input: EnvelopeInput): Envelope {
+  const receivedAt = typeof input.receivedAt === 'string' ? input.receivedAt : input.receivedAt.toISOString();
+  return {
+    v: ENVELOPE_VERSION,
+    id: commandId(input.source, input.eventId, input.rule, input.index),
+    source: input.source,
+    rule: input.rule,
+    eventId: input.eventId,
+    receivedAt,
+    command: input.command,
+  };
 }

@@ -1,5 +1,11 @@
 // The deliver function's configuration, read once at cold start from the environment through zod.
 import * as z from 'zod';
+import {
+  RETRY_BASE_MS,
+  RETRY_CAP_SECONDS,
+  TRACK_EVENT_IDEMPOTENCY_TTL_SECONDS,
+  USERFLOW_TIMEOUT_MS,
+} from '../policy.ts';
 import { type Env, readEnv } from './read-env.ts';
 import { type UserflowAccess, userflowAccess } from './userflow-access.ts';
 
@@ -19,21 +25,21 @@ export const deliverEnvSchema = z
     USERFLOW_REGION: z.enum(['us', 'eu']).default('us'),
     /** Overrides the region's base URL (the sandbox, a proxy). */
     USERFLOW_API_URL: z.url().optional(),
-    USERFLOW_TIMEOUT_MS: positiveInt.default(10_000),
+    USERFLOW_TIMEOUT_MS: positiveInt.default(USERFLOW_TIMEOUT_MS),
     /** Userflow's account-wide limit in requests per second (unpublished: a ceiling the limiter adapts under). */
     USERFLOW_RATE_LIMIT: z.coerce.number().positive().default(10),
     /** The event source mapping's maximum concurrency; each consumer takes USERFLOW_RATE_LIMIT ÷ this. */
     MAX_CONCURRENCY: positiveInt.default(2),
     /** DynamoDB table of delivered track_event ids. */
     IDEMPOTENCY_TABLE: z.string().min(1),
-    IDEMPOTENCY_TTL_SECONDS: positiveInt.default(3 * 24 * 3600),
+    IDEMPOTENCY_TTL_SECONDS: positiveInt.default(TRACK_EVENT_IDEMPOTENCY_TTL_SECONDS),
     /** How a `user_lookup` on an attribute other than email finds the user (see lib/deliver/user-lookup.ts). */
     USERFLOW_LOOKUP_FILTER: z.enum(['query', 'scan']).default('query'),
     USERFLOW_LOOKUP_TTL_SECONDS: positiveInt.default(60),
     /** A 404 on remove_membership/delete_*: `gone` = done (the default), `fail` = dead-letter. */
     USERFLOW_DELETE_NOT_FOUND: z.enum(['gone', 'fail']).default('gone'),
-    RETRY_BASE_MS: positiveInt.default(2_000),
-    RETRY_CAP_SECONDS: positiveInt.max(43_200).default(300),
+    RETRY_BASE_MS: positiveInt.default(RETRY_BASE_MS),
+    RETRY_CAP_SECONDS: positiveInt.max(43_200).default(RETRY_CAP_SECONDS),
   })
   .refine((env) => (env.USERFLOW_API_KEY === undefined) !== (env.USERFLOW_API_KEY_SECRET_ID === undefined), {
     message: 'set exactly one of USERFLOW_API_KEY and USERFLOW_API_KEY_SECRET_ID',

@@ -1,12 +1,12 @@
 // The ingest function's configuration, read once at cold start from the environment through zod.
 import * as z from 'zod';
+import { INGEST_IDEMPOTENCY_TTL_SECONDS, SENDER_RETRY_WINDOW_SECONDS } from '../policy.ts';
 import { type Env, readEnv } from './read-env.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 
 /** API Gateway and Lambda cap a request at 6 MB (less after base64), so a larger limit could never apply. */
 const MAX_BODY_LIMIT_BYTES = 6 * 1024 * 1024;
-const THREE_DAYS_SECONDS = 3 * 24 * 3600;
 
 export const ingestEnvSchema = z.object({
   /** The command queue (FIFO) every accepted command is sent to. */
@@ -17,8 +17,10 @@ export const ingestEnvSchema = z.object({
   WEBHOOK_SECRETS_MAX_AGE_SECONDS: positiveInt.max(3600).default(300),
   /** DynamoDB table of accepted sender event ids (Powertools idempotency). */
   IDEMPOTENCY_TABLE: z.string().min(1),
-  /** At least 3 days: Stripe retries that long. */
-  IDEMPOTENCY_TTL_SECONDS: positiveInt.min(THREE_DAYS_SECONDS).default(4 * 24 * 3600),
+  /** At least the senders' retry window (Stripe retries for 3 days). */
+  IDEMPOTENCY_TTL_SECONDS: positiveInt
+    .min(SENDER_RETRY_WINDOW_SECONDS)
+    .default(INGEST_IDEMPOTENCY_TTL_SECONDS),
   /** Directory of rule files; default: `rules` next to the bundle. */
   RULES_DIR: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: positiveInt.max(MAX_BODY_LIMIT_BYTES).default(1024 * 1024),

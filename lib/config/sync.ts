@@ -1,9 +1,6 @@
-// The sync function's configuration, read once at cold start: the environment through zod, and the sync files.
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+// The sync function's configuration, read once at cold start from the environment through zod (the sync files
+// are loaded by lib/sync/sync-files.ts).
 import * as z from 'zod';
-import { ConfigError } from '../errors.ts';
-import { loadSyncFile, type SyncFile } from '../sync/sync-file.ts';
 import { type Env, readEnv } from './read-env.ts';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -53,33 +50,6 @@ export function readSyncConfig(env: Env, defaults: { filesDir: string }): SyncCo
     connectTimeoutMs: e.SYNC_CONNECT_TIMEOUT_MS,
   };
 }
-
-/**
- * Every `*.yaml`/`*.yml` in `dir`, by sync name (the file's `name`, else its base name): the name a schedule's
- * `{ "sync": "<name>" }` event gives. All are parsed at cold start, so a broken file fails the deploy's first
- * invocation loudly instead of one schedule at a time.
- */
-export async function loadSyncFiles(dir: string): Promise<ReadonlyMap<string, SyncFile>> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  } catch (error) {
-    throw new ConfigError(`cannot read the sync files directory ${dir}`, [(error as Error).message], error);
-  }
-  const loaded = await Promise.allSettled(names.map((n) => loadSyncFile(join(dir, n))));
-  const problems = loaded.flatMap((r) => (r.status === 'fulfilled' ? [] : problemsOf(r.reason)));
-  if (problems.length) throw new ConfigError(`invalid sync files in ${dir}`, problems);
-  const files = new Map<string, SyncFile>();
-  for (const file of loaded.map((r) => (r as PromiseFulfilledResult<SyncFile>).value)) {
-    const other = files.get(file.name);
-    if (other) throw new ConfigError(`two sync files are named ${file.name}: ${other.path} and ${file.path}`);
-    files.set(file.name, file);
-  }
-  return files;
-}
-
-const problemsOf = (error: unknown): readonly string[] =>
-  error instanceof ConfigError && error.problems.length ? error.problems : [(error as Error).message];
 
 function endpoint(url: string | undefined): { endpoint?: string } {
   return url ? { endpoint: url } : {};

@@ -1,5 +1,6 @@
 // Configuration of watch runs, read once from the environment: where Userflow is, the account URL for links.
 import * as z from 'zod';
+import { USERFLOW_TIMEOUT_MS } from '../policy.ts';
 import { type Env, readEnv } from './read-env.ts';
 import { userflowAccess } from './userflow-access.ts';
 
@@ -20,7 +21,7 @@ export function readWatchConfig(env: Env): WatchConfig {
   return readEnv(schema, env, 'watch configuration');
 }
 
-const functionSchema = z
+export const watchFunctionEnvSchema = z
   .object({
     USERFLOW_API_KEY: z.string().min(1).optional(),
     /** Secrets Manager id of the Userflow API key (cached USERFLOW_API_KEY_MAX_AGE_SECONDS). */
@@ -28,7 +29,7 @@ const functionSchema = z
     USERFLOW_API_KEY_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(300),
     USERFLOW_REGION: z.enum(['us', 'eu']).default('us'),
     USERFLOW_API_URL: z.url().optional(),
-    USERFLOW_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    USERFLOW_TIMEOUT_MS: z.coerce.number().int().positive().default(USERFLOW_TIMEOUT_MS),
     /** DynamoDB table of alerts sent (partition `watch`, sort `target`). */
     WATCH_STATE_TABLE: z.string().min(1),
     /** Secrets Manager id of a JSON object: alert secret name → value (Slack URLs, webhook secrets). */
@@ -42,7 +43,7 @@ const functionSchema = z
 
 /** The watch Lambda's configuration (functions/watch.ts); the bundled files default to `defaultFilesDir`. */
 export function readWatchFunctionConfig(env: Env, defaultFilesDir: string) {
-  const e = readEnv(functionSchema, env, 'watch function configuration');
+  const e = readEnv(watchFunctionEnvSchema, env, 'watch function configuration');
   return {
     ...userflowAccess(e),
     stateTable: e.WATCH_STATE_TABLE,

@@ -5,7 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Context, Hono } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
-import { redriveDlq } from '../queue/dlq-tools.ts';
+import { redriveDlq } from '../dlq/dlq-tools.ts';
 import { SCRIPT, STYLESHEET } from './assets.ts';
 import { readDeadLetters, redriveMessages } from './dead-letters.ts';
 import type { ConsoleDeps } from './deps.ts';

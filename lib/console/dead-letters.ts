@@ -1,7 +1,7 @@
 // Reading and redriving dead letters for the console: every message with its reason, and redrive by id.
 
-import { type DlqReason, readDlqReason } from '../queue/dlq-attributes.ts';
-import { type DlqSource, toRedriven } from '../queue/dlq-tools.ts';
+import { type DlqReason, readDlqReason } from '../dlq/dlq-attributes.ts';
+import { type DlqSource, toRedriven } from '../dlq/dlq-tools.ts';
 import type { Queue, ReceivedMessage } from '../queue/queue.ts';
 
 export interface DeadLetter {

@@ -1,6 +1,6 @@
 // What the console needs from the bridge, as ports: the trail, the queues, the rules and a few providers.
 // Local mode and `userflow-bridge console` fill it in; tests fill it with a SQLite trail and the embedded queue.
-import type { DlqSource } from '../queue/dlq-tools.ts';
+import type { DlqSource } from '../dlq/dlq-tools.ts';
 import type { Queue, QueueCounts, ReceivedMessage } from '../queue/queue.ts';
 import type { RuleSet } from '../rules/index.ts';
 import type { IntakeRecord, RuleDecision, TrailCommand, TrailStore } from '../trail/index.ts';

@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
 import type { Env } from '../config/read-env.ts';
+import { listen } from '../http-server.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES } from '../local/layout.ts';
 import { watchRules } from '../local/rules-watcher.ts';
 import { stopOnSignal } from '../local/shutdown.ts';
 import { loadRules, type RuleSet } from '../rules/index.ts';
-import { listen } from '../sandbox/server.ts';
 import { openTrail } from '../trail/index.ts';
 import { UserflowClient } from '../userflow/index.ts';
 import { createConsoleApp } from './app.tsx';
@@ -111,7 +111,7 @@ async function openQueues(
   closers: (() => unknown)[],
 ): Promise<ConsoleQueuePair[]> {
   if (options.queueUrl) {
-    const { createSqsQueue } = await import('../queue/sqs-queue.ts');
+    const { createSqsQueue } = await import('../queue/sqs/sqs-queue.ts');
     const endpoint = env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL;
     const region =
       env.AWS_REGION ??
@@ -128,7 +128,7 @@ async function openQueues(
     return [{ name: QUEUE_NAMES.webhooks, main, dlq, mainArn: await main.arn() }];
   }
   if (!existsSync(queueDb)) return [];
-  const { openSqliteQueues } = await import('../queue/sqlite-queue.ts');
+  const { openSqliteQueues } = await import('../queue/sqlite/sqlite-queue.ts');
   const pairs: ConsoleQueuePair[] = [];
   for (const [mainName, dlqName] of [
     [QUEUE_NAMES.webhooks, QUEUE_NAMES.webhooksDlq],

@@ -1,33 +1,41 @@
-// The Userflow API key: from the environment locally, from Secrets Manager in AWS (Powertools getSecret, cached).
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+// The Userflow API key: from the environment locally, from Secrets Manager in AWS (the secrets module's one
+// adapter, cached), so a rotated key is picked up without a deploy.
 import { ConfigError } from '../errors.ts';
+import { SecretInvalidError, SecretMissingError, type SecretSource } from '../secrets/index.ts';
+import { secretsManagerSecretSource } from '../secrets/secrets-manager.ts';
 import type { DeliveryClient } from './executor.ts';
 
 export type ApiKeySource = { value: string } | { secretId: string; maxAgeSeconds: number };
 
+/** The name the key has inside a JSON secret (`{"USERFLOW_API_KEY": "ak_…"}`), and of a bare secret's value. */
+const KEY_NAME = 'USERFLOW_API_KEY';
+
 /**
  * Returns the current key. A secret may hold the bare key or a JSON object `{"USERFLOW_API_KEY": "ak_…"}`.
- * The value is cached for `maxAgeSeconds`, so a rotated key is picked up without a deploy.
+ * The value is cached for `maxAgeSeconds`, so a rotated key is picked up without a deploy. `secrets` replaces
+ * the Secrets Manager source (tests).
  */
-export function apiKeyReader(source: ApiKeySource): () => Promise<string> {
+export function apiKeyReader(source: ApiKeySource, secrets?: SecretSource): () => Promise<string> {
   if ('value' in source) return async () => source.value;
+  const store =
+    secrets ??
+    secretsManagerSecretSource({
+      secretId: source.secretId,
+      maxAgeSeconds: source.maxAgeSeconds,
+      bareValueName: KEY_NAME,
+    });
   return async () => {
-    const raw = await getSecret(source.secretId, { maxAge: source.maxAgeSeconds });
-    const text =
-      typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : '';
-    const key = text.trim().startsWith('{') ? keyFromJson(text) : text.trim();
-    if (!key) throw new ConfigError(`the secret ${source.secretId} holds no Userflow API key`);
-    return key;
+    try {
+      const [key] = await store.get(KEY_NAME);
+      return key as string;
+    } catch (error) {
+      // A missing or malformed key is the deployment's problem, as before: one message, never the value.
+      if (error instanceof SecretMissingError || error instanceof SecretInvalidError) {
+        throw new ConfigError(`the secret ${source.secretId} holds no Userflow API key`, [], error);
+      }
+      throw error;
+    }
   };
-}
-
-function keyFromJson(text: string): string | undefined {
-  try {
-    const value = (JSON.parse(text) as Record<string, unknown>).USERFLOW_API_KEY;
-    return typeof value === 'string' ? value.trim() : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const METHODS = [

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import type { Envelope } from '../commands/index.ts';
-import { DLQ_ATTRIBUTES } from '../queue/dlq-attributes.ts';
+import { DLQ_ATTRIBUTES } from '../dlq/dlq-attributes.ts';
 import type { OutgoingMessage } from '../queue/queue.ts';
 import type { Failure } from './classify.ts';
 

@@ -2,6 +2,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import { TRACK_EVENT_IDEMPOTENCY_TTL_SECONDS } from '../policy.ts';
 import type { EffectivelyOnce } from './executor.ts';
 
 export interface EffectivelyOnceOptions {
@@ -33,7 +34,7 @@ export function effectivelyOnce(options: EffectivelyOnceOptions): EffectivelyOnc
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'id',
     throwOnNoIdempotencyKey: true,
-    expiresAfterSeconds: options.expiresAfterSeconds ?? 3 * 24 * 3600,
+    expiresAfterSeconds: options.expiresAfterSeconds ?? TRACK_EVENT_IDEMPOTENCY_TTL_SECONDS,
     // A replayed record comes back through this hook: mark it so the caller can count the duplicate.
     responseHook: (response) => ({ ...(response as object), replayed: true }),
   });

@@ -4,6 +4,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from '../logger.ts';
+import { RETRY_BASE_MS, RETRY_CAP_SECONDS, USERFLOW_TIMEOUT_MS } from '../policy.ts';
 import type { Queue } from '../queue/queue.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
 import type { TrailStore } from '../trail/store.ts';
@@ -49,7 +50,7 @@ export interface DeliverDeps {
     /** Tuning of the adaptive limiter (decrease factors, recovery time, floor). */
     tuning?: Partial<Omit<AdaptiveRateOptions, 'ceilingPerSecond' | 'clock' | 'sleep'>>;
   };
-  /** Default: base 2 s, cap 5 min — with the stack's maxReceiveCount of 40, a 45-minute outage loses nothing. */
+  /** Default: base 2 s, cap 5 min — lib/policy.ts says why, with maxReceiveCount 40, a 45-minute outage loses nothing. */
   backoff?: BackoffPolicy;
   lookup?: { strategy?: LookupStrategy; ttlMs?: number };
   deleteNotFound?: DeleteNotFound;
@@ -69,7 +70,7 @@ export type DeliverHandler = ((event: SQSEvent, context?: Context) => Promise<SQ
   rate(): RateSnapshot;
 };
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2_000, capMs: 5 * 60_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: RETRY_BASE_MS, capMs: RETRY_CAP_SECONDS * 1000 };
 
 export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
   const clock = deps.clock ?? Date.now;
@@ -141,7 +142,8 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
     const batch = new BatchState(attemptBuffer());
     if (context?.getRemainingTimeInMillis) {
       // Leave room for one record's calls (each bounded by the client's timeout) and the batch response.
-      batch.startDeadline = clock() + context.getRemainingTimeInMillis() - (deps.timeReserveMs ?? 12_000);
+      batch.startDeadline =
+        clock() + context.getRemainingTimeInMillis() - (deps.timeReserveMs ?? USERFLOW_TIMEOUT_MS + 2_000);
     }
     try {
       // One processor per invocation: it keeps per-batch state, and local mode runs batches concurrently.

@@ -2,7 +2,7 @@
 // own metrics (401, trail writes) without a dimension.
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
-export const METRICS_NAMESPACE = 'UserflowBridge';
+export { METRICS_NAMESPACE } from '../metrics-namespace.ts';
 
 export const DELIVERY_METRICS = {
   delivered: 'Delivered',

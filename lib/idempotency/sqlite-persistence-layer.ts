@@ -6,7 +6,7 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import type { IdempotencyRecordStatusValue } from '@aws-lambda-powertools/idempotency/types';
-import { openSqliteDatabase, type SqliteDatabase } from '../queue/sqlite-db.ts';
+import { openSqliteDatabase, type SqliteDatabase } from '../sqlite/sqlite-db.ts';
 
 type Statement = ReturnType<SqliteDatabase['prepare']>;
 

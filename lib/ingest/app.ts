@@ -20,6 +20,7 @@ import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { TrailConfig } from '../config/trail.ts';
 import type { Logger } from '../logger.ts';
+import { INGEST_IDEMPOTENCY_TTL_SECONDS } from '../policy.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { SecretSource } from '../secrets/index.ts';
 import type { WebhookRequest } from '../sources/index.ts';
@@ -84,7 +85,7 @@ export interface IngestDeps {
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_EVENTS_PER_REQUEST = 1_000;
-export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 4 * 24 * 3600;
+export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = INGEST_IDEMPOTENCY_TTL_SECONDS;
 const DEFAULT_IN_PROGRESS_SECONDS = 30;
 export const DEFAULT_TRAIL_WRITE_TIMEOUT_MS = 200;
 const WEBHOOK_PATH = /^\/webhooks\/[^/]+$/;

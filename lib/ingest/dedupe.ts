@@ -8,6 +8,7 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import { SENDER_RETRY_WINDOW_SECONDS } from '../policy.ts';
 import { IngestError } from './errors.ts';
 
 /** What a unit of work stores, and what a replay gets back. JSON, because the record keeps it. */
@@ -35,7 +36,7 @@ export type Dedupe = (
 /** Replays are told apart by the response hook, which Powertools calls only for a stored record. */
 const REPLAY = '__replay';
 
-export const MIN_TTL_SECONDS = 3 * 24 * 3600;
+export const MIN_TTL_SECONDS = SENDER_RETRY_WINDOW_SECONDS;
 
 /**
  * Every ingest record's key starts `ingest#`: the table is shared with deliver, and the stack's IAM condition

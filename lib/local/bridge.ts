@@ -1,13 +1,12 @@
 // The whole bridge in one process: ingest over HTTP, the queues, one poller per queue, and Userflow (or its sandbox).
-import type { Hono } from 'hono';
 import { localEnv } from '../config/dotenv.ts';
 import type { Env } from '../config/read-env.ts';
 import { jsonlAuditSink } from '../deliver/index.ts';
+import { serve } from '../http-server.ts';
 import { SqlitePersistenceLayer } from '../idempotency/sqlite-persistence-layer.ts';
 import { createIngestApp } from '../ingest/index.ts';
 import { createLogger, type LoggerOptions } from '../logger.ts';
 import { loadRules, type RuleSet } from '../rules/index.ts';
-import { listen } from '../sandbox/server.ts';
 import type { UserflowRegion } from '../userflow/index.ts';
 import { type Print, printingAuditSink, webhookActivity } from './activity.ts';
 import { type BannerInput, formatBanner } from './banner.ts';
@@ -126,7 +125,8 @@ async function start(
   closers.push({ name: 'the queues', close: () => queues.close() });
 
   const stores: SqlitePersistenceLayer[] = [];
-  const idempotency = (tableName: string) => () => {
+  // One store per user (ingest, each consumer), all in one file; every one is closed with the bridge.
+  const openIdempotencyStore = (tableName: string) => {
     const store = new SqlitePersistenceLayer({ path: layout.idempotencyDb, tableName });
     stores.push(store);
     return store;
@@ -174,7 +174,7 @@ async function start(
   closers.push({ name: 'the rules watcher', close: () => watcher.close() });
 
   const activity = options.quiet ? undefined : webhookActivity(options.print);
-  const ingestIdempotency = idempotency('ingest_events')();
+  const ingestIdempotency = openIdempotencyStore('ingest_events');
   const app = createIngestApp({
     rules: watcher.rules,
     secrets: secrets.source,
@@ -225,14 +225,13 @@ async function start(
     options.printProblem('without the event trail, the console and the agent tools are not served');
   const withConsole = consoleMount ? consoleMount.wrap(served) : served;
   const fetch = mcp ? mcp.route(withConsole) : withConsole;
-  // The sandbox's @hono/node-server adapter serves any fetch handler; it reads nothing else of the app.
-  const server = await listen({ fetch } as unknown as Hono, options.host, options.port);
+  const server = await serve(fetch, options.host, options.port);
   const ingestUrl = `http://${displayHost(options.host)}:${server.port}`;
 
   const consumers = startConsumers({
     client: target.client,
     queues,
-    idempotency: idempotency('delivered_events'),
+    idempotency: () => openIdempotencyStore('delivered_events'),
     auditSink: audit,
     ...(trail.store ? { trail: trail.store } : {}),
     trailRetentionDays: trail.config.retentionDays,

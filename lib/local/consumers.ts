@@ -5,11 +5,11 @@ import type { AuditSink, DeliveryClient } from '../deliver/index.ts';
 import { createDeliverHandler } from '../deliver/index.ts';
 import { BridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { type Poller, startPoller } from '../queue/poller.ts';
 import type { TrailStore } from '../trail/store.ts';
 import { STOPPING_REASON } from './activity.ts';
 import type { DeliverTuning } from './deliver-tuning.ts';
 import type { QueuePair } from './local-queues.ts';
+import { type Poller, startPoller } from './poller.ts';
 
 export interface RateBudget {
   /** Userflow's account-wide limit (requests per second), shared by every consumer. */

@@ -1,8 +1,11 @@
 // Where local mode keeps its durable state, so `start`, `sync run`, `dlq` and `send` agree without flags.
 import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_RECEIVE_COUNT } from '../policy.ts';
 
 export const DEFAULT_LOCAL_DIR = '.local';
+/** The rule files `start`, `send` and `events replay` read when neither --rules nor RULES_DIR says otherwise. */
+export const DEFAULT_RULES_DIR = 'rules';
 
 export const QUEUE_NAMES = {
   /** Live webhook commands. */
@@ -32,7 +35,7 @@ export function localLayout(dir = DEFAULT_LOCAL_DIR) {
  */
 export const LOCAL_QUEUE_SETTINGS = {
   /** As the AWS stack (cdk/delivery-queues.ts): enough receives to ride out a 30-minute Userflow outage. */
-  maxReceiveCount: 40,
+  maxReceiveCount: MAX_RECEIVE_COUNT,
   visibilityTimeoutSeconds: 30,
 } as const;
 

@@ -58,7 +58,7 @@ export async function openLocalQueues(options: LocalQueuesOptions): Promise<Loca
 }
 
 async function openEmbeddedPair(path: string, mainName: string, dlqName: string, closers: (() => unknown)[]) {
-  const { openSqliteQueues } = await import('../queue/sqlite-queue.ts');
+  const { openSqliteQueues } = await import('../queue/sqlite/sqlite-queue.ts');
   // The same settings every process opening this file passes (see LOCAL_QUEUE_SETTINGS).
   const queues = openSqliteQueues({ path, mainName, dlqName, ...LOCAL_QUEUE_SETTINGS });
   closers.push(() => queues.close());
@@ -84,7 +84,7 @@ async function openEmbedded(options: LocalQueuesOptions, closers: (() => unknown
 }
 
 async function openSqs(options: LocalQueuesOptions, closers: (() => unknown)[]) {
-  const { createSqsQueue } = await import('../queue/sqs-queue.ts');
+  const { createSqsQueue } = await import('../queue/sqs/sqs-queue.ts');
   const env = options.env;
   const endpoint = env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL;
   const client = {
@@ -143,7 +143,7 @@ async function openSqs(options: LocalQueuesOptions, closers: (() => unknown)[]) 
 
 async function openEmulated(closers: (() => unknown)[]) {
   const [{ startSqsEmulator, EMULATOR_CREDENTIALS, EMULATOR_REGION }, { createSqsQueue }] = await Promise.all(
-    [import('./sqs-emulator.ts'), import('../queue/sqs-queue.ts')],
+    [import('./sqs-emulator.ts'), import('../queue/sqs/sqs-queue.ts')],
   );
   const emulator = await startSqsEmulator();
   closers.push(() => emulator.close());

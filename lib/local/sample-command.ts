@@ -1,10 +1,9 @@
 // The copy-paste `send` command the start banner suggests: a shipped sample for a loaded source, right flags added.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_LOCAL_DIR } from './layout.ts';
+import { DEFAULT_LOCAL_DIR, DEFAULT_RULES_DIR } from './layout.ts';
 
 export const DEFAULT_INGEST_URL = 'http://127.0.0.1:8787';
-export const DEFAULT_RULES_DIR = 'rules';
 
 /**
  * The Stripe trial→paid sample first: it shows ordering (leave one group, join another) in one event. Then one per

@@ -1,6 +1,7 @@
 // Where local mode delivers: the in-process Userflow sandbox, or the real API when USERFLOW_API_KEY is set.
 import { existsSync } from 'node:fs';
 import type { Env } from '../config/read-env.ts';
+import { USERFLOW_TIMEOUT_MS } from '../policy.ts';
 import { type RunningSandbox, startSandbox } from '../sandbox/index.ts';
 import { UserflowClient, type UserflowRegion } from '../userflow/index.ts';
 import { writeQuickStartSeed } from './sandbox-seed.ts';
@@ -31,7 +32,7 @@ export type UserflowTarget = {
 
 export async function openUserflowTarget(options: UserflowTargetOptions): Promise<UserflowTarget> {
   const apiKey = options.env.USERFLOW_API_KEY?.trim();
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? USERFLOW_TIMEOUT_MS;
   if (apiKey && !options.forceSandbox) {
     const apiUrl = options.env.USERFLOW_API_URL?.trim();
     const client = new UserflowClient({

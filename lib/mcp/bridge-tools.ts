@@ -1,6 +1,6 @@
 // The bridge's own tools: the trail's story of an event and of a user, a dry run of the rules, the DLQ.
 import * as z from 'zod';
-import { listDlq } from '../queue/dlq-tools.ts';
+import { listDlq } from '../dlq/dlq-tools.ts';
 import { EventShapeError } from '../rules/errors.ts';
 import type { TrailStore } from '../trail/store.ts';
 import type { IntakeRecord } from '../trail/types.ts';

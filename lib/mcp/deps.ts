@@ -1,6 +1,6 @@
 // What the tools need from the outside world, passed in so local mode, the CLI and tests wire their own.
 
-import type { DlqSource } from '../queue/dlq-tools.ts';
+import type { DlqSource } from '../dlq/dlq-tools.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { RuleSet } from '../rules/index.ts';
 import type { TrailStore } from '../trail/store.ts';

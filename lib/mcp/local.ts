@@ -1,7 +1,7 @@
 // Local wiring of the agent tools: the principals file and the trail in the local dir, around given queues.
 import { randomBytes } from 'node:crypto';
+import type { DlqSource } from '../dlq/dlq-tools.ts';
 import { localLayout } from '../local/layout.ts';
-import type { DlqSource } from '../queue/dlq-tools.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { RuleSet } from '../rules/index.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';

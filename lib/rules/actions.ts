@@ -2,7 +2,7 @@
 import { type Command, command } from '../commands/index.ts';
 import { ACTIONS, type ActionKind } from './action-schema.ts';
 import { isPlainObject } from './json.ts';
-import type { Report } from './pattern/leaf.ts';
+import type { Report } from './report.ts';
 import {
   attributeMap,
   compileTemplate,

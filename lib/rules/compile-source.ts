@@ -6,9 +6,9 @@ import { compileSplitter } from './event-shape.ts';
 import type { EventConfig, TrailFileConfig } from './file-schema.ts';
 import { isPlainObject, ownValue } from './json.ts';
 import { compilePattern, type PatternNode } from './pattern/compile.ts';
-import type { Report } from './pattern/leaf.ts';
 import { compileMatcher, explainMismatch, type Matcher } from './pattern/match.ts';
 import { RuleIndex } from './pattern/rule-index.ts';
+import type { Report } from './report.ts';
 import { type EvaluationContext, Skip } from './template.ts';
 import type {
   CompiledSource,

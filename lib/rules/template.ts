@@ -1,7 +1,7 @@
 // Values in `do`: literals, or JSONata between `{% %}` parsed once at load; evaluated per event, fast path first.
 import jsonata from 'jsonata';
 import { isPlainObject, ownValue } from './json.ts';
-import type { Report } from './pattern/leaf.ts';
+import type { Report } from './report.ts';
 
 type Expression = ReturnType<typeof jsonata>;
 

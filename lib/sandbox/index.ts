@@ -1,9 +1,9 @@
 // The local Userflow sandbox: the documented REST API over HTTP on loopback, for tests, benches and `npm start`.
 
+import { listen } from '../http-server.ts';
 import type { SandboxFlags } from './flags.ts';
 import { createHttpApp } from './http-app.ts';
 import { createSandboxCore, SANDBOX_API_KEY, type SandboxOptions } from './sandbox.ts';
-import { listen } from './server.ts';
 import { type SnapshotWriter, watchSnapshot } from './snapshot.ts';
 import type { SandboxStatsSnapshot } from './stats.ts';
 import type { SandboxStoreView } from './store-view.ts';

@@ -15,6 +15,11 @@ export interface SecretsManagerSecretSourceOptions {
   maxAgeSeconds: number;
   /** SDK client config (`endpoint` for an emulator, `region`); defaults come from the Lambda environment. */
   clientConfig?: SecretsManagerClientConfig;
+  /**
+   * A secret that holds one value rather than a JSON document (the Userflow API key may be stored bare): a
+   * SecretString that does not start with `{` is the value of this name.
+   */
+  bareValueName?: string;
 }
 
 /**
@@ -39,7 +44,10 @@ export function secretsManagerSecretSource(options: SecretsManagerSecretSourceOp
     }
     const text = typeof value === 'string' ? value : value ? new TextDecoder().decode(value) : '';
     if (text !== parsedFrom) {
-      parsed = parseDocument(options.secretId, text);
+      parsed =
+        options.bareValueName && !text.trim().startsWith('{')
+          ? { [options.bareValueName]: text }
+          : parseDocument(options.secretId, text);
       parsedFrom = text;
     }
     return parsed;

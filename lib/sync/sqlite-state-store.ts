@@ -1,5 +1,5 @@
 // The embedded sync state store (better-sqlite3): the local default, one file beside the local queue.
-import { openSqliteDatabase } from '../queue/sqlite-db.ts';
+import { openSqliteDatabase } from '../sqlite/sqlite-db.ts';
 import type { Fingerprint } from './fingerprint.ts';
 import type { RunCounts, RunRecord, ScannedEntry, StateEntry, SyncStateStore } from './state-store.ts';
 

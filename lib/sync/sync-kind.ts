@@ -60,20 +60,7 @@ export async function syncKind(run: KindRun, kind: EntityKind): Promise<{ vanish
   const columns = await readColumns(run.db, file, kind, query.query);
   const names = columns.map((c) => c.name);
   const mapper = createRowMapper(kind, query, names, file.path);
-  const parsers = columns.map((c) => run.db.parser(c.typeId));
-  const parse = (record: string): unknown[] => {
-    let texts: (string | null)[];
-    try {
-      texts = splitRecord(record);
-    } catch (error) {
-      throw new SyncError(`${file.path}: ${kind}.query: a row came back in a form the sync cannot read`, {
-        code: 'bad_row',
-        cause: error,
-      });
-    }
-    if (texts.length !== columns.length) throw columnsChanged(file, kind);
-    return texts.map((text, i) => (text === null ? null : (parsers[i] as (t: string) => unknown)(text)));
-  };
+  const parse = recordParser(run.db, file, kind, columns);
   const prefix = mappingPrefix(mapper.signature);
   const pageSize = Math.max(file.batch_size, MIN_STATE_PAGE);
   const cursor = new StateCursor(state, file.name, kind, pageSize);
@@ -173,6 +160,29 @@ export async function syncKind(run: KindRun, kind: EntityKind): Promise<{ vanish
   await commit();
   run.progress(read);
   return { vanished };
+}
+
+/** A row's text (`record_out`) → its column values, parsed by each column's type; only for rows whose hash moved. */
+function recordParser(
+  db: Database,
+  file: SyncFile,
+  kind: EntityKind,
+  columns: readonly Column[],
+): (record: string) => unknown[] {
+  const parsers = columns.map((c) => db.parser(c.typeId));
+  return (record) => {
+    let texts: (string | null)[];
+    try {
+      texts = splitRecord(record);
+    } catch (error) {
+      throw new SyncError(`${file.path}: ${kind}.query: a row came back in a form the sync cannot read`, {
+        code: 'bad_row',
+        cause: error,
+      });
+    }
+    if (texts.length !== columns.length) throw columnsChanged(file, kind);
+    return texts.map((text, i) => (text === null ? null : (parsers[i] as (t: string) => unknown)(text)));
+  };
 }
 
 /** `stored === prefix + hash`, without building the string for every row. */

@@ -2,7 +2,7 @@
 // Records are stored whole as JSON; side tables index them by event id, command id and user/group id, so each
 // lookup `events` makes is one indexed query, as the DynamoDB layout makes each one Query.
 import { chmodSync, existsSync } from 'node:fs';
-import { openSqliteDatabase, type SqliteDatabase } from '../queue/sqlite-db.ts';
+import { openSqliteDatabase, type SqliteDatabase } from '../sqlite/sqlite-db.ts';
 import { TrailError } from './errors.ts';
 import type { TrailStore } from './store.ts';
 import type { AttemptQuery, AttemptRecord, IntakeQuery, IntakeRecord, SyncRunRecord } from './types.ts';

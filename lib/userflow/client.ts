@@ -1,6 +1,7 @@
 // The typed Userflow client: every action over a Transport, each response checked against its zod schema.
 import type * as z from 'zod';
 import { ConfigError } from '../errors.ts';
+import { USERFLOW_TIMEOUT_MS } from '../policy.ts';
 import type { UserflowAction } from './actions.ts';
 import { resolveBaseUrl, type UserflowRegion } from './base-url.ts';
 import type {
@@ -41,7 +42,7 @@ import {
 } from './webhook-subscriptions.ts';
 
 export const USERFLOW_VERSION = '2020-01-03';
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_TIMEOUT_MS = USERFLOW_TIMEOUT_MS;
 
 export interface UserflowClientOptions {
   /** The environment's API key, sent as `Authorization: Bearer`. Never appears in errors. */

@@ -1,5 +1,5 @@
 // Alert text: literal text with `{% … %}` JSONata pieces, each compiled and run by the rules' template engine.
-import type { Report } from '../rules/pattern/leaf.ts';
+import type { Report } from '../rules/report.ts';
 import { compileTemplate, evaluateTemplate, jsonataMessage, type Template } from '../rules/template.ts';
 
 /*

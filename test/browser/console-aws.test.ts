@@ -3,7 +3,7 @@
 // emulator behind AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS. The list, the detail, a replay and a redrive.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqsQueue, type SqsQueue } from '../../lib/queue/sqs-queue.ts';
+import { createSqsQueue, type SqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
 import { openDynamoDbTrail } from '../../lib/trail/dynamodb-store.ts';
 import type { TrailStore } from '../../lib/trail/store.ts';
 import { badSignature, intake, putDeadLetter, putTrialConverted } from '../helpers/console-trail.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES } from '../../lib/local/layout.ts';
-import { openSqliteQueues, type SqliteQueues } from '../../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues, type SqliteQueues } from '../../lib/queue/sqlite/sqlite-queue.ts';
 import { openSqliteTrail } from '../../lib/trail/sqlite-store.ts';
 import type { TrailStore } from '../../lib/trail/store.ts';
 import { eventually, postSigned, sandboxUser, verifyOf } from '../e2e/support.ts';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
 import { openDynamoDbPrincipals } from '../../lib/mcp/principals-dynamodb.ts';
 import { createPrincipal } from '../../lib/mcp/principals-store.ts';
-import { createSqsQueue } from '../../lib/queue/sqs-queue.ts';
+import { createSqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
 import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
 import { openDynamoDbTrail } from '../../lib/trail/dynamodb-store.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';

@@ -2,8 +2,8 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
-import { loadSyncFiles } from '../../lib/config/sync.ts';
 import { ConfigError } from '../../lib/errors.ts';
+import { loadSyncFiles } from '../../lib/sync/sync-files.ts';
 import { canPerform, type Resources } from './helpers/iam-eval.ts';
 import { buildStack, FIXTURE_HANDLER, logicalId, PROJECT_ROOT, resourcesOf } from './helpers/stack.ts';
 

@@ -8,7 +8,7 @@ import { LOCAL_QUEUE_SETTINGS, QUEUE_NAMES } from '../../lib/local/layout.ts';
 import { openLocalQueues } from '../../lib/local/local-queues.ts';
 import { type RunningSqsEmulator, startSqsEmulator } from '../../lib/local/sqs-emulator.ts';
 import type { Queue } from '../../lib/queue/queue.ts';
-import { openSqliteQueues } from '../../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues } from '../../lib/queue/sqlite/sqlite-queue.ts';
 
 // As bin/userflow-bridge.js does: the SDK's Node 20 notice is not what this test is about.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEnvelope, command as commandSchema, messageGroupId } from '../../lib/commands/index.ts';
 import { LOCAL_QUEUE_SETTINGS, QUEUE_NAMES } from '../../lib/local/layout.ts';
-import { openSqliteQueues } from '../../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues } from '../../lib/queue/sqlite/sqlite-queue.ts';
 import {
   type Checkout,
   runCli,

@@ -1,5 +1,5 @@
 // Trail records and dead letters shaped as ingest and delivery write them, for the console's tests.
-import { DLQ_ATTRIBUTES } from '../../lib/queue/dlq-attributes.ts';
+import { DLQ_ATTRIBUTES } from '../../lib/dlq/dlq-attributes.ts';
 import type { Queue } from '../../lib/queue/queue.ts';
 import type { TrailStore } from '../../lib/trail/store.ts';
 import type { AttemptRecord, IntakeRecord } from '../../lib/trail/types.ts';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { type CommandInput, command as commandSchema } from '../../lib/commands/command.ts';
-import { buildEnvelope } from '../../lib/commands/command-id.ts';
+import { buildEnvelope } from '../../lib/commands/envelope.ts';
 import { messageGroupId } from '../../lib/commands/message-group.ts';
 
 export interface SqsRecordOptions {

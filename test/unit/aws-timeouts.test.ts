@@ -8,7 +8,7 @@ import { createDynamoDbPersistenceLayer } from '../../lib/idempotency/dynamodb-p
 import { createDedupe } from '../../lib/ingest/dedupe.ts';
 import { IngestError } from '../../lib/ingest/errors.ts';
 import { QueueError } from '../../lib/queue/errors.ts';
-import { createSqsQueue } from '../../lib/queue/sqs-queue.ts';
+import { createSqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
 import { secretsManagerSecretSource } from '../../lib/secrets/secrets-manager.ts';
 
 let server: Server;

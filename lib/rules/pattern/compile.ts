@@ -1,6 +1,7 @@
 // Compiles an EventBridge event pattern (the `when` of a rule) into a tree, reporting every problem in it.
 import { isPlainObject } from '../json.ts';
-import { compileLeaf, type Leaf, OPERATORS, type Report } from './leaf.ts';
+import type { Report } from '../report.ts';
+import { compileLeaf, type Leaf, OPERATORS } from './leaf.ts';
 
 /** One object level of a pattern: every field must match, and each `$or` needs one matching alternative. */
 export interface PatternNode {

@@ -1,5 +1,7 @@
 // One field's list of allowed values in an event pattern (`[ "a", { "prefix": "b" }, … ]`), compiled to a test.
+
 import { isPlainObject, isPrimitive, type Primitive } from '../json.ts';
+import type { Report } from '../report.ts';
 import { compileIgnoreCase, type StringTest } from './ignore-case.ts';
 import { inSubnet, ipBytes, ipKey, type Subnet } from './ip.ts';
 import { compileWildcard, wildcardProblem } from './wildcard.ts';
@@ -40,8 +42,6 @@ export interface NumericRange {
   lower?: Bound;
   upper?: Bound;
 }
-
-export type Report = (path: string, message: string) => void;
 
 /** Compiles `[…]` at `path`; reports each bad element and still returns a leaf for the good ones. */
 export function compileLeaf(values: readonly unknown[], path: string, report: Report): Leaf {

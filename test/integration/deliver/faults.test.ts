@@ -2,7 +2,7 @@
 // no event twice, nothing dead-lettered; a command Userflow rejects goes to the DLQ with its reason, alone.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandInput } from '../../../lib/commands/index.ts';
-import { readDlqReason } from '../../../lib/queue/dlq-attributes.ts';
+import { readDlqReason } from '../../../lib/dlq/dlq-attributes.ts';
 import { virtualTime } from '../../helpers/virtual-time.ts';
 import { type Rig, startRig } from './harness.ts';
 

@@ -9,9 +9,9 @@ import {
 } from '../../../lib/commands/index.ts';
 import type { AuditRecord } from '../../../lib/deliver/audit.ts';
 import { createDeliverHandler, type DeliverDeps } from '../../../lib/deliver/index.ts';
+import { startPoller } from '../../../lib/local/poller.ts';
 import { createLogger } from '../../../lib/logger.ts';
-import { startPoller } from '../../../lib/queue/poller.ts';
-import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs-queue.ts';
+import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
 import { type RunningSandbox, type StartSandboxOptions, startSandbox } from '../../../lib/sandbox/index.ts';
 import { UserflowClient } from '../../../lib/userflow/index.ts';
 import { type SqsEmulator, startSqsEmulator } from '../../helpers/sqs-emulator.ts';

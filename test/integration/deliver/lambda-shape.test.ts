@@ -1,7 +1,7 @@
 // Lambda shape: records received from the SQS emulator, as an SQSEvent, in; batchItemFailures for exactly the
 // records that must come back out (and nothing for records that succeeded or were dead-lettered).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSqsEvent } from '../../../lib/queue/sqs-event.ts';
+import { buildSqsEvent } from '../../../lib/local/sqs-event.ts';
 import { type Rig, startRig } from './harness.ts';
 
 describe('deliver handler on a real SQS event', () => {

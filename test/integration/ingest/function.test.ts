@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs-queue.ts';
+import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
 import { createSigner } from '../../../lib/sources/index.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../helpers/fake-secrets-manager.ts';

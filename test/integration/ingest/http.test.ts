@@ -1,9 +1,9 @@
 // The ingest app over real HTTP (@hono/node-server on 127.0.0.1, as local mode serves it): bodies with a
 // Content-Length and chunked ones reach the verifier whole, and the size limit holds for both.
 import { afterEach, describe, expect, it } from 'vitest';
+import { type ListeningServer, listen } from '../../../lib/http-server.ts';
 import { createIngestApp } from '../../../lib/ingest/index.ts';
 import { createLogger } from '../../../lib/logger.ts';
-import { type ListeningServer, listen } from '../../../lib/sandbox/server.ts';
 import { envSecretSource } from '../../../lib/secrets/index.ts';
 import { signedRequest } from '../../helpers/signed-request.ts';
 import { fakeQueue, MemoryPersistenceLayer } from '../../unit/ingest/fakes.ts';

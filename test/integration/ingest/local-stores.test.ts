@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqlitePersistenceLayer } from '../../../lib/idempotency/sqlite-persistence-layer.ts';
 import { createIngestApp } from '../../../lib/ingest/index.ts';
 import { createLogger } from '../../../lib/logger.ts';
-import { openSqliteQueues, type SqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues, type SqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
 import { loadRules } from '../../../lib/rules/index.ts';
 import { envSecretSource } from '../../../lib/secrets/index.ts';
 import { signedRequest } from '../../helpers/signed-request.ts';

@@ -13,7 +13,7 @@ import { type Envelope, envelope } from '../../../lib/commands/index.ts';
 import { createIngestApp } from '../../../lib/ingest/index.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import type { Queue } from '../../../lib/queue/queue.ts';
-import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs-queue.ts';
+import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
 import type { RuleSet } from '../../../lib/rules/index.ts';
 import { loadRules } from '../../../lib/rules/index.ts';
 import { envSecretSource } from '../../../lib/secrets/index.ts';

@@ -14,7 +14,7 @@ import { DEFAULT_WAIT, type ToolDeps } from '../../../lib/mcp/deps.ts';
 import type { Principal } from '../../../lib/mcp/principals.ts';
 import type { Scope } from '../../../lib/mcp/scopes.ts';
 import { createMcpServer } from '../../../lib/mcp/server.ts';
-import { openSqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
 import { loadRules } from '../../../lib/rules/index.ts';
 import {
   type RunningSandbox,

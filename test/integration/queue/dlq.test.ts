@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main as cli } from '../../../lib/cli/main.ts';
+import { DLQ_ATTRIBUTES } from '../../../lib/dlq/dlq-attributes.ts';
+import { listDlq, redriveDlq } from '../../../lib/dlq/dlq-tools.ts';
 import { LOCAL_QUEUE_SETTINGS, QUEUE_NAMES } from '../../../lib/local/layout.ts';
-import { DLQ_ATTRIBUTES } from '../../../lib/queue/dlq-attributes.ts';
-import { listDlq, redriveDlq } from '../../../lib/queue/dlq-tools.ts';
 import type { OutgoingMessage, Queue } from '../../../lib/queue/queue.ts';
-import { openSqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
-import { createSqsQueue } from '../../../lib/queue/sqs-queue.ts';
+import { openSqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
+import { createSqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
 import { type SqsEmulator, startSqsEmulator } from '../../helpers/sqs-emulator.ts';
 import { drain } from './queue-helpers.ts';
 

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Poller, startPoller } from '../../../lib/queue/poller.ts';
+import { type Poller, startPoller } from '../../../lib/local/poller.ts';
 import type { Queue } from '../../../lib/queue/queue.ts';
-import { openSqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
-import { createSqsQueue } from '../../../lib/queue/sqs-queue.ts';
+import { openSqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
+import { createSqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
 import { type SqsEmulator, startSqsEmulator } from '../../helpers/sqs-emulator.ts';
 import { interleaved, message } from './queue-helpers.ts';
 

@@ -1,5 +1,5 @@
 // A child process for the durability tests: sends messages one by one, printing each acknowledged dedupe id.
-import { openSqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
 
 const [path, countText, mode] = process.argv.slice(2);
 const queues = openSqliteQueues({

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteDatabase } from '../../../lib/queue/sqlite-db.ts';
-import { openSqliteQueues, type SqliteQueuesOptions } from '../../../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues, type SqliteQueuesOptions } from '../../../lib/queue/sqlite/sqlite-queue.ts';
+import { openSqliteDatabase } from '../../../lib/sqlite/sqlite-db.ts';
 import { describeQueueContract } from './queue-contract.ts';
 import { bodiesByGroup, drain, message } from './queue-helpers.ts';
 

@@ -2,7 +2,7 @@
 import { RequestThrottled, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueError } from '../../../lib/queue/errors.ts';
-import { createSqsQueue } from '../../../lib/queue/sqs-queue.ts';
+import { createSqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
 import { type SqsEmulator, startSqsEmulator } from '../../helpers/sqs-emulator.ts';
 import { describeQueueContract } from './queue-contract.ts';
 import { drain, interleaved, message } from './queue-helpers.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { createSyncHandler as CreateSyncHandler } from '../../../functions/sync.ts';
 import { envelope } from '../../../lib/commands/index.ts';
 import type { Logger } from '../../../lib/logger.ts';
-import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs-queue.ts';
+import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
 import { envSecretSource } from '../../../lib/secrets/index.ts';
 import { openDynamoDbStateStore, SYNC_STATE_TABLE_SCHEMA } from '../../../lib/sync/dynamodb-state-store.ts';
 import { SyncError } from '../../../lib/sync/errors.ts';
@@ -171,7 +171,7 @@ describe('functions/sync.ts', () => {
 
 describe('createSyncHandler failures', () => {
   const deps = async (env: Record<string, string>) => {
-    const { loadSyncFiles } = await import('../../../lib/config/sync.ts');
+    const { loadSyncFiles } = await import('../../../lib/sync/sync-files.ts');
     const { logger, lines } = recordingLogger();
     const run = createSyncHandler({
       files: await loadSyncFiles(syncDir),

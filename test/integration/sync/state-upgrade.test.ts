@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { envelope } from '../../../lib/commands/index.ts';
-import { openSqliteDatabase } from '../../../lib/queue/sqlite-db.ts';
+import { openSqliteDatabase } from '../../../lib/sqlite/sqlite-db.ts';
 import { connectPostgres, type Database } from '../../../lib/sync/postgres.ts';
 import { openPostgresStateStore } from '../../../lib/sync/postgres-state-store.ts';
 import { runSync } from '../../../lib/sync/run-sync.ts';

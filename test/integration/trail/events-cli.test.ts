@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { main } from '../../../lib/cli/main.ts';
 import { commandId, replayCommandId } from '../../../lib/commands/command-id.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES } from '../../../lib/local/layout.ts';
-import { openSqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
 import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
 import type { TrailStore } from '../../../lib/trail/store.ts';
 import { attempt, intake } from './trail-contract.ts';

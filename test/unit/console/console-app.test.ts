@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConsoleDeps, createConsoleApp } from '../../../lib/console/index.ts';
 import { replayThrough } from '../../../lib/console/replay.ts';
 import { LOCAL_QUEUE_SETTINGS } from '../../../lib/local/layout.ts';
-import { openSqliteQueues, type SqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues, type SqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
 import { loadRules, type RuleSet } from '../../../lib/rules/index.ts';
 import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
 import type { TrailStore } from '../../../lib/trail/store.ts';

@@ -8,7 +8,7 @@ import { jsonlAuditSink } from '../../../lib/deliver/jsonl-audit-sink.ts';
 import { SqlitePersistenceLayer } from '../../../lib/idempotency/sqlite-persistence-layer.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES, secureLocalDir } from '../../../lib/local/layout.ts';
 import { writeQuickStartSeed } from '../../../lib/local/sandbox-seed.ts';
-import { openSqliteQueues } from '../../../lib/queue/sqlite-queue.ts';
+import { openSqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 

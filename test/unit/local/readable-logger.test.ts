@@ -1,11 +1,11 @@
 // Interactive `npm start`: warnings and errors read as lines among the live ones; JSON only when a level is asked for.
 import { describe, expect, it } from 'vitest';
+import { resolveStartOptions } from '../../../lib/cli/start-options.ts';
 import {
   createReadableLogger,
   readableLogLine,
   shownByLiveLines,
 } from '../../../lib/local/readable-logger.ts';
-import { resolveStartOptions } from '../../../lib/local/start-options.ts';
 
 describe('readable log lines', () => {
   it('a warning prints as one line: level, message, its own keys; no JSON, no Powertools noise', () => {

@@ -1,6 +1,6 @@
 // Reading why a message is in the DLQ: attributes first, then the envelope in the body.
 import { describe, expect, it } from 'vitest';
-import { DLQ_ATTRIBUTES, readDlqReason } from '../../../lib/queue/dlq-attributes.ts';
+import { DLQ_ATTRIBUTES, readDlqReason } from '../../../lib/dlq/dlq-attributes.ts';
 
 const envelope = JSON.stringify({
   id: 'cmd-1',

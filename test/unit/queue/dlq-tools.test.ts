@@ -1,6 +1,6 @@
 // Redrive strategy: SQS's move task when there is no filter, a copy otherwise or where the endpoint lacks it.
 import { describe, expect, it } from 'vitest';
-import { type DlqSource, redriveDlq, toRedriven } from '../../../lib/queue/dlq-tools.ts';
+import { type DlqSource, redriveDlq, toRedriven } from '../../../lib/dlq/dlq-tools.ts';
 import { QueueError } from '../../../lib/queue/errors.ts';
 import type { OutgoingMessage, Queue, ReceivedMessage } from '../../../lib/queue/queue.ts';
 

@@ -1,6 +1,6 @@
 // The poller's own bookkeeping, without a queue behind it: what a long run of failed receives leaves behind.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPoller } from '../../../lib/queue/poller.ts';
+import { startPoller } from '../../../lib/local/poller.ts';
 import type { Queue } from '../../../lib/queue/queue.ts';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

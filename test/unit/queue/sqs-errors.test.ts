@@ -1,7 +1,11 @@
 // Classification of SQS failures: which ones a retry can fix.
 import { describe, expect, it } from 'vitest';
 import { backoffDelayMs } from '../../../lib/queue/backoff.ts';
-import { classifySqsError, isPermanentEntryFailure, toQueueError } from '../../../lib/queue/sqs-errors.ts';
+import {
+  classifySqsError,
+  isPermanentEntryFailure,
+  toQueueError,
+} from '../../../lib/queue/sqs/sqs-errors.ts';
 
 describe('classifySqsError', () => {
   it.each([

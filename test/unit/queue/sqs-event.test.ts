@@ -1,7 +1,7 @@
 // Lambda's ReportBatchItemFailures rules, as the local poller applies them.
 import { describe, expect, it } from 'vitest';
+import { buildSqsEvent, settleBatch } from '../../../lib/local/sqs-event.ts';
 import type { ReceivedMessage } from '../../../lib/queue/queue.ts';
-import { buildSqsEvent, settleBatch } from '../../../lib/queue/sqs-event.ts';
 
 const received = (id: string): ReceivedMessage => ({
   messageId: id,

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadSyncFiles, readSyncConfig } from '../../../lib/config/sync.ts';
+import { readSyncConfig } from '../../../lib/config/sync.ts';
 import { ConfigError } from '../../../lib/errors.ts';
+import { loadSyncFiles } from '../../../lib/sync/sync-files.ts';
 
 const valid = {
   SYNC_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/sync.fifo',

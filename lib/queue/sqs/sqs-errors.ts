@@ -1,5 +1,5 @@
 // Maps an AWS SDK failure (by its shape, not its class) to a QueueError, deciding once whether a retry can help.
-import { QueueError, type QueueErrorCode } from './errors.ts';
+import { QueueError, type QueueErrorCode } from '../errors.ts';
 
 interface SdkErrorShape {
   name?: string;

@@ -1,7 +1,7 @@
 // Builds the SQSEvent Lambda's event source mapping would send for received messages, and reads the answer back.
 import { createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { ReceivedMessage } from './queue.ts';
+import type { ReceivedMessage } from '../queue/queue.ts';
 
 export const LOCAL_QUEUE_ARN = 'arn:aws:sqs:local:000000000000:userflow-bridge.fifo';
 

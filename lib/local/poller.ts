@@ -1,7 +1,7 @@
 // Plays Lambda's SQS event source mapping locally: long-polls a Queue, invokes the handler, deletes successes.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { backoffDelayMs, realSleep } from './backoff.ts';
-import type { Queue, ReceivedMessage } from './queue.ts';
+import { backoffDelayMs, realSleep } from '../queue/backoff.ts';
+import type { Queue, ReceivedMessage } from '../queue/queue.ts';
 import { buildSqsEvent, settleBatch } from './sqs-event.ts';
 
 const IDLE_SLEEP_MS = 100;

@@ -14,11 +14,11 @@ import {
   type SQSClientConfig,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { AWS_REQUEST_TIMEOUT_MS, type CallTimeouts, withCallTimeouts } from '../aws-timeouts.ts';
-import { backoffDelayMs, realSleep } from './backoff.ts';
-import { chunkMessages, SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES } from './batching.ts';
-import { QueueError } from './errors.ts';
-import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage, ReceiveOptions } from './queue.ts';
+import { AWS_REQUEST_TIMEOUT_MS, type CallTimeouts, withCallTimeouts } from '../../aws-timeouts.ts';
+import { backoffDelayMs, realSleep } from '../backoff.ts';
+import { chunkMessages, SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES } from '../batching.ts';
+import { QueueError } from '../errors.ts';
+import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage, ReceiveOptions } from '../queue.ts';
 import { isPermanentEntryFailure, toQueueError } from './sqs-errors.ts';
 
 export interface SqsQueueOptions {

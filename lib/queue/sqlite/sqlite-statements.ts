@@ -1,7 +1,7 @@
 // The prepared SQL of the embedded queue, and how a stored row becomes a received message.
 import { createHash } from 'node:crypto';
-import type { QueueCounts, ReceivedMessage } from './queue.ts';
-import type { SqliteDatabase } from './sqlite-db.ts';
+import type { SqliteDatabase } from '../../sqlite/sqlite-db.ts';
+import type { QueueCounts, ReceivedMessage } from '../queue.ts';
 import type { MessageRow } from './sqlite-schema.ts';
 
 export type QueueStatements = ReturnType<typeof prepareStatements>;

@@ -1,7 +1,8 @@
 // What `dlq list` and `dlq redrive` do, over any Queue: summarise why messages are dead, and move them back.
+
+import { QueueError } from '../queue/errors.ts';
+import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage } from '../queue/queue.ts';
 import { DLQ_ATTRIBUTES, type DlqReason, readDlqReason } from './dlq-attributes.ts';
-import { QueueError } from './errors.ts';
-import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage } from './queue.ts';
 
 /** Optional abilities an adapter may have beyond the port. */
 export interface DlqSource extends Queue {

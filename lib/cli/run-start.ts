@@ -1,8 +1,8 @@
 // The `start` command's run: resolve flags, start the bridge, print the banner, stop cleanly on Ctrl-C.
 import { localEnv } from '../config/dotenv.ts';
 import { ConfigError } from '../errors.ts';
-import { startBridge } from './bridge.ts';
-import { stopOnSignal } from './shutdown.ts';
+import { startBridge } from '../local/bridge.ts';
+import { stopOnSignal } from '../local/shutdown.ts';
 import { resolveStartOptions, type StartFlags } from './start-options.ts';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);

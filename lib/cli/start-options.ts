@@ -1,11 +1,11 @@
 // `start` flags → BridgeOptions: each flag falls back to its environment variable, then to its default.
-import { UsageError } from '../cli/exit.ts';
+
 import type { Env } from '../config/read-env.ts';
+import type { BridgeOptions } from '../local/bridge.ts';
+import { DEFAULT_LOCAL_DIR, DEFAULT_RULES_DIR } from '../local/layout.ts';
+import type { QueueKind } from '../local/local-queues.ts';
 import type { LoggerOptions } from '../logger.ts';
-import type { BridgeOptions } from './bridge.ts';
-import { DEFAULT_LOCAL_DIR } from './layout.ts';
-import type { QueueKind } from './local-queues.ts';
-import { DEFAULT_RULES_DIR } from './sample-command.ts';
+import { UsageError } from './exit.ts';
 
 export interface StartFlags {
   port?: string;
