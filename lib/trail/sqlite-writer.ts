@@ -18,6 +18,8 @@ export interface TrailWriter {
    * closes its trail and exits loses no record. Later writes are refused.
    */
   close(): void;
+  /** Whether writes now go to the writer thread (false before it has opened the file, and for `:memory:`). */
+  readonly threaded: boolean;
 }
 
 interface Queued {
@@ -95,6 +97,9 @@ export function sqliteWriter(db: SqliteDatabase, path: string): TrailWriter {
   });
   return {
     write: (write) => (closed ? refused() : batches.add(write)),
+    get threaded() {
+      return thread?.ready === true;
+    },
     close() {
       if (closed) return;
       closed = true;
