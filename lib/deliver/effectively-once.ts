@@ -1,7 +1,7 @@
-// track_event delivered at most once per command id: Powertools idempotency over the injected persistence layer.
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+// track_event delivered at most once per command id, through the one idempotency wrapper (lib/idempotency).
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import { runOnce } from '../idempotency/run-once.ts';
 import { TRACK_EVENT_IDEMPOTENCY_TTL_SECONDS } from '../policy.ts';
 import type { EffectivelyOnce } from './executor.ts';
 
@@ -31,32 +31,22 @@ export const IDEMPOTENCY_KEY_PREFIX = 'deliver.track_event';
  * the completion write leaves an in-progress record; the retry then waits until it expires.
  */
 export function effectivelyOnce(options: EffectivelyOnceOptions): EffectivelyOnceRunner {
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: 'id',
-    throwOnNoIdempotencyKey: true,
+  // Keyed by the command id alone, hashed with Powertools' default: the keys delivery has always stored.
+  const runner = runOnce<{ id: string }, { delivered: boolean }>({
+    persistence: options.persistenceStore,
+    keyPrefix: IDEMPOTENCY_KEY_PREFIX,
     expiresAfterSeconds: options.expiresAfterSeconds ?? TRACK_EVENT_IDEMPOTENCY_TTL_SECONDS,
-    // A replayed record comes back through this hook: mark it so the caller can count the duplicate.
-    responseHook: (response) => ({ ...(response as object), replayed: true }),
+    inProgressMs: options.inProgressMs ?? 60_000,
+    keyPath: 'id',
   });
-  const inProgressMs = options.inProgressMs ?? 60_000;
-  const localContext = { getRemainingTimeInMillis: () => inProgressMs } as Context;
-  config.registerLambdaContext(localContext);
-
-  const deliverOnce = makeIdempotent(
-    async (_key: { id: string }, deliver: () => Promise<void>) => {
-      await deliver();
-      return { delivered: true };
-    },
-    { persistenceStore: options.persistenceStore, config, keyPrefix: IDEMPOTENCY_KEY_PREFIX },
-  );
-
   return {
     async once(key, deliver) {
-      const result = (await deliverOnce({ id: key }, deliver)) as { replayed?: boolean } | undefined;
-      return { replayed: result?.replayed === true };
+      const { replayed } = await runner.run({ id: key }, async () => {
+        await deliver();
+        return { delivered: true };
+      });
+      return { replayed };
     },
-    useContext(context) {
-      config.registerLambdaContext(context ?? localContext);
-    },
+    useContext: (context) => runner.useContext(context),
   };
 }

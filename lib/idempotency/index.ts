@@ -6,3 +6,4 @@ export {
   type DynamoDbPersistenceOptions,
   type DynamoDbReadinessOptions,
 } from './dynamodb-persistence-layer.ts';
+export { type RunOnce, type RunOnceOptions, runOnce } from './run-once.ts';

@@ -92,7 +92,13 @@ const WEBHOOK_PATH = /^\/webhooks\/[^/]+$/;
 const MAX_UNKNOWN_SOURCE_CHARS = 64;
 
 type Env = {
-  Variables: { source: IngestSource; startedAt: number; receivedAt: Date; rawBody: Uint8Array };
+  Variables: {
+    source: IngestSource;
+    startedAt: number;
+    receivedAt: Date;
+    rawBody: Uint8Array;
+    headers: Record<string, string>;
+  };
 };
 
 /** What the answer was, for the trail: the status and `accepted`, `duplicate` or the error code. */
@@ -144,7 +150,8 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
     const source: IngestSource | undefined = c.get('source');
     const rawBody = c.get('rawBody');
     const receivedAt = c.get('receivedAt') ?? clock();
-    const headers = c.req.header();
+    // Built once per request (hono copies every header into a new record each time it is asked).
+    const headers = c.get('headers') ?? c.req.header();
     // An unknown source is recorded under the name sent, capped: the URL is the sender's to make up.
     const name = source?.name ?? (c.req.param('source') ?? '').slice(0, MAX_UNKNOWN_SOURCE_CHARS);
     return writer.record(() =>
@@ -223,10 +230,12 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
       const rawBody = await readBodyWithin(c.req.raw, limit);
       if (!rawBody) return reject(c, tooLarge(limit));
       c.set('rawBody', rawBody);
+      const headers = c.req.header();
+      c.set('headers', headers);
       const request: WebhookRequest = {
         method: c.req.method,
         url: publicUrl(c.req.url, deps.publicBaseUrl),
-        headers: c.req.header(),
+        headers,
         rawBody,
       };
       const source = c.get('source');

@@ -1,13 +1,11 @@
-// Sender-event dedupe with Powertools idempotency: the unit of work (rules + enqueue) runs at most once per
-// source + event id while its record lives; a failed unit leaves no record, so the sender's retry runs it again.
+// Sender-event dedupe: the unit of work (rules + enqueue) runs at most once per source + event id while its
+// record lives; a failed unit leaves no record, so the sender's retry runs it again.
 import {
   IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
   IdempotencyUnknownError,
-  makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { Context } from 'aws-lambda';
+import { runOnce } from '../idempotency/run-once.ts';
 import { SENDER_RETRY_WINDOW_SECONDS } from '../policy.ts';
 import { IngestError } from './errors.ts';
 
@@ -33,9 +31,6 @@ export type Dedupe = (
   work: () => Promise<EventResult>,
 ) => Promise<{ result: EventResult; duplicate: boolean }>;
 
-/** Replays are told apart by the response hook, which Powertools calls only for a stored record. */
-const REPLAY = '__replay';
-
 export const MIN_TTL_SECONDS = SENDER_RETRY_WINDOW_SECONDS;
 
 /**
@@ -48,36 +43,27 @@ export function createDedupe(options: DedupeOptions): Dedupe {
   if (options.ttlSeconds < MIN_TTL_SECONDS) {
     throw new RangeError(`idempotency TTL must be at least ${MIN_TTL_SECONDS} s (senders retry for 3 days)`);
   }
-  const config = new IdempotencyConfig({
+  const once = runOnce<{ source: string; eventId: string }, EventResult>({
+    persistence: options.persistence,
+    keyPrefix: INGEST_KEY_PREFIX,
     expiresAfterSeconds: options.ttlSeconds,
+    inProgressMs: options.inProgressSeconds * 1000,
     hashFunction: 'sha256',
-    responseHook: (response) => ({ ...(response as object), [REPLAY]: true }),
   });
-  // Powertools sets the in-progress expiry from the Lambda's remaining time; outside a handler there is none,
-  // so a fixed budget stands in (and stops Powertools warning on every call).
-  const remaining = options.inProgressSeconds * 1000;
-  config.registerLambdaContext({ getRemainingTimeInMillis: () => remaining } as Context);
 
   return async (key, work) => {
-    const once = makeIdempotent(async (_key: { source: string; eventId: string }) => work(), {
-      persistenceStore: options.persistence,
-      config,
-      keyPrefix: INGEST_KEY_PREFIX,
-    });
-    let stored: Record<string, unknown>;
+    let stored: { result: EventResult; replayed: boolean };
     try {
-      stored = (await once({ source: key.source, eventId: key.eventId })) as unknown as Record<
-        string,
-        unknown
-      >;
+      // A fresh key object: the whole of it is hashed, so nothing but these two fields may be in it.
+      stored = await once.run({ source: key.source, eventId: key.eventId }, work);
     } catch (error) {
       throw fromIdempotencyError(error, options.inProgressSeconds);
     }
-    const commands = Array.isArray(stored.commands)
-      ? stored.commands.filter((id) => typeof id === 'string')
+    const commands = Array.isArray(stored.result?.commands)
+      ? stored.result.commands.filter((id) => typeof id === 'string')
       : [];
     // A record written by another version without `commands` still counts as accepted: its event is done.
-    return { result: { commands }, duplicate: stored[REPLAY] === true };
+    return { result: { commands }, duplicate: stored.replayed };
   };
 }
 
