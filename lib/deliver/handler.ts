@@ -9,10 +9,12 @@ import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
 import type { TrailStore } from '../trail/store.ts';
 import { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditSink } from './audit.ts';
-import { type BackoffPolicy, retryVisibilitySeconds } from './backoff.ts';
+import { DeliveryBatch } from './batch.ts';
+import type { BackoffPolicy } from './dispose.ts';
+import { Dispositions } from './dispositions.ts';
 import { effectivelyOnce } from './effectively-once.ts';
 import type { DeleteNotFound, DeliveryClient } from './executor.ts';
-import { BatchState, processRecord, type RecordProcessorDeps, setVisibility } from './record-processor.ts';
+import { processRecord, type RecordProcessorDeps } from './record-processor.ts';
 import {
   type AdaptiveRateOptions,
   AdaptiveTokenBucket,
@@ -117,19 +119,23 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
       : undefined;
   const processorDeps: RecordProcessorDeps = {
     client: deps.client,
-    queue: deps.queue,
-    dlq: deps.dlq,
-    bucket,
+    gate: bucket,
     lookup,
     once: once.once,
     logger: deps.logger,
     auditSink: deps.auditSink,
     clock,
-    random,
-    backoff,
     deleteNotFound: deps.deleteNotFound ?? 'gone',
-    maxPauseWaitMs: deps.maxPauseWaitMs ?? 10_000,
+    dispositions: new Dispositions({
+      queue: deps.queue,
+      dlq: deps.dlq,
+      logger: deps.logger,
+      clock,
+      policy: { backoff, random },
+    }),
   };
+  const maxPauseWaitMs = deps.maxPauseWaitMs ?? 10_000;
+  const timeReserveMs = deps.timeReserveMs ?? 12_000;
 
   const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     inFlight += 1;
@@ -138,11 +144,14 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
       bucket.setCeiling(perConsumer * consumers);
     }
     once.useContext(context);
-    const batch = new BatchState(attemptBuffer());
-    if (context?.getRemainingTimeInMillis) {
+    const batch = new DeliveryBatch({
+      attempts: attemptBuffer(),
+      maxPauseWaitMs,
       // Leave room for one record's calls (each bounded by the client's timeout) and the batch response.
-      batch.startDeadline = clock() + context.getRemainingTimeInMillis() - (deps.timeReserveMs ?? 12_000);
-    }
+      startDeadline: context?.getRemainingTimeInMillis
+        ? clock() + context.getRemainingTimeInMillis() - timeReserveMs
+        : undefined,
+    });
     try {
       // One processor per invocation: it keeps per-batch state, and local mode runs batches concurrently.
       const response = await processPartialResponse(
@@ -151,33 +160,13 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
         new SqsFifoPartialProcessorAsync(),
         { ...(context ? { context } : {}), skipGroupOnError: true, throwOnFullBatchFailure: false },
       );
-      await holdBackSkippedRecords(event, response, batch);
+      await processorDeps.dispositions.holdBackUnattempted(event, response, batch);
       return response;
     } finally {
       inFlight -= 1;
-      // Once per batch, after every record is decided: the Userflow calls never wait on the trail.
-      const lost = (await batch.attempts?.flush()) ?? 0;
-      if (lost > 0) batch.metrics.count('trailWriteFailed', 'none', lost);
-      batch.metrics.publish(deps.metrics);
+      await batch.finish(deps.metrics);
     }
   };
-
-  /**
-   * Records the batch processor failed without running (the rest of a failed group) are still in flight: give
-   * them their group's delay, so the group is not blocked for a whole visibility timeout and comes back in order.
-   */
-  async function holdBackSkippedRecords(event: SQSEvent, response: SQSBatchResponse, batch: BatchState) {
-    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-    for (const record of event.Records) {
-      if (!failed.has(record.messageId) || batch.visibilitySet.has(record.messageId)) continue;
-      const group = record.attributes.MessageGroupId;
-      const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-      const seconds =
-        (group === undefined ? undefined : batch.groupDelaySeconds.get(group)) ??
-        retryVisibilitySeconds(attempt, backoff, random);
-      await setVisibility(record, seconds, batch, processorDeps);
-    }
-  }
 
   return Object.assign(handler, { rate: () => bucket.snapshot() });
 }

@@ -1,9 +1,9 @@
 // Public surface of delivery: the handler factory (Lambda and local poller), its parts, and the audit sink.
 export { type ApiKeySource, apiKeyReader, rotatingClient } from './api-key.ts';
 export type { AuditOutcome, AuditRecord, AuditSink } from './audit.ts';
-export { type BackoffPolicy, retryVisibilitySeconds } from './backoff.ts';
 export { classifyFailure, type Failure, isNotFound } from './classify.ts';
 export { DLQ_ATTRIBUTES, deadLetterMessage } from './dead-letter.ts';
+export { type BackoffPolicy, type Disposition, dispose, retryVisibilitySeconds } from './dispose.ts';
 export { IDEMPOTENCY_KEY_PREFIX } from './effectively-once.ts';
 export { DeliveryError, type DeliveryErrorCode } from './errors.ts';
 export {
