@@ -10,18 +10,14 @@ import type { TrailStore } from '../trail/store.ts';
 import { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditSink } from './audit.ts';
 import { DeliveryBatch } from './batch.ts';
+import { ConsumerGate, type ConsumerRate } from './consumer-gate.ts';
 import type { BackoffPolicy } from './dispose.ts';
 import { Dispositions } from './dispositions.ts';
 import { effectivelyOnce } from './effectively-once.ts';
 import type { DeleteNotFound, DeliveryClient } from './executor.ts';
+import type { RateGate } from './rate-gate.ts';
 import { processRecord, type RecordProcessorDeps } from './record-processor.ts';
-import {
-  type AdaptiveRateOptions,
-  AdaptiveTokenBucket,
-  type Clock,
-  type RateSnapshot,
-  type Sleep,
-} from './token-bucket.ts';
+import type { Clock, RateSnapshot, Sleep } from './token-bucket.ts';
 import { type LookupStrategy, UserLookupResolver } from './user-lookup.ts';
 
 export interface DeliverDeps {
@@ -43,14 +39,13 @@ export interface DeliverDeps {
   trailRetentionDays?: number;
   /** Longest a batch waits for its trail writes before answering (default 2 s). */
   trailFlushTimeoutMs?: number;
-  rate: {
-    /** Userflow's account-wide limit as configured (requests per second). */
-    limitPerSecond: number;
-    /** The event source's maximum concurrency: how many consumers share the limit. */
-    maxConcurrency: number;
-    /** Tuning of the adaptive limiter (decrease factors, recovery time, floor). */
-    tuning?: Partial<Omit<AdaptiveRateOptions, 'ceilingPerSecond' | 'clock' | 'sleep'>>;
-  };
+  /**
+   * The rate gate every Userflow call passes through, used as it is (e.g. a budget shared with other callers).
+   * Without it the handler builds its own from `rate` (consumer-gate.ts).
+   */
+  gate?: RateGate;
+  /** The consumer's own limit, when no `gate` is given: limit ÷ maxConcurrency per consumer. */
+  rate?: ConsumerRate;
   /** Default: base 2 s, cap 5 min — with the stack's maxReceiveCount of 40, a 45-minute outage loses nothing. */
   backoff?: BackoffPolicy;
   lookup?: { strategy?: LookupStrategy; ttlMs?: number };
@@ -67,7 +62,7 @@ export interface DeliverDeps {
 }
 
 export type DeliverHandler = ((event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>) & {
-  /** The limiter's state, for logs, benches and tests. */
+  /** The rate gate's state, for logs, benches and tests. */
   rate(): RateSnapshot;
 };
 
@@ -77,21 +72,9 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
   const clock = deps.clock ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = deps.random ?? Math.random;
-  const { limitPerSecond, maxConcurrency } = deps.rate;
-  if (!(limitPerSecond > 0) || !(maxConcurrency >= 1)) {
-    throw new RangeError('rate.limitPerSecond must be > 0 and rate.maxConcurrency ≥ 1');
-  }
-  const perConsumer = limitPerSecond / maxConcurrency;
-  // In Lambda one environment runs one batch at a time: its bucket gets limit ÷ maxConcurrency. Locally one process
-  // plays every consumer at once, so the shared bucket's ceiling grows with the concurrency actually seen.
-  const bucket = new AdaptiveTokenBucket({
-    ...deps.rate.tuning,
-    ceilingPerSecond: perConsumer,
-    clock,
-    sleep,
-  });
-  let inFlight = 0;
-  let consumers = 1;
+  const ownGate = !deps.gate && deps.rate ? new ConsumerGate(deps.rate, clock, sleep) : undefined;
+  const gate: RateGate | undefined = deps.gate ?? ownGate;
+  if (!gate) throw new RangeError('give the deliver handler a rate gate or a rate');
 
   const lookup = new UserLookupResolver({
     strategy: deps.lookup?.strategy ?? 'query',
@@ -119,7 +102,7 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
       : undefined;
   const processorDeps: RecordProcessorDeps = {
     client: deps.client,
-    gate: bucket,
+    gate,
     lookup,
     once: once.once,
     logger: deps.logger,
@@ -138,11 +121,7 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
   const timeReserveMs = deps.timeReserveMs ?? 12_000;
 
   const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    inFlight += 1;
-    if (inFlight > consumers && consumers < maxConcurrency) {
-      consumers = Math.min(inFlight, maxConcurrency);
-      bucket.setCeiling(perConsumer * consumers);
-    }
+    const leave = ownGate?.enterBatch();
     once.useContext(context);
     const batch = new DeliveryBatch({
       attempts: attemptBuffer(),
@@ -163,10 +142,10 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
       await processorDeps.dispositions.holdBackUnattempted(event, response, batch);
       return response;
     } finally {
-      inFlight -= 1;
+      leave?.();
       await batch.finish(deps.metrics);
     }
   };
 
-  return Object.assign(handler, { rate: () => bucket.snapshot() });
+  return Object.assign(handler, { rate: () => gate.snapshot() });
 }
