@@ -5,10 +5,22 @@ import type { Failure } from './classify.ts';
 
 export type { BackoffPolicy };
 
+/**
+ * Added to the client timeout for the default hold: a request Userflow received just before the client gave up
+ * gets as long again, plus this, to land. (A server slower than that can still reorder; nothing can tell.)
+ */
+export const TIMEOUT_HOLD_MARGIN_MS = 5_000;
+
 export interface DispositionPolicy {
   backoff: BackoffPolicy;
   /** Returns [0, 1): the backoff's jitter. */
   random: () => number;
+  /**
+   * After a timed-out call, how long its record (and so its whole message group) waits before the retry: long
+   * enough that the request Userflow may still be working on can no longer land after the retry or after the
+   * user's next command. At least the client timeout again plus a margin (TIMEOUT_HOLD_MS).
+   */
+  timeoutHoldMs: number;
 }
 
 export type Disposition =
@@ -36,11 +48,12 @@ export function dispose(
       return { kind: 'deadLetter', reason: failure.reason };
     case 'unauthorized':
       return { kind: 'stopBatch', seconds: retryVisibilitySeconds(attempt, policy.backoff, policy.random) };
-    case 'transient':
-      return {
-        kind: 'retry',
-        seconds: retryVisibilitySeconds(attempt, policy.backoff, policy.random, failure.retryAfterMs),
-      };
+    case 'transient': {
+      const seconds = retryVisibilitySeconds(attempt, policy.backoff, policy.random, failure.retryAfterMs);
+      // Not capped by the backoff: the hold is about the request in flight, not about how often to retry.
+      const hold = failure.outcomeUnknown ? Math.ceil(policy.timeoutHoldMs / 1000) : 0;
+      return { kind: 'retry', seconds: Math.min(MAX_VISIBILITY_SECONDS, Math.max(seconds, hold)) };
+    }
   }
 }
 

@@ -7,11 +7,12 @@ import type { Logger } from '../logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
 import type { TrailStore } from '../trail/store.ts';
+import { DEFAULT_TIMEOUT_MS } from '../userflow/index.ts';
 import { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditSink } from './audit.ts';
 import { DeliveryBatch } from './batch.ts';
 import { ConsumerGate, type ConsumerRate } from './consumer-gate.ts';
-import type { BackoffPolicy } from './dispose.ts';
+import { type BackoffPolicy, TIMEOUT_HOLD_MARGIN_MS } from './dispose.ts';
 import { Dispositions } from './dispositions.ts';
 import { effectivelyOnce } from './effectively-once.ts';
 import type { DeleteNotFound, DeliveryClient } from './executor.ts';
@@ -50,6 +51,11 @@ export interface DeliverDeps {
   backoff?: BackoffPolicy;
   lookup?: { strategy?: LookupStrategy; ttlMs?: number };
   deleteNotFound?: DeleteNotFound;
+  /**
+   * How long a record whose Userflow call timed out waits before its retry, holding back its user's later
+   * commands with it (default 15 s: the default 10 s client timeout again plus 5 s). See dispose.ts.
+   */
+  timeoutHoldMs?: number;
   /** In Lambda, records are not started later than this before the timeout (default 12 s: a client timeout + 2). */
   timeReserveMs?: number;
   /** Longest wait for a Retry-After pause inside one invocation (default 10 s); longer pauses go to visibility. */
@@ -67,6 +73,8 @@ export type DeliverHandler = ((event: SQSEvent, context?: Context) => Promise<SQ
 };
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2_000, capMs: 5 * 60_000 };
+/** The default Userflow client timeout again, plus the margin. */
+export const DEFAULT_TIMEOUT_HOLD_MS = DEFAULT_TIMEOUT_MS + TIMEOUT_HOLD_MARGIN_MS;
 
 export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
   const clock = deps.clock ?? Date.now;
@@ -114,7 +122,7 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
       dlq: deps.dlq,
       logger: deps.logger,
       clock,
-      policy: { backoff, random },
+      policy: { backoff, random, timeoutHoldMs: deps.timeoutHoldMs ?? DEFAULT_TIMEOUT_HOLD_MS },
     }),
   };
   const maxPauseWaitMs = deps.maxPauseWaitMs ?? 10_000;
