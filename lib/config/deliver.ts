@@ -6,6 +6,7 @@ import {
   TRACK_EVENT_IDEMPOTENCY_TTL_SECONDS,
   USERFLOW_TIMEOUT_MS,
 } from '../policy.ts';
+import { TIMEOUT_HOLD_MARGIN_MS } from '../deliver/dispose.ts';
 import { type Env, readEnv } from './read-env.ts';
 import { type UserflowAccess, userflowAccess } from './userflow-access.ts';
 
@@ -40,10 +41,20 @@ export const deliverEnvSchema = z
     USERFLOW_DELETE_NOT_FOUND: z.enum(['gone', 'fail']).default('gone'),
     RETRY_BASE_MS: positiveInt.default(RETRY_BASE_MS),
     RETRY_CAP_SECONDS: positiveInt.max(43_200).default(RETRY_CAP_SECONDS),
+    /**
+     * After a Userflow call timed out, how long its user's commands wait before the retry (the request may still
+     * land meanwhile). Default: USERFLOW_TIMEOUT_MS + 5 000; never less than USERFLOW_TIMEOUT_MS.
+     */
+    TIMEOUT_HOLD_MS: positiveInt.max(43_200_000).optional(),
   })
   .refine((env) => (env.USERFLOW_API_KEY === undefined) !== (env.USERFLOW_API_KEY_SECRET_ID === undefined), {
     message: 'set exactly one of USERFLOW_API_KEY and USERFLOW_API_KEY_SECRET_ID',
     path: ['USERFLOW_API_KEY_SECRET_ID'],
+  })
+  .refine((env) => env.TIMEOUT_HOLD_MS === undefined || env.TIMEOUT_HOLD_MS >= env.USERFLOW_TIMEOUT_MS, {
+    message:
+      'must be at least USERFLOW_TIMEOUT_MS: a timed-out request may land that long after it was given up',
+    path: ['TIMEOUT_HOLD_MS'],
   });
 
 export type DeliverEnv = z.infer<typeof deliverEnvSchema>;
@@ -56,6 +67,8 @@ export interface DeliverConfig extends UserflowAccess {
   lookup: { strategy: 'query' | 'scan'; ttlMs: number };
   deleteNotFound: 'gone' | 'fail';
   backoff: { baseMs: number; capMs: number };
+  /** How long a timed-out call's group waits before its retry (ms). */
+  timeoutHoldMs: number;
 }
 
 export function readDeliverConfig(env: Env): DeliverConfig {
@@ -69,5 +82,6 @@ export function readDeliverConfig(env: Env): DeliverConfig {
     lookup: { strategy: e.USERFLOW_LOOKUP_FILTER, ttlMs: e.USERFLOW_LOOKUP_TTL_SECONDS * 1000 },
     deleteNotFound: e.USERFLOW_DELETE_NOT_FOUND,
     backoff: { baseMs: e.RETRY_BASE_MS, capMs: e.RETRY_CAP_SECONDS * 1000 },
+    timeoutHoldMs: e.TIMEOUT_HOLD_MS ?? e.USERFLOW_TIMEOUT_MS + TIMEOUT_HOLD_MARGIN_MS,
   };
 }

@@ -4,6 +4,7 @@ import { BridgeError } from '../errors.ts';
 import {
   UserflowAuthenticationError,
   UserflowError,
+  UserflowNetworkError,
   UserflowNotFoundError,
   UserflowRateLimitError,
   UserflowServerError,
@@ -26,6 +27,11 @@ export type Failure =
       throttled: boolean;
       /** The server's Retry-After, in ms. */
       retryAfterMs?: number;
+      /**
+       * The call timed out: Userflow may still apply it, later. Its user's group must hold back until it no longer
+       * can (dispose.ts), and the retry re-sends the command's whole state.
+       */
+      outcomeUnknown?: true;
     })
   | (FailureBase & { kind: 'permanent' })
   /** A 401: the key is wrong for every record, so the batch stops and an alarm fires. */
@@ -60,6 +66,9 @@ export function classifyFailure(error: unknown): Failure {
       ...base,
       throttled: error instanceof UserflowRateLimitError,
       ...(retryAfterSeconds === undefined ? {} : { retryAfterMs: retryAfterSeconds * 1000 }),
+      ...(error instanceof UserflowNetworkError && error.reason === 'timeout'
+        ? { outcomeUnknown: true }
+        : {}),
     };
   }
   if (error instanceof BridgeError) {

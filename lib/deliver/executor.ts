@@ -1,8 +1,8 @@
 // Maps each Command kind to its Userflow calls: resolve the user, check existence when asked, then the one write.
-import type { Command, CommandOf, UserLookup } from '../commands/index.ts';
+import type { Command, CommandOf } from '../commands/index.ts';
 import type { UserflowAction, UserflowClient } from '../userflow/index.ts';
 import { isNotFound } from './classify.ts';
-import { DeliveryError } from './errors.ts';
+import { resolveCommandUser } from './command-user.ts';
 import type { UserLookupResolver } from './user-lookup.ts';
 
 /** The client calls delivery makes; `UserflowClient` satisfies it, tests pass fakes. */
@@ -44,8 +44,6 @@ export interface ExecutorContext {
   /** The envelope's command id: the effectively-once key of a track_event. */
   commandId: string;
   deleteNotFound: DeleteNotFound;
-  /** Told the user id a `user_lookup` resolved to, so the audit and the trail can name the user. */
-  onResolved?: (userId: string) => void;
 }
 
 export type ExecutionResult =
@@ -57,10 +55,21 @@ export type ExecutionResult =
   /** A track_event this consumer already delivered (a redelivered message). */
   | { outcome: 'duplicate' };
 
+/** Resolves the command's user, then makes its call: the two steps of `runCommand` and `resolveCommandUser`. */
 export async function executeCommand(command: Command, ctx: ExecutorContext): Promise<ExecutionResult> {
+  const user = await resolveCommandUser(command, ctx);
+  return user.kind === 'missing' ? skipped('lookup_not_found') : runCommand(command, user.userId, ctx);
+}
+
+/** The command's Userflow write, for the user already resolved (`userId`; undefined for a group command). */
+export async function runCommand(
+  command: Command,
+  userId: string | undefined,
+  ctx: ExecutorContext,
+): Promise<ExecutionResult> {
   switch (command.type) {
     case 'upsert_user':
-      return withUser(command, ctx, async (userId) => {
+      return withUser(userId, async (userId) => {
         if (command.only_if_exists && !(await userExists(userId, ctx))) return skipped('user_missing');
         const body = {
           id: userId,
@@ -82,23 +91,23 @@ export async function executeCommand(command: Command, ctx: ExecutorContext): Pr
       return delivered;
     }
     case 'add_membership':
-      return withUser(command, ctx, async (userId) => {
+      return withUser(userId, async (userId) => {
         if (command.only_if_exists && !(await userExists(userId, ctx))) return skipped('user_missing');
         const body = membershipBody(command, userId);
         await ctx.call('createOrUpdateUser', () => ctx.client.createOrUpdateUser(body), body);
         return delivered;
       });
     case 'remove_membership':
-      return withUser(command, ctx, (userId) =>
+      return withUser(userId, (userId) =>
         deleting(ctx, () => {
           const body = { user_id: userId, group_id: command.group_id };
           return ctx.call('removeMembership', () => ctx.client.removeMembership(body), body);
         }),
       );
     case 'track_event':
-      return trackEvent(command, ctx);
+      return trackEvent(command, userId, ctx);
     case 'delete_user':
-      return withUser(command, ctx, async (userId) => {
+      return withUser(userId, async (userId) => {
         const result = await deleting(ctx, () =>
           ctx.call('deleteUser', () => ctx.client.deleteUser(userId), { id: userId }),
         );
@@ -126,12 +135,11 @@ function membershipBody(command: CommandOf<'add_membership'>, userId: string) {
     : { id: userId, groups: [group] };
 }
 
-async function trackEvent(command: CommandOf<'track_event'>, ctx: ExecutorContext): Promise<ExecutionResult> {
-  let userId = command.user_id;
-  if (command.user_lookup) {
-    userId = await resolveUser(command.user_lookup, ctx);
-    if (userId === undefined) return skipped('lookup_not_found');
-  }
+async function trackEvent(
+  command: CommandOf<'track_event'>,
+  userId: string | undefined,
+  ctx: ExecutorContext,
+): Promise<ExecutionResult> {
   const body = {
     name: command.name,
     ...(userId === undefined ? {} : { user_id: userId }),
@@ -145,32 +153,12 @@ async function trackEvent(command: CommandOf<'track_event'>, ctx: ExecutorContex
   return replayed ? { outcome: 'duplicate' } : delivered;
 }
 
-type UserCommand = { user_id?: string | undefined; user_lookup?: UserLookup | undefined };
-
-/** Resolves the command's user (literal id or lookup) and runs `then` with it; a miss skips or fails per the rule. */
+/** A user command whose lookup found no one (and said skip) has nothing to do. */
 async function withUser(
-  command: UserCommand,
-  ctx: ExecutorContext,
+  userId: string | undefined,
   then: (userId: string) => Promise<ExecutionResult>,
 ): Promise<ExecutionResult> {
-  const userId =
-    command.user_id ?? (command.user_lookup ? await resolveUser(command.user_lookup, ctx) : undefined);
-  if (userId === undefined) return skipped('lookup_not_found');
-  return then(userId);
-}
-
-async function resolveUser(lookup: UserLookup, ctx: ExecutorContext): Promise<string | undefined> {
-  const userId = await ctx.lookup.resolve(lookup, (params) =>
-    ctx.call('listUsers', () => ctx.client.listUsers(params), { ...params }),
-  );
-  if (userId !== undefined) ctx.onResolved?.(userId);
-  if (userId === undefined && lookup.if_missing === 'fail') {
-    throw new DeliveryError(
-      `no Userflow user has ${lookup.attribute} = the looked-up value`,
-      'lookup_not_found',
-    );
-  }
-  return userId;
+  return userId === undefined ? skipped('lookup_not_found') : then(userId);
 }
 
 async function deleting(ctx: ExecutorContext, remove: () => Promise<unknown>): Promise<ExecutionResult> {

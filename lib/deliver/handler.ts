@@ -10,17 +10,15 @@ import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
 import type { TrailStore } from '../trail/store.ts';
 import { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditSink } from './audit.ts';
-import { type BackoffPolicy, retryVisibilitySeconds } from './backoff.ts';
+import { DeliveryBatch } from './batch.ts';
+import { ConsumerGate, type ConsumerRate } from './consumer-gate.ts';
+import { type BackoffPolicy, TIMEOUT_HOLD_MARGIN_MS } from './dispose.ts';
+import { Dispositions } from './dispositions.ts';
 import { effectivelyOnce } from './effectively-once.ts';
 import type { DeleteNotFound, DeliveryClient } from './executor.ts';
-import { BatchState, processRecord, type RecordProcessorDeps, setVisibility } from './record-processor.ts';
-import {
-  type AdaptiveRateOptions,
-  AdaptiveTokenBucket,
-  type Clock,
-  type RateSnapshot,
-  type Sleep,
-} from './token-bucket.ts';
+import type { RateGate } from './rate-gate.ts';
+import { processRecord, type RecordProcessorDeps } from './record-processor.ts';
+import type { Clock, RateSnapshot, Sleep } from './token-bucket.ts';
 import { type LookupStrategy, UserLookupResolver } from './user-lookup.ts';
 
 export interface DeliverDeps {
@@ -42,18 +40,22 @@ export interface DeliverDeps {
   trailRetentionDays?: number;
   /** Longest a batch waits for its trail writes before answering (default 2 s). */
   trailFlushTimeoutMs?: number;
-  rate: {
-    /** Userflow's account-wide limit as configured (requests per second). */
-    limitPerSecond: number;
-    /** The event source's maximum concurrency: how many consumers share the limit. */
-    maxConcurrency: number;
-    /** Tuning of the adaptive limiter (decrease factors, recovery time, floor). */
-    tuning?: Partial<Omit<AdaptiveRateOptions, 'ceilingPerSecond' | 'clock' | 'sleep'>>;
-  };
-  /** Default: base 2 s, cap 5 min — lib/policy.ts says why, with maxReceiveCount 40, a 45-minute outage loses nothing. */
+  /**
+   * The rate gate every Userflow call passes through, used as it is (e.g. a budget shared with other callers).
+   * Without it the handler builds its own from `rate` (consumer-gate.ts).
+   */
+  gate?: RateGate;
+  /** The consumer's own limit, when no `gate` is given: limit ÷ maxConcurrency per consumer. */
+  rate?: ConsumerRate;
+  /** Default: base 2 s, cap 5 min — with the stack's maxReceiveCount of 40, a 45-minute outage loses nothing (lib/policy.ts). */
   backoff?: BackoffPolicy;
   lookup?: { strategy?: LookupStrategy; ttlMs?: number };
   deleteNotFound?: DeleteNotFound;
+  /**
+   * How long a record whose Userflow call timed out waits before its retry, holding back its user's later
+   * commands with it (default 15 s: the default 10 s client timeout again plus 5 s). See dispose.ts.
+   */
+  timeoutHoldMs?: number;
   /** In Lambda, records are not started later than this before the timeout (default 12 s: a client timeout + 2). */
   timeReserveMs?: number;
   /** Longest wait for a Retry-After pause inside one invocation (default 10 s); longer pauses go to visibility. */
@@ -66,31 +68,21 @@ export interface DeliverDeps {
 }
 
 export type DeliverHandler = ((event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>) & {
-  /** The limiter's state, for logs, benches and tests. */
+  /** The rate gate's state, for logs, benches and tests. */
   rate(): RateSnapshot;
 };
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: RETRY_BASE_MS, capMs: RETRY_CAP_SECONDS * 1000 };
+/** The default Userflow client timeout again, plus the margin. */
+export const DEFAULT_TIMEOUT_HOLD_MS = USERFLOW_TIMEOUT_MS + TIMEOUT_HOLD_MARGIN_MS;
 
 export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
   const clock = deps.clock ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = deps.random ?? Math.random;
-  const { limitPerSecond, maxConcurrency } = deps.rate;
-  if (!(limitPerSecond > 0) || !(maxConcurrency >= 1)) {
-    throw new RangeError('rate.limitPerSecond must be > 0 and rate.maxConcurrency ≥ 1');
-  }
-  const perConsumer = limitPerSecond / maxConcurrency;
-  // In Lambda one environment runs one batch at a time: its bucket gets limit ÷ maxConcurrency. Locally one process
-  // plays every consumer at once, so the shared bucket's ceiling grows with the concurrency actually seen.
-  const bucket = new AdaptiveTokenBucket({
-    ...deps.rate.tuning,
-    ceilingPerSecond: perConsumer,
-    clock,
-    sleep,
-  });
-  let inFlight = 0;
-  let consumers = 1;
+  const ownGate = !deps.gate && deps.rate ? new ConsumerGate(deps.rate, clock, sleep) : undefined;
+  const gate: RateGate | undefined = deps.gate ?? ownGate;
+  if (!gate) throw new RangeError('give the deliver handler a rate gate or a rate');
 
   const lookup = new UserLookupResolver({
     strategy: deps.lookup?.strategy ?? 'query',
@@ -118,33 +110,35 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
       : undefined;
   const processorDeps: RecordProcessorDeps = {
     client: deps.client,
-    queue: deps.queue,
-    dlq: deps.dlq,
-    bucket,
+    gate,
     lookup,
     once: once.once,
     logger: deps.logger,
     auditSink: deps.auditSink,
     clock,
-    random,
-    backoff,
     deleteNotFound: deps.deleteNotFound ?? 'gone',
-    maxPauseWaitMs: deps.maxPauseWaitMs ?? 10_000,
+    dispositions: new Dispositions({
+      queue: deps.queue,
+      dlq: deps.dlq,
+      logger: deps.logger,
+      clock,
+      policy: { backoff, random, timeoutHoldMs: deps.timeoutHoldMs ?? DEFAULT_TIMEOUT_HOLD_MS },
+    }),
   };
+  const maxPauseWaitMs = deps.maxPauseWaitMs ?? 10_000;
+  const timeReserveMs = deps.timeReserveMs ?? USERFLOW_TIMEOUT_MS + 2_000;
 
   const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    inFlight += 1;
-    if (inFlight > consumers && consumers < maxConcurrency) {
-      consumers = Math.min(inFlight, maxConcurrency);
-      bucket.setCeiling(perConsumer * consumers);
-    }
+    const leave = ownGate?.enterBatch();
     once.useContext(context);
-    const batch = new BatchState(attemptBuffer());
-    if (context?.getRemainingTimeInMillis) {
+    const batch = new DeliveryBatch({
+      attempts: attemptBuffer(),
+      maxPauseWaitMs,
       // Leave room for one record's calls (each bounded by the client's timeout) and the batch response.
-      batch.startDeadline =
-        clock() + context.getRemainingTimeInMillis() - (deps.timeReserveMs ?? USERFLOW_TIMEOUT_MS + 2_000);
-    }
+      startDeadline: context?.getRemainingTimeInMillis
+        ? clock() + context.getRemainingTimeInMillis() - timeReserveMs
+        : undefined,
+    });
     try {
       // One processor per invocation: it keeps per-batch state, and local mode runs batches concurrently.
       const response = await processPartialResponse(
@@ -153,33 +147,13 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
         new SqsFifoPartialProcessorAsync(),
         { ...(context ? { context } : {}), skipGroupOnError: true, throwOnFullBatchFailure: false },
       );
-      await holdBackSkippedRecords(event, response, batch);
+      await processorDeps.dispositions.holdBackUnattempted(event, response, batch);
       return response;
     } finally {
-      inFlight -= 1;
-      // Once per batch, after every record is decided: the Userflow calls never wait on the trail.
-      const lost = (await batch.attempts?.flush()) ?? 0;
-      if (lost > 0) batch.metrics.count('trailWriteFailed', 'none', lost);
-      batch.metrics.publish(deps.metrics);
+      leave?.();
+      await batch.finish(deps.metrics);
     }
   };
 
-  /**
-   * Records the batch processor failed without running (the rest of a failed group) are still in flight: give
-   * them their group's delay, so the group is not blocked for a whole visibility timeout and comes back in order.
-   */
-  async function holdBackSkippedRecords(event: SQSEvent, response: SQSBatchResponse, batch: BatchState) {
-    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-    for (const record of event.Records) {
-      if (!failed.has(record.messageId) || batch.visibilitySet.has(record.messageId)) continue;
-      const group = record.attributes.MessageGroupId;
-      const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-      const seconds =
-        (group === undefined ? undefined : batch.groupDelaySeconds.get(group)) ??
-        retryVisibilitySeconds(attempt, backoff, random);
-      await setVisibility(record, seconds, batch, processorDeps);
-    }
-  }
-
-  return Object.assign(handler, { rate: () => bucket.snapshot() });
+  return Object.assign(handler, { rate: () => gate.snapshot() });
 }

@@ -1,6 +1,6 @@
 // Plays Lambda's SQS event source mapping locally: long-polls a Queue, invokes the handler, deletes successes.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { backoffDelayMs, realSleep } from '../queue/backoff.ts';
+import { backoffDelayMs, realSleep } from '../backoff.ts';
 import type { Queue, ReceivedMessage } from '../queue/queue.ts';
 import { buildSqsEvent, settleBatch } from './sqs-event.ts';
 
@@ -53,7 +53,8 @@ export function startPoller(options: PollerOptions): Poller {
   const waitSeconds = options.waitSeconds ?? 20;
   const stopTimeoutMs = options.stopTimeoutMs ?? 4_000;
   const sleep = options.sleep ?? realSleep;
-  const backoff = { baseMs: 100, capMs: 5_000, random: options.random ?? Math.random };
+  const backoff = { baseMs: 100, capMs: 5_000 };
+  const random = options.random ?? Math.random;
   const onError = options.onError ?? (() => {});
   const stopping = new AbortController();
   const stats: PollerStats = { batches: 0, received: 0, succeeded: 0, failed: 0, inFlightBatches: 0 };
@@ -74,7 +75,7 @@ export function startPoller(options: PollerOptions): Poller {
       } catch (error) {
         onError(error, 'receive');
         errors++;
-        await abortableSleep(backoffDelayMs(errors, backoff));
+        await abortableSleep(backoffDelayMs(errors, backoff, random));
         continue;
       }
       if (messages.length === 0) {

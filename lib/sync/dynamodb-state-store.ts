@@ -29,6 +29,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { backoffDelayMs } from '../backoff.ts';
 import type { EntityKind } from './entity.ts';
 import { SyncError } from './errors.ts';
 import type { Fingerprint } from './fingerprint.ts';
@@ -114,7 +115,7 @@ export function openDynamoDbStateStore(options: DynamoDbStateStoreOptions): Sync
           },
         );
       }
-      await sleep(backoffMs(attempt, random));
+      await sleep(backoffDelayMs(attempt, RESEND_BACKOFF, random));
     }
   }
 
@@ -308,6 +309,8 @@ export function openDynamoDbStateStore(options: DynamoDbStateStoreOptions): Sync
 }
 
 const CONDITION_FAILED = 'ConditionalCheckFailedException';
+/** Resending DynamoDB's unprocessed items: full jitter, 100 ms doubling per try, never more than 2 s. */
+const RESEND_BACKOFF = { baseMs: 100, capMs: 2_000 };
 const statePk = (sync: string, kind: EntityKind) => `${sync}#${kind}`;
 const runsPk = (sync: string) => `${sync}#runs`;
 // Epoch milliseconds have 13 digits until the year 2286; 16 keep the order with room to spare.
@@ -315,11 +318,6 @@ const runSk = (id: number) => String(id).padStart(16, '0');
 
 /** `#name` placeholders for attribute names: `hash`, `status` and others are DynamoDB reserved words. */
 const names = (...attributes: string[]) => Object.fromEntries(attributes.map((a) => [`#${a}`, a]));
-
-/** Full jitter: a random wait up to 50 ms × 2^attempt, capped at 2 s. */
-export function backoffMs(attempt: number, random: () => number): number {
-  return Math.floor(random() * Math.min(2_000, 50 * 2 ** attempt));
-}
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

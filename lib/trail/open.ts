@@ -1,6 +1,6 @@
 // One way to name a trail, for the CLI and the functions: `dynamodb://<table>` for the stack's table, anything
 // else a SQLite file (the local dir's `trail.db`). Backends load lazily, so a caller pays only for the one it opens.
-import { backoffDelayMs, realSleep } from '../queue/backoff.ts';
+import { backoffDelayMs, realSleep } from '../backoff.ts';
 import { TrailError } from './errors.ts';
 import type { TrailStore } from './store.ts';
 
@@ -41,7 +41,7 @@ async function openWhenUnlocked(open: () => TrailStore): Promise<TrailStore> {
     } catch (error) {
       const code = ((error as { cause?: { code?: unknown } }).cause as { code?: unknown } | undefined)?.code;
       if (attempt >= 5 || typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) throw error;
-      await realSleep(backoffDelayMs(attempt, { baseMs: 50, capMs: 500, random: Math.random }) + 10);
+      await realSleep(backoffDelayMs(attempt, { baseMs: 50, capMs: 500 }, Math.random) + 10);
     }
   }
 }

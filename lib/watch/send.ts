@@ -1,5 +1,5 @@
 // Delivers one alert over HTTP: retries 429 (after `Retry-After`), 5xx and network failures; never 4xx.
-import { backoffDelayMs } from '../deliver/backoff.ts';
+import { backoffDelayMs } from '../backoff.ts';
 import { parseRetryAfter } from '../userflow/errors.ts';
 import type { HttpResponse, Transport } from '../userflow/transport.ts';
 import { AlertDeliveryError } from './errors.ts';

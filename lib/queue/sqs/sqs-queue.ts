@@ -15,7 +15,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { AWS_REQUEST_TIMEOUT_MS, type CallTimeouts, withCallTimeouts } from '../../aws-timeouts.ts';
-import { backoffDelayMs, realSleep } from '../backoff.ts';
+import { backoffDelayMs, realSleep } from '../../backoff.ts';
 import { chunkMessages, SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES } from '../batching.ts';
 import { QueueError } from '../errors.ts';
 import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage, ReceiveOptions } from '../queue.ts';
@@ -66,11 +66,8 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
   const queueUrl = options.queueUrl;
   const maxAttempts = options.maxAttempts ?? 4;
   const sleep = options.sleep ?? realSleep;
-  const backoff = {
-    baseMs: options.retryBaseMs ?? 50,
-    capMs: options.retryCapMs ?? 1_000,
-    random: options.random ?? Math.random,
-  };
+  const backoff = { baseMs: options.retryBaseMs ?? 50, capMs: options.retryCapMs ?? 1_000 };
+  const random = options.random ?? Math.random;
   const limits = {
     maxEntries: SQS_MAX_BATCH_ENTRIES,
     maxBytes: options.maxBatchBytes ?? SQS_MAX_BATCH_BYTES,
@@ -110,7 +107,7 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
       const permanent = failures.some(isPermanentEntryFailure);
       pending = failures.map((entry) => Number(entry.Id)).sort((a, b) => a - b);
       if (permanent || attempt >= maxAttempts) return { failed: pending, permanent };
-      await sleep(backoffDelayMs(attempt, backoff));
+      await sleep(backoffDelayMs(attempt, backoff, random));
     }
   }
 
@@ -132,7 +129,7 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
       }
       const failedIds = new Set(failures.map((f) => f.Id));
       pending = pending.filter((entry) => failedIds.has(entry.Id));
-      await sleep(backoffDelayMs(attempt, backoff));
+      await sleep(backoffDelayMs(attempt, backoff, random));
     }
   }
 

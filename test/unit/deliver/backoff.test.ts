@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, retryVisibilitySeconds } from '../../../lib/deliver/backoff.ts';
+import { backoffDelayMs } from '../../../lib/backoff.ts';
+import { retryVisibilitySeconds } from '../../../lib/deliver/dispose.ts';
 
 const policy = { baseMs: 1_000, capMs: 60_000 };
 const almostOne = () => 0.999_999;

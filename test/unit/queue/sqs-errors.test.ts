@@ -1,6 +1,6 @@
 // Classification of SQS failures: which ones a retry can fix.
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs } from '../../../lib/queue/backoff.ts';
+import { backoffDelayMs } from '../../../lib/backoff.ts';
 import {
   classifySqsError,
   isPermanentEntryFailure,
@@ -43,8 +43,10 @@ describe('isPermanentEntryFailure', () => {
 
 describe('backoffDelayMs', () => {
   it('grows exponentially up to the cap, scaled by the random draw', () => {
-    const options = { baseMs: 50, capMs: 1_000, random: () => 0.999 };
-    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelayMs(a, options))).toEqual([49, 99, 199, 399, 799, 999]);
-    expect(backoffDelayMs(3, { ...options, random: () => 0 })).toBe(0);
+    const policy = { baseMs: 50, capMs: 1_000 };
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelayMs(a, policy, () => 0.999))).toEqual([
+      49, 99, 199, 399, 799, 999,
+    ]);
+    expect(backoffDelayMs(3, policy, () => 0)).toBe(0);
   });
 });
