@@ -16,7 +16,13 @@ export {
   classPolicies,
   DEFAULT_CLASS_POLICIES,
 } from './classes.ts';
+export {
+  BUDGET_TABLE_KEY,
+  type DynamoDbLeaseStoreOptions,
+  dynamoDbLeaseStore,
+} from './dynamodb-lease-store.ts';
 export { BudgetGate } from './gate.ts';
 export { type LeaseStore, memoryLeaseStore } from './lease-store.ts';
 export { DEFAULT_DISCOVERY, type DiscoveryPolicy } from './rate-discovery.ts';
 export type { RateGate, RateSnapshot, Ticket } from './rate-gate.ts';
+export { sqliteLeaseStore } from './sqlite-lease-store.ts';

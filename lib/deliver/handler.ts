@@ -22,6 +22,9 @@ import {
 } from './token-bucket.ts';
 import { type LookupStrategy, UserLookupResolver } from './user-lookup.ts';
 
+/** The limiter port a shared budget gate fills (lib/budget): the part of the bucket delivery calls. */
+export type RateGate = Pick<AdaptiveTokenBucket, 'acquire' | 'onSuccess' | 'onThrottle' | 'snapshot'>;
+
 export interface DeliverDeps {
   client: DeliveryClient;
   /** The main queue: failed records get their visibility set here. */
@@ -41,6 +44,8 @@ export interface DeliverDeps {
   trailRetentionDays?: number;
   /** Longest a batch waits for its trail writes before answering (default 2 s). */
   trailFlushTimeoutMs?: number;
+  /** A shared budget's gate, used as it is instead of the per-consumer bucket built from `rate`. */
+  gate?: RateGate;
   rate: {
     /** Userflow's account-wide limit as configured (requests per second). */
     limitPerSecond: number;
@@ -82,12 +87,15 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
   const perConsumer = limitPerSecond / maxConcurrency;
   // In Lambda one environment runs one batch at a time: its bucket gets limit ÷ maxConcurrency. Locally one process
   // plays every consumer at once, so the shared bucket's ceiling grows with the concurrency actually seen.
-  const bucket = new AdaptiveTokenBucket({
-    ...deps.rate.tuning,
-    ceilingPerSecond: perConsumer,
-    clock,
-    sleep,
-  });
+  const gate = deps.gate;
+  const bucket =
+    gate ??
+    new AdaptiveTokenBucket({
+      ...deps.rate.tuning,
+      ceilingPerSecond: perConsumer,
+      clock,
+      sleep,
+    });
   let inFlight = 0;
   let consumers = 1;
 
@@ -119,7 +127,8 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
     client: deps.client,
     queue: deps.queue,
     dlq: deps.dlq,
-    bucket,
+    // The processor calls only the RateGate part of the bucket.
+    bucket: bucket as AdaptiveTokenBucket,
     lookup,
     once: once.once,
     logger: deps.logger,
@@ -133,9 +142,9 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
 
   const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     inFlight += 1;
-    if (inFlight > consumers && consumers < maxConcurrency) {
+    if (!gate && inFlight > consumers && consumers < maxConcurrency) {
       consumers = Math.min(inFlight, maxConcurrency);
-      bucket.setCeiling(perConsumer * consumers);
+      (bucket as AdaptiveTokenBucket).setCeiling(perConsumer * consumers);
     }
     once.useContext(context);
     const batch = new BatchState(attemptBuffer());
