@@ -16,7 +16,7 @@ export interface DynamoDbLeaseStoreOptions {
   /** The budget's partition key value: one per Userflow environment. */
   key?: string;
   client?: DynamoDBClientConfig;
-  /** Conflicting writers retried before giving up (default 8). */
+  /** Conflicting writers retried before giving up (default 25). */
   maxAttempts?: number;
 }
 
@@ -27,7 +27,7 @@ export function dynamoDbLeaseStore(options: DynamoDbLeaseStoreOptions): LeaseSto
   // Fail fast: a slow table must not hold a call longer than the fallback slice would.
   const client = new DynamoDBClient({ maxAttempts: 1, ...options.client });
   const key = { [BUDGET_TABLE_KEY]: { S: options.key ?? 'userflow' } };
-  const maxAttempts = options.maxAttempts ?? 8;
+  const maxAttempts = options.maxAttempts ?? 25;
   return {
     async update(step) {
       for (let attempt = 1; ; attempt++) {
@@ -64,7 +64,7 @@ export function dynamoDbLeaseStore(options: DynamoDbLeaseStoreOptions): LeaseSto
           return result;
         } catch (error) {
           if (!(error instanceof ConditionalCheckFailedException) || attempt >= maxAttempts) throw error;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 5)));
         }
       }
     },
