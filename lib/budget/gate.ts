@@ -30,6 +30,7 @@ interface Waiter {
 const BLOCK_MS = 100;
 const TOKEN_LIFETIME_MS = 1_000;
 const MAX_WAIT_SAMPLES = 1_000;
+const MIN_WANT = 1;
 
 export class BudgetGate implements RateGate {
   readonly #host: GateHost;
@@ -142,7 +143,8 @@ export class BudgetGate implements RateGate {
   }
 
   async #report(waiting = 0): Promise<LeaseResult> {
-    const block = Math.max(1, Math.ceil((this.#host.rate().ratePerSecond * BLOCK_MS) / 1000));
+    // MIN_WANT above 1 would let a slow store see more demand, but overshoots discovery in process (open).
+    const block = Math.max(MIN_WANT, Math.ceil((this.#host.rate().ratePerSecond * BLOCK_MS) / 1000));
     const request: LeaseRequest = {
       class: this.#class,
       want: Math.min(waiting, block),
