@@ -202,6 +202,15 @@ export class BridgeFunction<EnvName extends string = string> extends Construct i
     return this;
   }
 
+  /** `name` = the budget table's name; may read and conditionally replace its items, nothing else. */
+  usesBudgetTable(name: string, table: ITable): this {
+    this.fn.addEnvironment(name, table.tableName);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [table.tableArn] }),
+    );
+    return this;
+  }
+
   /** `name` = the table name; may get, put, update and delete single items (what Powertools idempotency does). */
   /**
    * Item access to `table`, confined to the keys starting `<keyPrefix>#` (Powertools idempotency keys): ingest

@@ -17,12 +17,13 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { IngestEnvName } from '../lib/config/env-names.ts';
 import { METRICS_NAMESPACE } from '../lib/metrics-namespace.ts';
+import { BUDGET_TABLE_KEY } from '../lib/budget/dynamodb-lease-store.ts';
 import { TRAIL_WRITER_KEY_PREFIXES } from '../lib/trail/dynamodb-layout.ts';
 import { AlarmTopic, type BridgeAlarms } from './bridge-alarms.ts';
 import { BridgeDashboard } from './bridge-dashboard.ts';
@@ -83,6 +84,8 @@ export class BridgeStack extends Stack {
   readonly webhookSecrets: Secret;
   readonly userflowApiKey: Secret;
   readonly idempotencyTable: Table;
+  /** The one Userflow budget (lib/budget): one item per Userflow environment, leased by every deliver function. */
+  readonly budgetTable: Table;
   /** The event trail's table and alarms. */
   readonly trail: Trail;
   readonly api: HttpApi;
@@ -135,6 +138,15 @@ export class BridgeStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    this.budgetTable = new Table(this, 'BudgetTable', {
+      partitionKey: { name: BUDGET_TABLE_KEY, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      // One small item: losing it only makes the budget discover the limit again.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
     this.trail = new Trail(this, 'Trail', {
       rulesSkippedThreshold: config.rulesSkippedAlarmThreshold,
       ...(this.alarmTopic ? { alarmAction: this.alarmTopic.action } : {}),
@@ -148,7 +160,10 @@ export class BridgeStack extends Stack {
       serviceName: SERVICE_NAMES.deliver,
       userflowApiKey: this.userflowApiKey,
       userflowRegion: config.userflowRegion,
-      rateLimit: shares.live,
+      // One budget: the whole limit is every path's ceiling, the classes share it (lib/budget/classes.ts).
+      rateLimit: config.userflowRateLimit,
+      budgetTable: this.budgetTable,
+      budgetClass: 'live',
       maxConcurrency: config.maxConcurrency,
       idempotencyTable: this.idempotencyTable,
       oldestMessageAgeMinutes: config.oldestMessageAgeAlarmMinutes,
@@ -299,7 +314,8 @@ export class BridgeStack extends Stack {
         deliverEntry: props.entries.deliver,
         userflowApiKey: this.userflowApiKey,
         userflowRegion: config.userflowRegion,
-        rateLimit: shares.sync,
+        rateLimit: config.userflowRateLimit,
+        budgetTable: this.budgetTable,
         idempotencyTable: this.idempotencyTable,
         oldestMessageAgeMinutes: config.oldestMessageAgeAlarmMinutes,
         ...(this.alarmTopic ? { alarmAction: this.alarmTopic.action } : {}),

@@ -25,8 +25,12 @@ export interface DeliveryPipelineProps {
   readonly logRetention: RetentionDays;
   readonly userflowApiKey: ISecret;
   readonly userflowRegion: 'us' | 'eu';
-  /** This path's share of Userflow's account-wide limit, in requests/s. */
+  /** The ceiling on Userflow's account-wide rate, in requests/s: the one budget never exceeds it. */
   readonly rateLimit: number;
+  /** The one Userflow budget every deliver function leases from (lib/budget/dynamodb-lease-store.ts). */
+  readonly budgetTable: ITable;
+  /** This path's class in the budget: `live` for webhooks, `sync` for database sync. */
+  readonly budgetClass: 'live' | 'sync';
   /** Concurrent deliver instances on this queue (the mapping's maxConcurrency). */
   readonly maxConcurrency: number;
   readonly idempotencyTable: ITable;
@@ -57,7 +61,9 @@ export class DeliveryPipeline extends Construct {
     //   DLQ_URL                      dead-letter queue URL (may SendMessage: permanent failures with their reason)
     //   USERFLOW_API_KEY_SECRET_ID   ARN of the Userflow API key secret (may GetSecretValue)
     //   USERFLOW_REGION              us | eu
-    //   USERFLOW_RATE_LIMIT          requests/s for this path; each instance takes ÷ MAX_CONCURRENCY
+    //   USERFLOW_RATE_LIMIT          ceiling of the one budget (requests/s); the fallback slice is taken from it
+    //   BUDGET_TABLE                 the budget table (may GetItem/PutItem: leases by conditional writes)
+    //   BUDGET_CLASS                 live | sync: this queue's class in the budget
     //   MAX_CONCURRENCY              the event source mapping's maximum concurrency (same number)
     //   IDEMPOTENCY_TABLE            DynamoDB table name (may read/write items)
     //   POWERTOOLS_SERVICE_NAME      set by BridgeFunction; the alarms' `service` dimension
@@ -68,6 +74,8 @@ export class DeliveryPipeline extends Construct {
       .sendsTo('DLQ_URL', dlq)
       .readsSecret('USERFLOW_API_KEY_SECRET_ID', props.userflowApiKey)
       .usesItemTable('IDEMPOTENCY_TABLE', props.idempotencyTable, IDEMPOTENCY_KEY_PREFIXES.deliver)
+      .usesBudgetTable('BUDGET_TABLE', props.budgetTable)
+      .setEnv('BUDGET_CLASS', props.budgetClass)
       .setEnv('USERFLOW_REGION', props.userflowRegion)
       .setEnv('USERFLOW_RATE_LIMIT', String(props.rateLimit))
       .setEnv('MAX_CONCURRENCY', String(props.maxConcurrency))

@@ -31,8 +31,9 @@ export interface SyncPathProps {
   readonly deliverEntry: string;
   readonly userflowApiKey: ISecret;
   readonly userflowRegion: 'us' | 'eu';
-  /** requests/s for sync deliveries: userflowRateLimit × syncRateShare. */
+  /** The budget's ceiling (userflowRateLimit): sync shares the one budget with webhooks. */
   readonly rateLimit: number;
+  readonly budgetTable: ITable;
   readonly idempotencyTable: ITable;
   readonly oldestMessageAgeMinutes: number;
   readonly alarmAction?: IAlarmAction;
@@ -60,6 +61,8 @@ export class SyncPath extends Construct {
       userflowApiKey: props.userflowApiKey,
       userflowRegion: props.userflowRegion,
       rateLimit: props.rateLimit,
+      budgetTable: props.budgetTable,
+      budgetClass: 'sync',
       maxConcurrency: SYNC_MAX_CONCURRENCY,
       idempotencyTable: props.idempotencyTable,
       oldestMessageAgeMinutes: props.oldestMessageAgeMinutes,

@@ -1,6 +1,7 @@
 // The deliver Lambda: SQS FIFO batches → Userflow. Config at cold start, clients at module scope, logic in lib/deliver.
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { Budget, dynamoDbLeaseStore } from '../lib/budget/index.ts';
 import { readDeliverConfig } from '../lib/config/deliver.ts';
 import {
   apiKeyReader,
@@ -12,6 +13,7 @@ import { createDynamoDbPersistenceLayer } from '../lib/idempotency/index.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
+import { publishBudgetMetrics } from './budget-metrics.ts';
 import { trailFromEnv } from './trail.ts';
 
 const config = readDeliverConfig(process.env);
@@ -21,6 +23,21 @@ const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service
 const region = process.env.AWS_REGION;
 const sqsConfig = region ? { region } : {};
 const { trail, trailConfig } = trailFromEnv(process.env);
+
+// One budget for every deliver function of the stack. Unreachable table: this environment's slice of the last
+// rate it knew (the ceiling's, at first), never unlimited.
+const budget = config.budget
+  ? new Budget({
+      store: dynamoDbLeaseStore({ tableName: config.budget.tableName, client: sqsConfig }),
+      discovery: config.budget.ceilingPerSecond ? { ceilingPerSecond: config.budget.ceilingPerSecond } : {},
+      fallbackPerSecond: config.rate.limitPerSecond / config.rate.maxConcurrency / 2,
+      onStoreError: (error) =>
+        logger.warn('the budget table is unreachable: delivering at the fallback slice', {
+          error: (error as Error)?.message,
+        }),
+    })
+  : undefined;
+const gate = budget && config.budget ? budget.gate(config.budget.budgetClass) : undefined;
 
 const deliver = createDeliverHandler({
   // The key is read through a cache (Secrets Manager in AWS), so a rotated key is used without a redeploy.
@@ -33,16 +50,22 @@ const deliver = createDeliverHandler({
   idempotency: createDynamoDbPersistenceLayer({ tableName: config.idempotency.tableName }),
   logger,
   metrics,
+  ...(gate ? { gate } : {}),
   rate: config.rate,
   backoff: config.backoff,
   lookup: config.lookup,
   deleteNotFound: config.deleteNotFound,
   idempotencyTtlSeconds: config.idempotency.ttlSeconds,
+  timeoutHoldMs: config.timeoutHoldMs,
   ...(trail ? { trail } : {}),
   ...(trailConfig ? { trailRetentionDays: trailConfig.retentionDays } : {}),
 });
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
-  return deliver(event, context);
+  try {
+    return await deliver(event, context);
+  } finally {
+    if (budget && gate) publishBudgetMetrics(metrics, budget, gate);
+  }
 };

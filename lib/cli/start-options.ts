@@ -37,7 +37,7 @@ export const START_DEFAULTS = {
   host: '127.0.0.1',
   sandboxPort: 8788,
   rateLimit: 10,
-  syncShare: 0.3,
+  syncShare: 0.1,
   maxConcurrency: 2,
   visibilityTimeout: 30,
   logLevel: 'WARN',

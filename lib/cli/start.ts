@@ -25,11 +25,11 @@ export function registerStart(program: Command): void {
     .option('--sync-dlq-url <url>', 'with --queue sqs: the sync queue DLQ (env SYNC_DLQ_URL)')
     .option(
       '--rate-limit <r>',
-      'Userflow requests per second, all consumers (env USERFLOW_RATE_LIMIT; default 10)',
+      'ceiling on Userflow requests per second, one budget for all consumers (env USERFLOW_RATE_LIMIT; default 10)',
     )
     .option(
       '--sync-share <x>',
-      'share of --rate-limit for database sync, 0 to <1 (env SYNC_SHARE; default 0.3)',
+      "database sync's minimum share of the budget while it has work, 0 to <1 (env SYNC_SHARE; default 0.1)",
     )
     .option('--max-concurrency <n>', 'batches in flight per queue (env MAX_CONCURRENCY; default 2)')
     .option(

@@ -7,6 +7,7 @@ import {
   USERFLOW_TIMEOUT_MS,
 } from '../policy.ts';
 import { TIMEOUT_HOLD_MARGIN_MS } from '../deliver/dispose.ts';
+import { type BudgetClass, budgetClassSchema } from '../budget/classes.ts';
 import { type Env, readEnv } from './read-env.ts';
 import { type UserflowAccess, userflowAccess } from './userflow-access.ts';
 
@@ -27,8 +28,15 @@ export const deliverEnvSchema = z
     /** Overrides the region's base URL (the sandbox, a proxy). */
     USERFLOW_API_URL: z.url().optional(),
     USERFLOW_TIMEOUT_MS: positiveInt.default(USERFLOW_TIMEOUT_MS),
-    /** Userflow's account-wide limit in requests per second (unpublished: a ceiling the limiter adapts under). */
-    USERFLOW_RATE_LIMIT: z.coerce.number().positive().default(10),
+    /**
+     * A hard ceiling on Userflow's account-wide rate (requests per second). Unset, the shared budget discovers the
+     * limit; without a budget table the per-consumer limiter needs it and takes 10.
+     */
+    USERFLOW_RATE_LIMIT: z.coerce.number().positive().optional(),
+    /** The DynamoDB budget table every deliver function leases from (lib/budget); absent: per-consumer limiter. */
+    BUDGET_TABLE: z.string().min(1).optional(),
+    /** This function's class in the budget (the stack sets it per queue). */
+    BUDGET_CLASS: budgetClassSchema.default('live'),
     /** The event source mapping's maximum concurrency; each consumer takes USERFLOW_RATE_LIMIT ÷ this. */
     MAX_CONCURRENCY: positiveInt.default(2),
     /** DynamoDB table of delivered track_event ids. */
@@ -57,12 +65,17 @@ export const deliverEnvSchema = z
     path: ['TIMEOUT_HOLD_MS'],
   });
 
+/** The per-consumer limiter's account limit when none is set and there is no budget table. */
+export const DEFAULT_RATE_LIMIT = 10;
+
 export type DeliverEnv = z.infer<typeof deliverEnvSchema>;
 
 export interface DeliverConfig extends UserflowAccess {
   queueUrl: string;
   dlqUrl: string;
   rate: { limitPerSecond: number; maxConcurrency: number };
+  /** The shared budget, when the stack gives a table; `ceilingPerSecond` only when USERFLOW_RATE_LIMIT is set. */
+  budget?: { tableName: string; budgetClass: BudgetClass; ceilingPerSecond?: number };
   idempotency: { tableName: string; ttlSeconds: number };
   lookup: { strategy: 'query' | 'scan'; ttlMs: number };
   deleteNotFound: 'gone' | 'fail';
@@ -77,7 +90,16 @@ export function readDeliverConfig(env: Env): DeliverConfig {
     queueUrl: e.QUEUE_URL,
     dlqUrl: e.DLQ_URL,
     ...userflowAccess(e),
-    rate: { limitPerSecond: e.USERFLOW_RATE_LIMIT, maxConcurrency: e.MAX_CONCURRENCY },
+    rate: { limitPerSecond: e.USERFLOW_RATE_LIMIT ?? DEFAULT_RATE_LIMIT, maxConcurrency: e.MAX_CONCURRENCY },
+    ...(e.BUDGET_TABLE === undefined
+      ? {}
+      : {
+          budget: {
+            tableName: e.BUDGET_TABLE,
+            budgetClass: e.BUDGET_CLASS,
+            ...(e.USERFLOW_RATE_LIMIT === undefined ? {} : { ceilingPerSecond: e.USERFLOW_RATE_LIMIT }),
+          },
+        }),
     idempotency: { tableName: e.IDEMPOTENCY_TABLE, ttlSeconds: e.IDEMPOTENCY_TTL_SECONDS },
     lookup: { strategy: e.USERFLOW_LOOKUP_FILTER, ttlMs: e.USERFLOW_LOOKUP_TTL_SECONDS * 1000 },
     deleteNotFound: e.USERFLOW_DELETE_NOT_FOUND,

@@ -65,8 +65,16 @@ export function formatBanner(input: BannerInput): string {
   input.queue.forEach((line, index) => {
     lines.push(row(index === 0 ? 'Queue' : '', line));
   });
-  const rates = input.consumers.map((c) => `${c.name} ${round(c.limitPerSecond)}/s`).join(', ');
-  lines.push(row('Delivery', `${rates} to Userflow, ${input.maxConcurrency} batches at a time per queue`));
+  const shares = input.consumers
+    .map((c) => (c.minShare > 0 ? `${c.name} ≥ ${round(c.minShare * 100)}%` : `${c.name} first`))
+    .join(', ');
+  const ceiling = input.consumers[0]?.ceilingPerSecond ?? 0;
+  lines.push(
+    row(
+      'Delivery',
+      `one budget ≤ ${round(ceiling)}/s to Userflow (${shares}), ${input.maxConcurrency} batches at a time per queue`,
+    ),
+  );
   lines.push(row('Audit log', input.auditLog));
 
   if (input.devSecrets.length > 0) {

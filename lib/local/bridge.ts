@@ -237,6 +237,7 @@ async function start(
     trailRetentionDays: trail.config.retentionDays,
     logger,
     budget: options.budget,
+    budgetPath: layout.budgetDb,
     tuning,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     stopTimeoutMs: options.stopTimeoutMs ?? 3_000,

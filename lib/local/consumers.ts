@@ -1,6 +1,13 @@
 // The local event source mappings: one poller per queue, each calling the deliver handler the Lambda exports.
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import {
+  Budget,
+  type BudgetClass,
+  classPolicies,
+  memoryLeaseStore,
+  sqliteLeaseStore,
+} from '../budget/index.ts';
 import type { AuditSink, DeliveryClient } from '../deliver/index.ts';
 import { createDeliverHandler } from '../deliver/index.ts';
 import { BridgeError } from '../errors.ts';
@@ -12,9 +19,9 @@ import type { QueuePair } from './local-queues.ts';
 import { type Poller, startPoller } from './poller.ts';
 
 export interface RateBudget {
-  /** Userflow's account-wide limit (requests per second), shared by every consumer. */
+  /** A hard ceiling on Userflow's account-wide rate (requests per second); under it the rate is discovered. */
   limitPerSecond: number;
-  /** The database-sync consumer's share of it (0 ≤ share < 1); live webhooks get the rest. */
+  /** The database-sync consumer's minimum share of the budget while it has work (0 ≤ share < 1). */
   syncShare: number;
   /** Batches in flight per queue, as the event source mapping's maximum concurrency. */
   maxConcurrency: number;
@@ -22,14 +29,22 @@ export interface RateBudget {
 
 export interface ConsumerPlan {
   name: 'webhooks' | 'sync';
-  limitPerSecond: number;
+  budgetClass: BudgetClass;
+  /** The class's minimum share of the one budget while it has work. */
+  minShare: number;
+  /** The budget's ceiling, shared by every consumer. */
+  ceilingPerSecond: number;
 }
 
-/** How the budget is split: sync never starves live webhooks, and a zero share turns the sync consumer off. */
+/**
+ * Both consumers draw on one budget: live webhooks first, sync with at least its share while it has work, and
+ * either takes what the other leaves.
+ */
 export function planConsumers(budget: RateBudget, hasSyncQueue: boolean): ConsumerPlan[] {
-  const syncRate = hasSyncQueue ? budget.limitPerSecond * budget.syncShare : 0;
-  const plans: ConsumerPlan[] = [{ name: 'webhooks', limitPerSecond: budget.limitPerSecond - syncRate }];
-  if (syncRate > 0) plans.push({ name: 'sync', limitPerSecond: syncRate });
+  const ceilingPerSecond = budget.limitPerSecond;
+  const plans: ConsumerPlan[] = [{ name: 'webhooks', budgetClass: 'live', minShare: 0, ceilingPerSecond }];
+  if (hasSyncQueue)
+    plans.push({ name: 'sync', budgetClass: 'sync', minShare: budget.syncShare, ceilingPerSecond });
   return plans;
 }
 
@@ -45,8 +60,10 @@ export interface ConsumersOptions {
   trailRetentionDays?: number;
   logger: Logger;
   budget: RateBudget;
+  /** The budget file (`.local/budget.db`) every local process shares; in memory when absent. */
+  budgetPath?: string;
   /** The Lambda's tuning variables, read from the local environment. */
-  tuning: Pick<DeliverTuning, 'backoff' | 'lookup' | 'deleteNotFound' | 'idempotencyTtlSeconds'>;
+  tuning: Pick<DeliverTuning, 'backoff' | 'lookup' | 'deleteNotFound' | 'idempotencyTtlSeconds' | 'timeoutHoldMs'>;
   /** How long a received batch stays hidden; a crashed run's batches come back after it. */
   visibilityTimeoutSeconds: number;
   /** How long stopping waits for in-flight batches before handing their messages back. */
@@ -56,6 +73,8 @@ export interface ConsumersOptions {
 
 export interface RunningConsumers {
   plans: ConsumerPlan[];
+  /** The shared budget: its current rate and last throttled rate. */
+  budget: Budget;
   /** Stops receiving; in-flight batches finish or are returned to their queue. */
   stop(): Promise<void>;
 }
@@ -95,6 +114,15 @@ export function startConsumers(options: ConsumersOptions): RunningConsumers {
   const plans = planConsumers(options.budget, options.queues.sync !== undefined);
   const stopping = new AbortController();
   const { sleep, returning } = stoppable(stopping.signal);
+  const budget = new Budget({
+    store: options.budgetPath ? sqliteLeaseStore(options.budgetPath) : memoryLeaseStore(),
+    classes: classPolicies({ sync: options.budget.syncShare }),
+    discovery: { ceilingPerSecond: options.budget.limitPerSecond },
+    // The local file cannot really be unreachable; if it is, one consumer's slice of the ceiling.
+    fallbackPerSecond: options.budget.limitPerSecond / 4,
+    onStoreError: (error) => options.onError('budget', 'receive', error),
+    sleep,
+  });
   const pollers: Poller[] = plans.map((plan) => {
     const pair = plan.name === 'sync' ? (options.queues.sync as QueuePair) : options.queues.webhooks;
     const handler = createDeliverHandler({
@@ -106,11 +134,13 @@ export function startConsumers(options: ConsumersOptions): RunningConsumers {
       auditSink: options.auditSink,
       ...(options.trail ? { trail: options.trail } : {}),
       ...(options.trailRetentionDays === undefined ? {} : { trailRetentionDays: options.trailRetentionDays }),
-      rate: { limitPerSecond: plan.limitPerSecond, maxConcurrency: options.budget.maxConcurrency },
+      gate: budget.gate(plan.budgetClass),
+      rate: { limitPerSecond: plan.ceilingPerSecond, maxConcurrency: options.budget.maxConcurrency },
       backoff: options.tuning.backoff,
       lookup: options.tuning.lookup,
       deleteNotFound: options.tuning.deleteNotFound,
       idempotencyTtlSeconds: options.tuning.idempotencyTtlSeconds,
+      timeoutHoldMs: options.tuning.timeoutHoldMs,
       sleep,
     });
     return startPoller({
@@ -127,9 +157,11 @@ export function startConsumers(options: ConsumersOptions): RunningConsumers {
   });
   return {
     plans,
+    budget,
     async stop() {
       stopping.abort();
       await Promise.all(pollers.map((poller) => poller.stop()));
+      await budget.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 // The deliver function's tuning variables, read the same way locally, so `start` behaves as the Lambda configured alike.
 import * as z from 'zod';
 import { deliverEnvSchema } from '../config/deliver.ts';
+import { TIMEOUT_HOLD_MARGIN_MS } from '../deliver/dispose.ts';
 import { type Env, readEnv } from '../config/read-env.ts';
 import type { DeliverDeps } from '../deliver/index.ts';
 
@@ -15,10 +16,13 @@ const tuningSchema = z.object({
   RETRY_BASE_MS: shape.RETRY_BASE_MS,
   RETRY_CAP_SECONDS: shape.RETRY_CAP_SECONDS,
   IDEMPOTENCY_TTL_SECONDS: shape.IDEMPOTENCY_TTL_SECONDS,
+  TIMEOUT_HOLD_MS: shape.TIMEOUT_HOLD_MS,
 });
 
 export interface DeliverTuning
-  extends Required<Pick<DeliverDeps, 'backoff' | 'lookup' | 'deleteNotFound' | 'idempotencyTtlSeconds'>> {
+  extends Required<
+    Pick<DeliverDeps, 'backoff' | 'lookup' | 'deleteNotFound' | 'idempotencyTtlSeconds' | 'timeoutHoldMs'>
+  > {
   timeoutMs: number;
 }
 
@@ -31,5 +35,6 @@ export function readDeliverTuning(env: Env): DeliverTuning {
     deleteNotFound: e.USERFLOW_DELETE_NOT_FOUND,
     backoff: { baseMs: e.RETRY_BASE_MS, capMs: e.RETRY_CAP_SECONDS * 1000 },
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+    timeoutHoldMs: e.TIMEOUT_HOLD_MS ?? e.USERFLOW_TIMEOUT_MS + TIMEOUT_HOLD_MARGIN_MS,
   };
 }

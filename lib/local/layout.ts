@@ -22,6 +22,8 @@ export function localLayout(dir = DEFAULT_LOCAL_DIR) {
     queueDb: join(dir, 'queue.db'),
     idempotencyDb: join(dir, 'idempotency.db'),
     syncStateDb: join(dir, 'sync-state.db'),
+    /** The one Userflow budget every local process leases from (lib/budget/sqlite-lease-store.ts). */
+    budgetDb: join(dir, 'budget.db'),
     auditLog: join(dir, 'audit.jsonl'),
     /** The event trail: intakes, rule decisions, Userflow attempts, sync runs (lib/trail/sqlite-store.ts). */
     trailDb: join(dir, 'trail.db'),

@@ -131,7 +131,7 @@ describe('start flags', () => {
       rulesDir: 'rules',
       localDir: '.local',
       queue: { kind: 'local' },
-      budget: { limitPerSecond: 10, syncShare: 0.3, maxConcurrency: 2 },
+      budget: { limitPerSecond: 10, syncShare: 0.1, maxConcurrency: 2 },
       sandbox: { port: 8788, seed: 'samples', force: false },
       watch: true,
     });
@@ -169,16 +169,16 @@ describe('start flags', () => {
 });
 
 describe('the rate budget', () => {
-  it('gives database sync its share and live webhooks the rest', () => {
+  it('puts both consumers on one budget: webhooks first, sync with its minimum share', () => {
     expect(planConsumers({ limitPerSecond: 10, syncShare: 0.3, maxConcurrency: 2 }, true)).toEqual([
-      { name: 'webhooks', limitPerSecond: 7 },
-      { name: 'sync', limitPerSecond: 3 },
+      { name: 'webhooks', budgetClass: 'live', minShare: 0, ceilingPerSecond: 10 },
+      { name: 'sync', budgetClass: 'sync', minShare: 0.3, ceilingPerSecond: 10 },
     ]);
   });
 
-  it('gives webhooks everything when there is no sync queue or no sync share', () => {
-    const all = [{ name: 'webhooks', limitPerSecond: 10 }];
-    expect(planConsumers({ limitPerSecond: 10, syncShare: 0.3, maxConcurrency: 2 }, false)).toEqual(all);
-    expect(planConsumers({ limitPerSecond: 10, syncShare: 0, maxConcurrency: 2 }, true)).toEqual(all);
+  it('runs only the webhooks consumer when there is no sync queue', () => {
+    expect(planConsumers({ limitPerSecond: 10, syncShare: 0.3, maxConcurrency: 2 }, false)).toEqual([
+      { name: 'webhooks', budgetClass: 'live', minShare: 0, ceilingPerSecond: 10 },
+    ]);
   });
 });

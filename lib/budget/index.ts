@@ -1,0 +1,28 @@
+// Public surface of the Userflow budget: one budget per Userflow environment, a gate per class of caller.
+export {
+  type AllocationPolicy,
+  type BudgetState,
+  type LeaseRequest,
+  type LeaseResult,
+  lease,
+} from './allocation.ts';
+export { Budget, type BudgetOptions, type BudgetSnapshot } from './budget.ts';
+export {
+  BUDGET_CLASSES,
+  type BudgetClass,
+  budgetClassSchema,
+  type ClassPolicies,
+  type ClassPolicy,
+  classPolicies,
+  DEFAULT_CLASS_POLICIES,
+} from './classes.ts';
+export {
+  BUDGET_TABLE_KEY,
+  type DynamoDbLeaseStoreOptions,
+  dynamoDbLeaseStore,
+} from './dynamodb-lease-store.ts';
+export { BudgetGate } from './gate.ts';
+export { type LeaseStore, memoryLeaseStore } from './lease-store.ts';
+export { DEFAULT_DISCOVERY, type DiscoveryPolicy } from './rate-discovery.ts';
+export type { RateGate, RateSnapshot, Ticket } from './rate-gate.ts';
+export { sqliteLeaseStore } from './sqlite-lease-store.ts';

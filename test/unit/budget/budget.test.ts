@@ -1,0 +1,130 @@
+// The budget's algorithm on simulated time: a token-bucket server whose limit the budget is not told.
+import { describe, expect, it } from 'vitest';
+import { Budget, classPolicies, type LeaseStore, memoryLeaseStore } from '../../../lib/budget/index.ts';
+import { eventClock } from '../../helpers/event-clock.ts';
+import { p95, simulatedServer, startCallers } from './simulation.ts';
+
+function budgetOn(
+  time: ReturnType<typeof eventClock>,
+  extra: Partial<ConstructorParameters<typeof Budget>[0]> = {},
+) {
+  return new Budget({
+    store: memoryLeaseStore(),
+    fallbackPerSecond: 2,
+    clock: time.clock,
+    sleep: time.sleep,
+    ...extra,
+  });
+}
+
+/** Successful calls per second over the next `ms`. */
+async function measure(time: ReturnType<typeof eventClock>, server: { ok: number }, ms: number) {
+  const before = server.ok;
+  await time.runFor(ms);
+  return ((server.ok - before) * 1000) / ms;
+}
+
+describe('the budget', () => {
+  it('discovers an unknown limit and settles just under it, with few 429s', async () => {
+    const time = eventClock();
+    const budget = budgetOn(time);
+    const server = simulatedServer(time, 100);
+    const live = startCallers(time, budget.gate('live'), server, { concurrency: 8 });
+    await time.runFor(20_000);
+    const rate = await measure(time, server, 20_000);
+    live.stop();
+    expect(rate / 100).toBeGreaterThanOrEqual(0.93);
+    expect(rate / 100).toBeLessThanOrEqual(1.01);
+    expect(server.throttled / (server.ok + server.throttled)).toBeLessThan(0.01);
+    expect(budget.snapshot().lastThrottleRate).toBeGreaterThan(100);
+  });
+
+  it('honours Retry-After: nothing is sent while the pause lasts', async () => {
+    const time = eventClock();
+    const budget = budgetOn(time, { discovery: { ceilingPerSecond: 50 } });
+    const gate = budget.gate('live');
+    const first = gate.acquire();
+    await time.runFor(100);
+    const ticket = await first;
+    gate.onThrottle(ticket, 3_000);
+    const asked = time.clock();
+    const next = gate.acquire();
+    await time.runFor(5_000);
+    expect((await next).grantedAt - asked).toBeGreaterThanOrEqual(3_000);
+    expect(budget.snapshot().ratePerSecond).toBeLessThan(50);
+  });
+
+  it('never exceeds USERFLOW_RATE_LIMIT, even when Userflow would take more', async () => {
+    const time = eventClock();
+    const budget = budgetOn(time, { discovery: { ceilingPerSecond: 40 } });
+    const server = simulatedServer(time, 1_000);
+    const live = startCallers(time, budget.gate('live'), server, { concurrency: 8 });
+    await time.runFor(2_000);
+    const rate = await measure(time, server, 10_000);
+    live.stop();
+    expect(rate).toBeLessThanOrEqual(40 * 1.02);
+    expect(rate).toBeGreaterThanOrEqual(40 * 0.95);
+    expect(server.throttled).toBe(0);
+  });
+
+  it('serves live first while sync keeps its minimum share', async () => {
+    const time = eventClock();
+    const budget = budgetOn(time, {
+      classes: classPolicies({ sync: 0.1 }),
+      discovery: { ceilingPerSecond: 100 },
+    });
+    const server = simulatedServer(time, 1_000);
+    const live = startCallers(time, budget.gate('live'), server, { concurrency: 8 });
+    const sync = startCallers(time, budget.gate('sync'), server, { concurrency: 8 });
+    await time.runFor(2_000);
+    const [live0, sync0] = [live.calls, sync.calls];
+    live.waits.length = 0;
+    await time.runFor(10_000);
+    live.stop();
+    sync.stop();
+    const syncRate = (sync.calls - sync0) / 10;
+    const liveRate = (live.calls - live0) / 10;
+    expect(syncRate).toBeGreaterThanOrEqual(10 * 0.9);
+    expect(syncRate).toBeLessThan(20);
+    expect(liveRate + syncRate).toBeGreaterThanOrEqual(95);
+    expect(p95(live.waits)).toBeLessThan(2_000);
+  });
+
+  it('is work-conserving: what live does not use goes to sync at once', async () => {
+    const time = eventClock();
+    const budget = budgetOn(time, { discovery: { ceilingPerSecond: 100 } });
+    const server = simulatedServer(time, 1_000);
+    // Live asks for about 20/s: one caller, a call every 50 ms.
+    const live = startCallers(time, budget.gate('live'), server, { concurrency: 1, latencyMs: 50 });
+    const sync = startCallers(time, budget.gate('sync'), server, { concurrency: 8 });
+    await time.runFor(2_000);
+    const [live0, sync0] = [live.calls, sync.calls];
+    await time.runFor(10_000);
+    live.stop();
+    sync.stop();
+    const liveRate = (live.calls - live0) / 10;
+    const syncRate = (sync.calls - sync0) / 10;
+    expect(liveRate).toBeGreaterThanOrEqual(17);
+    expect(liveRate + syncRate).toBeGreaterThanOrEqual(95);
+  });
+
+  it('falls back to its slice, never unlimited, when the store is unreachable', async () => {
+    const time = eventClock();
+    const errors: unknown[] = [];
+    const down: LeaseStore = {
+      update: async () => {
+        throw new Error('connect ECONNREFUSED');
+      },
+    };
+    const budget = budgetOn(time, { store: down, fallbackPerSecond: 5, onStoreError: (e) => errors.push(e) });
+    const server = simulatedServer(time, 1_000);
+    const live = startCallers(time, budget.gate('live'), server, { concurrency: 8 });
+    await time.runFor(1_000);
+    const rate = await measure(time, server, 10_000);
+    live.stop();
+    expect(rate).toBeLessThanOrEqual(5 * 1.05);
+    expect(rate).toBeGreaterThan(4);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(budget.snapshot().fallback).toBe(true);
+  });
+});
