@@ -87,8 +87,8 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
   let removing = false;
   const phaseOf = (kind: EntityKind) => {
     const key = removing ? 'removals' : kind;
-    let phase = phases.get(key);
-    if (!phase) phases.set(key, (phase = { changed: 0, queued: 0 }));
+    const phase = phases.get(key) ?? { changed: 0, queued: 0 };
+    phases.set(key, phase);
     return phase;
   };
   const record = (input: ChangeInput) => {
