@@ -49,20 +49,24 @@ export function merge(earlier: Command, later: Command): Command | undefined {
 }
 
 /**
- * Same kind of upsert, same id, same `only_if_exists`. A user found by lookup is never merged: each command
- * resolves its user at delivery, and the first may create the value the second looks up.
+ * Same kind of upsert, same id (or the same lookup), same `only_if_exists`. Two commands with the same lookup
+ * find the same user unless the first writes the looked-up attribute itself: then they stay apart.
  */
 function sameTarget(a: Command, b: Command): boolean {
   if (a.type === 'upsert_group' && b.type === 'upsert_group')
     return a.group_id === b.group_id && a.only_if_exists === b.only_if_exists;
-  if (a.type === 'upsert_user' && b.type === 'upsert_user')
-    return (
-      a.user_id !== undefined &&
-      a.user_lookup === undefined &&
-      a.user_id === b.user_id &&
-      a.only_if_exists === b.only_if_exists
-    );
-  return false;
+  if (a.type !== 'upsert_user' || b.type !== 'upsert_user' || a.only_if_exists !== b.only_if_exists)
+    return false;
+  if (a.user_id !== undefined) return a.user_id === b.user_id;
+  const [x, y] = [a.user_lookup, b.user_lookup];
+  return (
+    x !== undefined &&
+    y !== undefined &&
+    x.attribute === y.attribute &&
+    x.value === y.value &&
+    x.if_missing === y.if_missing &&
+    !(x.attribute in (a.attributes ?? {}))
+  );
 }
 
 /**

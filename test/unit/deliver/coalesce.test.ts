@@ -19,12 +19,26 @@ describe('planCalls', () => {
     ]);
   });
 
-  it('keeps apart what is not consecutive, another user, a lookup, another only_if_exists, another kind', () => {
+  it('merges upserts of one lookup, unless the first writes the looked-up attribute', () => {
+    const lookup = (attributes: Record<string, AttributeValue>, value = 'v'): Command => ({
+      type: 'upsert_user',
+      user_lookup: { attribute: 'e', value, if_missing: 'skip' },
+      attributes,
+    });
+    expect(planCalls([lookup({ a: 1 }), lookup({ b: 2 })])).toEqual([
+      { command: lookup({ a: 1, b: 2 }), covers: [0, 1] },
+    ]);
+    expect(planCalls([lookup({ a: 1 }), lookup({ b: 2 }, 'w')]).map((c) => c.covers)).toEqual([[0], [1]]);
+    expect(planCalls([lookup({ e: 'v' }), lookup({ b: 2 })]).map((c) => c.covers)).toEqual([[0], [1]]);
+    expect(planCalls([lookup({ a: 1 }), user({ b: 2 })]).map((c) => c.covers)).toEqual([[0], [1]]);
+  });
+
+  it('keeps apart what is not consecutive, another user, another only_if_exists, another kind', () => {
     const event: Command = { type: 'track_event', user_id: 'u1', name: 'x' };
     const lookup: Command = {
       type: 'upsert_user',
       user_lookup: { attribute: 'e', value: 'v', if_missing: 'skip' },
-      attributes: { a: 1 },
+      attributes: { e: 1 },
     };
     const commands: Command[] = [
       user({ a: 1 }),
