@@ -12,7 +12,7 @@ import { runSync } from '../lib/sync/run-sync.ts';
 import { openSqliteStateStore } from '../lib/sync/sqlite-state-store.ts';
 import type { SyncStateStore } from '../lib/sync/state-store.ts';
 import { parseSyncFile, type SyncFile } from '../lib/sync/sync-file.ts';
-import { startPostgres } from '../test/helpers/postgres.ts';
+import { startPostgres } from './postgres.ts';
 import { percentile, report, round } from './report.ts';
 
 const ROWS = 100_000;

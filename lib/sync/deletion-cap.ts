@@ -6,8 +6,8 @@ import type { Database, TextRowBatch } from './postgres.ts';
 import { StateCursor } from './state-cursor.ts';
 import type { SyncStateStore } from './state-store.ts';
 import type { SyncFile } from './sync-file.ts';
-import { outOfOrder, queryError, readColumns } from './sync-kind.ts';
 import { keysQuery } from './sync-query.ts';
+import { outOfOrder, queryError, readColumns } from './sync-reads.ts';
 
 export interface DeletionCap {
   ratio: number;

@@ -35,6 +35,8 @@ export interface Database {
   /** Parses a value's text as `stream` would have: the driver's parser for the type (numbers, Dates, arrays…). */
   parser(typeId: number): (text: string) => unknown;
   query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Another connection to the same database: one connection streams one cursor at a time. Close it too. */
+  fork(): Promise<Database>;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export async function connectPostgres(options: ConnectOptions): Promise<Database
     // A dropped connection emits 'error' on the client; without a listener it would crash the process.
     client.on('error', () => {});
     await client.connect();
-    return new PgDatabase(client);
+    return new PgDatabase(client, options);
   } catch (error) {
     await client?.end().catch(() => {});
     const malformed = error instanceof TypeError;
@@ -72,7 +74,14 @@ export async function connectPostgres(options: ConnectOptions): Promise<Database
 }
 
 class PgDatabase implements Database {
-  constructor(private readonly client: pg.Client) {}
+  constructor(
+    private readonly client: pg.Client,
+    private readonly options: ConnectOptions,
+  ) {}
+
+  fork(): Promise<Database> {
+    return connectPostgres(this.options);
+  }
 
   async *stream(sql: string, batchSize: number): AsyncIterable<RowBatch> {
     for await (const { rows, fields } of this.batches<Record<string, unknown>>(new Cursor(sql), batchSize)) {

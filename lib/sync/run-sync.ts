@@ -8,7 +8,8 @@ import { DeletionCapError } from './errors.ts';
 import type { Database } from './postgres.ts';
 import type { RunCounts, SyncStateStore } from './state-store.ts';
 import type { SyncFile } from './sync-file.ts';
-import { countRows, type KindRun, syncKind } from './sync-kind.ts';
+import { type KindRun, syncKind, syncUsersAndMemberships } from './sync-kind.ts';
+import { countRows } from './sync-reads.ts';
 
 export interface SyncProgress {
   kind: EntityKind | 'removals';
@@ -80,10 +81,18 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
     startedAt,
   });
 
-  // The current phase's figures, for progress: each phase's last report agrees with the summary's line for it.
-  let phase = { changed: 0, queued: 0 };
+  // Each phase's figures, for progress: each phase's last report agrees with the summary's line for it. A
+  // kind's phase counts its changes and the commands queued for them (a folded upsert counts for the user).
+  const phases = new Map<EntityKind | 'removals', { changed: number; queued: number }>();
+  let removing = false;
+  const phaseOf = (kind: EntityKind) => {
+    const key = removing ? 'removals' : kind;
+    const phase = phases.get(key) ?? { changed: 0, queued: 0 };
+    phases.set(key, phase);
+    return phase;
+  };
   const record = (input: ChangeInput) => {
-    phase.changed += 1;
+    phaseOf(input.kind).changed += 1;
     const kindCounts = byKind[input.kind];
     kindCounts[input.change] += 1;
     counts[input.change] += 1;
@@ -96,35 +105,56 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
     if (dryRun || envelopes.length === 0) return;
     await (options.queue as Queue).send(envelopes.map(envelopeMessage));
     counts.queued += envelopes.length;
-    phase.queued += envelopes.length;
+    // A sync envelope's rule is the kind it came from.
+    for (const e of envelopes) phaseOf(e.rule as EntityKind).queued += 1;
   };
 
   try {
     // Before anything is queued: a run the cap refuses queues nothing, not even its creates and updates.
     await checkDeletionCap(db, file, state);
     const vanished = new Map<EntityKind, number>();
+    const totals = new Map<EntityKind, number>();
+    const run: KindRun = {
+      file,
+      db,
+      state,
+      runId,
+      dryRun,
+      startedAt,
+      counts,
+      record,
+      send,
+      progress: (kind, read) => {
+        const total = totals.get(kind);
+        options.onProgress?.({
+          kind,
+          read,
+          ...(total !== undefined ? { total } : {}),
+          ...phaseOf(kind),
+          counts,
+        });
+      },
+    };
+    // Users' memberships travel in the users' own upserts: the two kinds are read side by side.
+    const fold = file.fold_memberships && file.memberships !== undefined;
     for (const kind of ENTITY_KINDS) {
-      if (!file[kind]) continue;
-      const total = options.countFirst ? await countRows(db, file, kind) : undefined;
-      phase = { changed: 0, queued: 0 };
-      const run: KindRun = {
-        file,
-        db,
-        state,
-        runId,
-        dryRun,
-        startedAt,
-        counts,
-        record,
-        send,
-        progress: (read) =>
-          options.onProgress?.({ kind, read, ...(total !== undefined ? { total } : {}), ...phase, counts }),
-      };
-      vanished.set(kind, (await syncKind(run, kind)).vanished);
+      if (!file[kind] || (fold && kind === 'users')) continue;
+      if (options.countFirst) totals.set(kind, await countRows(db, file, kind));
+      if (fold && kind === 'memberships') {
+        if (file.users && options.countFirst) totals.set('users', await countRows(db, file, 'users'));
+        const side = await db.fork();
+        try {
+          const gone = await syncUsersAndMemberships(run, side);
+          vanished.set('users', gone.users);
+          vanished.set('memberships', gone.memberships);
+        } finally {
+          await side.close();
+        }
+      } else vanished.set(kind, (await syncKind(run, kind)).vanished);
     }
 
     if (file.mode === 'mirror') {
-      phase = { changed: 0, queued: 0 };
+      removing = true;
       for (const kind of ['memberships', 'users', 'groups'] as const) {
         if (!file[kind] || (kind !== 'memberships' && !file.delete)) continue;
         await removeVanished(kind, vanished.get(kind) ?? 0);
@@ -161,6 +191,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
           kind,
           batch.map((b) => b.key),
         );
+      const phase = phaseOf('memberships');
       options.onProgress?.({ kind: 'removals', read: phase.changed, ...phase, counts });
       // A dry run forgets nothing, so the next page would repeat this one: one page is a fair sample.
       if (dryRun) break;

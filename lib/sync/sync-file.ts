@@ -118,6 +118,14 @@ export const syncFileSchema = z
     groups: entityQuery.optional(),
     /** Rows of `user_id`, `group_id` and optional membership attributes. */
     memberships: entityQuery.optional(),
+    /**
+     * Send each user's changed memberships (with their attributes) in the user's own upsert, one Userflow call
+     * per user, rather than one call per membership. Off: the older one-call-per-membership form.
+     */
+    fold_memberships: z
+      .boolean()
+      .default(true)
+      .describe("Send each user's changed memberships in the user's own upsert (one call per user)."),
     /** Rows read per cursor fetch: bounds memory whatever the table size. */
     batch_size: z.number().int().min(1).max(10_000).default(1000).describe('Rows read per cursor fetch.'),
   })

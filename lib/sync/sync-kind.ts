@@ -1,27 +1,13 @@
-// One kind of one sync run: the query's rows in key order, merged with the stored state, diffed, queued, committed.
+// The passes of one sync run: a kind on its own, or users and memberships side by side so that each user's
+// changed memberships travel in the user's own upsert. Each queues its commands in chunks, then stores them.
 import type { Envelope } from '../commands/index.ts';
-import { type ChangeInput, commandFor, envelopeFor } from './commands.ts';
-import { diffEntity } from './diff.ts';
-import type { EntityKind } from './entity.ts';
-import { SyncError } from './errors.ts';
-import { mappingPrefix } from './fingerprint.ts';
+import { type ChangeInput, commandFor, envelopeFor, foldedEnvelopeFor, userUpsertsFor } from './commands.ts';
+import { type EntityKind, splitMembershipKey } from './entity.ts';
 import { compareKeys } from './key-order.ts';
-import { type Column, type Database, describe as describeDbError } from './postgres.ts';
-import { splitRecord } from './record-text.ts';
-import { createRowMapper } from './row-mapper.ts';
-import { StateCursor } from './state-cursor.ts';
-import type { RunCounts, ScannedEntry, StateEntry, SyncStateStore } from './state-store.ts';
+import { KindScan, type ScanItem, type ScannedChange } from './kind-scan.ts';
+import type { Database } from './postgres.ts';
+import type { RunCounts, StateEntry, SyncStateStore } from './state-store.ts';
 import type { SyncFile } from './sync-file.ts';
-import {
-  columnsQuery,
-  countQuery,
-  HASH,
-  KEY,
-  orderedQuery,
-  positionInQuery,
-  RECORD,
-  type WrappedQuery,
-} from './sync-query.ts';
 
 export interface KindRun {
   file: SyncFile;
@@ -35,235 +21,166 @@ export interface KindRun {
   record(input: ChangeInput): void;
   /** Queues a chunk's commands (nothing in a dry run). */
   send(envelopes: Envelope[]): Promise<void>;
-  /** After each chunk, and once the kind is done: rows diffed so far in this kind. */
-  progress(read: number): void;
+  /** After each fetched batch, and once the kind is done: rows of `kind` diffed so far. */
+  progress(kind: EntityKind, read: number): void;
 }
 
-/** State entries read per page of the merge: more than a chunk of rows, fewer round trips. */
-const MIN_STATE_PAGE = 1000;
+/** What one chunk queues, and the changes to store once the queue took it. */
+class Chunk {
+  envelopes: Envelope[] = [];
+  private readonly changed = new Map<KindScan, StateEntry[]>();
 
-interface Row {
-  key: string;
-  hash: string;
-  /** The row's text (`record_out`), split and parsed only if its hash moved. */
-  record: string;
+  constructor(
+    private readonly run: KindRun,
+    private readonly scans: readonly KindScan[],
+  ) {
+    for (const scan of scans) this.changed.set(scan, []);
+  }
+
+  add(envelopes: readonly Envelope[], changes: readonly ScannedChange[], scan: KindScan): void {
+    this.envelopes.push(...envelopes);
+    (this.changed.get(scan) as StateEntry[]).push(...changes.map((c) => c.entry));
+  }
+
+  // Chunks of changes, not of rows: most rows change nothing, and each queue send and commit has a fixed cost.
+  get full(): boolean {
+    const { batch_size } = this.run.file;
+    return (
+      this.envelopes.length >= batch_size ||
+      this.scans.some((s) => s.waiting + (this.changed.get(s) as StateEntry[]).length >= batch_size)
+    );
+  }
+
+  async commit(): Promise<void> {
+    await this.run.send(this.envelopes);
+    // Only after the queue took the chunk.
+    for (const scan of this.scans) await scan.commit(this.changed.get(scan) as StateEntry[], this.run.dryRun);
+    this.envelopes = [];
+    for (const scan of this.scans) this.changed.set(scan, []);
+  }
+}
+
+const scanOf = (run: KindRun, kind: EntityKind, db = run.db) =>
+  new KindScan(run.file, kind, db, run.state, run.runId, run.counts);
+
+/**
+ * Syncs one kind, one command per change, and returns how many stored entities vanished from its query. In
+ * mirror mode, when they are to be removed, they are marked gone in the state, for the removal pass to find
+ * after the deletion cap check.
+ */
+export async function syncKind(run: KindRun, kind: EntityKind): Promise<{ vanished: number }> {
+  const scan = scanOf(run, kind);
+  const chunk = new Chunk(run, [scan]);
+  let read = 0;
+  for await (const item of scan.items()) {
+    if (item.type === 'progress') {
+      if (chunk.full) await chunk.commit();
+      read = item.read;
+      run.progress(kind, read);
+      continue;
+    }
+    run.record(item.input);
+    const command = commandFor(item.input, run.file.mode, run.file.delete);
+    const envelopes = command ? [envelopeFor(run.file.name, item.input, command, run.startedAt)] : [];
+    chunk.add(envelopes, [item], scan);
+  }
+  await chunk.commit();
+  // Once more after the last chunk is queued: the kind's last report agrees with the run's summary.
+  run.progress(kind, read);
+  return { vanished: scan.vanished };
 }
 
 /**
- * Syncs one kind and returns how many stored entities vanished from its query. In mirror mode, when they are to
- * be removed, they are marked gone in the state, for the removal pass to find after the deletion cap check.
+ * Users and memberships in one pass: both queries come in user order, so each changed user's changed
+ * memberships are gathered beside it and sent in its one upsert; the memberships of a user that did not change
+ * (or has no users row) share one upsert too. `membershipsDb` is a second connection: a PostgreSQL connection
+ * streams one cursor at a time.
  */
-export async function syncKind(run: KindRun, kind: EntityKind): Promise<{ vanished: number }> {
-  const { file, state, counts } = run;
-  const query = file[kind];
-  if (!query) return { vanished: 0 };
-  const columns = await readColumns(run.db, file, kind, query.query);
-  const names = columns.map((c) => c.name);
-  const mapper = createRowMapper(kind, query, names, file.path);
-  const parse = recordParser(run.db, file, kind, columns);
-  const prefix = mappingPrefix(mapper.signature);
-  const pageSize = Math.max(file.batch_size, MIN_STATE_PAGE);
-  const cursor = new StateCursor(state, file.name, kind, pageSize);
-  const keepsGone = file.mode === 'mirror' && (kind === 'memberships' || file.delete);
+export async function syncUsersAndMemberships(
+  run: KindRun,
+  membershipsDb: Database,
+): Promise<{ users: number; memberships: number }> {
+  const users = run.file.users ? scanOf(run, 'users') : undefined;
+  const memberships = scanOf(run, 'memberships', membershipsDb);
+  const chunk = new Chunk(run, users ? [users, memberships] : [memberships]);
+  const pending = memberships.items()[Symbol.asyncIterator]();
+  let peeked: ScannedChange | undefined;
+  let finished = false;
+  const read = { users: 0, memberships: 0 };
 
-  let vanished = 0;
-  let gone: ScannedEntry[] = [];
-  let changed: StateEntry[] = [];
-  let envelopes: Envelope[] = [];
-  const onVanished = (entry: ScannedEntry) => {
-    vanished += 1;
-    if (keepsGone) gone.push(entry);
+  const handled = async (
+    item: ScanItem,
+    kind: 'users' | 'memberships',
+  ): Promise<ScannedChange | undefined> => {
+    if (item.type === 'change') return item;
+    // The changes gathered but not yet added are not in the chunk, so nothing unsent is stored.
+    if (chunk.full) await chunk.commit();
+    read[kind] = item.read;
+    run.progress(kind, item.read);
+    return undefined;
   };
-
-  const commit = async () => {
-    await run.send(envelopes);
-    // Only after the queue took the chunk; a dry run records what it saw, never what it would have sent.
-    await state.commit(file.name, kind, run.runId, run.dryRun ? [] : changed, gone);
-    envelopes = [];
-    changed = [];
-    gone = [];
-  };
-  // Reads state pages up to `key`; a long stretch of vanished entries is marked gone page by page.
-  const reach = async (key?: string) => {
-    while (key === undefined ? !cursor.done : !cursor.covers(key)) {
-      await cursor.advance(onVanished);
-      if (gone.length >= pageSize) {
-        await state.commit(file.name, kind, run.runId, [], gone);
-        gone = [];
+  const nextMembership = async (): Promise<ScannedChange | undefined> => {
+    if (peeked) {
+      const change = peeked;
+      peeked = undefined;
+      return change;
+    }
+    while (!finished) {
+      const next = await pending.next();
+      if (next.done) finished = true;
+      else {
+        const change = await handled(next.value, 'memberships');
+        if (change) return change;
       }
     }
+    return undefined;
+  };
+  const emit = (userId: string, user: ScannedChange | undefined, own: readonly ScannedChange[]) => {
+    const parts = [...(user ? [user.input] : []), ...own.map((m) => m.input)];
+    for (const input of parts) run.record(input);
+    const commands = userUpsertsFor(
+      userId,
+      user?.input,
+      own.map((m) => m.input),
+      run.file.mode,
+    );
+    const envelopes = commands.map((command, i) =>
+      foldedEnvelopeFor(run.file.name, parts, i, command, run.startedAt),
+    );
+    if (user && users) chunk.add(envelopes, [user], users);
+    chunk.add(user ? [] : envelopes, own, memberships);
+  };
+  /** Sends the memberships of users before `userId` (all when undefined); returns those of `userId`. */
+  const membershipsUpTo = async (userId: string | undefined): Promise<ScannedChange[]> => {
+    const own: ScannedChange[] = [];
+    let run: { userId: string; changes: ScannedChange[] } | undefined;
+    for (let change = await nextMembership(); change; change = await nextMembership()) {
+      const owner = splitMembershipKey(change.input.key).user_id;
+      const order = userId === undefined ? -1 : compareKeys(owner, userId);
+      if (order > 0) {
+        peeked = change;
+        break;
+      }
+      if (order === 0) own.push(change);
+      else if (run?.userId === owner) run.changes.push(change);
+      else {
+        if (run) emit(run.userId, undefined, run.changes);
+        run = { userId: owner, changes: [change] };
+      }
+    }
+    if (run) emit(run.userId, undefined, run.changes);
+    return own;
   };
 
-  // Called only once the cursor covers the row's key.
-  const diffRow = (row: Row) => {
-    const before = cursor.take(row.key, onVanished);
-    if (before && sameHash(before.hash, prefix, row.hash)) {
-      counts.unchanged += 1;
-      return;
+  if (users) {
+    for await (const item of users.items()) {
+      const user = await handled(item, 'users');
+      if (user) emit(user.input.key, user, await membershipsUpTo(user.input.key));
     }
-    const hash = prefix + row.hash;
-    const diff = diffEntity(mapper.entity(parse(row.record), row.key), before, hash);
-    if (diff.change === 'unchanged') {
-      // The row moved but no attribute did (an excluded column, a reordered query): remember the new hash.
-      counts.unchanged += 1;
-      if (diff.next) changed.push({ key: row.key, state: diff.next });
-      return;
-    }
-    const input: ChangeInput = { kind, key: row.key, change: diff.change, attributes: diff.attributes, hash };
-    run.record(input);
-    const command = commandFor(input, file.mode, file.delete);
-    if (command) envelopes.push(envelopeFor(file.name, input, command, run.startedAt));
-    changed.push({ key: row.key, state: diff.next });
-  };
-
-  // Each row is diffed once the next one shows it has no duplicate (sorted rows put duplicates side by side).
-  let pending: Row | undefined;
-  let read = 0;
-  const [encoding] = await run.db.query<{ server_encoding: string }>('SHOW server_encoding');
-  const ordered = orderedQuery(kind, query.query, names, encoding?.server_encoding ?? '');
-  for await (const batch of streamRows(run.db, file, kind, ordered, file.batch_size)) {
-    read += batch.rows.length;
-    counts.read += batch.rows.length;
-    for (const values of batch.rows) {
-      const key = values[KEY];
-      if (key === null || key === undefined) {
-        counts.skipped += 1;
-        continue;
-      }
-      const hash = values[HASH] as string;
-      const record = values[RECORD] as string;
-      if (pending) {
-        const order = compareKeys(key, pending.key);
-        if (order === 0) {
-          // The query returned the key twice: one row is kept, the same one every run (the lower hash).
-          counts.skipped += 1;
-          if (hash < pending.hash) pending = { key, hash, record };
-          continue;
-        }
-        if (order < 0) throw outOfOrder(file, kind);
-        if (!cursor.covers(pending.key)) await reach(pending.key);
-        diffRow(pending);
-      }
-      pending = { key, hash, record };
-    }
-    // Chunks of changes, not of rows: most rows change nothing, and each queue send and commit has a fixed cost.
-    if (envelopes.length >= file.batch_size || changed.length >= file.batch_size) await commit();
-    // The row held back for the duplicate check is not diffed yet, so not counted as read.
-    run.progress(pending ? read - 1 : read);
   }
-  if (pending) {
-    await reach(pending.key);
-    diffRow(pending);
-  }
-  // Whatever is stored after the last row vanished too.
-  await reach();
-  await commit();
-  run.progress(read);
-  return { vanished };
-}
-
-/** A row's text (`record_out`) → its column values, parsed by each column's type; only for rows whose hash moved. */
-function recordParser(
-  db: Database,
-  file: SyncFile,
-  kind: EntityKind,
-  columns: readonly Column[],
-): (record: string) => unknown[] {
-  const parsers = columns.map((c) => db.parser(c.typeId));
-  return (record) => {
-    let texts: (string | null)[];
-    try {
-      texts = splitRecord(record);
-    } catch (error) {
-      throw new SyncError(`${file.path}: ${kind}.query: a row came back in a form the sync cannot read`, {
-        code: 'bad_row',
-        cause: error,
-      });
-    }
-    if (texts.length !== columns.length) throw columnsChanged(file, kind);
-    return texts.map((text, i) => (text === null ? null : (parsers[i] as (t: string) => unknown)(text)));
-  };
-}
-
-/** `stored === prefix + hash`, without building the string for every row. */
-function sameHash(stored: string, prefix: string, hash: string): boolean {
-  return stored.length === prefix.length + hash.length && stored.startsWith(prefix) && stored.endsWith(hash);
-}
-
-export async function countRows(db: Database, file: SyncFile, kind: EntityKind): Promise<number> {
-  const query = countQuery(file[kind]?.query ?? '');
-  try {
-    const [row] = await db.query<{ n: string }>(query.sql);
-    return Number(row?.n ?? 0);
-  } catch (error) {
-    throw queryError(file, kind, error, query);
-  }
-}
-
-export async function readColumns(
-  db: Database,
-  file: SyncFile,
-  kind: EntityKind,
-  sql: string,
-): Promise<Column[]> {
-  const query = columnsQuery(sql);
-  try {
-    return await db.columns(query.sql);
-  } catch (error) {
-    throw queryError(file, kind, error, query);
-  }
-}
-
-async function* streamRows(
-  db: Database,
-  file: SyncFile,
-  kind: EntityKind,
-  query: WrappedQuery,
-  size: number,
-) {
-  const iterator = db.streamText(query.sql, size)[Symbol.asyncIterator]();
-  // The next batch is fetched while this one is diffed: the database and the diff work side by side.
-  let pending = iterator.next();
-  try {
-    for (;;) {
-      let next: Awaited<typeof pending>;
-      try {
-        next = await pending;
-      } catch (error) {
-        throw queryError(file, kind, error, query);
-      }
-      if (next.done) return;
-      pending = iterator.next();
-      // If the run stops before awaiting it, its failure must not surface as an unhandled rejection.
-      pending.catch(() => {});
-      yield next.value;
-    }
-  } finally {
-    // Closes the server-side cursor when the run stops early; an open cursor holds locks on the tables.
-    await iterator.return?.();
-  }
-}
-
-export function queryError(file: SyncFile, kind: EntityKind, error: unknown, query: WrappedQuery): SyncError {
-  if (error instanceof SyncError) return error;
-  const reason = describeDbError(error, (at) => positionInQuery(query, at));
-  return new SyncError(`${file.path}: ${kind}.query failed: ${reason}`, { code: 'bad_query', cause: error });
-}
-
-// The query's shape moved between reading its columns and reading its rows (a `SELECT *` on an altered table).
-function columnsChanged(file: SyncFile, kind: EntityKind): SyncError {
-  return new SyncError(
-    `${file.path}: ${kind}.query returned other columns while the sync ran; run it again`,
-    {
-      code: 'columns_changed',
-      retryable: true,
-    },
-  );
-}
-
-export function outOfOrder(file: SyncFile, kind: EntityKind): SyncError {
-  return new SyncError(
-    `${file.path}: ${kind}.query rows did not arrive in key order, so the diff stopped before changing anything more`,
-    { code: 'row_order' },
-  );
+  await membershipsUpTo(undefined);
+  await chunk.commit();
+  if (users) run.progress('users', read.users);
+  run.progress('memberships', read.memberships);
+  return { users: users?.vanished ?? 0, memberships: memberships.vanished };
 }

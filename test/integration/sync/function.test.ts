@@ -124,13 +124,15 @@ describe('functions/sync.ts', () => {
     const first = await handler({ sync: 'app' }, context);
     expect(first.counts).toMatchObject({ read: USERS * 2 + GROUPS, created: USERS * 2 + GROUPS });
     const sent = await drain();
-    expect(sent).toHaveLength(USERS * 2 + GROUPS);
+    // Each user's membership travels in the user's upsert.
+    expect(sent).toHaveLength(USERS + GROUPS);
     expect(new Set(sent.map((e) => e.source))).toEqual(new Set(['sync:app']));
     expect(sent.find((e) => e.command.type === 'upsert_user' && e.command.user_id === 'u3')?.command).toEqual(
       {
         type: 'upsert_user',
         user_id: 'u3',
         attributes: { email: 'u3@example.com', plan: 'free' },
+        memberships: [{ group: { id: `g${(3 % GROUPS) + 1}` } }],
       },
     );
 
@@ -150,7 +152,7 @@ describe('functions/sync.ts', () => {
 
   it('keeps the state of a `state: database` sync in that database, not in DynamoDB', async () => {
     const result = await handler({ sync: 'crm' }, context);
-    expect(result.counts.queued).toBe(USERS * 2 + GROUPS);
+    expect(result.counts.queued).toBe(USERS + GROUPS);
     const { rows } = await pgServer.sql('SELECT sync, status FROM userflow_bridge_sync_runs');
     expect(rows).toEqual([{ sync: 'crm', status: 'succeeded' }]);
     expect(await state.runs({ sync: 'crm', limit: 1 })).toEqual([]);

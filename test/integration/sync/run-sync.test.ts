@@ -84,7 +84,8 @@ describe.each([
       users: { created: 200, updated: 0, removed: 0 },
       memberships: { created: 200, updated: 0, removed: 0 },
     });
-    expect(queue.sent).toHaveLength(410);
+    // Ten groups, then each user's upsert with its membership folded in.
+    expect(queue.sent).toHaveLength(210);
     const user = commandsOf(queue.sent).find((c) => c.type === 'upsert_user' && c.user_id === 'u7');
     expect(user).toEqual({
       type: 'upsert_user',
@@ -96,6 +97,7 @@ describe.each([
         signed_up_at: '2026-01-01T00:00:00.000Z',
         tags: ['a'],
       },
+      memberships: [{ attributes: { role: 'member' }, group: { id: 'g8' } }],
     });
 
     const again = memoryQueue();
@@ -172,7 +174,7 @@ describe.each([
     await expect(runSync({ file: parsed(), db, state, queue })).rejects.toThrow('queue unavailable');
     const retry = memoryQueue();
     await runSync({ file: parsed(), db, state, queue: retry });
-    expect(retry.sent).toHaveLength(410);
+    expect(retry.sent).toHaveLength(210);
     // The three accepted before the outage are sent again with the same ids, so FIFO dedupe drops them.
     expect(retry.sent.slice(0, 3).map((m) => m.dedupeId)).toEqual(queue.sent.map((m) => m.dedupeId));
   });
@@ -193,7 +195,75 @@ describe.each([
     expect(dry.samples.filter((s) => s.kind === 'users')).toHaveLength(5);
     const queue = memoryQueue();
     await runSync({ file: parsed(), db, state, queue });
+    expect(queue.sent).toHaveLength(210);
+  });
+
+  it('sends one call per membership when fold_memberships is off', async () => {
+    const state = await openState();
+    const queue = memoryQueue();
+    await runSync({ file: parsed('upsert', 'fold_memberships: false'), db, state, queue });
     expect(queue.sent).toHaveLength(410);
+    expect(commandsOf(queue.sent).filter((c) => c.type === 'add_membership' && c.user_id === 'u7')).toEqual([
+      { type: 'add_membership', user_id: 'u7', group_id: 'g8', membership_attributes: { role: 'member' } },
+    ]);
+  });
+
+  it("folds a user's changed memberships into one upsert, with or without a change of the user", async () => {
+    const state = await openState();
+    await runSync({ file: parsed(), db, state, queue: memoryQueue() });
+    await pgServer.sql(`
+      INSERT INTO members VALUES ('u1', 'g5', 'admin'), ('u1', 'g7', 'owner'), ('u2', 'g6', 'admin');
+      UPDATE members SET role = 'admin' WHERE user_id = 'u3';
+      UPDATE people SET plan = 'pro' WHERE id = 'u2';
+      INSERT INTO members VALUES ('u999', 'g1', 'guest');
+    `);
+    const queue = memoryQueue();
+    const result = await runSync({ file: parsed(), db, state, queue });
+    expect(result.byKind.memberships).toEqual({ created: 4, updated: 1, removed: 0 });
+    // One call per user, in user order (u999 has no users row: its membership still goes, on its own).
+    expect(commandsOf(queue.sent)).toEqual([
+      {
+        type: 'upsert_user',
+        user_id: 'u1',
+        memberships: [
+          { attributes: { role: 'admin' }, group: { id: 'g5' } },
+          { attributes: { role: 'owner' }, group: { id: 'g7' } },
+        ],
+      },
+      {
+        type: 'upsert_user',
+        user_id: 'u2',
+        attributes: { plan: 'pro' },
+        memberships: [{ attributes: { role: 'admin' }, group: { id: 'g6' } }],
+      },
+      {
+        type: 'upsert_user',
+        user_id: 'u3',
+        memberships: [{ attributes: { role: 'admin' }, group: { id: 'g4' } }],
+      },
+      {
+        type: 'upsert_user',
+        user_id: 'u999',
+        memberships: [{ attributes: { role: 'guest' }, group: { id: 'g1' } }],
+      },
+    ]);
+    const again = memoryQueue();
+    await runSync({ file: parsed(), db, state, queue: again });
+    expect(again.sent).toHaveLength(0);
+  });
+
+  it('splits a user with more memberships than one upsert carries', async () => {
+    const state = await openState();
+    await pgServer.sql(`
+      INSERT INTO accounts SELECT 'x' || i, 'Extra ' || i FROM generate_series(1, 150) AS i;
+      INSERT INTO members SELECT 'u1', 'x' || i, 'member' FROM generate_series(1, 150) AS i;
+    `);
+    const queue = memoryQueue();
+    await runSync({ file: parsed(), db, state, queue });
+    const u1 = commandsOf(queue.sent).filter((c) => c.type === 'upsert_user' && c.user_id === 'u1');
+    expect(u1.map((c) => (c.type === 'upsert_user' ? c.memberships?.length : 0))).toEqual([100, 51]);
+    expect(u1.map((c) => c.type === 'upsert_user' && c.attributes !== undefined)).toEqual([true, false]);
+    expect(new Set(queue.sent.map((m) => m.dedupeId)).size).toBe(queue.sent.length);
   });
 });
 
