@@ -248,6 +248,8 @@ export class BridgeStack extends Stack {
         ...common,
         api: this.api,
         queue,
+        dlq,
+        ruleFiles: props.ruleFiles,
         userflowApiKey: this.userflowApiKey,
         userflowRegion: config.userflowRegion,
       });
@@ -310,6 +312,8 @@ export class BridgeStack extends Stack {
         this.trail.table,
         TRAIL_WRITER_KEY_PREFIXES.deliver,
       );
+      // bridge_dlq_list {"queue":"sync"} peeks at the sync path's dead letters too.
+      this.mcp?.peeksDlq('SYNC_DLQ_URL', this.sync.pipeline.queues.dlq);
       new CfnOutput(this, 'SyncQueueUrl', {
         description: 'userflow-bridge sync run --queue sqs --queue-url <this>',
         value: this.sync.pipeline.queues.queue.queueUrl,
