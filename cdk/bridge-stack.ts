@@ -335,6 +335,12 @@ export class BridgeStack extends Stack {
         userflowApiKey: this.userflowApiKey,
         userflowRegion: config.userflowRegion,
       });
+      // A session completed after its alert is noted in the trail (attempts prefix only).
+      this.watches.watchFunction.writesTrail(
+        'TRAIL_TABLE_NAME',
+        this.trail.table,
+        TRAIL_WRITER_KEY_PREFIXES.watch,
+      );
       new CfnOutput(this, 'WatchAlertSecretsName', { value: this.watches.alertSecrets.secretName });
       new CfnOutput(this, 'WatchStateTableName', { value: this.watches.stateTable.tableName });
     }
