@@ -223,9 +223,7 @@ describe('the MCP bundle on Node 24', () => {
 
   it('lists the DLQ by reason and leaves every dead letter in it', async () => {
     const dlq = createSqsQueue({ queueUrl: dlqUrl, client: services.sqs.clientConfig });
-    await dlq.send([
-      { body: JSON.stringify({ id: 'cmd_dead' }), groupId: 'usr_dead', dedupeId: 'd1' },
-    ]);
+    await dlq.send([{ body: JSON.stringify({ id: 'cmd_dead' }), groupId: 'usr_dead', dedupeId: 'd1' }]);
     const result = await call(bridgeToken, 'bridge_dlq_list', {});
     expect(result.isError, result.content[0]?.text).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ queue: 'webhooks', scanned: 1 });
