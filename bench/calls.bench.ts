@@ -10,8 +10,8 @@ import { type Command, type Envelope, envelopeMessage, messageGroupId } from '..
 import { planCalls } from '../lib/deliver/coalesce.ts';
 import { createDeliverHandler } from '../lib/deliver/index.ts';
 import { SqlitePersistenceLayer } from '../lib/idempotency/sqlite-persistence-layer.ts';
-import { createLogger } from '../lib/logger.ts';
 import { startPoller } from '../lib/local/poller.ts';
+import { createLogger } from '../lib/logger.ts';
 import { openSqliteQueues, type SqliteQueues } from '../lib/queue/sqlite/sqlite-queue.ts';
 import { type CompiledSource, loadRules } from '../lib/rules/index.ts';
 import { type RunningSandbox, startSandbox } from '../lib/sandbox/index.ts';

@@ -21,9 +21,9 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { BUDGET_TABLE_KEY } from '../lib/budget/dynamodb-lease-store.ts';
 import type { IngestEnvName } from '../lib/config/env-names.ts';
 import { METRICS_NAMESPACE } from '../lib/metrics-namespace.ts';
-import { BUDGET_TABLE_KEY } from '../lib/budget/dynamodb-lease-store.ts';
 import { TRAIL_WRITER_KEY_PREFIXES } from '../lib/trail/dynamodb-layout.ts';
 import { AlarmTopic, type BridgeAlarms } from './bridge-alarms.ts';
 import { BridgeDashboard } from './bridge-dashboard.ts';
@@ -266,6 +266,8 @@ export class BridgeStack extends Stack {
         ...common,
         api: this.api,
         queue,
+        dlq,
+        ruleFiles: props.ruleFiles,
         userflowApiKey: this.userflowApiKey,
         userflowRegion: config.userflowRegion,
       });
@@ -329,6 +331,8 @@ export class BridgeStack extends Stack {
         this.trail.table,
         TRAIL_WRITER_KEY_PREFIXES.deliver,
       );
+      // bridge_dlq_list {"queue":"sync"} peeks at the sync path's dead letters too.
+      this.mcp?.peeksDlq('SYNC_DLQ_URL', this.sync.pipeline.queues.dlq);
       new CfnOutput(this, 'SyncQueueUrl', {
         description: 'userflow-bridge sync run --queue sqs --queue-url <this>',
         value: this.sync.pipeline.queues.queue.queueUrl,
@@ -350,6 +354,12 @@ export class BridgeStack extends Stack {
         userflowApiKey: this.userflowApiKey,
         userflowRegion: config.userflowRegion,
       });
+      // A session completed after its alert is noted in the trail (attempts prefix only).
+      this.watches.watchFunction.writesTrail(
+        'TRAIL_TABLE_NAME',
+        this.trail.table,
+        TRAIL_WRITER_KEY_PREFIXES.watch,
+      );
       new CfnOutput(this, 'WatchAlertSecretsName', { value: this.watches.alertSecrets.secretName });
       new CfnOutput(this, 'WatchStateTableName', { value: this.watches.stateTable.tableName });
     }

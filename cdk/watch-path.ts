@@ -83,7 +83,8 @@ export class WatchPath extends Construct {
       .setEnv('WATCH_STATE_TABLE', this.stateTable.tableName);
     this.watchFunction.fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        // DeleteItem clears a finished run's cursor (the `#cursor` item).
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
         resources: [this.stateTable.tableArn],
       }),
     );

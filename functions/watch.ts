@@ -6,14 +6,19 @@ import { readWatchFunctionConfig } from '../lib/config/watch.ts';
 import { apiKeyReader } from '../lib/deliver/api-key.ts';
 import { createLogger } from '../lib/logger.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
+import { DEFAULT_TRAIL_RETENTION_DAYS } from '../lib/trail/capture.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
 import { createUndiciTransport } from '../lib/userflow/undici-transport.ts';
 import { dynamoDbAlertState } from '../lib/watch/dynamodb-state.ts';
 import { createWatchHandler, loadWatchFiles } from '../lib/watch/scheduled-run.ts';
+import { completedAfterAlertNote } from '../lib/watch/trail-note.ts';
+import { trailFromEnv } from './trail.ts';
 
 const config = readWatchFunctionConfig(process.env, fileURLToPath(new URL('./watches', import.meta.url)));
 const logger = createLogger({ service: 'watch' });
 const apiKey = apiKeyReader(config.apiKey);
+const { trail, trailConfig } = trailFromEnv(process.env);
+const retentionDays = trailConfig?.retentionDays ?? DEFAULT_TRAIL_RETENTION_DAYS;
 
 export const handler = createWatchHandler({
   watches: await loadWatchFiles(config.filesDir),
@@ -25,4 +30,13 @@ export const handler = createWatchHandler({
   secrets: secretsManagerSecretSource({ secretId: config.secretsId, maxAgeSeconds: 300 }),
   transport: createUndiciTransport(),
   log: ({ message, ...rest }) => logger.info(String(message), rest),
+  // A trail outage must not hold up alerts: the completion is in the state table either way.
+  ...(trail
+    ? {
+        onCompletedAfterAlert: (record) =>
+          trail
+            .putAttempt(completedAfterAlertNote(record, new Date(), retentionDays))
+            .catch((error: Error) => logger.warn('trail note not written', { error: error.message })),
+      }
+    : {}),
 });

@@ -1,13 +1,13 @@
 // The deliver function's configuration, read once at cold start from the environment through zod.
 import * as z from 'zod';
+import { type BudgetClass, budgetClassSchema } from '../budget/classes.ts';
+import { TIMEOUT_HOLD_MARGIN_MS } from '../deliver/dispose.ts';
 import {
   RETRY_BASE_MS,
   RETRY_CAP_SECONDS,
   TRACK_EVENT_IDEMPOTENCY_TTL_SECONDS,
   USERFLOW_TIMEOUT_MS,
 } from '../policy.ts';
-import { TIMEOUT_HOLD_MARGIN_MS } from '../deliver/dispose.ts';
-import { type BudgetClass, budgetClassSchema } from '../budget/classes.ts';
 import { type Env, readEnv } from './read-env.ts';
 import { type UserflowAccess, userflowAccess } from './userflow-access.ts';
 

@@ -21,4 +21,4 @@ export type IngestEnvName = Keys<typeof ingestEnvSchema> | TrailEnvName | Powert
 export type DeliverEnvName = Keys<typeof deliverEnvSchema> | TrailEnvName | PowertoolsEnvName;
 export type McpFunctionEnvName = Keys<typeof mcpFunctionEnvSchema> | TrailEnvName | PowertoolsEnvName;
 export type SyncEnvName = Keys<typeof syncEnvSchema> | TrailEnvName | PowertoolsEnvName;
-export type WatchFunctionEnvName = Keys<typeof watchFunctionEnvSchema> | PowertoolsEnvName;
+export type WatchFunctionEnvName = Keys<typeof watchFunctionEnvSchema> | TrailEnvName | PowertoolsEnvName;

@@ -4,6 +4,9 @@ import { type Env, readEnv } from './read-env.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** The key, in the stack's generated confirmation secret (a JSON object), of the value that signs tokens. */
+export const MCP_CONFIRM_SECRET_KEY = 'MCP_CONFIRM_SECRET';
+
 export const mcpFunctionEnvSchema = z.object({
   /** The live command queue (FIFO): agent writes are sent here, beside webhook commands. */
   QUEUE_URL: z.url(),
@@ -16,6 +19,13 @@ export const mcpFunctionEnvSchema = z.object({
   USERFLOW_API_KEY_MAX_AGE_SECONDS: positiveInt.default(300),
   USERFLOW_REGION: z.enum(['us', 'eu']).default('us'),
   USERFLOW_API_URL: z.url().optional(),
+  /** Secrets Manager id of the stack's confirmation secret: signs tokens, independent of the Userflow key. */
+  MCP_CONFIRM_SECRET_ID: z.string().min(1),
+  /** The bundled rule files (bridge_test_rule). */
+  RULES_DIR: z.string().min(1),
+  /** Dead-letter queues bridge_dlq_list may peek at: the webhook path's, and the sync path's when there is one. */
+  DLQ_URL: z.url(),
+  SYNC_DLQ_URL: z.url().optional(),
   /** SQS endpoint override (an emulator); DynamoDB and Secrets Manager clients read theirs themselves. */
   AWS_ENDPOINT_URL_SQS: z.url().optional(),
 });
@@ -23,6 +33,9 @@ export const mcpFunctionEnvSchema = z.object({
 export interface McpFunctionConfig {
   queueUrl: string;
   queueEndpoint?: string;
+  dlqUrls: { webhooks: string; sync?: string };
+  rulesDir: string;
+  confirmSecretId: string;
   principalsTable: string;
   principalsCacheMs: number;
   apiKey: { secretId: string; maxAgeSeconds: number };
@@ -34,6 +47,9 @@ export function readMcpFunctionConfig(env: Env): McpFunctionConfig {
   return {
     queueUrl: e.QUEUE_URL,
     ...(e.AWS_ENDPOINT_URL_SQS ? { queueEndpoint: e.AWS_ENDPOINT_URL_SQS } : {}),
+    dlqUrls: { webhooks: e.DLQ_URL, ...(e.SYNC_DLQ_URL ? { sync: e.SYNC_DLQ_URL } : {}) },
+    rulesDir: e.RULES_DIR,
+    confirmSecretId: e.MCP_CONFIRM_SECRET_ID,
     principalsTable: e.PRINCIPALS_TABLE,
     principalsCacheMs: e.PRINCIPALS_CACHE_SECONDS * 1000,
     apiKey: { secretId: e.USERFLOW_API_KEY_SECRET_ID, maxAgeSeconds: e.USERFLOW_API_KEY_MAX_AGE_SECONDS },

@@ -63,7 +63,10 @@ export interface ConsumersOptions {
   /** The budget file (`.local/budget.db`) every local process shares; in memory when absent. */
   budgetPath?: string;
   /** The Lambda's tuning variables, read from the local environment. */
-  tuning: Pick<DeliverTuning, 'backoff' | 'lookup' | 'deleteNotFound' | 'idempotencyTtlSeconds' | 'timeoutHoldMs'>;
+  tuning: Pick<
+    DeliverTuning,
+    'backoff' | 'lookup' | 'deleteNotFound' | 'idempotencyTtlSeconds' | 'timeoutHoldMs'
+  >;
   /** How long a received batch stays hidden; a crashed run's batches come back after it. */
   visibilityTimeoutSeconds: number;
   /** How long stopping waits for in-flight batches before handing their messages back. */

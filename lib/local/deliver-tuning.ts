@@ -1,8 +1,8 @@
 // The deliver function's tuning variables, read the same way locally, so `start` behaves as the Lambda configured alike.
 import * as z from 'zod';
 import { deliverEnvSchema } from '../config/deliver.ts';
-import { TIMEOUT_HOLD_MARGIN_MS } from '../deliver/dispose.ts';
 import { type Env, readEnv } from '../config/read-env.ts';
+import { TIMEOUT_HOLD_MARGIN_MS } from '../deliver/dispose.ts';
 import type { DeliverDeps } from '../deliver/index.ts';
 
 const shape = deliverEnvSchema.shape;

@@ -231,4 +231,6 @@ export const TRAIL_WRITER_KEY_PREFIXES = {
   sync: ['RUN#'],
   /** The agent tools' audit records are attempts too (principal `agent:<name>`, origin `mcp`). */
   agent: ['ATT#'],
+  /** A watch's note that an alerted session was completed after all (principal `watch:<name>`). */
+  watch: ['ATT#'],
 } as const;

@@ -1,6 +1,7 @@
 // Alert state in DynamoDB, for the AWS watch function: partition `watch`, sort key `target` (user and session).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -14,6 +15,9 @@ export interface DynamoDbAlertStateOptions {
   /** A client with the house call timeouts (lib/aws-timeouts.ts). */
   client: DynamoDBClient;
 }
+
+/** The sort key of a watch's run cursor: no alert target is a JSON array starting `#`. */
+const CURSOR_TARGET = '#cursor';
 
 /** The one module of the watch that imports the AWS SDK. Each put is one PutItem, made after the 2xx. */
 export function dynamoDbAlertState(options: DynamoDbAlertStateOptions): AlertState {
@@ -54,8 +58,20 @@ export function dynamoDbAlertState(options: DynamoDbAlertStateOptions): AlertSta
                 ExpressionAttributeValues: { ':w': watch },
               },
             );
-      for await (const page of pages) for (const item of page.Items ?? []) records.push(toRecord(item));
+      for await (const page of pages)
+        for (const item of page.Items ?? []) if (item.target !== CURSOR_TARGET) records.push(toRecord(item));
       return records;
+    },
+    async getCursor(watch) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName, Key: { watch, target: CURSOR_TARGET }, ConsistentRead: true }),
+      );
+      return typeof Item?.after === 'string' ? Item.after : undefined;
+    },
+    async putCursor(watch, after) {
+      const Key = { watch, target: CURSOR_TARGET };
+      if (after === undefined) await documents.send(new DeleteCommand({ TableName, Key }));
+      else await documents.send(new PutCommand({ TableName, Item: { ...Key, after } }));
     },
   };
 }

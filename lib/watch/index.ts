@@ -19,4 +19,5 @@ export { classifyAlertResponse, sendAlert } from './send.ts';
 export { slackMessage } from './slack.ts';
 export { type AlertRecord, type AlertState, memoryAlertState } from './state.ts';
 export { alertTarget } from './target.ts';
+export { COMPLETED_AFTER_ALERT, completedAfterAlertNote, WATCH_ORIGIN } from './trail-note.ts';
 export { signedWebhookAlert } from './webhook-alert.ts';

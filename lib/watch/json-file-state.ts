@@ -10,6 +10,8 @@ import { type AlertRecord, type AlertState, alertKey } from './state.ts';
  */
 export function jsonFileAlertState(path: string): AlertState {
   let cache: Map<string, AlertRecord> | undefined;
+  // Local runs have no time limit and always finish; a cursor only lives as long as the process.
+  const cursors = new Map<string, string>();
   let writing: Promise<void> = Promise.resolve();
 
   async function load(): Promise<Map<string, AlertRecord>> {
@@ -41,5 +43,10 @@ export function jsonFileAlertState(path: string): AlertState {
     },
     list: async (watch) =>
       [...(await load()).values()].filter((r) => watch === undefined || r.watch === watch),
+    getCursor: async (watch) => cursors.get(watch),
+    putCursor: async (watch, after) => {
+      if (after === undefined) cursors.delete(watch);
+      else cursors.set(watch, after);
+    },
   };
 }

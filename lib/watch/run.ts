@@ -21,6 +21,12 @@ export interface WatchRunOptions {
   accountUrl?: string;
   /** Called every 500 sessions read, for progress output on large contents. */
   onProgress?: (sessionsRead: number) => void;
+  /** Continue a run that stopped early: read the sessions after this one (the last one it read). */
+  resumeAfter?: string;
+  /** Asked after each session: true stops the run there, and the result names where to resume. */
+  shouldStop?: () => boolean;
+  /** Told once when a session alerted earlier is found completed (the trail notes it). Not on a dry run. */
+  onCompletedAfterAlert?: (record: AlertRecord & { completed_at: string }) => Promise<void>;
 }
 
 export interface WatchAlertOutcome {
@@ -43,6 +49,8 @@ export interface WatchRunResult {
   alerts: WatchAlertOutcome[];
   /** Sessions alerted earlier that are now completed (noted once, in the state). */
   completed_after_alert: { user_id: string; session_id: string }[];
+  /** Set when `shouldStop` ended the run early: the last session read, where the next run resumes. */
+  resume_after?: string;
 }
 
 const EXPAND = ['user', 'group'] as const;
@@ -52,73 +60,53 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchRunResult
   const content = await resolveContent(userflow, watch.content);
   const cutoff = now.getTime() - watch.stalledAfterMs;
   const tasksByVersion = new Map<string, ChecklistTask[]>();
-  const candidates: { session: ContentSession; user: User }[] = [];
+  const alerts: WatchAlertOutcome[] = [];
   const completedAfterAlert: WatchRunResult['completed_after_alert'] = [];
   let read = 0;
+  let stalled = 0;
   let alreadyAlerted = 0;
+  let resumeAfter: string | undefined;
 
-  for await (const session of sessions(userflow, content.id)) {
+  const tasksOf = async (versionId: string) => {
+    let tasks = tasksByVersion.get(versionId);
+    if (!tasks) {
+      const version = await userflow.getContentVersion(versionId, { expand: ['tasks'] });
+      tasks = checklistTasks(version.tasks as Record<string, unknown>[] | null);
+      tasksByVersion.set(versionId, tasks);
+    }
+    return tasks;
+  };
+
+  // Each session is settled (alerted and recorded, or skipped) before the next is read, so a run stopped after
+  // any session can resume after it without losing or repeating an alert.
+  for await (const session of sessions(userflow, content.id, options.resumeAfter)) {
     read++;
     if (read % 500 === 0) options.onProgress?.(read);
-    if (session.is_preview) continue;
-    if (session.completed) {
+    if (session.is_preview) {
+      // A builder trying the checklist out: never a user to reach out to.
+    } else if (session.completed) {
       const record = await state.get(watch.name, session.user_id, session.id);
       if (record && !record.completed_at) {
         completedAfterAlert.push({ user_id: session.user_id, session_id: session.id });
         if (options.deliver) {
-          await state.put({ ...record, completed_at: session.completed_at ?? now.toISOString() });
+          const noted = { ...record, completed_at: session.completed_at ?? now.toISOString() };
+          await state.put(noted);
+          await options.onCompletedAfterAlert?.(noted);
         }
       }
-      continue;
+    } else if (Date.parse(session.created_at) < cutoff) {
+      const user = session.user ?? (await userflow.getUser(session.user_id));
+      if (!watch.users || watch.users(user.attributes)) {
+        stalled++;
+        const previous = await state.get(watch.name, session.user_id, session.id);
+        if (previous && !due(previous, watch, now)) alreadyAlerted++;
+        else alerts.push(await alertOne(options, content, session, user, previous, tasksOf));
+      }
     }
-    if (Date.parse(session.created_at) >= cutoff) continue;
-    const user = session.user ?? (await userflow.getUser(session.user_id));
-    if (watch.users && !watch.users(user.attributes)) continue;
-    candidates.push({ session, user });
-  }
-
-  const alerts: WatchAlertOutcome[] = [];
-  for (const { session, user } of candidates) {
-    const previous = await state.get(watch.name, session.user_id, session.id);
-    if (previous && !due(previous, watch, now)) {
-      alreadyAlerted++;
-      continue;
+    if (options.shouldStop?.()) {
+      resumeAfter = session.id;
+      break;
     }
-    let tasks = tasksByVersion.get(session.version_id);
-    if (!tasks) {
-      const version = await userflow.getContentVersion(session.version_id, { expand: ['tasks'] });
-      tasks = checklistTasks(version.tasks as Record<string, unknown>[] | null);
-      tasksByVersion.set(session.version_id, tasks);
-    }
-    const alert = await buildAlert(options, content, session, user, tasks, (previous?.alerts ?? 0) + 1);
-    const reason = `started ${alert.started_ago}, before the ${describeMs(watch.stalledAfterMs)} cut-off; ${alert.done}/${alert.total} done${previous ? `; last alerted ${previous.alerted_at}` : ''}`;
-    if (!options.deliver) {
-      alerts.push({ user_id: user.id, session_id: session.id, status: 'would_send', reason, alert });
-      continue;
-    }
-    try {
-      await options.deliver(alert);
-    } catch (error) {
-      // Not recorded: the next run tries this alert again.
-      alerts.push({
-        user_id: user.id,
-        session_id: session.id,
-        status: 'failed',
-        reason,
-        alert,
-        error: (error as Error).message,
-      });
-      continue;
-    }
-    const record: AlertRecord = {
-      watch: watch.name,
-      user_id: user.id,
-      session_id: session.id,
-      alerted_at: now.toISOString(),
-      alerts: alert.alert_number,
-    };
-    await state.put(record);
-    alerts.push({ user_id: user.id, session_id: session.id, status: 'sent', reason, alert });
   }
 
   return {
@@ -126,11 +114,42 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchRunResult
     content: { id: content.id, name: content.name },
     dry_run: !options.deliver,
     sessions_read: read,
-    stalled: candidates.length,
+    stalled,
     already_alerted: alreadyAlerted,
     alerts,
     completed_after_alert: completedAfterAlert,
+    ...(resumeAfter ? { resume_after: resumeAfter } : {}),
   };
+}
+
+/** Builds, sends and records one alert; a failed one is not recorded, so the next run tries it again. */
+async function alertOne(
+  options: WatchRunOptions,
+  content: Content,
+  session: ContentSession,
+  user: User,
+  previous: AlertRecord | undefined,
+  tasksOf: (versionId: string) => Promise<ChecklistTask[]>,
+): Promise<WatchAlertOutcome> {
+  const { watch, now } = options;
+  const tasks = await tasksOf(session.version_id);
+  const alert = await buildAlert(options, content, session, user, tasks, (previous?.alerts ?? 0) + 1);
+  const reason = `started ${alert.started_ago}, before the ${describeMs(watch.stalledAfterMs)} cut-off; ${alert.done}/${alert.total} done${previous ? `; last alerted ${previous.alerted_at}` : ''}`;
+  const outcome = { user_id: user.id, session_id: session.id, reason, alert };
+  if (!options.deliver) return { ...outcome, status: 'would_send' };
+  try {
+    await options.deliver(alert);
+  } catch (error) {
+    return { ...outcome, status: 'failed', error: (error as Error).message };
+  }
+  await options.state.put({
+    watch: watch.name,
+    user_id: user.id,
+    session_id: session.id,
+    alerted_at: now.toISOString(),
+    alerts: alert.alert_number,
+  });
+  return { ...outcome, status: 'sent' };
 }
 
 function due(record: AlertRecord, watch: Watch, now: Date): boolean {
@@ -207,8 +226,17 @@ async function resolveContent(userflow: WatchUserflow, ref: string): Promise<Con
  * The content's sessions with users and groups expanded. Whether the API expands `user` on sessions is
  * UNCONFIRMED: if it refuses the expansion, the run goes on without it and reads each user it needs.
  */
-async function* sessions(userflow: WatchUserflow, contentId: string): AsyncGenerator<ContentSession> {
-  const params = { content_id: contentId, limit: 100, order_by: 'created_at' };
+async function* sessions(
+  userflow: WatchUserflow,
+  contentId: string,
+  after: string | undefined,
+): AsyncGenerator<ContentSession> {
+  const params = {
+    content_id: contentId,
+    limit: 100,
+    order_by: 'created_at',
+    ...(after ? { starting_after: after } : {}),
+  };
   try {
     yield* userflow.paginate.contentSessions({ ...params, expand: [...EXPAND] });
   } catch (error) {

@@ -6,7 +6,7 @@ import type { SecretSource } from '../secrets/index.ts';
 import type { Transport } from '../userflow/transport.ts';
 import { AlertDeliveryError } from './errors.ts';
 import { loadWatchFile, type Watch } from './load.ts';
-import { runWatch, type WatchRunResult, type WatchUserflow } from './run.ts';
+import { runWatch, type WatchRunOptions, type WatchRunResult, type WatchUserflow } from './run.ts';
 import type { AlertState } from './state.ts';
 import { alertTarget } from './target.ts';
 
@@ -20,7 +20,18 @@ export interface WatchHandlerDeps {
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
   log?: (entry: Record<string, unknown>) => void;
+  /** Time kept in hand when stopping early: an alert in flight may wait out a Retry-After. @default 120 s */
+  stopMarginMs?: number;
+  /** Told of each session completed after its alert (the function writes it to the trail). */
+  onCompletedAfterAlert?: WatchRunOptions['onCompletedAfterAlert'];
 }
+
+/** What the Lambda runtime passes; absent in tests and local calls, where a run never stops early. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export type WatchInvocationResult = Omit<WatchRunResult, 'alerts'> & { sent: number; resumed_after?: string };
 
 /** Every `*.yaml` in `dir`, by watch name; duplicate names are a ConfigError (they would share state). */
 export async function loadWatchFiles(dir: string): Promise<Map<string, Watch>> {
@@ -38,10 +49,15 @@ export async function loadWatchFiles(dir: string): Promise<Map<string, Watch>> {
 /**
  * Fails the invocation when an alert was not delivered, so the scheduler's retry (and the error alarm) see it;
  * the retry re-runs the watch, and alerts already sent are in the state, so only the failed ones go out again.
+ *
+ * A run that nears the function's timeout stops after the session it is on and saves a cursor there; the next
+ * invocation (the schedule's next tick) goes on from it instead of starting over, until one reads to the end.
+ * Every alert is recorded before the cursor moves past its session, so none is sent twice or skipped.
  */
 export function createWatchHandler(deps: WatchHandlerDeps) {
   const now = deps.now ?? (() => new Date());
-  return async (event: { watch?: unknown }): Promise<Omit<WatchRunResult, 'alerts'> & { sent: number }> => {
+  const margin = deps.stopMarginMs ?? 120_000;
+  return async (event: { watch?: unknown }, context?: InvocationContext): Promise<WatchInvocationResult> => {
     const watch = typeof event?.watch === 'string' ? deps.watches.get(event.watch) : undefined;
     if (!watch) {
       throw new ConfigError(
@@ -54,6 +70,8 @@ export function createWatchHandler(deps: WatchHandlerDeps) {
       sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       now,
     });
+    const resumeAfter = await deps.state.getCursor(watch.name);
+    const remaining = context ? () => context.getRemainingTimeInMillis() : undefined;
     const result = await runWatch({
       watch,
       userflow: await deps.userflow(),
@@ -61,12 +79,18 @@ export function createWatchHandler(deps: WatchHandlerDeps) {
       deliver,
       now: now(),
       onProgress: (read) => deps.log?.({ message: 'watch progress', watch: watch.name, sessions_read: read }),
+      ...(resumeAfter ? { resumeAfter } : {}),
+      ...(remaining ? { shouldStop: () => remaining() < margin } : {}),
+      ...(deps.onCompletedAfterAlert ? { onCompletedAfterAlert: deps.onCompletedAfterAlert } : {}),
     });
     const failed = result.alerts.filter((a) => a.status === 'failed');
+    // After a failure the cursor stays put: the retry reads this stretch again and sends only what failed.
+    if (!failed.length) await deps.state.putCursor(watch.name, result.resume_after);
     const { alerts, ...summary } = result;
     deps.log?.({
-      message: 'watch run',
+      message: result.resume_after ? 'watch run stopped early; the next invocation continues' : 'watch run',
       ...summary,
+      ...(resumeAfter ? { resumed_after: resumeAfter } : {}),
       sent: alerts.length - failed.length,
       failed: failed.length,
     });
@@ -79,6 +103,6 @@ export function createWatchHandler(deps: WatchHandlerDeps) {
         },
       );
     }
-    return { ...summary, sent: alerts.length };
+    return { ...summary, sent: alerts.length, ...(resumeAfter ? { resumed_after: resumeAfter } : {}) };
   };
 }

@@ -1,11 +1,16 @@
 // Least privilege, checked by evaluating the synthesized policies against each resource's logical id.
+
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_PREFIXES } from '../../cdk/bridge-function.ts';
+import { BridgeStack } from '../../cdk/bridge-stack.ts';
+import { parseBridgeConfig } from '../../cdk/config.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../lib/deliver/effectively-once.ts';
 import { INGEST_KEY_PREFIX } from '../../lib/ingest/dedupe.ts';
 import { TRAIL_WRITER_KEY_PREFIXES } from '../../lib/trail/dynamodb-layout.ts';
 import { type AccessQuestion, canPerform, type Resources } from './helpers/iam-eval.ts';
-import { buildStack, logicalId, PROJECT_ROOT } from './helpers/stack.ts';
+import { buildStack, FIXTURE_HANDLER, logicalId, PROJECT_ROOT } from './helpers/stack.ts';
 
 const built = buildStack({ alarmEmail: 'oncall@example.com' });
 const { stack, template } = built;
@@ -147,6 +152,42 @@ function statementsOfRole(roleId: string): Record<string, unknown>[] {
       [],
   );
 }
+
+describe('the agent tools', () => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const withMcp = new BridgeStack(app, 'Test', {
+    config: parseBridgeConfig({}, { withSync: false }),
+    projectRoot: PROJECT_ROOT,
+    entries: { ingest: FIXTURE_HANDLER, deliver: FIXTURE_HANDLER, mcp: FIXTURE_HANDLER },
+    ruleFiles: [],
+    sources: [],
+  });
+  const builtMcp = { app, stack: withMcp, template: Template.fromStack(withMcp) };
+  const all = builtMcp.template.toJSON().Resources as Resources;
+  const mcp = withMcp.mcp as NonNullable<typeof withMcp.mcp>;
+  const mcpRole = logicalId(builtMcp, mcp.fn.fn.role as never);
+  const otherRoles = Object.keys(all).filter((id) => all[id]?.Type === 'AWS::IAM::Role' && id !== mcpRole);
+  const ask = (roleId: string, action: string, target: string, arn: string) =>
+    canPerform(all, { roleId, action, targetId: target, targetArn: arn });
+
+  it('only the MCP function reads its confirmation secret, which no function derives from another', () => {
+    const secret = logicalId(builtMcp, mcp.confirmSecret);
+    const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${all[secret]?.Properties?.Name}-AbCdEf`;
+    expect(ask(mcpRole, 'secretsmanager:GetSecretValue', secret, arn)).toBe(true);
+    expect(otherRoles.length).toBeGreaterThan(0);
+    for (const other of otherRoles) {
+      expect(ask(other, 'secretsmanager:GetSecretValue', secret, arn), other).toBe(false);
+    }
+  });
+
+  it('the MCP function may peek at the DLQ but never remove a dead letter; no other role may read it', () => {
+    const dlqId = logicalId(builtMcp, withMcp.queues.dlq);
+    const arn = `arn:aws:sqs:eu-west-1:123456789012:${dlqId}.fifo`;
+    expect(ask(mcpRole, 'sqs:ReceiveMessage', dlqId, arn)).toBe(true);
+    expect(ask(mcpRole, 'sqs:DeleteMessage', dlqId, arn)).toBe(false);
+    for (const other of otherRoles) expect(ask(other, 'sqs:ReceiveMessage', dlqId, arn), other).toBe(false);
+  });
+});
 
 describe('policies', () => {
   it('name a resource in every statement instead of *', () => {

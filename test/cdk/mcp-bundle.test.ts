@@ -1,17 +1,22 @@
-// The real MCP bundle from a `cdk synth`, on the Lambda runtime's Node (24): a JSON-RPC tools/list and a queued
-// write through an API Gateway v2 event, against dynalite (principals), a loopback Secrets Manager (the Userflow
-// key), the SQS emulator and the Userflow sandbox.
+// The real MCP bundle from a `cdk synth`, on the Lambda runtime's Node (24): a JSON-RPC tools/list, a queued
+// write, the bridge tools that need the bundled rules and the DLQ, and a confirmed delete, each through an API
+// Gateway v2 event, against dynalite (principals), a loopback Secrets Manager (the Userflow key and the
+// confirmation secret), the SQS emulator and the Userflow sandbox. Each run is a fresh process, like a new
+// Lambda instance.
+import { hkdfSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
+import { issueConfirmation } from '../../lib/mcp/confirm.ts';
 import { openDynamoDbPrincipals } from '../../lib/mcp/principals-dynamodb.ts';
 import { createPrincipal } from '../../lib/mcp/principals-store.ts';
 import { createSqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
 import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
 import { openDynamoDbTrail } from '../../lib/trail/dynamodb-store.ts';
+import { UserflowClient } from '../../lib/userflow/index.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
 import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
@@ -33,6 +38,9 @@ let node: string;
 let dir: string;
 let env: Record<string, string>;
 let token: string;
+let bridgeToken: string;
+let cleanerToken: string;
+let dlqUrl: string;
 let services: { sqs: SqsEmulator; sandbox: RunningSandbox; sm: FakeSecretsManager; ddb: DynamoDbEmulator };
 let queueUrl: string;
 
@@ -53,11 +61,15 @@ beforeAll(async () => {
   services = { sqs, sandbox, sm, ddb };
   const queue = await sqs.createFifoQueue('commands', { dlq: true, maxReceiveCount: 40 });
   queueUrl = queue.url;
+  dlqUrl = (queue.dlq as { url: string }).url;
   const template = JSON.parse(readFileSync(join(outdir, stack.templateFile), 'utf8'));
   const id = (c: { node: { defaultChild?: unknown } }) =>
     stack.resolve(stack.getLogicalId(c.node.defaultChild as never)) as string;
   const keyName = template.Resources[id(stack.userflowApiKey)].Properties.Name as string;
   sm.put(keyName, sandbox.apiKey);
+  // The stack generates this JSON object; any random value will do here.
+  const confirmName = template.Resources[id(mcp.confirmSecret)].Properties.Name as string;
+  sm.put(confirmName, JSON.stringify({ MCP_CONFIRM_SECRET: 'b'.repeat(24) + Date.now().toString(36) }));
   // The table with the keys the template declares, so a function that disagrees with its table fails here.
   const { KeySchema, AttributeDefinitions } = template.Resources[id(mcp.principals)].Properties;
   await ddb.client.send(
@@ -87,11 +99,17 @@ beforeAll(async () => {
       { now: new Date() },
     )
   ).token;
+  const issue = async (name: string, scopes: Parameters<typeof createPrincipal>[1]['scopes']) =>
+    (await createPrincipal(table, { name, scopes }, { now: new Date() })).token;
+  bridgeToken = await issue('bridge-reader', ['bridge:read']);
+  cleanerToken = await issue('cleaner', ['userflow:read', 'delete']);
 
   dir = assetDirOf(outdir, stack, mcp.fn.fn);
   env = {
     ...lambdaEnvironment(synthesizedFunction(outdir, stack, mcp.fn.fn), dir, {
       [id(stack.queues.queue)]: queue.url,
+      [id(stack.queues.dlq)]: dlqUrl,
+      [id(mcp.confirmSecret)]: sm.arnOf(confirmName),
       [id(mcp.principals)]: 'principals',
       [id(stack.trail.table)]: 'trail',
       [id(stack.userflowApiKey)]: sm.arnOf(keyName),
@@ -129,6 +147,25 @@ function rpc(body: unknown, authorization?: string) {
   });
 }
 
+async function call(authorization: string, name: string, args: Record<string, unknown>) {
+  const run = await runBundle(dir, {
+    node,
+    env,
+    event: rpc(
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
+      `Bearer ${authorization}`,
+    ),
+  });
+  expect(run.error, run.stderr).toBeUndefined();
+  const response = run.result as { statusCode: number; body: string };
+  expect(response.statusCode, response.body).toBe(200);
+  return JSON.parse(response.body).result as {
+    isError?: boolean;
+    structuredContent?: Record<string, unknown>;
+    content: { text: string }[];
+  };
+}
+
 describe('the MCP bundle on Node 24', () => {
   it('lists the principal’s tools and queues a write it may make', async () => {
     const list = await runBundle(dir, {
@@ -164,12 +201,78 @@ describe('the MCP bundle on Node 24', () => {
     const queue = createSqsQueue({ queueUrl, client: services.sqs.clientConfig });
     const [message] = await queue.receive({ maxMessages: 1, waitSeconds: 1 });
     expect(message?.groupId).toBe('usr_cloud');
+    // Taken off, so the tests below see only what they queue.
+    await queue.delete([message?.receiptHandle as string]);
 
     // The call is audited in the stack's trail, on whose behalf.
     const trail = openDynamoDbTrail({ tableName: 'trail', client: services.ddb.clientConfig });
     const audited = await trail.listAttempts({ principal: 'agent:cloud-agent', limit: 10 });
     trail.close();
     expect(audited.map((a) => a.action)).toContain('userflow_track_event');
+  });
+
+  it('dry-runs a payload through the bundled rules, queueing nothing', async () => {
+    const payload = JSON.parse(readFileSync(join(root, 'samples/stripe/trial-converted.json'), 'utf8'));
+    const result = await call(bridgeToken, 'bridge_test_rule', { source: 'stripe', payload });
+    expect(result.isError, result.content[0]?.text).toBeFalsy();
+    const events = (result.structuredContent as { events: { commands: { type: string }[] }[] }).events;
+    expect(events[0]?.commands.map((c) => c.type)).toContain('add_membership');
+    const queue = createSqsQueue({ queueUrl, client: services.sqs.clientConfig });
+    expect(await queue.receive({ maxMessages: 10, waitSeconds: 0 })).toEqual([]);
+  });
+
+  it('lists the DLQ by reason and leaves every dead letter in it', async () => {
+    const dlq = createSqsQueue({ queueUrl: dlqUrl, client: services.sqs.clientConfig });
+    await dlq.send([{ body: JSON.stringify({ id: 'cmd_dead' }), groupId: 'usr_dead', dedupeId: 'd1' }]);
+    const result = await call(bridgeToken, 'bridge_dlq_list', {});
+    expect(result.isError, result.content[0]?.text).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ queue: 'webhooks', scanned: 1 });
+    // Peeked, not taken: the message is still there for a redrive.
+    const again = await call(bridgeToken, 'bridge_dlq_list', {});
+    expect(again.structuredContent).toMatchObject({ scanned: 1 });
+  });
+
+  it('confirms a delete with a token another instance issued, and never one forged or borrowed', async () => {
+    const userflow = new UserflowClient({ apiKey: services.sandbox.apiKey, baseUrl: services.sandbox.url });
+    await userflow.createOrUpdateUser({ id: 'usr_leaving', attributes: { name: 'Leaving' } });
+    const first = await call(cleanerToken, 'userflow_delete_user', { id: 'usr_leaving' });
+    const { status, confirm } = first.structuredContent as { status: string; confirm: string };
+    expect(status).toBe('confirmation_required');
+
+    // Knowing the Userflow key is not enough to sign one (the secret used to be derived from it).
+    const fromKey = new Uint8Array(
+      hkdfSync('sha256', services.sandbox.apiKey, 'userflow-bridge', 'mcp-confirm', 32),
+    );
+    const forged = issueConfirmation(
+      fromKey,
+      { principal: 'cleaner', tool: 'userflow_delete_user', args: { id: 'usr_leaving' } },
+      new Date(),
+    );
+    const refusedForged = await call(cleanerToken, 'userflow_delete_user', {
+      id: 'usr_leaving',
+      confirm: forged.token,
+    });
+    expect(refusedForged.isError).toBe(true);
+    expect(refusedForged.content[0]?.text).toContain('confirmation_mismatch');
+
+    // Another principal, even one allowed to delete, cannot use the token handed to this one.
+    const other = (
+      await createPrincipal(
+        openDynamoDbPrincipals({ tableName: 'principals', client: services.ddb.clientConfig }),
+        { name: 'other-cleaner', scopes: ['userflow:read', 'delete'] },
+        { now: new Date() },
+      )
+    ).token;
+    const borrowed = await call(other, 'userflow_delete_user', { id: 'usr_leaving', confirm });
+    expect(borrowed.isError).toBe(true);
+    expect(borrowed.content[0]?.text).toContain('confirmation_mismatch');
+
+    const queue = createSqsQueue({ queueUrl, client: services.sqs.clientConfig });
+    expect(await queue.receive({ maxMessages: 10, waitSeconds: 0 })).toEqual([]);
+    const confirmed = await call(cleanerToken, 'userflow_delete_user', { id: 'usr_leaving', confirm });
+    expect(confirmed.structuredContent, confirmed.content[0]?.text).toMatchObject({ status: 'queued' });
+    const [message] = await queue.receive({ maxMessages: 1, waitSeconds: 1 });
+    expect(message?.groupId).toBe('usr_leaving');
   });
 
   it('answers 401 with WWW-Authenticate without a token', async () => {

@@ -56,6 +56,30 @@ describe('the watch function', () => {
     expect(slack.received).toHaveLength(1);
   });
 
+  it('a run out of time saves its cursor and the next invocation goes on from it, alerting no one twice', async () => {
+    await dynamo.createTable('watch-state-3', { partitionKey: 'watch', sortKey: 'target' });
+    const slack = await startReceiver();
+    receivers.push(slack);
+    const handler = await handlerFor(slack, 'watch-state-3');
+    // Lambda's clock says time is up after every session: each invocation reads one and hands on.
+    const outOfTime = { getRemainingTimeInMillis: () => 1_000 };
+    const runs = [];
+    for (let i = 0; i < 100; i++) {
+      const run = await handler({ watch: 'getting-started-stalled' }, outOfTime);
+      runs.push(run);
+      if (!run.resume_after) break;
+    }
+    const total = runs.reduce((sum, r) => sum + r.sessions_read, 0);
+    expect(runs.length).toBeGreaterThan(2);
+    expect(runs.slice(1).every((r) => r.resumed_after !== undefined)).toBe(true);
+    expect(runs.reduce((sum, r) => sum + r.sent, 0)).toBe(1);
+    expect(slack.received).toHaveLength(1);
+    // The last run read to the end and cleared the cursor: the next one starts over, and finds nobody new.
+    const again = await handler({ watch: 'getting-started-stalled' });
+    expect(again).toMatchObject({ sessions_read: total, sent: 0, already_alerted: 1 });
+    expect(again.resumed_after).toBeUndefined();
+  });
+
   it('names the watches it knows when the event asks for another', async () => {
     const slack = await startReceiver();
     receivers.push(slack);

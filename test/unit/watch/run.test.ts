@@ -1,5 +1,6 @@
 // The watch's pure parts: progress from a session, the alert sender's retry rule, repeat and completed-after-alert.
 import { describe, expect, it } from 'vitest';
+import type { AttemptRecord } from '../../../lib/trail/types.ts';
 import type { ContentSession, HttpRequest, HttpResponse, User } from '../../../lib/userflow/index.ts';
 import {
   AlertDeliveryError,
@@ -13,6 +14,7 @@ import {
   type WatchUserflow,
 } from '../../../lib/watch/index.ts';
 import { checklistTasks, sessionProgress } from '../../../lib/watch/progress.ts';
+import { completedAfterAlertNote } from '../../../lib/watch/trail-note.ts';
 
 const TASKS = checklistTasks([
   { cvid: 't1', name: 'One' },
@@ -186,12 +188,16 @@ describe('runWatch', () => {
     const deliver = async (a: StalledAlert) => void sent.push(a);
     await runWatch({ watch: watch('never'), userflow: userflow([session()]), state, deliver, now: NOW });
     const done = [session({ completed: true, completed_at: '2025-06-11T00:00:00.000Z' })];
+    const notes: AttemptRecord[] = [];
+    const onCompletedAfterAlert = async (r: Parameters<typeof completedAfterAlertNote>[0]) =>
+      void notes.push(completedAfterAlertNote(r, NOW, 30));
     const first = await runWatch({
       watch: watch('never'),
       userflow: userflow(done),
       state,
       deliver,
       now: NOW,
+      onCompletedAfterAlert,
     });
     const again = await runWatch({
       watch: watch('never'),
@@ -199,10 +205,61 @@ describe('runWatch', () => {
       state,
       deliver,
       now: NOW,
+      onCompletedAfterAlert,
+    });
+    // Noted in the trail once, on whose behalf, for the user's timeline.
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({
+      action: 'completed_after_alert',
+      principal: 'watch:w',
+      userId: 'u1',
+      request: { session_id: 's1', completed_at: '2025-06-11T00:00:00.000Z' },
     });
     expect(first.completed_after_alert).toEqual([{ user_id: 'u1', session_id: 's1' }]);
     expect(again.completed_after_alert).toEqual([]);
     expect(sent).toHaveLength(1);
+  });
+
+  it('stops where told and resumes after that session, so a long run alerts each stalled user once', async () => {
+    const many = ['s1', 's2', 's3', 's4'].map((id) => session({ id, user_id: id }));
+    const paged: WatchUserflow = {
+      ...userflow(many),
+      paginate: {
+        // Honours starting_after as the API does: the sessions after the one named.
+        contentSessions: async function* (params: { starting_after?: string }) {
+          const from = params.starting_after ? many.findIndex((m) => m.id === params.starting_after) + 1 : 0;
+          yield* many.slice(from);
+        },
+        content: async function* () {},
+      },
+    } as unknown as WatchUserflow;
+    const state = memoryAlertState();
+    const sent: string[] = [];
+    const deliver = async (a: StalledAlert) => void sent.push(a.session_id);
+    let budget = 2;
+    const shouldStop = () => --budget <= 0;
+    const first = await runWatch({
+      watch: watch('never'),
+      userflow: paged,
+      state,
+      deliver,
+      now: NOW,
+      shouldStop,
+    });
+    expect(first).toMatchObject({ sessions_read: 2, resume_after: 's2' });
+    budget = 100;
+    const rest = await runWatch({
+      watch: watch('never'),
+      userflow: paged,
+      state,
+      deliver,
+      now: NOW,
+      shouldStop,
+      resumeAfter: 's2',
+    });
+    expect(rest.sessions_read).toBe(2);
+    expect(rest.resume_after).toBeUndefined();
+    expect(sent).toEqual(['s1', 's2', 's3', 's4']);
   });
 
   it('skips sessions started after the cut-off and preview sessions', async () => {
