@@ -1,5 +1,5 @@
 // The budget's classes: who draws on the one Userflow budget, in which order, and what each is guaranteed.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const BUDGET_CLASSES = ['live', 'agent', 'cli', 'watch', 'sync', 'replay'] as const;
 export type BudgetClass = (typeof BUDGET_CLASSES)[number];
