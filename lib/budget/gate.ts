@@ -1,10 +1,11 @@
 // One class's gate in one process: the RateGate a caller draws on. It leases small blocks of tokens from the
 // budget (one store write per block, not per call), hands them to waiting callers in order, and carries the
 // outcomes of its calls back with the next lease, so discovery sees every process's successes and 429s.
+
+import type { RateGate, RateSnapshot, Ticket } from '../deliver/rate-gate.ts';
 import type { LeaseRequest, LeaseResult } from './allocation.ts';
 import type { BudgetClass } from './classes.ts';
 import type { Throttle } from './rate-discovery.ts';
-import type { RateGate, RateSnapshot, Ticket } from './rate-gate.ts';
 
 export type Clock = () => number;
 export type Sleep = (ms: number) => Promise<void>;

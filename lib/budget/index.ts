@@ -1,4 +1,6 @@
 // Public surface of the Userflow budget: one budget per Userflow environment, a gate per class of caller.
+
+export type { RateGate, RateSnapshot, Ticket } from '../deliver/rate-gate.ts';
 export {
   type AllocationPolicy,
   type BudgetState,
@@ -24,5 +26,4 @@ export {
 export { BudgetGate } from './gate.ts';
 export { type LeaseStore, memoryLeaseStore } from './lease-store.ts';
 export { DEFAULT_DISCOVERY, type DiscoveryPolicy } from './rate-discovery.ts';
-export type { RateGate, RateSnapshot, Ticket } from './rate-gate.ts';
 export { sqliteLeaseStore } from './sqlite-lease-store.ts';
