@@ -42,3 +42,13 @@ export const MAX_RECEIVE_COUNT = 40;
  * room for several such calls in one batch.
  */
 export const USERFLOW_TIMEOUT_MS = 10_000;
+
+/**
+ * Added to the client timeout for the default hold after a timed-out call: a request Userflow received just before
+ * the client gave up gets as long again, plus this, to land. (A server slower than that can still reorder.)
+ */
+export const TIMEOUT_HOLD_MARGIN_MS = 5_000;
+
+/** How long a timed-out call's user waits (env TIMEOUT_HOLD_MS), by default derived from the client's timeout. */
+export const timeoutHoldMs = (clientTimeoutMs: number, configured?: number): number =>
+  configured ?? clientTimeoutMs + TIMEOUT_HOLD_MARGIN_MS;

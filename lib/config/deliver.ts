@@ -1,11 +1,11 @@
 // The deliver function's configuration, read once at cold start from the environment through zod.
 import * as z from 'zod';
 import { type BudgetClass, budgetClassSchema } from '../budget/classes.ts';
-import { TIMEOUT_HOLD_MARGIN_MS } from '../deliver/dispose.ts';
 import {
   RETRY_BASE_MS,
   RETRY_CAP_SECONDS,
   TRACK_EVENT_IDEMPOTENCY_TTL_SECONDS,
+  timeoutHoldMs,
   USERFLOW_TIMEOUT_MS,
 } from '../policy.ts';
 import { type Env, readEnv } from './read-env.ts';
@@ -104,6 +104,6 @@ export function readDeliverConfig(env: Env): DeliverConfig {
     lookup: { strategy: e.USERFLOW_LOOKUP_FILTER, ttlMs: e.USERFLOW_LOOKUP_TTL_SECONDS * 1000 },
     deleteNotFound: e.USERFLOW_DELETE_NOT_FOUND,
     backoff: { baseMs: e.RETRY_BASE_MS, capMs: e.RETRY_CAP_SECONDS * 1000 },
-    timeoutHoldMs: e.TIMEOUT_HOLD_MS ?? e.USERFLOW_TIMEOUT_MS + TIMEOUT_HOLD_MARGIN_MS,
+    timeoutHoldMs: timeoutHoldMs(e.USERFLOW_TIMEOUT_MS, e.TIMEOUT_HOLD_MS),
   };
 }

@@ -5,12 +5,6 @@ import type { Failure } from './classify.ts';
 
 export type { BackoffPolicy };
 
-/**
- * Added to the client timeout for the default hold: a request Userflow received just before the client gave up
- * gets as long again, plus this, to land. (A server slower than that can still reorder; nothing can tell.)
- */
-export const TIMEOUT_HOLD_MARGIN_MS = 5_000;
-
 export interface DispositionPolicy {
   backoff: BackoffPolicy;
   /** Returns [0, 1): the backoff's jitter. */

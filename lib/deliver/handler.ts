@@ -4,7 +4,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from '../logger.ts';
-import { RETRY_BASE_MS, RETRY_CAP_SECONDS, USERFLOW_TIMEOUT_MS } from '../policy.ts';
+import { RETRY_BASE_MS, RETRY_CAP_SECONDS, timeoutHoldMs, USERFLOW_TIMEOUT_MS } from '../policy.ts';
 import type { Queue } from '../queue/queue.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
 import type { TrailStore } from '../trail/store.ts';
@@ -12,7 +12,7 @@ import { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditSink } from './audit.ts';
 import { DeliveryBatch } from './batch.ts';
 import { ConsumerGate, type ConsumerRate } from './consumer-gate.ts';
-import { type BackoffPolicy, TIMEOUT_HOLD_MARGIN_MS } from './dispose.ts';
+import type { BackoffPolicy } from './dispose.ts';
 import { Dispositions } from './dispositions.ts';
 import { effectivelyOnce } from './effectively-once.ts';
 import type { DeleteNotFound, DeliveryClient } from './executor.ts';
@@ -74,7 +74,7 @@ export type DeliverHandler = ((event: SQSEvent, context?: Context) => Promise<SQ
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: RETRY_BASE_MS, capMs: RETRY_CAP_SECONDS * 1000 };
 /** The default Userflow client timeout again, plus the margin. */
-export const DEFAULT_TIMEOUT_HOLD_MS = USERFLOW_TIMEOUT_MS + TIMEOUT_HOLD_MARGIN_MS;
+export const DEFAULT_TIMEOUT_HOLD_MS = timeoutHoldMs(USERFLOW_TIMEOUT_MS);
 
 export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
   const clock = deps.clock ?? Date.now;

@@ -2,8 +2,8 @@
 import * as z from 'zod';
 import { deliverEnvSchema } from '../config/deliver.ts';
 import { type Env, readEnv } from '../config/read-env.ts';
-import { TIMEOUT_HOLD_MARGIN_MS } from '../deliver/dispose.ts';
 import type { DeliverDeps } from '../deliver/index.ts';
+import { timeoutHoldMs } from '../policy.ts';
 
 const shape = deliverEnvSchema.shape;
 
@@ -35,6 +35,6 @@ export function readDeliverTuning(env: Env): DeliverTuning {
     deleteNotFound: e.USERFLOW_DELETE_NOT_FOUND,
     backoff: { baseMs: e.RETRY_BASE_MS, capMs: e.RETRY_CAP_SECONDS * 1000 },
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
-    timeoutHoldMs: e.TIMEOUT_HOLD_MS ?? e.USERFLOW_TIMEOUT_MS + TIMEOUT_HOLD_MARGIN_MS,
+    timeoutHoldMs: timeoutHoldMs(e.USERFLOW_TIMEOUT_MS, e.TIMEOUT_HOLD_MS),
   };
 }
