@@ -91,7 +91,12 @@ export const bridgeConfigSchema = z.object({
    * within 5 minutes, summed over every source and rule.
    */
   rulesSkippedAlarmThreshold: numeric(z.number().int().min(0).max(1_000_000)).default(10),
-  /** Share of userflowRateLimit the sync path's consumer gets; webhooks keep the rest, so never starve. */
+  /**
+   * The sync path's minimum share of the one Userflow budget while it has work. Webhooks go first and take the
+   * rest, plus whatever sync leaves unused; sync takes everything webhooks leave. Higher than the budget's own
+   * default (0.1) because each of the two sync consumers must still finish a batch in time at this floor
+   * (rateProblems): at the default 10 requests/s, 0.1 would leave each 0.5 calls/s.
+   */
   syncRateShare: numeric(z.number().min(0.05).max(0.9)).default(0.3),
   /**
    * Watch files (`userflow-bridge watch`) to deploy, e.g. `watches`: each gets a schedule at its own rate, and
@@ -109,14 +114,15 @@ export const CONFIG_KEYS = Object.keys(bridgeConfigSchema.shape) as readonly (ke
 /** Instances the sync path's event source mapping may run (Lambda's minimum; sync is a background trickle). */
 export const SYNC_MAX_CONCURRENCY = 2;
 
+/** The rates each path is sure of when both are busy (either may take more while the other is idle). */
 export interface RateShares {
-  /** requests/s for the webhook path (USERFLOW_RATE_LIMIT of its deliver). */
+  /** requests/s the webhook path keeps while sync takes its minimum share. */
   live: number;
-  /** requests/s for the sync path, when there is one. */
+  /** requests/s the sync path keeps while webhooks are busy, when there is one. */
   sync?: number;
 }
 
-/** How Userflow's account-wide limit is split: the sync path takes its share, webhooks keep the rest. */
+/** The budget's worst case for each path: sync keeps its minimum share, webhooks the rest. */
 export function rateShares(config: BridgeConfig, withSync: boolean): RateShares {
   if (!withSync) return { live: config.userflowRateLimit };
   const sync = config.userflowRateLimit * config.syncRateShare;

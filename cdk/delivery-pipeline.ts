@@ -31,6 +31,8 @@ export interface DeliveryPipelineProps {
   readonly budgetTable: ITable;
   /** This path's class in the budget: `live` for webhooks, `sync` for database sync. */
   readonly budgetClass: 'live' | 'sync';
+  /** The sync class's minimum share (syncRateShare): every function drawing on the budget must agree on it. */
+  readonly syncShare: number;
   /** Concurrent deliver instances on this queue (the mapping's maxConcurrency). */
   readonly maxConcurrency: number;
   readonly idempotencyTable: ITable;
@@ -64,6 +66,7 @@ export class DeliveryPipeline extends Construct {
     //   USERFLOW_RATE_LIMIT          ceiling of the one budget (requests/s); the fallback slice is taken from it
     //   BUDGET_TABLE                 the budget table (may GetItem/PutItem: leases by conditional writes)
     //   BUDGET_CLASS                 live | sync: this queue's class in the budget
+    //   BUDGET_SYNC_SHARE            the sync class's minimum share (the same on every deliver function)
     //   MAX_CONCURRENCY              the event source mapping's maximum concurrency (same number)
     //   IDEMPOTENCY_TABLE            DynamoDB table name (may read/write items)
     //   POWERTOOLS_SERVICE_NAME      set by BridgeFunction; the alarms' `service` dimension
@@ -76,6 +79,7 @@ export class DeliveryPipeline extends Construct {
       .usesItemTable('IDEMPOTENCY_TABLE', props.idempotencyTable, IDEMPOTENCY_KEY_PREFIXES.deliver)
       .usesBudgetTable('BUDGET_TABLE', props.budgetTable)
       .setEnv('BUDGET_CLASS', props.budgetClass)
+      .setEnv('BUDGET_SYNC_SHARE', String(props.syncShare))
       .setEnv('USERFLOW_REGION', props.userflowRegion)
       .setEnv('USERFLOW_RATE_LIMIT', String(props.rateLimit))
       .setEnv('MAX_CONCURRENCY', String(props.maxConcurrency))

@@ -34,6 +34,8 @@ export interface SyncPathProps {
   /** The budget's ceiling (userflowRateLimit): sync shares the one budget with webhooks. */
   readonly rateLimit: number;
   readonly budgetTable: ITable;
+  /** The sync class's minimum share of the budget (syncRateShare). */
+  readonly syncShare: number;
   readonly idempotencyTable: ITable;
   readonly oldestMessageAgeMinutes: number;
   readonly alarmAction?: IAlarmAction;
@@ -63,6 +65,7 @@ export class SyncPath extends Construct {
       rateLimit: props.rateLimit,
       budgetTable: props.budgetTable,
       budgetClass: 'sync',
+      syncShare: props.syncShare,
       maxConcurrency: SYNC_MAX_CONCURRENCY,
       idempotencyTable: props.idempotencyTable,
       oldestMessageAgeMinutes: props.oldestMessageAgeMinutes,

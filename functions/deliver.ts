@@ -1,7 +1,8 @@
 // The deliver Lambda: SQS FIFO batches → Userflow. Config at cold start, clients at module scope, logic in lib/deliver.
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { Budget, dynamoDbLeaseStore } from '../lib/budget/index.ts';
+import { dynamoDbLeaseStore } from '../lib/budget/dynamodb-lease-store.ts';
+import { Budget, classPolicies } from '../lib/budget/index.ts';
 import { readDeliverConfig } from '../lib/config/deliver.ts';
 import {
   apiKeyReader,
@@ -30,6 +31,7 @@ const budget = config.budget
   ? new Budget({
       store: dynamoDbLeaseStore({ tableName: config.budget.tableName, client: sqsConfig }),
       discovery: config.budget.ceilingPerSecond ? { ceilingPerSecond: config.budget.ceilingPerSecond } : {},
+      classes: classPolicies(config.budget.syncShare === undefined ? {} : { sync: config.budget.syncShare }),
       fallbackPerSecond: config.rate.limitPerSecond / config.rate.maxConcurrency / 2,
       onStoreError: (error) =>
         logger.warn('the budget table is unreachable: delivering at the fallback slice', {

@@ -37,6 +37,11 @@ export const deliverEnvSchema = z
     BUDGET_TABLE: z.string().min(1).optional(),
     /** This function's class in the budget (the stack sets it per queue). */
     BUDGET_CLASS: budgetClassSchema.default('live'),
+    /**
+     * The sync class's minimum share of the budget while it has work (every deliver function of a stack must agree,
+     * so the stack sets the same value on each). Unset: the class default.
+     */
+    BUDGET_SYNC_SHARE: z.coerce.number().min(0).lt(1).optional(),
     /** The event source mapping's maximum concurrency; each consumer takes USERFLOW_RATE_LIMIT ÷ this. */
     MAX_CONCURRENCY: positiveInt.default(2),
     /** DynamoDB table of delivered track_event ids. */
@@ -75,7 +80,7 @@ export interface DeliverConfig extends UserflowAccess {
   dlqUrl: string;
   rate: { limitPerSecond: number; maxConcurrency: number };
   /** The shared budget, when the stack gives a table; `ceilingPerSecond` only when USERFLOW_RATE_LIMIT is set. */
-  budget?: { tableName: string; budgetClass: BudgetClass; ceilingPerSecond?: number };
+  budget?: { tableName: string; budgetClass: BudgetClass; ceilingPerSecond?: number; syncShare?: number };
   idempotency: { tableName: string; ttlSeconds: number };
   lookup: { strategy: 'query' | 'scan'; ttlMs: number };
   deleteNotFound: 'gone' | 'fail';
@@ -98,6 +103,7 @@ export function readDeliverConfig(env: Env): DeliverConfig {
             tableName: e.BUDGET_TABLE,
             budgetClass: e.BUDGET_CLASS,
             ...(e.USERFLOW_RATE_LIMIT === undefined ? {} : { ceilingPerSecond: e.USERFLOW_RATE_LIMIT }),
+            ...(e.BUDGET_SYNC_SHARE === undefined ? {} : { syncShare: e.BUDGET_SYNC_SHARE }),
           },
         }),
     idempotency: { tableName: e.IDEMPOTENCY_TABLE, ttlSeconds: e.IDEMPOTENCY_TTL_SECONDS },

@@ -24,11 +24,15 @@ describe('sync path', () => {
     expect(envOf(withoutSync, withoutSync.stack.deliver.fn).USERFLOW_RATE_LIMIT).toBe('20');
   });
 
-  it('splits the Userflow rate so both paths together stay within the limit', () => {
-    const live = Number(envOf(withSync, withSync.stack.deliver.fn).USERFLOW_RATE_LIMIT);
-    const syncRate = Number(envOf(withSync, sync.pipeline.deliver.fn).USERFLOW_RATE_LIMIT);
-    expect(syncRate).toBe(5);
-    expect(live + syncRate).toBe(20);
+  it('shares one budget: both paths lease from the same table under the whole limit, sync keeping its share', () => {
+    const live = envOf(withSync, withSync.stack.deliver.fn);
+    const syncEnv = envOf(withSync, sync.pipeline.deliver.fn);
+    expect(live.BUDGET_TABLE).toEqual({ Ref: logicalId(withSync, withSync.stack.budgetTable) });
+    expect(syncEnv.BUDGET_TABLE).toEqual(live.BUDGET_TABLE);
+    expect([live.BUDGET_CLASS, syncEnv.BUDGET_CLASS]).toEqual(['live', 'sync']);
+    expect([live.USERFLOW_RATE_LIMIT, syncEnv.USERFLOW_RATE_LIMIT]).toEqual(['20', '20']);
+    // Every participant must compute the same allocation, so the share is on both.
+    expect([live.BUDGET_SYNC_SHARE, syncEnv.BUDGET_SYNC_SHARE]).toEqual(['0.25', '0.25']);
   });
 
   it('has its own FIFO queue, redriving to its own DLQ, consumed by its own deliver', () => {

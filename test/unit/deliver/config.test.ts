@@ -46,6 +46,17 @@ describe('readDeliverConfig', () => {
     expect(config.userflow).toMatchObject({ region: 'eu', baseUrl: 'http://127.0.0.1:4000' });
   });
 
+  it('reads the shared budget only with a table, with the class and the sync share the stack sets', () => {
+    expect(readDeliverConfig(base).budget).toBeUndefined();
+    expect(
+      readDeliverConfig({ ...base, BUDGET_TABLE: 'budget', BUDGET_CLASS: 'sync', BUDGET_SYNC_SHARE: '0.25' })
+        .budget,
+    ).toEqual({ tableName: 'budget', budgetClass: 'sync', syncShare: 0.25 });
+    expect(problems({ ...base, BUDGET_TABLE: 'budget', BUDGET_SYNC_SHARE: '1' }).join()).toMatch(
+      /BUDGET_SYNC_SHARE/,
+    );
+  });
+
   it('takes the key from USERFLOW_API_KEY for local runs', () => {
     const { USERFLOW_API_KEY_SECRET_ID: _, ...env } = base;
     expect(readDeliverConfig({ ...env, USERFLOW_API_KEY: 'ak_local' }).apiKey).toEqual({ value: 'ak_local' });
