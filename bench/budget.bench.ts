@@ -5,13 +5,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import {
-  BUDGET_TABLE_KEY,
-  Budget,
-  type BudgetClass,
-  dynamoDbLeaseStore,
-  memoryLeaseStore,
-} from '../lib/budget/index.ts';
+import { BUDGET_TABLE_KEY, dynamoDbLeaseStore } from '../lib/budget/dynamodb-lease-store.ts';
+import { Budget, type BudgetClass, memoryLeaseStore } from '../lib/budget/index.ts';
 import { startSandbox } from '../lib/sandbox/index.ts';
 import { UserflowClient, UserflowRateLimitError } from '../lib/userflow/index.ts';
 import { startDynamoDbEmulator } from '../test/helpers/dynamodb-emulator.ts';

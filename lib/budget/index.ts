@@ -1,4 +1,6 @@
 // Public surface of the Userflow budget: one budget per Userflow environment, a gate per class of caller.
+// The pure core only: the lease stores over DynamoDB and SQLite are adapters, imported by their own paths, so a
+// Lambda bundle never drags in the SQLite driver (nor local mode the DynamoDB client).
 
 export type { RateGate, RateSnapshot, Ticket } from '../deliver/rate-gate.ts';
 export {
@@ -18,12 +20,6 @@ export {
   classPolicies,
   DEFAULT_CLASS_POLICIES,
 } from './classes.ts';
-export {
-  BUDGET_TABLE_KEY,
-  type DynamoDbLeaseStoreOptions,
-  dynamoDbLeaseStore,
-} from './dynamodb-lease-store.ts';
 export { BudgetGate } from './gate.ts';
 export { type LeaseStore, memoryLeaseStore } from './lease-store.ts';
 export { DEFAULT_DISCOVERY, type DiscoveryPolicy } from './rate-discovery.ts';
-export { sqliteLeaseStore } from './sqlite-lease-store.ts';

@@ -1,13 +1,8 @@
 // The local event source mappings: one poller per queue, each calling the deliver handler the Lambda exports.
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import {
-  Budget,
-  type BudgetClass,
-  classPolicies,
-  memoryLeaseStore,
-  sqliteLeaseStore,
-} from '../budget/index.ts';
+import { Budget, type BudgetClass, classPolicies, memoryLeaseStore } from '../budget/index.ts';
+import { sqliteLeaseStore } from '../budget/sqlite-lease-store.ts';
 import type { AuditSink, DeliveryClient } from '../deliver/index.ts';
 import { createDeliverHandler } from '../deliver/index.ts';
 import { BridgeError } from '../errors.ts';

@@ -78,6 +78,7 @@ beforeAll(async () => {
     idempotency: id(stack.idempotencyTable),
     'sync-state': id(sync.stateTable),
     trail: id(stack.trail.table),
+    budget: id(stack.budgetTable),
   };
   for (const [table, logicalId] of Object.entries(tables)) {
     const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes } =
@@ -105,6 +106,7 @@ beforeAll(async () => {
     [id(stack.userflowApiKey)]: sm.arnOf(nameOf(stack.userflowApiKey)),
     [tables.idempotency]: idempotency.table,
     [tables.trail]: 'trail',
+    [tables.budget]: 'budget',
   };
   const local = {
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,

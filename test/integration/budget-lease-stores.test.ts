@@ -4,16 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUDGET_TABLE_KEY,
-  Budget,
-  classPolicies,
-  dynamoDbLeaseStore,
-  type LeaseStore,
-  lease,
-  memoryLeaseStore,
-  sqliteLeaseStore,
-} from '../../lib/budget/index.ts';
+import { BUDGET_TABLE_KEY, dynamoDbLeaseStore } from '../../lib/budget/dynamodb-lease-store.ts';
+import { Budget, classPolicies, type LeaseStore, lease, memoryLeaseStore } from '../../lib/budget/index.ts';
+import { sqliteLeaseStore } from '../../lib/budget/sqlite-lease-store.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
 
 let dynamo: DynamoDbEmulator;
