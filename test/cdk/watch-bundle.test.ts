@@ -32,6 +32,7 @@ let ddb: DynamoDbEmulator;
 let slack: Receiver;
 let dir: string;
 let env: Record<string, string>;
+let functionTimeoutSeconds: number;
 
 beforeAll(async () => {
   const app = new App({ outdir });
@@ -53,20 +54,28 @@ beforeAll(async () => {
     template.Resources[id(c)].Properties.Name as string;
   sm.put(nameOf(stack.userflowApiKey), sandbox.apiKey);
   sm.put(nameOf(watches.alertSecrets), JSON.stringify({ SLACK_WEBHOOK_URL: slack.url }));
-  // The table with the keys the template declares, so a function that disagrees with its table fails here.
-  const { KeySchema, AttributeDefinitions } = template.Resources[id(watches.stateTable)].Properties;
-  await ddb.client.send(
-    new CreateTableCommand({
-      TableName: 'watch-state',
-      KeySchema,
-      AttributeDefinitions,
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  // Each table with the keys the template declares, so a function that disagrees with its table fails here.
+  const tables = { 'watch-state': id(watches.stateTable), trail: id(stack.trail.table) };
+  for (const [table, logicalId] of Object.entries(tables)) {
+    const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes } =
+      template.Resources[logicalId].Properties;
+    await ddb.client.send(
+      new CreateTableCommand({
+        TableName: table,
+        KeySchema,
+        AttributeDefinitions,
+        ...(GlobalSecondaryIndexes ? { GlobalSecondaryIndexes } : {}),
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  }
   dir = assetDirOf(outdir, stack, watches.watchFunction.fn);
+  functionTimeoutSeconds =
+    synthesizedFunction(outdir, stack, watches.watchFunction.fn).Properties.Timeout ?? 30;
   env = {
     ...lambdaEnvironment(synthesizedFunction(outdir, stack, watches.watchFunction.fn), dir, {
-      [id(watches.stateTable)]: 'watch-state',
+      [tables['watch-state']]: 'watch-state',
+      [tables.trail]: 'trail',
       [id(watches.alertSecrets)]: sm.arnOf(nameOf(watches.alertSecrets)),
       [id(stack.userflowApiKey)]: sm.arnOf(nameOf(stack.userflowApiKey)),
     }),
@@ -86,11 +95,11 @@ afterAll(async () => {
 describe('the watch bundle on Node 24', () => {
   it('runs the shipped example as the scheduler invokes it: one alert, then none', async () => {
     const event = { watch: 'getting-started-stalled' };
-    const first = await runBundle(dir, { node, env, event });
+    const first = await runBundle(dir, { node, env, functionTimeoutSeconds, event });
     expect(first.error).toBeUndefined();
     expect(first.node).toMatch(/^v24\./);
     expect(first.result).toMatchObject({ stalled: 1, sent: 1 });
-    const second = await runBundle(dir, { node, env, event });
+    const second = await runBundle(dir, { node, env, functionTimeoutSeconds, event });
     expect(second.result).toMatchObject({ already_alerted: 1, sent: 0 });
     const [message] = slack.delivered() as { text: string }[];
     expect(slack.received).toHaveLength(1);

@@ -24,7 +24,11 @@ export function node24Binary(): Promise<string> {
 }
 
 interface TemplateFunction {
-  Properties: { Code: { S3Key: string }; Environment?: { Variables?: Record<string, unknown> } };
+  Properties: {
+    Code: { S3Key: string };
+    Timeout?: number;
+    Environment?: { Variables?: Record<string, unknown> };
+  };
 }
 
 /** The synthesized Lambda resource of `fn` (a NodejsFunction) in the stack's template under `outdir`. */
@@ -82,6 +86,8 @@ export interface RunBundleOptions {
   env: Record<string, string>;
   /** Invoke `handler` with this event after the import; without it only the module init runs. */
   event?: unknown;
+  /** What the handler's context counts down from (the function's own timeout, s); default 30. */
+  functionTimeoutSeconds?: number;
   timeoutMs?: number;
 }
 
@@ -109,6 +115,7 @@ export async function runBundle(assetDir: string, options: RunBundleOptions): Pr
         AWS_DEFAULT_REGION: 'eu-west-1',
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',
+        BUNDLE_FUNCTION_TIMEOUT_MS: String((options.functionTimeoutSeconds ?? 30) * 1000),
         ...options.env,
       },
     });

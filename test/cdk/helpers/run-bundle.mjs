@@ -14,6 +14,8 @@ let result;
 let error;
 if (eventFile) {
   const event = JSON.parse(readFileSync(eventFile, 'utf8'));
+  // As Lambda counts it: from the invocation's start to the function's timeout.
+  const deadline = Date.now() + Number(process.env.BUNDLE_FUNCTION_TIMEOUT_MS ?? 30_000);
   const context = {
     functionName: 'bundle-test',
     functionVersion: '$LATEST',
@@ -23,7 +25,7 @@ if (eventFile) {
     logGroupName: '/aws/lambda/bundle-test',
     logStreamName: '2026/11/27/[$LATEST]0123456789abcdef',
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
   };
   try {
     result = await mod.handler(event, context);
