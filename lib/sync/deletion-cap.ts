@@ -32,7 +32,7 @@ export function removingKinds(file: SyncFile): EntityKind[] {
  */
 export async function checkDeletionCap(db: Database, file: SyncFile, state: SyncStateStore): Promise<void> {
   for (const kind of removingKinds(file)) {
-    const known = await state.count(file.name, kind);
+    const known = await state.entities(file.name, kind).count();
     if (!overCap(known, known, file.max_delete)) continue;
     const vanished = await countVanished(db, file, state, kind);
     if (overCap(vanished, known, file.max_delete))
@@ -51,7 +51,7 @@ export async function countVanished(
   const names = (await readColumns(db, file, kind, sql)).map((c) => c.name);
   const [encoding] = await db.query<{ server_encoding: string }>('SHOW server_encoding');
   const query = keysQuery(kind, sql, names, encoding?.server_encoding ?? '');
-  const cursor = new StateCursor(state, file.name, kind, Math.max(file.batch_size, 1000));
+  const cursor = new StateCursor(state.entities(file.name, kind), Math.max(file.batch_size, 1000));
   let vanished = 0;
   const onVanished = () => {
     vanished += 1;

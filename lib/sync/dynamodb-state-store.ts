@@ -233,73 +233,79 @@ export function openDynamoDbStateStore(options: DynamoDbStateStoreOptions): Sync
       return (await latestRuns(sync === undefined ? ALL_RUNS : runsPk(sync), limit)).map(toRunRecord);
     },
 
-    async scan(sync, kind, after, limit) {
-      const pk = statePk(sync, kind);
-      // `sk > ''` is refused (an empty key value), and every key is after it anyway.
-      const range: QueryInput =
-        after === ''
-          ? partition(pk, ['sk', 'hash', 'fp'])
-          : {
-              KeyConditionExpression: '#pk = :pk AND #sk > :after',
-              ExpressionAttributeNames: names('pk', 'sk', 'hash', 'fp'),
-              ExpressionAttributeValues: { ':pk': pk, ':after': after },
-            };
-      const entries: StoredEntityState[] = [];
-      let start: Record<string, unknown> | undefined;
-      // A Query page stops at 1 MB: keep reading until `limit` entries or the end, as the port promises.
-      do {
-        const page = await queryPage({
-          ...range,
-          ProjectionExpression: '#sk, #hash, #fp',
-          Limit: limit - entries.length,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        });
-        for (const item of page.Items ?? []) {
-          entries.push(new StoredEntityState(item.sk as string, item.hash as string, item.fp as string));
-        }
-        start = page.LastEvaluatedKey;
-      } while (start && entries.length < limit);
-      return entries;
-    },
+    entities(sync, kind) {
+      return {
+        sync,
+        kind,
+        async scan(after, limit) {
+          const pk = statePk(sync, kind);
+          // `sk > ''` is refused (an empty key value), and every key is after it anyway.
+          const range: QueryInput =
+            after === ''
+              ? partition(pk, ['sk', 'hash', 'fp'])
+              : {
+                  KeyConditionExpression: '#pk = :pk AND #sk > :after',
+                  ExpressionAttributeNames: names('pk', 'sk', 'hash', 'fp'),
+                  ExpressionAttributeValues: { ':pk': pk, ':after': after },
+                };
+          const entries: StoredEntityState[] = [];
+          let start: Record<string, unknown> | undefined;
+          // A Query page stops at 1 MB: keep reading until `limit` entries or the end, as the port promises.
+          do {
+            const page = await queryPage({
+              ...range,
+              ProjectionExpression: '#sk, #hash, #fp',
+              Limit: limit - entries.length,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            });
+            for (const item of page.Items ?? []) {
+              entries.push(new StoredEntityState(item.sk as string, item.hash as string, item.fp as string));
+            }
+            start = page.LastEvaluatedKey;
+          } while (start && entries.length < limit);
+          return entries;
+        },
 
-    async commit(sync, kind, runId, changed, gone) {
-      const pk = statePk(sync, kind);
-      const put = (Item: Item): Item => ({ PutRequest: { Item } });
-      const writes = changed.map(({ key, state }) =>
-        put({ pk, sk: key, hash: state.hash, fp: JSON.stringify(state.attributes), seen_run: runId }),
-      );
-      // Gone marks rewrite the items the scan just read, 25 to a request, instead of one UpdateItem each.
-      for (const entry of gone) {
-        const fp = entry instanceof StoredEntityState ? entry.fp : JSON.stringify(entry.attributes());
-        writes.push(put({ pk, sk: entry.key, hash: entry.hash, fp, gone_run: runId }));
-      }
-      await batchWrite(writes);
-    },
-
-    count: (sync, kind) => countOf(statePk(sync, kind)),
-
-    async *gone(sync, kind, runId, batchSize) {
-      let batch: StateEntry[] = [];
-      for await (const page of queryAll({
-        ...partition(statePk(sync, kind), ['sk', 'hash', 'fp', 'gone_run'], { ':r': runId }),
-        ProjectionExpression: '#sk, #hash, #fp',
-        FilterExpression: '#gone_run = :r',
-      })) {
-        for (const item of page.Items ?? []) {
-          const attributes = JSON.parse(item.fp as string) as Fingerprint;
-          batch.push({ key: item.sk as string, state: { hash: item.hash as string, attributes } });
-          if (batch.length === batchSize) {
-            yield batch;
-            batch = [];
+        async commit(runId, { changed, gone }) {
+          const pk = statePk(sync, kind);
+          const put = (Item: Item): Item => ({ PutRequest: { Item } });
+          const writes = changed.map(({ key, state }) =>
+            put({ pk, sk: key, hash: state.hash, fp: JSON.stringify(state.attributes), seen_run: runId }),
+          );
+          // Gone marks rewrite the items the scan just read, 25 to a request, instead of one UpdateItem each.
+          for (const entry of gone) {
+            const fp = entry instanceof StoredEntityState ? entry.fp : JSON.stringify(entry.attributes());
+            writes.push(put({ pk, sk: entry.key, hash: entry.hash, fp, gone_run: runId }));
           }
-        }
-      }
-      if (batch.length) yield batch;
-    },
+          await batchWrite(writes);
+        },
 
-    async forget(sync, kind, keys) {
-      const pk = statePk(sync, kind);
-      await batchWrite([...new Set(keys)].map((sk) => ({ DeleteRequest: { Key: { pk, sk } } })));
+        count: () => countOf(statePk(sync, kind)),
+
+        async *gone(runId, batchSize) {
+          let batch: StateEntry[] = [];
+          for await (const page of queryAll({
+            ...partition(statePk(sync, kind), ['sk', 'hash', 'fp', 'gone_run'], { ':r': runId }),
+            ProjectionExpression: '#sk, #hash, #fp',
+            FilterExpression: '#gone_run = :r',
+          })) {
+            for (const item of page.Items ?? []) {
+              const attributes = JSON.parse(item.fp as string) as Fingerprint;
+              batch.push({ key: item.sk as string, state: { hash: item.hash as string, attributes } });
+              if (batch.length === batchSize) {
+                yield batch;
+                batch = [];
+              }
+            }
+          }
+          if (batch.length) yield batch;
+        },
+
+        async forget(keys) {
+          const pk = statePk(sync, kind);
+          await batchWrite([...new Set(keys)].map((sk) => ({ DeleteRequest: { Key: { pk, sk } } })));
+        },
+      };
     },
 
     async close() {

@@ -10,7 +10,7 @@ import type { Database } from './postgres.ts';
 import { splitRecord } from './record-text.ts';
 import { createRowMapper } from './row-mapper.ts';
 import { StateCursor } from './state-cursor.ts';
-import type { RunCounts, ScannedEntry, StateEntry, SyncStateStore } from './state-store.ts';
+import type { EntityState, RunCounts, ScannedEntry, StateEntry, SyncStateStore } from './state-store.ts';
 import type { SyncFile } from './sync-file.ts';
 import { HASH, KEY, orderedQuery, RECORD } from './sync-query.ts';
 import { outOfOrder, readColumns, streamRows } from './sync-reads.ts';
@@ -47,15 +47,17 @@ export class KindScan {
   private gone: ScannedEntry[] = [];
   private readonly keepsGone: boolean;
   private readonly pageSize: number;
+  private readonly entities: EntityState;
 
   constructor(
     private readonly file: SyncFile,
     readonly kind: EntityKind,
     private readonly db: Database,
-    private readonly state: SyncStateStore,
+    state: SyncStateStore,
     private readonly runId: number,
     private readonly counts: RunCounts,
   ) {
+    this.entities = state.entities(file.name, kind);
     this.keepsGone = file.mode === 'mirror' && (kind === 'memberships' || file.delete);
     this.pageSize = Math.max(file.batch_size, MIN_STATE_PAGE);
   }
@@ -69,7 +71,7 @@ export class KindScan {
   async commit(changed: StateEntry[], dryRun: boolean): Promise<void> {
     const entries = dryRun ? [] : [...this.quiet, ...changed];
     // A dry run records what it saw, never what it would have sent.
-    await this.state.commit(this.file.name, this.kind, this.runId, entries, this.gone);
+    await this.entities.commit(this.runId, { changed: entries, gone: this.gone });
     this.quiet = [];
     this.gone = [];
   }
@@ -96,7 +98,7 @@ export class KindScan {
       return texts.map((text, i) => (text === null ? null : (parsers[i] as (t: string) => unknown)(text)));
     };
     const prefix = mappingPrefix(mapper.signature);
-    const cursor = new StateCursor(this.state, file.name, kind, this.pageSize);
+    const cursor = new StateCursor(this.entities, this.pageSize);
     const onVanished = (entry: ScannedEntry) => {
       this.vanished += 1;
       if (this.keepsGone) this.gone.push(entry);
@@ -106,7 +108,7 @@ export class KindScan {
       while (key === undefined ? !cursor.done : !cursor.covers(key)) {
         await cursor.advance(onVanished);
         if (this.gone.length >= this.pageSize) {
-          await this.state.commit(file.name, kind, this.runId, [], this.gone);
+          await this.entities.commit(this.runId, { changed: [], gone: this.gone });
           this.gone = [];
         }
       }

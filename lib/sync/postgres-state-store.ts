@@ -63,73 +63,79 @@ export async function openPostgresStateStore(db: Database): Promise<SyncStateSto
       );
       return rows.map(toRunRecord);
     },
-    async scan(sync, kind, after, limit) {
-      // The fingerprint as text, parsed only if the row's hash moved: jsonb parsed per entry would cost more.
-      const rows = await db.query<{ key: string; hash: string; attributes: string }>(
-        `SELECT key, hash, attributes::text AS attributes FROM ${STATE}
-         WHERE sync = $1 AND kind = $2 AND key COLLATE "C" > $3 ORDER BY key COLLATE "C" LIMIT $4`,
-        [sync, kind, after, limit],
-      );
-      return rows.map((r) => new LazyEntity(r.key, r.hash, r.attributes));
-    },
-    async commit(sync, kind, runId, changed, gone) {
-      await db.query('BEGIN');
-      try {
-        if (changed.length) {
-          await db.query(
-            `INSERT INTO ${STATE} (sync, kind, key, hash, attributes, seen_run)
-             SELECT $1, $2, k, h, a::jsonb, $3 FROM unnest($4::text[], $5::text[], $6::text[]) AS t(k, h, a)
-             ON CONFLICT (sync, kind, key) DO UPDATE SET hash = excluded.hash, attributes = excluded.attributes,
-               seen_run = excluded.seen_run, gone_run = NULL`,
-            [
-              sync,
-              kind,
-              runId,
-              changed.map((c) => c.key),
-              changed.map((c) => c.state.hash),
-              changed.map((c) => JSON.stringify(c.state.attributes)),
-            ],
-          );
-        }
-        if (gone.length) {
-          await db.query(
-            `UPDATE ${STATE} SET gone_run = $1 WHERE sync = $2 AND kind = $3 AND key = ANY($4::text[])`,
-            [runId, sync, kind, gone.map((g) => g.key)],
-          );
-        }
-        await db.query('COMMIT');
-      } catch (error) {
-        await db.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
-    },
-    async count(sync, kind) {
-      const [row] = await db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${STATE} WHERE sync = $1 AND kind = $2`,
-        [sync, kind],
-      );
-      return Number(row?.n ?? 0);
-    },
-    async *gone(sync, kind, runId, batchSize) {
-      let after = '';
-      for (;;) {
-        const rows = await db.query<{ key: string; hash: string; attributes: Record<string, string> }>(
-          `SELECT key, hash, attributes FROM ${STATE} WHERE sync = $1 AND kind = $2 AND gone_run = $3 AND key COLLATE "C" > $4
-           ORDER BY key COLLATE "C" LIMIT $5`,
-          [sync, kind, runId, after, batchSize],
-        );
-        if (rows.length === 0) return;
-        after = (rows.at(-1) as { key: string }).key;
-        yield rows.map((r) => ({ key: r.key, state: { hash: r.hash, attributes: r.attributes } }));
-      }
-    },
-    async forget(sync, kind, keys) {
-      if (keys.length === 0) return;
-      await db.query(`DELETE FROM ${STATE} WHERE sync = $1 AND kind = $2 AND key = ANY($3::text[])`, [
+    entities(sync, kind) {
+      return {
         sync,
         kind,
-        keys,
-      ]);
+        async scan(after, limit) {
+          // The fingerprint as text, parsed only if the row's hash moved: jsonb parsed per entry would cost more.
+          const rows = await db.query<{ key: string; hash: string; attributes: string }>(
+            `SELECT key, hash, attributes::text AS attributes FROM ${STATE}
+             WHERE sync = $1 AND kind = $2 AND key COLLATE "C" > $3 ORDER BY key COLLATE "C" LIMIT $4`,
+            [sync, kind, after, limit],
+          );
+          return rows.map((r) => new LazyEntity(r.key, r.hash, r.attributes));
+        },
+        async commit(runId, { changed, gone }) {
+          await db.query('BEGIN');
+          try {
+            if (changed.length) {
+              await db.query(
+                `INSERT INTO ${STATE} (sync, kind, key, hash, attributes, seen_run)
+                 SELECT $1, $2, k, h, a::jsonb, $3 FROM unnest($4::text[], $5::text[], $6::text[]) AS t(k, h, a)
+                 ON CONFLICT (sync, kind, key) DO UPDATE SET hash = excluded.hash, attributes = excluded.attributes,
+                   seen_run = excluded.seen_run, gone_run = NULL`,
+                [
+                  sync,
+                  kind,
+                  runId,
+                  changed.map((c) => c.key),
+                  changed.map((c) => c.state.hash),
+                  changed.map((c) => JSON.stringify(c.state.attributes)),
+                ],
+              );
+            }
+            if (gone.length) {
+              await db.query(
+                `UPDATE ${STATE} SET gone_run = $1 WHERE sync = $2 AND kind = $3 AND key = ANY($4::text[])`,
+                [runId, sync, kind, gone.map((g) => g.key)],
+              );
+            }
+            await db.query('COMMIT');
+          } catch (error) {
+            await db.query('ROLLBACK').catch(() => {});
+            throw error;
+          }
+        },
+        async count() {
+          const [row] = await db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM ${STATE} WHERE sync = $1 AND kind = $2`,
+            [sync, kind],
+          );
+          return Number(row?.n ?? 0);
+        },
+        async *gone(runId, batchSize) {
+          let after = '';
+          for (;;) {
+            const rows = await db.query<{ key: string; hash: string; attributes: Record<string, string> }>(
+              `SELECT key, hash, attributes FROM ${STATE} WHERE sync = $1 AND kind = $2 AND gone_run = $3 AND key COLLATE "C" > $4
+               ORDER BY key COLLATE "C" LIMIT $5`,
+              [sync, kind, runId, after, batchSize],
+            );
+            if (rows.length === 0) return;
+            after = (rows.at(-1) as { key: string }).key;
+            yield rows.map((r) => ({ key: r.key, state: { hash: r.hash, attributes: r.attributes } }));
+          }
+        },
+        async forget(keys) {
+          if (keys.length === 0) return;
+          await db.query(`DELETE FROM ${STATE} WHERE sync = $1 AND kind = $2 AND key = ANY($3::text[])`, [
+            sync,
+            kind,
+            keys,
+          ]);
+        },
+      };
     },
     async close() {
       await db.close();

@@ -172,11 +172,12 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
   /** Entities gone from the query, marked during the merge: removed unless that would pass the deletion cap. */
   async function removeVanished(kind: EntityKind, vanished: number): Promise<void> {
     if (vanished === 0) return;
-    const known = await state.count(file.name, kind);
+    const entities = state.entities(file.name, kind);
+    const known = await entities.count();
     // Checked again: rows may have vanished since the check before the run.
     if (overCap(vanished, known, file.max_delete))
       throw new DeletionCapError(kind, vanished, known, file.max_delete);
-    for await (const batch of state.gone(file.name, kind, runId, file.batch_size)) {
+    for await (const batch of entities.gone(runId, file.batch_size)) {
       const envelopes: Envelope[] = [];
       for (const { key, state: stored } of batch) {
         const input: ChangeInput = { kind, key, change: 'removed', attributes: {}, hash: stored.hash };
@@ -185,12 +186,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
         if (command) envelopes.push(envelopeFor(file.name, input, command, startedAt));
       }
       await send(envelopes);
-      if (!dryRun)
-        await state.forget(
-          file.name,
-          kind,
-          batch.map((b) => b.key),
-        );
+      if (!dryRun) await entities.forget(batch.map((b) => b.key));
       const phase = phaseOf('memberships');
       options.onProgress?.({ kind: 'removals', read: phase.changed, ...phase, counts });
       // A dry run forgets nothing, so the next page would repeat this one: one page is a fair sample.

@@ -100,42 +100,50 @@ export function openSqliteStateStore(path: string): SyncStateStore {
       ) as RunRow[];
       return rows.map(toRunRecord);
     },
-    async scan(sync, kind, after, limit) {
-      const load = (key: string): Fingerprint =>
-        JSON.parse(fingerprintOf.get(sync, kind, key)?.attributes ?? '{}');
-      const rows = scanPage.all(sync, kind, after, limit);
-      const entries: LazyEntity[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i] as string;
-        const space = row.indexOf(' ');
-        entries[i] = new LazyEntity(row.slice(space + 1), row.slice(0, space), load);
-      }
-      return entries;
-    },
-    async commit(sync, kind, runId, changed, gone) {
-      commit(sync, kind, runId, changed, gone);
-    },
-    async count(sync, kind) {
-      return (
-        db.prepare('SELECT count(*) AS n FROM sync_state WHERE sync = ? AND kind = ?').get(sync, kind) as {
-          n: number;
-        }
-      ).n;
-    },
-    async *gone(sync, kind, runId, batchSize) {
-      let after = '';
-      for (;;) {
-        const rows = gonePage.all(sync, kind, runId, after, batchSize);
-        if (rows.length === 0) return;
-        after = (rows.at(-1) as StateRow).key;
-        yield rows.map((r) => ({
-          key: r.key,
-          state: { hash: r.hash, attributes: JSON.parse(r.attributes) },
-        }));
-      }
-    },
-    async forget(sync, kind, keys) {
-      forget(sync, kind, keys);
+    entities(sync, kind) {
+      return {
+        sync,
+        kind,
+        async scan(after, limit) {
+          const load = (key: string): Fingerprint =>
+            JSON.parse(fingerprintOf.get(sync, kind, key)?.attributes ?? '{}');
+          const rows = scanPage.all(sync, kind, after, limit);
+          const entries: LazyEntity[] = new Array(rows.length);
+          for (let i = 0; i < rows.length; i++) {
+            const row = rows[i] as string;
+            const space = row.indexOf(' ');
+            entries[i] = new LazyEntity(row.slice(space + 1), row.slice(0, space), load);
+          }
+          return entries;
+        },
+        async commit(runId, { changed, gone }) {
+          commit(sync, kind, runId, changed, gone);
+        },
+        async count() {
+          return (
+            db
+              .prepare('SELECT count(*) AS n FROM sync_state WHERE sync = ? AND kind = ?')
+              .get(sync, kind) as {
+              n: number;
+            }
+          ).n;
+        },
+        async *gone(runId, batchSize) {
+          let after = '';
+          for (;;) {
+            const rows = gonePage.all(sync, kind, runId, after, batchSize);
+            if (rows.length === 0) return;
+            after = (rows.at(-1) as StateRow).key;
+            yield rows.map((r) => ({
+              key: r.key,
+              state: { hash: r.hash, attributes: JSON.parse(r.attributes) },
+            }));
+          }
+        },
+        async forget(keys) {
+          forget(sync, kind, keys);
+        },
+      };
     },
     async close() {
       db.close();

@@ -1,9 +1,8 @@
 // Walks one kind's stored state in key order beside the query's rows, sorted the same way (a merge join): each
 // row meets its stored entry, and stored entries no row met are the entities that vanished. Paged both ways.
-import type { EntityKind } from './entity.ts';
 import { SyncError } from './errors.ts';
 import { compareKeys } from './key-order.ts';
-import type { ScannedEntry, SyncStateStore } from './state-store.ts';
+import type { EntityState, ScannedEntry } from './state-store.ts';
 
 export type OnVanished = (entry: ScannedEntry) => void;
 
@@ -23,9 +22,7 @@ export class StateCursor {
   private next: Promise<ScannedEntry[]> | undefined;
 
   constructor(
-    private readonly store: SyncStateStore,
-    private readonly sync: string,
-    private readonly kind: EntityKind,
+    private readonly entities: Pick<EntityState, 'kind' | 'scan'>,
     private readonly pageSize: number,
   ) {}
 
@@ -75,7 +72,7 @@ export class StateCursor {
   }
 
   private fetch(): Promise<ScannedEntry[]> {
-    return this.store.scan(this.sync, this.kind, this.last, this.pageSize);
+    return this.entities.scan(this.last, this.pageSize);
   }
 
   // A store that pages in another order would make present entities look vanished: stop instead.
@@ -85,7 +82,7 @@ export class StateCursor {
       if (previous !== '' && compareKeys(previous, key) >= 0) {
         // No keys in the message: they are user and group ids.
         throw new SyncError(
-          `the sync state of ${this.kind} did not come back in key order; is the state database UTF-8?`,
+          `the sync state of ${this.entities.kind} did not come back in key order; is the state database UTF-8?`,
           { code: 'state_order' },
         );
       }

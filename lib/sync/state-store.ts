@@ -49,27 +49,32 @@ export interface SyncStateStore {
   ): Promise<void>;
   runs(options: { sync?: string; limit: number }): Promise<RunRecord[]>;
 
+  /** The stored entities of one kind of one sync: what a run reads, merges and commits. */
+  entities(sync: string, kind: EntityKind): EntityState;
+  close(): Promise<void>;
+}
+
+/** One kind's stored entities in one sync (`SyncStateStore.entities`). */
+export interface EntityState {
+  readonly sync: string;
+  readonly kind: EntityKind;
   /**
-   * Up to `limit` entries of one kind with keys after `after` (`''`: from the start), in code point order
-   * (`compareKeys`, = UTF-8 byte order), which is the order the sync reads its rows in: the two are merged.
-   * Fewer than `limit` means there are no more.
+   * Up to `limit` entries with keys after `after` (`''`: from the start), in code point order (`compareKeys`,
+   * = UTF-8 byte order), which is the order the sync reads its rows in: the two are merged. Fewer than `limit`
+   * means there are no more.
    */
-  scan(sync: string, kind: EntityKind, after: string, limit: number): Promise<ScannedEntry[]>;
+  scan(after: string, limit: number): Promise<ScannedEntry[]>;
   /**
    * Records what was just queued (`changed`), and marks `gone` entries (stored, but no longer returned by the
    * query) as gone in run `runId`, in one transaction where the store has them. Called only after the queue
    * accepted the chunk's commands: a crash before it re-sends, never skips. Never creates an entry for a gone key.
    */
   commit(
-    sync: string,
-    kind: EntityKind,
     runId: number,
-    changed: readonly StateEntry[],
-    gone: readonly ScannedEntry[],
+    changes: { changed: readonly StateEntry[]; gone: readonly ScannedEntry[] },
   ): Promise<void>;
-  count(sync: string, kind: EntityKind): Promise<number>;
-  /** Entries marked gone by run `runId`, in key order, in batches. */
-  gone(sync: string, kind: EntityKind, runId: number, batchSize: number): AsyncIterable<StateEntry[]>;
-  forget(sync: string, kind: EntityKind, keys: readonly string[]): Promise<void>;
-  close(): Promise<void>;
+  count(): Promise<number>;
+  /** Entries marked gone by run `runId`, in key order, in batches of `batchSize`. */
+  gone(runId: number, batchSize: number): AsyncIterable<StateEntry[]>;
+  forget(keys: readonly string[]): Promise<void>;
 }

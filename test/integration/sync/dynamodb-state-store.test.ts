@@ -74,7 +74,7 @@ async function scanAll(state: SyncStateStore, kind: 'users' | 'groups', limit: n
   const pages: ScannedEntry[][] = [];
   let after = '';
   for (;;) {
-    const page = await state.scan('app', kind, after, limit);
+    const page = await state.entities('app', kind).scan(after, limit);
     pages.push(page);
     if (page.length < limit) return pages;
     after = (page.at(-1) as ScannedEntry).key;
@@ -84,13 +84,7 @@ async function scanAll(state: SyncStateStore, kind: 'users' | 'groups', limit: n
 describe('DynamoDB sync state store', () => {
   it('scans what was committed in key order, page after page, with lazily decoded fingerprints', async () => {
     const state = await freshStore();
-    await state.commit(
-      'app',
-      'users',
-      7,
-      keys(250).map((k) => entry(k)),
-      [],
-    );
+    await state.entities('app', 'users').commit(7, { changed: keys(250).map((k) => entry(k)), gone: [] });
     const pages = await scanAll(state, 'users', 100);
     expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
     const scanned = pages.flat();
@@ -99,8 +93,8 @@ describe('DynamoDB sync state store', () => {
     expect(u42?.hash).toBe('h-u42');
     expect(u42?.attributes()).toEqual({ plan: 'p-u42' });
     // Another kind and another sync are other partitions.
-    expect(await state.scan('app', 'groups', '', 10)).toEqual([]);
-    expect(await state.scan('other', 'users', '', 10)).toEqual([]);
+    expect(await state.entities('app', 'groups').scan('', 10)).toEqual([]);
+    expect(await state.entities('other', 'users').scan('', 10)).toEqual([]);
   });
 
   it('fills a scan page across DynamoDB Query pages (1 MB each)', async () => {
@@ -110,43 +104,43 @@ describe('DynamoDB sync state store', () => {
     const wide = Object.fromEntries(
       Array.from({ length: 120 }, (_, i) => [`attribute_${i}`, 'x'.repeat(12)]),
     );
-    await state.commit(
-      'app',
-      'users',
-      1,
-      keys(450).map((k) => entry(k, `h-${k}`, wide)),
-      [],
-    );
+    await state
+      .entities('app', 'users')
+      .commit(1, { changed: keys(450).map((k) => entry(k, `h-${k}`, wide)), gone: [] });
     calls.length = 0;
-    const page = await state.scan('app', 'users', '', 400);
+    const page = await state.entities('app', 'users').scan('', 400);
     expect(page).toHaveLength(400);
     expect(calls.filter((c) => c === 'QueryCommand').length).toBeGreaterThan(1);
-    const rest = await state.scan('app', 'users', (page.at(-1) as ScannedEntry).key, 400);
+    const rest = await state.entities('app', 'users').scan((page.at(-1) as ScannedEntry).key, 400);
     expect(rest).toHaveLength(50);
     expect(rest[0]?.attributes()).toEqual(wide);
-    expect(await state.count('app', 'users')).toBe(450);
+    expect(await state.entities('app', 'users').count()).toBe(450);
   });
 
   it('overwrites a changed entry and marks a gone one in one batch write, keeping its fingerprint', async () => {
     const calls: string[] = [];
     const state = await freshStore({ client: throttlingClient(0, calls) });
-    await state.commit('app', 'users', 1, [entry('a'), entry('b'), entry('c')], []);
-    const [, b] = await state.scan('app', 'users', '', 10);
+    await state
+      .entities('app', 'users')
+      .commit(1, { changed: [entry('a'), entry('b'), entry('c')], gone: [] });
+    const [, b] = await state.entities('app', 'users').scan('', 10);
     calls.length = 0;
-    await state.commit('app', 'users', 2, [entry('a', 'h-a2', { plan: 'pro' })], [b as ScannedEntry]);
+    await state
+      .entities('app', 'users')
+      .commit(2, { changed: [entry('a', 'h-a2', { plan: 'pro' })], gone: [b as ScannedEntry] });
     expect(calls).toEqual(['BatchWriteCommand']);
 
-    const [a, stillB, c] = await state.scan('app', 'users', '', 10);
+    const [a, stillB, c] = await state.entities('app', 'users').scan('', 10);
     expect(a).toMatchObject({ key: 'a', hash: 'h-a2' });
     expect(a?.attributes()).toEqual({ plan: 'pro' });
     expect(stillB).toMatchObject({ key: 'b', hash: 'h-b' });
     expect(stillB?.attributes()).toEqual({ plan: 'p-b' });
     expect(c).toMatchObject({ key: 'c', hash: 'h-c' });
     const gone: StateEntry[][] = [];
-    for await (const batch of state.gone('app', 'users', 2, 10)) gone.push(batch);
+    for await (const batch of state.entities('app', 'users').gone(2, 10)) gone.push(batch);
     expect(gone).toEqual([[entry('b')]]);
     // Marks belong to their run.
-    for await (const batch of state.gone('app', 'users', 3, 10)) expect(batch).toEqual([]);
+    for await (const batch of state.entities('app', 'users').gone(3, 10)) expect(batch).toEqual([]);
   });
 
   it('streams the gone in key order over several Query pages, in batches, and forgets them', async () => {
@@ -154,32 +148,24 @@ describe('DynamoDB sync state store', () => {
     const wide = Object.fromEntries(
       Array.from({ length: 120 }, (_, i) => [`attribute_${i}`, 'x'.repeat(12)]),
     );
-    await state.commit(
-      'app',
-      'users',
-      1,
-      keys(450).map((k) => entry(k, `h-${k}`, wide)),
-      [],
-    );
+    await state
+      .entities('app', 'users')
+      .commit(1, { changed: keys(450).map((k) => entry(k, `h-${k}`, wide)), gone: [] });
     const scanned = (await scanAll(state, 'users', 100)).flat();
-    await state.commit(
-      'app',
-      'users',
-      2,
-      [],
-      scanned.filter((_, i) => i % 3 === 0),
-    );
+    await state
+      .entities('app', 'users')
+      .commit(2, { changed: [], gone: scanned.filter((_, i) => i % 3 === 0) });
 
     const batches: StateEntry[][] = [];
-    for await (const batch of state.gone('app', 'users', 2, 40)) batches.push(batch);
+    for await (const batch of state.entities('app', 'users').gone(2, 40)) batches.push(batch);
     expect(batches.map((b) => b.length)).toEqual([40, 40, 40, 30]);
     const streamed = batches.flat().map((e) => e.key);
     expect(streamed).toEqual(scanned.filter((_, i) => i % 3 === 0).map((e) => e.key));
     expect(batches[0]?.[0]?.state).toEqual({ hash: scanned[0]?.hash, attributes: wide });
 
-    await state.forget('app', 'users', streamed);
-    expect(await state.count('app', 'users')).toBe(300);
-    for await (const batch of state.gone('app', 'users', 2, 40)) expect(batch).toEqual([]);
+    await state.entities('app', 'users').forget(streamed);
+    expect(await state.entities('app', 'users').count()).toBe(300);
+    for await (const batch of state.entities('app', 'users').gone(2, 40)) expect(batch).toEqual([]);
   });
 
   it('retries the unprocessed part of throttled batches with backoff', async () => {
@@ -189,15 +175,9 @@ describe('DynamoDB sync state store', () => {
       sleep: async (ms) => void waits.push(ms),
       random: () => 1,
     });
-    await state.commit(
-      'app',
-      'users',
-      1,
-      keys(20).map((k) => entry(k)),
-      [],
-    );
-    expect(await state.count('app', 'users')).toBe(20);
-    expect(await state.scan('app', 'users', '', 100)).toHaveLength(20);
+    await state.entities('app', 'users').commit(1, { changed: keys(20).map((k) => entry(k)), gone: [] });
+    expect(await state.entities('app', 'users').count()).toBe(20);
+    expect(await state.entities('app', 'users').scan('', 100)).toHaveLength(20);
     // Twice for the write; random() = 1 waits the whole (growing) window.
     expect(waits).toEqual([100, 200]);
   });
@@ -205,13 +185,8 @@ describe('DynamoDB sync state store', () => {
   it('gives up with a retryable error when a batch stays throttled', async () => {
     const state = await freshStore({ client: throttlingClient(100), sleep: async () => {}, maxAttempts: 4 });
     const error = await state
-      .commit(
-        'app',
-        'users',
-        1,
-        keys(30).map((k) => entry(k)),
-        [],
-      )
+      .entities('app', 'users')
+      .commit(1, { changed: keys(30).map((k) => entry(k)), gone: [] })
       .catch((e) => e);
     expect(error).toBeInstanceOf(SyncError);
     expect(error).toMatchObject({ code: 'state_store_throttled', retryable: true });
@@ -219,7 +194,10 @@ describe('DynamoDB sync state store', () => {
 
   it('names the table when it does not exist, and is not retryable', async () => {
     const state = openDynamoDbStateStore({ tableName: 'no-such-table', client: doc });
-    const error = await state.scan('app', 'users', '', 100).catch((e) => e);
+    const error = await state
+      .entities('app', 'users')
+      .scan('', 100)
+      .catch((e) => e);
     expect(error).toBeInstanceOf(SyncError);
     expect(error.message).toMatch(/sync state table no-such-table: Query failed: ResourceNotFoundException/);
     expect(error.retryable).toBe(false);

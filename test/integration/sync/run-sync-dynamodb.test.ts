@@ -215,9 +215,10 @@ describe('runSync with DynamoDB state', () => {
     const second = await runSync({ file, db, state, queue: memoryQueue() });
     expect(second.runId).toBeGreaterThan(first.runId);
     for (const kind of ['users', 'groups', 'memberships'] as const) {
-      for await (const batch of state.gone('app', kind, second.runId, 100)) expect(batch).toEqual([]);
+      for await (const batch of state.entities('app', kind).gone(second.runId, 100))
+        expect(batch).toEqual([]);
     }
-    expect(await state.count('app', 'memberships')).toBe(USERS);
+    expect(await state.entities('app', 'memberships').count()).toBe(USERS);
     const runs = await state.runs({ sync: 'app', limit: 5 });
     expect(runs.map((r) => [r.id, r.status, r.counts.read])).toEqual([
       [second.runId, 'succeeded', EVERYTHING],

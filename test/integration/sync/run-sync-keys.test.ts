@@ -133,16 +133,12 @@ describe.each([
   it('scans stored keys back in code point order, in small pages', async () => {
     const state = await openState();
     const keys = [...USER_IDS, ...MEMBERSHIPS.map(([u, g]) => membershipKey(u, g))];
-    await state.commit(
-      'app',
-      'users',
-      1,
-      keys.map((key) => ({ key, state: { hash: 'h', attributes: {} } })),
-      [],
-    );
+    await state
+      .entities('app', 'users')
+      .commit(1, { changed: keys.map((key) => ({ key, state: { hash: 'h', attributes: {} } })), gone: [] });
     const scanned: string[] = [];
     for (let after = ''; ; ) {
-      const page: ScannedEntry[] = await state.scan('app', 'users', after, 3);
+      const page: ScannedEntry[] = await state.entities('app', 'users').scan(after, 3);
       scanned.push(...page.map((e) => e.key));
       if (page.length < 3) break;
       after = (page.at(-1) as ScannedEntry).key;
