@@ -7,11 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteQueues } from '../lib/queue/sqlite/sqlite-queue.ts';
+import type { SyncStateStore } from '../lib/sync/index.ts';
+import { parseSyncFile, runSync, type SyncFile } from '../lib/sync/index.ts';
 import { connectPostgres, type Database } from '../lib/sync/postgres.ts';
-import { runSync } from '../lib/sync/run-sync.ts';
 import { openSqliteStateStore } from '../lib/sync/sqlite-state-store.ts';
-import type { SyncStateStore } from '../lib/sync/state-store.ts';
-import { parseSyncFile, type SyncFile } from '../lib/sync/sync-file.ts';
 import { startPostgres } from './postgres.ts';
 import { percentile, report, round } from './report.ts';
 

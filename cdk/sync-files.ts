@@ -1,5 +1,5 @@
 // Synth-time gate for sync files: each in the deployed sync directory must pass the checker the sync Lambda uses.
-import { loadSyncFiles } from '../lib/sync/sync-files.ts';
+import { loadSyncFiles } from '../lib/sync/index.ts';
 
 export interface DeployedSync {
   /** The sync's name: what its schedule sends as `{ "sync": name }`. */

@@ -5,8 +5,8 @@ import { createLogger } from '../lib/logger.ts';
 import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
 import { openDynamoDbStateStore } from '../lib/sync/dynamodb-state-store.ts';
+import { loadSyncFiles } from '../lib/sync/index.ts';
 import { createSyncHandler } from '../lib/sync/scheduled-run.ts';
-import { loadSyncFiles } from '../lib/sync/sync-files.ts';
 import { trailFromEnv } from './trail.ts';
 
 export { createSyncHandler };

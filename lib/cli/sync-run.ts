@@ -3,14 +3,11 @@ import { localEnv } from '../config/dotenv.ts';
 import { ConfigError } from '../errors.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES } from '../local/layout.ts';
 import type { Queue } from '../queue/queue.ts';
-import { copiedFrom, copiedWarning } from '../sync/copied-sync.ts';
+import type { RunRecord, SyncProgress, SyncResult, SyncStateStore } from '../sync/index.ts';
+import { copiedFrom, copiedWarning, loadSyncFile, runSyncRecorded, type SyncFile } from '../sync/index.ts';
 import { connectPostgres } from '../sync/postgres.ts';
 import { openPostgresStateStore } from '../sync/postgres-state-store.ts';
-import type { SyncProgress, SyncResult } from '../sync/run-sync.ts';
 import { openSqliteStateStore } from '../sync/sqlite-state-store.ts';
-import type { RunRecord, SyncStateStore } from '../sync/state-store.ts';
-import { loadSyncFile, type SyncFile } from '../sync/sync-file.ts';
-import { runSyncRecorded } from '../sync/trail-run.ts';
 import { UsageError } from './exit.ts';
 import { createProgress } from './progress.ts';
 
