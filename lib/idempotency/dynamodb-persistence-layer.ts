@@ -1,8 +1,8 @@
 // The AWS idempotency store: Powertools' DynamoDB persistence layer, with the table the stack creates.
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { withCallTimeouts } from '../aws-timeouts.ts';
+import { type DynamoDBClient, GetItemCommand, openClient } from '../dynamodb/index.ts';
 
 export interface DynamoDbPersistenceOptions {
   tableName: string;
@@ -35,7 +35,7 @@ export interface DynamoDbReadinessOptions {
 export function createDynamoDbReadinessCheck(options: DynamoDbReadinessOptions): () => Promise<void> {
   let client = options.client;
   return async () => {
-    client ??= new DynamoDBClient(withCallTimeouts({}));
+    client ??= openClient();
     await client.send(
       new GetItemCommand({
         TableName: options.tableName,

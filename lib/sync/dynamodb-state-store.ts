@@ -20,16 +20,14 @@
 //
 // A commit is not one transaction: items land one by one. A crash mid-commit leaves some entries unrecorded,
 // so they are sent again next run (same command ids, so FIFO dedupe or an idempotent upsert absorbs them).
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { PutCommand, UpdateCommand } from '../dynamodb/index.ts';
 import {
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { backoffDelayMs } from '../backoff.ts';
+  type Item,
+  names,
+  openStateTable,
+  type QueryInput,
+  type StateTableOptions,
+} from './dynamodb-state-table.ts';
 import type { EntityKind } from './entity.ts';
 import { SyncError } from './errors.ts';
 import type { Fingerprint } from './fingerprint.ts';
@@ -42,122 +40,22 @@ export const SYNC_STATE_TABLE_SCHEMA = {
   timeToLive: 'expires_at',
 } as const;
 
-export interface DynamoDbStateStoreOptions {
-  tableName: string;
-  /** A client to share (not destroyed by close()), or the config to build one (`endpoint` for an emulator). */
-  client?: DynamoDBDocumentClient | DynamoDBClientConfig;
+export interface DynamoDbStateStoreOptions extends StateTableOptions {
   /** Days a run record is kept (DynamoDB TTL); entity state never expires. Default 90. */
   runRetentionDays?: number;
-  /** Requests in flight per commit (default 8). */
-  concurrency?: number;
-  /** Attempts at a batch's unprocessed part before giving up with a retryable error (default 10). */
-  maxAttempts?: number;
   clock?: () => Date;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
 }
 
 const ALL_RUNS = '#runs';
-const WRITE_CHUNK = 25;
-const NON_RETRYABLE = new Set(['ResourceNotFoundException', 'ValidationException', 'AccessDeniedException']);
-
-type Item = Record<string, unknown>;
-type Page = { Items?: Item[]; Count?: number; LastEvaluatedKey?: Record<string, unknown> };
-type QueryInput = Omit<QueryCommandInput, 'TableName'>;
 
 export function openDynamoDbStateStore(options: DynamoDbStateStoreOptions): SyncStateStore {
   const table = options.tableName;
-  const shared = options.client && 'send' in options.client ? options.client : undefined;
-  const doc =
-    shared ??
-    DynamoDBDocumentClient.from(new DynamoDBClient((options.client as DynamoDBClientConfig) ?? {}), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-  const concurrency = options.concurrency ?? 8;
   const maxAttempts = options.maxAttempts ?? 10;
   const clock = options.clock ?? (() => new Date());
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
   const retentionSeconds = (options.runRetentionDays ?? 90) * 86_400;
 
-  // biome-ignore lint/suspicious/noExplicitAny: one funnel for every command type, each typed at its call site.
-  async function send<T = unknown>(operation: string, command: any): Promise<T> {
-    try {
-      return (await doc.send(command)) as T;
-    } catch (error) {
-      throw storeError(table, operation, error);
-    }
-  }
-
-  /** A conditional write: false when its condition failed, which the caller expects now and then. */
-  async function conditional(operation: string, command: PutCommand | UpdateCommand): Promise<boolean> {
-    try {
-      await send(operation, command);
-      return true;
-    } catch (error) {
-      if (((error as SyncError).cause as Error | undefined)?.name === CONDITION_FAILED) return false;
-      throw error;
-    }
-  }
-
-  /** Sends `first`, then whatever DynamoDB left unprocessed (throttling), with jittered backoff. */
-  async function untilProcessed<R>(operation: string, first: R, call: (r: R) => Promise<R | undefined>) {
-    let request: R | undefined = first;
-    for (let attempt = 1; ; attempt += 1) {
-      request = await call(request);
-      if (!request) return;
-      if (attempt >= maxAttempts) {
-        throw new SyncError(
-          `sync state table ${table}: ${operation} still throttled after ${attempt} tries`,
-          {
-            code: 'state_store_throttled',
-            retryable: true,
-          },
-        );
-      }
-      await sleep(backoffDelayMs(attempt, RESEND_BACKOFF, random));
-    }
-  }
-
-  const batchWrite = (requests: Item[]) =>
-    inParallel(chunk(requests, WRITE_CHUNK), concurrency, (part) =>
-      untilProcessed('BatchWriteItem', part, async (items) => {
-        const out = await send<{ UnprocessedItems?: Record<string, Item[]> }>(
-          'BatchWriteItem',
-          new BatchWriteCommand({ RequestItems: { [table]: items } }),
-        );
-        const rest = out.UnprocessedItems?.[table];
-        return rest?.length ? rest : undefined;
-      }),
-    );
-
-  // Strongly consistent: a run must see its own earlier commits (a key the query returns twice).
-  const queryPage = (input: QueryInput) =>
-    send<Page>('Query', new QueryCommand({ TableName: table, ConsistentRead: true, ...input }));
-
-  async function* queryAll(input: QueryInput): AsyncGenerator<Page> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await queryPage({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) });
-      yield page;
-      start = page.LastEvaluatedKey;
-    } while (start);
-  }
-
-  const partition = (pk: string, attributes: string[] = [], values: Item = {}): QueryInput => ({
-    KeyConditionExpression: '#pk = :pk',
-    ExpressionAttributeNames: names('pk', ...attributes),
-    ExpressionAttributeValues: { ':pk': pk, ...values },
-  });
-
-  const latestRuns = async (pk: string, limit: number) =>
-    (await queryPage({ ...partition(pk), ScanIndexForward: false, Limit: limit })).Items ?? [];
-
-  async function countOf(pk: string): Promise<number> {
-    let total = 0;
-    for await (const page of queryAll({ ...partition(pk), Select: 'COUNT' })) total += page.Count ?? 0;
-    return total;
-  }
+  const { send, conditional, batchWrite, queryPage, queryAll, partition, countOf, latestRuns, close } =
+    openStateTable(options);
 
   return {
     async startRun(run) {
@@ -309,52 +207,15 @@ export function openDynamoDbStateStore(options: DynamoDbStateStoreOptions): Sync
     },
 
     async close() {
-      if (!shared) doc.destroy();
+      close();
     },
   };
 }
 
-const CONDITION_FAILED = 'ConditionalCheckFailedException';
-/** Resending DynamoDB's unprocessed items: full jitter, 100 ms doubling per try, never more than 2 s. */
-const RESEND_BACKOFF = { baseMs: 100, capMs: 2_000 };
 const statePk = (sync: string, kind: EntityKind) => `${sync}#${kind}`;
 const runsPk = (sync: string) => `${sync}#runs`;
 // Epoch milliseconds have 13 digits until the year 2286; 16 keep the order with room to spare.
 const runSk = (id: number) => String(id).padStart(16, '0');
-
-/** `#name` placeholders for attribute names: `hash`, `status` and others are DynamoDB reserved words. */
-const names = (...attributes: string[]) => Object.fromEntries(attributes.map((a) => [`#${a}`, a]));
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; the first failure stops new work and is thrown. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>) {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      await work(items[next++] as T).catch((error) => {
-        failed = true;
-        throw error;
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function storeError(table: string, operation: string, error: unknown): SyncError {
-  if (error instanceof SyncError) return error;
-  const e = error as Error;
-  return new SyncError(`sync state table ${table}: ${operation} failed: ${e.name}: ${e.message}`, {
-    code: 'state_store_failed',
-    retryable: !NON_RETRYABLE.has(e.name),
-    cause: error,
-  });
-}
 
 // Keeps the fingerprint's JSON and parses it only if the entity hash moved (a few rows per run).
 class StoredEntityState implements ScannedEntry {

@@ -2,18 +2,19 @@
 // which Query answers which lookup, is in dynamodb-layout.ts; which partition a listing reads, dynamodb-queries.ts.
 // TTL deletes expired items within a few days of `expiresAt`, not at once; until then reads may still return them.
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { CallTimeouts } from '../aws-timeouts.ts';
+import { realSleep } from '../backoff.ts';
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
+  batchGetAll,
+  batchWriteAll,
+  type DocumentClientOption,
   GetCommand,
+  openDocumentClient,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { type CallTimeouts, withCallTimeouts } from '../aws-timeouts.ts';
+} from '../dynamodb/index.ts';
 import {
   attemptItem,
   attemptPk,
@@ -31,20 +32,15 @@ import type { AttemptRecord, IntakeQuery, IntakeRecord, SyncRunRecord } from './
 
 export interface DynamoDbTrailOptions {
   tableName: string;
-  /**
-   * A client to share (not destroyed by close()), or the config to build one. A built client gets bounded calls
-   * and reads AWS_ENDPOINT_URL_DYNAMODB itself (the SDK's own env handling), so dynalite needs no extra option.
-   */
-  client?: DynamoDBDocumentClient | DynamoDBClientConfig;
+  /** A client to share (not destroyed by close()), or the config to build one (bounded by `timeouts`). */
+  client?: DocumentClientOption;
   timeouts?: CallTimeouts;
   /** Tries at a batch's unprocessed part (throttling) before the write fails. Default 5. */
   maxBatchAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
-const WRITE_CHUNK = 25;
 const WRITE_CONCURRENCY = 4;
-const READ_CHUNK = 100;
 /** A filtered listing reads pages of at least this many keys, so a sparse filter costs few round trips. */
 const FILTERED_PAGE = 100;
 
@@ -53,15 +49,9 @@ type Key = { pk: string; sk: string };
 
 export function openDynamoDbTrail(options: DynamoDbTrailOptions): TrailStore {
   const table = options.tableName;
-  const shared = options.client && 'send' in options.client ? options.client : undefined;
-  const doc =
-    shared ??
-    DynamoDBDocumentClient.from(
-      new DynamoDBClient(withCallTimeouts((options.client as DynamoDBClientConfig) ?? {}, options.timeouts)),
-      { marshallOptions: { removeUndefinedValues: true } },
-    );
+  const { doc, close } = openDocumentClient(options.client, options.timeouts);
   const maxBatchAttempts = options.maxBatchAttempts ?? 5;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? realSleep;
 
   // biome-ignore lint/suspicious/noExplicitAny: one funnel for every command type, each typed at its call site.
   async function send<T>(what: string, command: any): Promise<T> {
@@ -72,51 +62,24 @@ export function openDynamoDbTrail(options: DynamoDbTrailOptions): TrailStore {
     }
   }
 
-  /** Writes (or deletes) items 25 at a time, resending what DynamoDB left unprocessed, with backoff. */
-  async function batchWrite(requests: Record<string, unknown>[]): Promise<void> {
-    const chunks: Record<string, unknown>[][] = [];
-    for (let i = 0; i < requests.length; i += WRITE_CHUNK) chunks.push(requests.slice(i, i + WRITE_CHUNK));
+  const batchOptions = {
+    table,
+    send,
+    maxAttempts: maxBatchAttempts,
     // A few batches in flight: a 1,000-event intake has thousands of pointers, and 100+ parallel requests
     // would only queue on the client's sockets and trip throttling.
-    const workers = Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, async () => {
-      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) await writeChunk(chunk);
-    });
-    await Promise.all(workers);
-  }
-
-  async function writeChunk(chunk: Record<string, unknown>[]): Promise<void> {
-    let pending = chunk;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > maxBatchAttempts) {
-        throw new TrailError('trail_unavailable', `trail table ${table}: writes still throttled`);
-      }
-      if (attempt > 1) await sleep(Math.min(1_000, 25 * 2 ** attempt * (0.5 + Math.random())));
-      const result = await send<{ UnprocessedItems?: Record<string, Record<string, unknown>[]> }>(
-        'BatchWriteItem',
-        new BatchWriteCommand({ RequestItems: { [table]: pending } }),
-      );
-      pending = result.UnprocessedItems?.[table] ?? [];
-    }
-  }
+    concurrency: WRITE_CONCURRENCY,
+    sleep,
+    throttled: (operation: string) =>
+      new TrailError('trail_unavailable', `trail table ${table}: ${operation} still throttled`),
+  };
+  /** Writes (or deletes) every request, resending what DynamoDB left unprocessed. */
+  const batchWrite = (requests: Record<string, unknown>[]) => batchWriteAll(requests, batchOptions);
 
   /** The items under `keys`, in the order asked, skipping any gone (expired between the Query and the read). */
   async function batchGet(keys: Key[]): Promise<Record<string, unknown>[]> {
     const found = new Map<string, Record<string, unknown>>();
-    for (let i = 0; i < keys.length; i += READ_CHUNK) {
-      let pending: Key[] = keys.slice(i, i + READ_CHUNK);
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        if (attempt > maxBatchAttempts) {
-          throw new TrailError('trail_unavailable', `trail table ${table}: reads still throttled`);
-        }
-        if (attempt > 1) await sleep(Math.min(1_000, 25 * 2 ** attempt * (0.5 + Math.random())));
-        const result = await send<{
-          Responses?: Record<string, Record<string, unknown>[]>;
-          UnprocessedKeys?: Record<string, { Keys?: Key[] }>;
-        }>('BatchGetItem', new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
-        for (const item of result.Responses?.[table] ?? []) found.set(String(item.pk), item);
-        pending = result.UnprocessedKeys?.[table]?.Keys ?? [];
-      }
-    }
+    for (const item of await batchGetAll(keys, batchOptions)) found.set(String(item.pk), item);
     return keys.map((k) => found.get(k.pk)).filter((item) => item !== undefined);
   }
 
@@ -313,7 +276,7 @@ export function openDynamoDbTrail(options: DynamoDbTrailOptions): TrailStore {
       return dropped;
     },
     close() {
-      if (!shared) doc.destroy();
+      close();
     },
   };
 }
