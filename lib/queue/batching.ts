@@ -40,8 +40,8 @@ export function chunkMessages(
     const size = messageSize(message);
     if (size > limits.maxBytes) {
       throw new QueueError(
-        `message ${index} (group ${message.groupId}) is ${size} bytes; one batch may carry at most ${limits.maxBytes}`,
         'message_too_large',
+        `message ${index} (group ${message.groupId}) is ${size} bytes; one batch may carry at most ${limits.maxBytes}`,
         { failedIndexes: [index] },
       );
     }

@@ -37,7 +37,7 @@ export class QueueError extends BridgeError {
   override readonly code: QueueErrorCode;
   readonly failedIndexes: readonly number[];
 
-  constructor(message: string, code: QueueErrorCode, options: QueueErrorOptions = {}) {
+  constructor(code: QueueErrorCode, message: string, options: QueueErrorOptions = {}) {
     const retryable = !PERMANENT.has(code);
     super(message, { code, retryable, status: retryable ? 503 : 500, cause: options.cause });
     this.code = code;

@@ -84,10 +84,11 @@ export function openDynamoDbStateStore(options: DynamoDbStateStoreOptions): Sync
         );
         if (claimed) break;
         if (attempt >= maxAttempts)
-          throw new SyncError(`sync state table ${table}: no free run id after ${attempt} tries`, {
-            code: 'state_store_failed',
-            retryable: true,
-          });
+          throw new SyncError(
+            'state_store_failed',
+            `sync state table ${table}: no free run id after ${attempt} tries`,
+            { retryable: true },
+          );
       }
       const own = { TableName: table, Item: { pk: runsPk(run.sync), sk: runSk(id), id, ...item } };
       await send('PutItem', new PutCommand(own));

@@ -66,10 +66,11 @@ export function openStateTable(options: StateTableOptions) {
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.random ? { random: options.random } : {}),
       throttled: (operation, attempts) =>
-        new SyncError(`sync state table ${table}: ${operation} still throttled after ${attempts} tries`, {
-          code: 'state_store_throttled',
-          retryable: true,
-        }),
+        new SyncError(
+          'state_store_throttled',
+          `sync state table ${table}: ${operation} still throttled after ${attempts} tries`,
+          { retryable: true },
+        ),
     });
 
   // Strongly consistent: a run must see its own earlier commits (a key the query returns twice).
@@ -109,9 +110,9 @@ export const names = (...attributes: string[]) => Object.fromEntries(attributes.
 function storeError(table: string, operation: string, error: unknown): SyncError {
   if (error instanceof SyncError) return error;
   const e = error as Error;
-  return new SyncError(`sync state table ${table}: ${operation} failed: ${e.name}: ${e.message}`, {
-    code: 'state_store_failed',
-    retryable: !NON_RETRYABLE.has(e.name),
-    cause: error,
-  });
+  return new SyncError(
+    'state_store_failed',
+    `sync state table ${table}: ${operation} failed: ${e.name}: ${e.message}`,
+    { retryable: !NON_RETRYABLE.has(e.name), cause: error },
+  );
 }

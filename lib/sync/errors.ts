@@ -2,8 +2,8 @@
 import { BridgeError } from '../errors.ts';
 
 export class SyncError extends BridgeError {
-  constructor(message: string, options: { code: string; retryable?: boolean; cause?: unknown }) {
-    super(message, { code: options.code, retryable: options.retryable ?? false, cause: options.cause });
+  constructor(code: string, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, { code, retryable: options.retryable ?? false, cause: options.cause });
   }
 }
 
@@ -19,10 +19,10 @@ export class DeletionCapError extends SyncError {
     readonly cap: { ratio: number; at_least: number },
   ) {
     super(
+      'deletion_cap',
       `refusing to remove ${wouldRemove} of ${known} ${kind} (more than max_delete.ratio ${cap.ratio} and more ` +
         `than max_delete.at_least ${cap.at_least}); nothing was queued. Check the query, or raise max_delete if ` +
         'this is intended',
-      { code: 'deletion_cap' },
     );
   }
 }

@@ -89,10 +89,11 @@ export class KindScan {
       try {
         texts = splitRecord(record);
       } catch (error) {
-        throw new SyncError(`${file.path}: ${kind}.query: a row came back in a form the sync cannot read`, {
-          code: 'bad_row',
-          cause: error,
-        });
+        throw new SyncError(
+          'bad_row',
+          `${file.path}: ${kind}.query: a row came back in a form the sync cannot read`,
+          { cause: error },
+        );
       }
       if (texts.length !== columns.length) throw columnsChanged(file, kind);
       return texts.map((text, i) => (text === null ? null : (parsers[i] as (t: string) => unknown)(text)));
@@ -192,10 +193,8 @@ function sameHash(stored: string, prefix: string, hash: string): boolean {
 // The query's shape moved between reading its columns and reading its rows (a `SELECT *` on an altered table).
 function columnsChanged(file: SyncFile, kind: EntityKind): SyncError {
   return new SyncError(
+    'columns_changed',
     `${file.path}: ${kind}.query returned other columns while the sync ran; run it again`,
-    {
-      code: 'columns_changed',
-      retryable: true,
-    },
+    { retryable: true },
   );
 }

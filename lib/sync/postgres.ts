@@ -65,10 +65,11 @@ export async function connectPostgres(options: ConnectOptions): Promise<Database
     const malformed = error instanceof TypeError;
     // The cause is dropped on purpose: pg's errors can carry the connection string.
     throw new SyncError(
+      malformed ? 'bad_connection_url' : 'database_unreachable',
       malformed
         ? `the connection URL in ${options.label} is not a valid postgres:// URL`
         : `cannot connect to the database in ${options.label}: ${describe(error)}`,
-      { code: malformed ? 'bad_connection_url' : 'database_unreachable', retryable: !malformed },
+      { retryable: !malformed },
     );
   }
 }

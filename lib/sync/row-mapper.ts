@@ -36,7 +36,7 @@ export function createRowMapper(
       ),
       ...unknown.map((c) => `${kind}.columns/exclude name \`${c}\`, which the query does not return`),
     ];
-    throw new SyncError(`${file}: ${problems.join('; ')}`, { code: 'bad_columns' });
+    throw new SyncError('bad_columns', `${file}: ${problems.join('; ')}`);
   }
 
   const excluded = new Set([...keys, ...query.exclude]);

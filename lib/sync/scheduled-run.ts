@@ -43,8 +43,7 @@ export function createSyncHandler(deps: SyncHandlerDeps) {
   ): Promise<{ sync: string; runId: number; counts: RunCounts }> => {
     if (context) deps.logger.addContext(context);
     const file = deps.files.get(String(event?.sync));
-    if (!file)
-      throw new SyncError(`no sync file named ${JSON.stringify(event?.sync)}`, { code: 'unknown_sync' });
+    if (!file) throw new SyncError('unknown_sync', `no sync file named ${JSON.stringify(event?.sync)}`);
     const closers: (() => Promise<void>)[] = [];
     const connect = async (url: string) => {
       // connectPostgres names the secret, never the URL (which holds the password), in its errors.
@@ -59,7 +58,7 @@ export function createSyncHandler(deps: SyncHandlerDeps) {
     try {
       const [url = ''] = await deps.secrets.get(file.connection).catch((error: BridgeError) => {
         const reason = `${file.path}: cannot read the connection secret ${file.connection} (${error.code})`;
-        throw new SyncError(reason, { code: 'connection_secret', retryable: error.retryable, cause: error });
+        throw new SyncError('connection_secret', reason, { retryable: error.retryable, cause: error });
       });
       const db = await connect(url);
       // The run streams on one connection; a state store in the database needs a second.

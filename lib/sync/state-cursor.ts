@@ -82,8 +82,8 @@ export class StateCursor {
       if (previous !== '' && compareKeys(previous, key) >= 0) {
         // No keys in the message: they are user and group ids.
         throw new SyncError(
+          'state_order',
           `the sync state of ${this.entities.kind} did not come back in key order; is the state database UTF-8?`,
-          { code: 'state_order' },
         );
       }
       previous = key;

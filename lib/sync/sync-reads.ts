@@ -62,12 +62,12 @@ export async function* streamRows(
 export function queryError(file: SyncFile, kind: EntityKind, error: unknown, query: WrappedQuery): SyncError {
   if (error instanceof SyncError) return error;
   const reason = describeDbError(error, (at) => positionInQuery(query, at));
-  return new SyncError(`${file.path}: ${kind}.query failed: ${reason}`, { code: 'bad_query', cause: error });
+  return new SyncError('bad_query', `${file.path}: ${kind}.query failed: ${reason}`, { cause: error });
 }
 
 export function outOfOrder(file: SyncFile, kind: EntityKind): SyncError {
   return new SyncError(
+    'row_order',
     `${file.path}: ${kind}.query rows did not arrive in key order, so the diff stopped before changing anything more`,
-    { code: 'row_order' },
   );
 }

@@ -80,8 +80,8 @@ function migrate(db: SqliteDatabase): void {
   const version = Number(db.pragma('user_version', { simple: true }));
   if (version > SCHEMA_VERSION) {
     throw new QueueError(
-      `queue file has schema ${version}, newer than this version understands`,
       'queue_rejected',
+      `queue file has schema ${version}, newer than this version understands`,
     );
   }
   if (version === SCHEMA_VERSION) return;
@@ -199,8 +199,8 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
         const size = messageSize(m);
         if (size > SQS_MAX_BATCH_BYTES) {
           throw new QueueError(
-            `message ${index} is ${size} bytes; at most ${SQS_MAX_BATCH_BYTES}`,
             'message_too_large',
+            `message ${index} is ${size} bytes; at most ${SQS_MAX_BATCH_BYTES}`,
             {
               failedIndexes: [index],
             },
@@ -256,7 +256,7 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
         })
         .immediate();
       if (!changed) {
-        throw new QueueError(`message not in flight in queue ${q}`, 'message_not_in_flight');
+        throw new QueueError('message_not_in_flight', `message not in flight in queue ${q}`);
       }
       if (seconds <= 0) wakeups.emit(q);
     },
@@ -275,5 +275,5 @@ function createQueue(shared: Shared, config: QueueConfig): SqliteQueue {
 }
 
 function guardOpen(state: { closed: boolean }): void {
-  if (state.closed) throw new QueueError('the queue file is closed', 'queue_unavailable');
+  if (state.closed) throw new QueueError('queue_unavailable', 'the queue file is closed');
 }

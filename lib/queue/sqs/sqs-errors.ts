@@ -44,7 +44,7 @@ export function toQueueError(operation: string, error: unknown): QueueError {
   const code = classifySqsError(error);
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   const what = [e.name, e.code].filter(Boolean).join('/') || 'error';
-  return new QueueError(`SQS ${operation} failed (${what})`, code, { cause: error });
+  return new QueueError(code, `SQS ${operation} failed (${what})`, { cause: error });
 }
 
 /** A per-entry failure of a batch call: SenderFault entries are permanent unless they are throttling. */

@@ -123,8 +123,8 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
       if (permanent || attempt >= maxAttempts) {
         const codes = [...new Set(failures.map((f) => f.Code ?? 'unknown'))].join(', ');
         throw new QueueError(
-          `SQS DeleteMessageBatch left ${failures.length} message(s) undeleted (${codes})`,
           permanent ? 'queue_rejected' : 'queue_unavailable',
+          `SQS DeleteMessageBatch left ${failures.length} message(s) undeleted (${codes})`,
         );
       }
       const failedIds = new Set(failures.map((f) => f.Id));
@@ -145,9 +145,9 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
         const last = chunk.at(-1) ?? 0;
         const unsent = [...failed, ...messages.map((_, i) => i).filter((i) => i > last)];
         throw new QueueError(
+          permanent ? 'queue_rejected' : 'queue_send_incomplete',
           `SQS did not accept ${unsent.length} of ${messages.length} message(s)` +
             (permanent ? ' (an entry was rejected by the queue)' : ` after ${maxAttempts} attempts`),
-          permanent ? 'queue_rejected' : 'queue_send_incomplete',
           { failedIndexes: unsent },
         );
       }
@@ -194,8 +194,8 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
         const name = (error as { name?: string }).name ?? '';
         if (/MessageNotInflight|ReceiptHandleIsInvalid/i.test(name)) {
           throw new QueueError(
-            `SQS ChangeMessageVisibility: message not in flight (${name})`,
             'message_not_in_flight',
+            `SQS ChangeMessageVisibility: message not in flight (${name})`,
             {
               cause: error,
             },
@@ -211,7 +211,7 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
         client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })),
       );
       const arn = result.Attributes?.QueueArn;
-      if (!arn) throw new QueueError('SQS GetQueueAttributes returned no QueueArn', 'queue_unavailable');
+      if (!arn) throw new QueueError('queue_unavailable', 'SQS GetQueueAttributes returned no QueueArn');
       cachedArn = arn;
       return arn;
     },
@@ -253,7 +253,7 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
       if (!policy) return undefined;
       const arn = String((JSON.parse(policy) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn ?? '');
       const [, , , , account, name] = arn.split(':');
-      if (!name) throw new QueueError('the RedrivePolicy names no dead-letter queue ARN', 'queue_rejected');
+      if (!name) throw new QueueError('queue_rejected', 'the RedrivePolicy names no dead-letter queue ARN');
       const found = await call('GetQueueUrl', () =>
         client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account })),
       );

@@ -65,12 +65,12 @@ export function fakeQueue(): FakeQueue {
         hold = undefined;
         await waiting;
       }
-      if (down) throw new QueueError('queue endpoint unreachable', 'queue_unreachable');
+      if (down) throw new QueueError('queue_unreachable', 'queue endpoint unreachable');
       if (failAfter !== undefined) {
         const accepted = failAfter;
         failAfter = undefined;
         accept(messages.slice(0, accepted));
-        throw new QueueError('some messages were not accepted', 'queue_send_incomplete', {
+        throw new QueueError('queue_send_incomplete', 'some messages were not accepted', {
           failedIndexes: messages.map((_, i) => i).slice(accepted),
         });
       }

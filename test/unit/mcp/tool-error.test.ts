@@ -26,7 +26,7 @@ describe('tool failures', () => {
   it('throttling and queue outages are retryable and say so', () => {
     const throttled = toolFailure(response(429, 'listUsers', {}, { 'retry-after': '7' }));
     expect(throttled).toMatchObject({ retryable: true, hint: 'Userflow is throttling: try again in 7 s' });
-    const queue = toolFailure(new QueueError('down', 'queue_unreachable'));
+    const queue = toolFailure(new QueueError('queue_unreachable', 'down'));
     expect(queue).toMatchObject({ code: 'queue_unreachable', retryable: true });
     expect(queue.message).toContain('nothing was queued');
   });

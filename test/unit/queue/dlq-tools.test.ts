@@ -58,14 +58,14 @@ describe('redriveDlq', () => {
 
   it('falls back to copying when the endpoint rejects the move task', async () => {
     const dlq = fakeDlq(async () => {
-      throw new QueueError('SQS StartMessageMoveTask failed (InvalidAction)', 'queue_rejected');
+      throw new QueueError('queue_rejected', 'SQS StartMessageMoveTask failed (InvalidAction)');
     });
     expect((await redriveDlq({ dlq, main: sink(), mainArn: 'arn:x' })).method).toBe('copy');
   });
 
   it('does not hide an outage behind the fallback', async () => {
     const dlq = fakeDlq(async () => {
-      throw new QueueError('SQS StartMessageMoveTask failed (ECONNREFUSED)', 'queue_unreachable');
+      throw new QueueError('queue_unreachable', 'SQS StartMessageMoveTask failed (ECONNREFUSED)');
     });
     await expect(redriveDlq({ dlq, main: sink(), mainArn: 'arn:x' })).rejects.toMatchObject({
       code: 'queue_unreachable',
