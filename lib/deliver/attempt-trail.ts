@@ -33,6 +33,8 @@ export function attemptRecord(
     principal: audit.principal,
     origin: envelope ? envelopeOrigin(envelope) : undefined,
     request,
+    deliveredBy: audit.deliveredBy,
+    alsoDelivers: audit.alsoDelivers,
   };
   return {
     // A record that is not an envelope has no command id: its message id is the only name it has.

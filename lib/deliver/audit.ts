@@ -49,6 +49,10 @@ export interface AuditRecord {
   /** Why, when the outcome is not `delivered` (e.g. `userflow_rate_limited`, `lookup_not_found`). */
   reason?: string;
   userflowCode?: string;
+  /** The command whose Userflow call delivered this one too (consecutive upserts of one target, one call). */
+  deliveredBy?: string;
+  /** The later commands this command's call delivered as well, in order. */
+  alsoDelivers?: string[];
 }
 
 /** An audit record and the body of the call it records, which the trail keeps and the log does not. */
@@ -131,7 +135,7 @@ export function emitCommandAudit(
             },
           },
         ]
-      : calls.map(({ action, at, latencyMs, request, ...result }) => ({
+      : calls.map(({ action, at, latencyMs, request, ...result }, i) => ({
           audit: {
             at: new Date(at).toISOString(),
             ...base,
@@ -140,6 +144,8 @@ export function emitCommandAudit(
             ...result,
             // A call's own failure reason stays; a successful call carries the command's (e.g. lookup_not_found).
             ...(extra.reason !== undefined && result.reason === undefined ? { reason: extra.reason } : {}),
+            // The command's own write is its last call: the one that delivered the commands coalesced into it.
+            ...(extra.alsoDelivers && i === calls.length - 1 ? { alsoDelivers: extra.alsoDelivers } : {}),
           },
           ...(request ? { request } : {}),
         }));

@@ -4,6 +4,7 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditOutcome } from './audit.ts';
+import type { BatchPlan } from './batch-plan.ts';
 import type { Failure } from './classify.ts';
 import { BatchMetrics } from './metrics.ts';
 import type { RateSnapshot } from './token-bucket.ts';
@@ -26,11 +27,14 @@ export interface BatchOptions {
   startDeadline?: number | undefined;
   /** Longest wait for a Retry-After pause inside the invocation; longer pauses go to visibility. */
   maxPauseWaitMs: number;
+  /** Which records one call delivers together (absent: one call per command). */
+  plan?: BatchPlan | undefined;
 }
 
 export class DeliveryBatch {
   readonly metrics = new BatchMetrics();
   readonly attempts: AttemptBuffer | undefined;
+  readonly plan: BatchPlan | undefined;
   readonly #startDeadline: number | undefined;
   readonly #maxPauseWaitMs: number;
   #stopped = false;
@@ -41,6 +45,7 @@ export class DeliveryBatch {
 
   constructor(options: BatchOptions) {
     this.attempts = options.attempts;
+    this.plan = options.plan;
     this.#startDeadline = options.startDeadline;
     this.#maxPauseWaitMs = options.maxPauseWaitMs;
   }

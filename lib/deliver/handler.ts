@@ -11,6 +11,7 @@ import type { TrailStore } from '../trail/store.ts';
 import { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditSink } from './audit.ts';
 import { DeliveryBatch } from './batch.ts';
+import { BatchPlan } from './batch-plan.ts';
 import { ConsumerGate, type ConsumerRate } from './consumer-gate.ts';
 import type { BackoffPolicy } from './dispose.ts';
 import { Dispositions } from './dispositions.ts';
@@ -60,6 +61,11 @@ export interface DeliverDeps {
   timeReserveMs?: number;
   /** Longest wait for a Retry-After pause inside one invocation (default 10 s); longer pauses go to visibility. */
   maxPauseWaitMs?: number;
+  /**
+   * Consecutive upserts of one user (or group) in one batch of one message group go as one call when that leaves
+   * Userflow in the same state (default true; false: one call per command).
+   */
+  coalesce?: boolean;
   /** How long delivered track_event ids are remembered (seconds). */
   idempotencyTtlSeconds?: number;
   clock?: Clock;
@@ -134,6 +140,7 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
     const batch = new DeliveryBatch({
       attempts: attemptBuffer(),
       maxPauseWaitMs,
+      plan: deps.coalesce === false ? undefined : BatchPlan.of(event.Records),
       // Leave room for one record's calls (each bounded by the client's timeout) and the batch response.
       startDeadline: context?.getRemainingTimeInMillis
         ? clock() + context.getRemainingTimeInMillis() - timeReserveMs

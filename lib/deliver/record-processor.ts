@@ -1,7 +1,11 @@
 // One SQS record, start to finish: parse, resolve its user, make its call through the rate gate, then settle it —
-// delivered, retried later or dead-lettered (dispose.ts decides, dispositions.ts carries it out).
+// delivered, retried later or dead-lettered (dispose.ts decides, dispositions.ts carries it out). A record that
+// leads a coalesced run (batch-plan.ts) sends the merged command; the records it carries settle as its call did.
 import type { SQSRecord } from 'aws-lambda';
+import type { Command, Envelope } from '../commands/index.ts';
+import type { AuditRecord } from './audit.ts';
 import type { DeliveryBatch } from './batch.ts';
+import type { CarriedOutcome } from './batch-plan.ts';
 import type { Failure } from './classify.ts';
 import { resolveCommandUser } from './command-user.ts';
 import type { Applied, Dispositions } from './dispositions.ts';
@@ -34,7 +38,7 @@ export class RecordRetryError extends Error {
 
 /** How far a record got: a result from Userflow, or the failure that stopped it. */
 type Attempted =
-  | { result: ExecutionResult }
+  | { result: ExecutionResult; extra?: Partial<AuditRecord> }
   | { failure: Failure; outcome?: 'retry' | 'stopped'; attempt?: number };
 
 export async function processRecord(
@@ -43,10 +47,12 @@ export async function processRecord(
   deps: RecordProcessorDeps,
 ): Promise<void> {
   const run = new RecordRun(record, batch, deps);
+  const carried = batch.plan?.carriedBy(record.messageId);
+  if (carried) return settleCarried(run, carried, deps);
   const attempted = await attempt(run, deps);
   if ('result' in attempted) {
     await deps.dispositions.settle(run, undefined);
-    delivered(run, attempted.result, deps);
+    delivered(run, attempted.result, deps, attempted.extra);
     return;
   }
   const { failure } = attempted;
@@ -61,13 +67,32 @@ async function attempt(run: RecordRun, deps: RecordProcessorDeps): Promise<Attem
   run.envelope = parsed.envelope;
   const deferral = run.batch.deferral(deps.gate.snapshot(), deps.clock());
   if (deferral) return deferral;
-  const { command, id } = parsed.envelope;
+  const { messageId } = run.record;
+  const lead = run.batch.plan?.lead(messageId);
+  if (lead) {
+    const merged = await execute(run, lead.command, deps);
+    if ('result' in merged) {
+      run.batch.plan?.settled(messageId, {
+        result: merged.result,
+        commandId: parsed.envelope.id,
+        userId: run.userId,
+      });
+      return { ...merged, extra: { alsoDelivers: lead.carries.map((c) => c.commandId) } };
+    }
+    if (merged.failure.kind !== 'permanent') return merged;
+    run.batch.plan?.split(messageId);
+  }
+  return execute(run, parsed.envelope.command, deps);
+}
+
+/** Resolves the command's user, then makes its call. */
+async function execute(run: RecordRun, command: Command, deps: RecordProcessorDeps): Promise<Attempted> {
   const ctx = {
     client: deps.client,
     call: run.call,
     lookup: deps.lookup,
     once: deps.once,
-    commandId: id,
+    commandId: (run.envelope as Envelope).id,
     deleteNotFound: deps.deleteNotFound,
   };
   try {
@@ -80,6 +105,19 @@ async function attempt(run: RecordRun, deps: RecordProcessorDeps): Promise<Attem
   }
 }
 
+/** A record whose command an earlier record's call delivered: it settles as that call did, with no call. */
+async function settleCarried(
+  run: RecordRun,
+  carried: CarriedOutcome,
+  deps: RecordProcessorDeps,
+): Promise<void> {
+  const parsed = parseEnvelope(run.record.body);
+  if (parsed.ok) run.envelope = parsed.envelope;
+  run.userId = carried.userId;
+  await deps.dispositions.settle(run, undefined);
+  delivered(run, carried.result, deps, { deliveredBy: carried.commandId });
+}
+
 /** What each success is counted as, and the reason its audit gives. */
 const SUCCESS = {
   delivered: { metric: 'delivered', reason: undefined },
@@ -88,14 +126,19 @@ const SUCCESS = {
   duplicate: { metric: 'duplicate', reason: 'already_delivered' },
 } as const;
 
-function delivered(run: RecordRun, result: ExecutionResult, deps: RecordProcessorDeps): void {
+function delivered(
+  run: RecordRun,
+  result: ExecutionResult,
+  deps: RecordProcessorDeps,
+  extra: Partial<AuditRecord> = {},
+): void {
   const { metric, reason: fixed } = SUCCESS[result.outcome];
   const reason = result.outcome === 'skipped' ? result.reason : fixed;
   run.batch.metrics.count(metric, run.kind);
   if (result.outcome === 'skipped') {
     deps.logger.info('command skipped', { commandId: run.envelope?.id, reason: result.reason });
   }
-  run.audit(result.outcome, reason === undefined ? {} : { reason });
+  run.audit(result.outcome, reason === undefined ? extra : { ...extra, reason });
 }
 
 function auditFailure(

@@ -77,6 +77,10 @@ export interface AttemptRecord {
   origin?: string;
   /** What was sent: attributes, memberships, event name (never headers or keys). */
   request?: Record<string, unknown>;
+  /** The command whose Userflow call delivered this one too (delivery coalesced their upserts into one call). */
+  deliveredBy?: string;
+  /** The later commands this command's call delivered as well. */
+  alsoDelivers?: string[];
   expiresAt: number;
 }
 

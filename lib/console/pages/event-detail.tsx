@@ -163,13 +163,20 @@ export const AttemptTable: FC<{ attempts: AttemptRecord[]; showCommand?: boolean
           <td>
             <Badge outcome={a.outcome} />
           </td>
-          <td>{[a.reason, a.userflowCode].filter(Boolean).join(' · ')}</td>
+          <td>{[a.reason, a.userflowCode, coalescedNote(a)].filter(Boolean).join(' · ')}</td>
           <td>{a.request ? <JsonTree value={a.request} name="body" depth={2} /> : null}</td>
         </tr>
       ))}
     </tbody>
   </table>
 );
+
+/** One call delivered several consecutive upserts: say which, so neither row looks like a lost call. */
+function coalescedNote(a: AttemptRecord): string | undefined {
+  if (a.deliveredBy) return `delivered by the call of ${a.deliveredBy}`;
+  const n = a.alsoDelivers?.length ?? 0;
+  return n > 0 ? `this call also delivered ${n} later command${n === 1 ? '' : 's'}` : undefined;
+}
 
 const Body: FC<{ body: TrailBody }> = ({ body }) => {
   if (!body.stored) {

@@ -11,6 +11,8 @@ import type { AuditRecord } from '../../../lib/deliver/audit.ts';
 import { createDeliverHandler, type DeliverDeps } from '../../../lib/deliver/index.ts';
 import { startPoller } from '../../../lib/local/poller.ts';
 import { createLogger } from '../../../lib/logger.ts';
+import type { Queue, QueueCounts } from '../../../lib/queue/queue.ts';
+import { openSqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
 import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
 import { type RunningSandbox, type StartSandboxOptions, startSandbox } from '../../../lib/sandbox/index.ts';
 import { UserflowClient } from '../../../lib/userflow/index.ts';
@@ -23,13 +25,27 @@ export interface RigOptions {
   /** Poller concurrency, also the handler's maxConcurrency (default 4). */
   concurrency?: number;
   maxReceiveCount?: number;
+  /**
+   * `sqs` (default): the SQS emulator over the SQS protocol. `sqlite`: local mode's embedded queue. The emulator
+   * hands out one message per message group per receive, where SQS hands out as many of a group as it can (as the
+   * SQLite queue does): tests of what delivery does with several records of one group in a batch use `sqlite`.
+   */
+  queue?: 'sqs' | 'sqlite';
+  /** The main queue's visibility timeout in seconds (default 30): how soon a batch nobody acked comes back. */
+  visibilityTimeout?: number;
+  /** Wraps the handler the poller calls (e.g. to play a consumer that dies after its calls, before its acks). */
+  wrapHandler?: (
+    handler: (event: SQSEvent) => Promise<SQSBatchResponse>,
+  ) => (event: SQSEvent) => Promise<SQSBatchResponse>;
 }
+
+type RigQueue = Queue & { counts(): Promise<QueueCounts> };
 
 export interface Rig {
   sandbox: RunningSandbox;
   emulator: SqsEmulator;
-  main: SqsQueue;
-  dlq: SqsQueue;
+  main: RigQueue;
+  dlq: RigQueue;
   audit: AuditRecord[];
   /** Envelopes each command, in the order given (per-user order = send order), and sends them. */
   send(commands: readonly CommandInput[], eventId?: string): Promise<string[]>;
@@ -48,10 +64,23 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const created = await emulator.createFifoQueue(`deliver-${rigCount}`, {
     dlq: true,
     maxReceiveCount: options.maxReceiveCount ?? 40,
-    visibilityTimeout: 30,
+    visibilityTimeout: options.visibilityTimeout ?? 30,
   });
-  const main = createSqsQueue({ queueUrl: created.url, client: emulator.client });
-  const dlq = createSqsQueue({ queueUrl: (created.dlq as { url: string }).url, client: emulator.client });
+  const sqlite =
+    options.queue === 'sqlite'
+      ? openSqliteQueues({
+          path: ':memory:',
+          mainName: 'deliver',
+          dlqName: 'deliver-dlq',
+          maxReceiveCount: options.maxReceiveCount ?? 40,
+          visibilityTimeoutSeconds: options.visibilityTimeout ?? 30,
+          pollIntervalMs: 10,
+        })
+      : undefined;
+  const main: RigQueue = sqlite?.main ?? createSqsQueue({ queueUrl: created.url, client: emulator.client });
+  const dlq: RigQueue =
+    sqlite?.dlq ??
+    createSqsQueue({ queueUrl: (created.dlq as { url: string }).url, client: emulator.client });
   const audit: AuditRecord[] = [];
   const concurrency = options.concurrency ?? 4;
   const handler = createDeliverHandler({
@@ -96,7 +125,9 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     async drain(timeoutMs = 20_000) {
       const poller = startPoller({
         queue: main,
-        handler: handler as (event: SQSEvent) => Promise<SQSBatchResponse>,
+        handler: (options.wrapHandler ?? ((h) => h))(
+          handler as (event: SQSEvent) => Promise<SQSBatchResponse>,
+        ),
         batchSize: 10,
         maxConcurrency: concurrency,
         waitSeconds: 0,
@@ -115,8 +146,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       }
     },
     async close() {
-      main.close();
-      dlq.close();
+      if (sqlite) sqlite.close();
+      else {
+        (main as SqsQueue).close();
+        (dlq as SqsQueue).close();
+      }
       await emulator.close();
       await sandbox.close();
     },
