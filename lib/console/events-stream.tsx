@@ -24,6 +24,14 @@ import { FeedRowView } from './pages/events.tsx';
 /** How many of the newest sync runs each tick looks at: a run's badge changes when it ends. */
 const SYNC_LOOKBACK = 20;
 
+/**
+ * How far before the page was rendered the feed still looks. A record is stamped when its request arrived (or its
+ * call started) but written when the work is done: one stamped before the page and written after it is on neither
+ * the page nor a feed that starts at the page's time. A row found again that the page already shows replaces
+ * itself in the browser (rows carry their id), so looking back costs one re-sent row, never a duplicate.
+ */
+export const LATE_WRITE_MS = 30_000;
+
 export function feedTicker(
   trail: TrailStore,
   filters: EventFilters,
@@ -33,6 +41,7 @@ export function feedTicker(
   const webhooks = !kindOnly;
   const syncs = !filters.source || filters.source === SYNC_SOURCE;
   const directs = !filters.source || filters.source === DIRECT_SOURCE;
+  const since = new Date(after.getTime() - LATE_WRITE_MS);
   const sent = new Set<string>();
   // Rows still queued or retrying, on the page or streamed since: re-sent when their badge changes.
   const pending = new Map<string, EventRow>();
@@ -65,7 +74,7 @@ export function feedTicker(
       }
       const fresh = (
         await trail.listIntakes({
-          since: after,
+          since,
           limit: 200,
           ...(filters.source ? { source: filters.source } : {}),
           ...(filters.user ? { userId: filters.user } : {}),
@@ -89,7 +98,7 @@ export function feedTicker(
     }
     if (directs) {
       const calls = await trail.listAttempts({
-        since: after,
+        since,
         limit: 200,
         ...(filters.user ? { userId: filters.user } : {}),
       });

@@ -155,6 +155,31 @@ describe('events', () => {
     expect(text).toContain('evt_late');
   });
 
+  it('streams a record received before the page loaded but written after it', async () => {
+    // A webhook still being processed when the page rendered: stamped earlier than the page, written later.
+    const { app } = consoleFor();
+    const page = await get(app, '/console/');
+    expect(page.text).not.toContain('evt_slow');
+    const stream = /data-live="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&amp;', '&');
+    const response = await app.request(stream ?? '', { headers: { host: HOST } });
+    await trail.putIntake(
+      intake({ requestId: 'slow', receivedAt: new Date(Date.now() - 2000).toISOString() }),
+    );
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    // Bounded: a feed that never sends the row fails here instead of holding the stream open past the test.
+    const deadline = Date.now() + 5_000;
+    let text = '';
+    let pending = reader.read();
+    while (!text.includes('row-slow') && Date.now() < deadline) {
+      const chunk = await Promise.race([pending, new Promise<undefined>((r) => setTimeout(r, 200))]);
+      if (chunk === undefined) continue;
+      if (chunk.value) text += new TextDecoder().decode(chunk.value);
+      pending = reader.read();
+    }
+    await reader.cancel();
+    expect(text).toContain('evt_slow');
+  });
+
   it('ends its live streams when asked, so the server can close', async () => {
     const console_ = consoleFor();
     const response = await console_.app.request('/console/status/stream', { headers: { host: HOST } });
