@@ -171,7 +171,10 @@ describe('events', () => {
     let text = '';
     let pending = reader.read();
     while (!text.includes('row-slow') && Date.now() < deadline) {
-      const chunk = await Promise.race([pending, new Promise<undefined>((r) => setTimeout(r, 200))]);
+      const chunk = await Promise.race([
+        pending,
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 200)),
+      ]);
       if (chunk === undefined) continue;
       if (chunk.value) text += new TextDecoder().decode(chunk.value);
       pending = reader.read();
