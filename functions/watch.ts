@@ -1,7 +1,5 @@
 // The watch Lambda: an EventBridge Scheduler `{ "watch": "<name>" }` → one run of that bundled watch file.
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { withCallTimeouts } from '../lib/aws-timeouts.ts';
 import { readWatchFunctionConfig } from '../lib/config/watch.ts';
 import { apiKeyReader } from '../lib/deliver/api-key.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -23,10 +21,7 @@ const retentionDays = trailConfig?.retentionDays ?? DEFAULT_TRAIL_RETENTION_DAYS
 export const handler = createWatchHandler({
   watches: await loadWatchFiles(config.filesDir),
   userflow: async () => new UserflowClient({ apiKey: await apiKey(), ...config.userflow }),
-  state: dynamoDbAlertState({
-    tableName: config.stateTable,
-    client: new DynamoDBClient(withCallTimeouts({})),
-  }),
+  state: dynamoDbAlertState({ tableName: config.stateTable }),
   secrets: secretsManagerSecretSource({ secretId: config.secretsId, maxAgeSeconds: 300 }),
   transport: createUndiciTransport(),
   log: ({ message, ...rest }) => logger.info(String(message), rest),

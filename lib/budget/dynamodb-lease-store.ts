@@ -2,12 +2,12 @@
 // so every deliver function (any queue, any concurrency) leases from the same state. A lease hands out a block
 // of calls, so a Userflow call costs a fraction of one read and one write.
 import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
   type DynamoDBClientConfig,
   GetItemCommand,
+  isConditionFailed,
+  openClient,
   PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+} from '../dynamodb/index.ts';
 import type { BudgetState } from './allocation.ts';
 import type { LeaseStore } from './lease-store.ts';
 
@@ -25,7 +25,7 @@ export const BUDGET_TABLE_KEY = 'pk';
 
 export function dynamoDbLeaseStore(options: DynamoDbLeaseStoreOptions): LeaseStore {
   // Fail fast: a slow table must not hold a call longer than the fallback slice would.
-  const client = new DynamoDBClient({ maxAttempts: 1, ...options.client });
+  const client = openClient({ maxAttempts: 1, ...options.client });
   const key = { [BUDGET_TABLE_KEY]: { S: options.key ?? 'userflow' } };
   const maxAttempts = options.maxAttempts ?? 25;
   return {
@@ -63,7 +63,7 @@ export function dynamoDbLeaseStore(options: DynamoDbLeaseStoreOptions): LeaseSto
           );
           return result;
         } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException) || attempt >= maxAttempts) throw error;
+          if (!isConditionFailed(error) || attempt >= maxAttempts) throw error;
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 5)));
         }
       }

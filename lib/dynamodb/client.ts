@@ -20,6 +20,8 @@ export {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
+  paginateScan,
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,

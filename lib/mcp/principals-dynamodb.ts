@@ -1,8 +1,6 @@
 // The principals store in AWS: one DynamoDB item per principal, keyed by name. Read whole (a handful of items)
 // and cached by `cachedPrincipals`, so no index on the token hash is needed.
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { withCallTimeouts } from '../aws-timeouts.ts';
+import { type DynamoDBClientConfig, openDocumentClient, PutCommand, ScanCommand } from '../dynamodb/index.ts';
 import { PrincipalError } from './errors.ts';
 import type { PrincipalRecord } from './principals.ts';
 import type { PrincipalStore } from './principals-store.ts';
@@ -13,9 +11,7 @@ export interface DynamoDbPrincipalsOptions {
 }
 
 export function openDynamoDbPrincipals(options: DynamoDbPrincipalsOptions): PrincipalStore {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient(withCallTimeouts(options.client ?? {})), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const { doc: db } = openDocumentClient(options.client ?? {});
   const guard = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();

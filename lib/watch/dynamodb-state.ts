@@ -1,27 +1,27 @@
 // Alert state in DynamoDB, for the AWS watch function: partition `watch`, sort key `target` (user and session).
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DocumentClientOption,
   GetCommand,
+  openDocumentClient,
   PutCommand,
   paginateQuery,
   paginateScan,
-} from '@aws-sdk/lib-dynamodb';
+} from '../dynamodb/index.ts';
 import type { AlertRecord, AlertState } from './state.ts';
 
 export interface DynamoDbAlertStateOptions {
   tableName: string;
-  /** A client with the house call timeouts (lib/aws-timeouts.ts). */
-  client: DynamoDBClient;
+  /** A document client to share, or the config to build one with the house call timeouts (default `{}`). */
+  client?: DocumentClientOption;
 }
 
 /** The sort key of a watch's run cursor: no alert target is a JSON array starting `#`. */
 const CURSOR_TARGET = '#cursor';
 
-/** The one module of the watch that imports the AWS SDK. Each put is one PutItem, made after the 2xx. */
+/** The watch's one DynamoDB module. Each put is one PutItem, made after the 2xx. */
 export function dynamoDbAlertState(options: DynamoDbAlertStateOptions): AlertState {
-  const documents = DynamoDBDocumentClient.from(options.client);
+  const { doc: documents } = openDocumentClient(options.client);
   const TableName = options.tableName;
   const target = (userId: string, sessionId: string) => JSON.stringify([userId, sessionId]);
   const toRecord = (item: Record<string, unknown>): AlertRecord => {

@@ -36,7 +36,7 @@ async function handlerFor(receiver: Receiver, table = 'watch-state') {
   return createWatchHandler({
     watches: await loadWatchFiles(dir),
     userflow: async () => new UserflowClient({ apiKey: SANDBOX_API_KEY, baseUrl: sandbox.url }),
-    state: dynamoDbAlertState({ tableName: table, client: dynamo.client }),
+    state: dynamoDbAlertState({ tableName: table, client: dynamo.clientConfig }),
     secrets: envSecretSource({ SLACK_WEBHOOK_URL: receiver.url }),
     transport: createUndiciTransport(),
     sleep: async () => {},

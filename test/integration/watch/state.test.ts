@@ -30,7 +30,7 @@ const record = (watch: string, user: string, session: string, alerts = 1) => ({
 const adapters: [string, () => AlertState][] = [
   ['memory', () => memoryAlertState()],
   ['JSON file', () => jsonFileAlertState(join(dir, `${Math.random()}.json`))],
-  ['DynamoDB', () => dynamoDbAlertState({ tableName: 'watch-state', client: dynamo.client })],
+  ['DynamoDB', () => dynamoDbAlertState({ tableName: 'watch-state', client: dynamo.clientConfig })],
 ];
 
 describe.each(adapters)('%s alert state', (_name, make) => {
