@@ -24,8 +24,8 @@ export async function resolveCommandUser(
   if (userId !== undefined) return { kind: 'user', userId };
   if (lookup.if_missing === 'fail') {
     throw new DeliveryError(
-      `no Userflow user has ${lookup.attribute} = the looked-up value`,
       'lookup_not_found',
+      `no Userflow user has ${lookup.attribute} = the looked-up value`,
     );
   }
   return { kind: 'missing' };

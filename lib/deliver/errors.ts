@@ -16,9 +16,9 @@ const RETRYABLE: ReadonlySet<DeliveryErrorCode> = new Set(['batch_stopped']);
 export class DeliveryError extends BridgeError {
   override readonly code: DeliveryErrorCode;
 
-  constructor(message: string, code: DeliveryErrorCode, cause?: unknown) {
+  constructor(code: DeliveryErrorCode, message: string, options: { cause?: unknown } = {}) {
     const retryable = RETRYABLE.has(code);
-    super(message, { code, retryable, status: retryable ? 503 : 422, cause });
+    super(code, message, { retryable, status: retryable ? 503 : 422, cause: options.cause });
     this.code = code;
   }
 }

@@ -9,7 +9,7 @@ export function parseEnvelope(
   try {
     json = JSON.parse(body);
   } catch {
-    return { ok: false, error: new DeliveryError('the message body is not JSON', 'invalid_envelope') };
+    return { ok: false, error: new DeliveryError('invalid_envelope', 'the message body is not JSON') };
   }
   const result = envelopeSchema.safeParse(json);
   if (result.success) return { ok: true, envelope: result.data };
@@ -20,6 +20,6 @@ export function parseEnvelope(
     .join('; ');
   return {
     ok: false,
-    error: new DeliveryError(`the message is not a valid envelope: ${problems}`, 'invalid_envelope'),
+    error: new DeliveryError('invalid_envelope', `the message is not a valid envelope: ${problems}`),
   };
 }

@@ -3,6 +3,7 @@
 // leads a coalesced run (batch-plan.ts) sends the merged command; the records it carries settle as its call did.
 import type { SQSRecord } from 'aws-lambda';
 import type { Command, Envelope } from '../commands/index.ts';
+import { BridgeError } from '../errors.ts';
 import type { AuditRecord } from './audit.ts';
 import type { DeliveryBatch } from './batch.ts';
 import type { CarriedOutcome } from './batch-plan.ts';
@@ -29,10 +30,9 @@ export interface RecordProcessorDeps extends RecordRunDeps {
 }
 
 /** Thrown to fail a record in the batch processor once its retry has been arranged. */
-export class RecordRetryError extends Error {
+export class RecordRetryError extends BridgeError {
   constructor(readonly failure: Failure) {
-    super(`retry later: ${failure.reason}`);
-    this.name = 'RecordRetryError';
+    super('retry_later', `retry later: ${failure.reason}`, { retryable: true });
   }
 }
 

@@ -78,8 +78,8 @@ export class UserLookupResolver {
     const ids = await this.#find(key, listUsers);
     if (ids.length > 1) {
       throw new DeliveryError(
-        `${ids.length} Userflow users have ${key.attribute} = the looked-up value`,
         'lookup_ambiguous',
+        `${ids.length} Userflow users have ${key.attribute} = the looked-up value`,
       );
     }
     const [userId] = ids;

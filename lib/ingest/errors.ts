@@ -49,7 +49,7 @@ export class IngestError extends BridgeError {
     message: string,
     options: { cause?: unknown; retryAfterSeconds?: number } = {},
   ) {
-    super(message, { code, retryable: RETRYABLE.has(code), status: STATUS[code], cause: options.cause });
+    super(code, message, { retryable: RETRYABLE.has(code), status: STATUS[code], cause: options.cause });
     this.code = code;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }

@@ -84,8 +84,7 @@ export interface RunningConsumers {
  */
 function stoppable(stopping: AbortSignal) {
   const stoppingError = () =>
-    new BridgeError('the bridge is stopping: the record returns to its queue', {
-      code: STOPPING_REASON,
+    new BridgeError(STOPPING_REASON, 'the bridge is stopping: the record returns to its queue', {
       retryable: true,
     });
   const sleep = (ms: number) =>

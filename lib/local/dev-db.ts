@@ -39,8 +39,7 @@ export async function startDevDb(options: DevDbOptions): Promise<DevDb> {
       stop: () => server.stop(),
     };
   } catch (error) {
-    throw new BridgeError(`PostgreSQL did not start: ${(error as Error).message}`, {
-      code: 'dev_db_failed',
+    throw new BridgeError('dev_db_failed', `PostgreSQL did not start: ${(error as Error).message}`, {
       retryable: false,
       cause: error,
     });

@@ -72,12 +72,9 @@ export async function sendWebhook(options: SendOptions): Promise<SendResult> {
     });
   } catch (error) {
     throw new BridgeError(
+      'unreachable',
       `could not reach ${target}: ${reason(error)}. Is the bridge running (\`npm start\`)?`,
-      {
-        code: 'unreachable',
-        retryable: true,
-        cause: error,
-      },
+      { retryable: true, cause: error },
     );
   }
   const text = await response.text();

@@ -33,8 +33,7 @@ export class PrincipalError extends BridgeError {
 
   constructor(code: PrincipalErrorCode, message: string, options: { cause?: unknown } = {}) {
     // Only an unreachable store may come back; a bad token stays bad.
-    super(message, {
-      code,
+    super(code, message, {
       retryable: code === 'principals_unavailable',
       status: STATUS[code],
       cause: options.cause,

@@ -39,7 +39,7 @@ export class QueueError extends BridgeError {
 
   constructor(code: QueueErrorCode, message: string, options: QueueErrorOptions = {}) {
     const retryable = !PERMANENT.has(code);
-    super(message, { code, retryable, status: retryable ? 503 : 500, cause: options.cause });
+    super(code, message, { retryable, status: retryable ? 503 : 500, cause: options.cause });
     this.code = code;
     this.failedIndexes = options.failedIndexes ?? [];
   }

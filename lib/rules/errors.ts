@@ -4,6 +4,6 @@ import { BridgeError } from '../errors.ts';
 /** The body is valid JSON but not the shape the source expects (no event id, object vs array, …): HTTP 400. */
 export class EventShapeError extends BridgeError {
   constructor(message: string) {
-    super(message, { code: 'malformed_event', retryable: false, status: 400 });
+    super('malformed_event', message, { retryable: false, status: 400 });
   }
 }

@@ -9,8 +9,7 @@ export class SecretMissingError extends BridgeError {
   readonly secretName: string;
 
   constructor(secretName: string, where: string) {
-    super(`webhook secret ${secretName} is not set in ${where}`, {
-      code: 'secret_missing',
+    super('secret_missing', `webhook secret ${secretName} is not set in ${where}`, {
       retryable: false,
       status: 500,
     });
@@ -24,8 +23,7 @@ export class SecretInvalidError extends BridgeError {
 
   constructor(secretName: string, problem: string) {
     // `problem` is ours, never a parser message: those quote the input, which here is the secret.
-    super(`webhook secret ${secretName} is invalid: ${problem}`, {
-      code: 'secret_invalid',
+    super('secret_invalid', `webhook secret ${secretName} is invalid: ${problem}`, {
       retryable: false,
       status: 500,
     });
@@ -36,6 +34,6 @@ export class SecretInvalidError extends BridgeError {
 /** The secret store could not be read (network, throttling, permissions); a later attempt may succeed. */
 export class SecretsUnavailableError extends BridgeError {
   constructor(message: string, cause?: unknown) {
-    super(message, { code: 'secrets_unavailable', retryable: true, status: 503, cause });
+    super('secrets_unavailable', message, { retryable: true, status: 503, cause });
   }
 }

@@ -28,7 +28,7 @@ export class SignatureError extends BridgeError {
 
   /** `message` must never contain a secret, a signature or a header value that carries either. */
   constructor(scheme: VerifyScheme, reason: SignatureFailureReason, message: string) {
-    super(`${scheme}: ${message}`, { code: reason, retryable: false, status: 401 });
+    super(reason, `${scheme}: ${message}`, { retryable: false, status: 401 });
     this.reason = reason;
     this.scheme = scheme;
   }

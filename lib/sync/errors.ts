@@ -3,7 +3,7 @@ import { BridgeError } from '../errors.ts';
 
 export class SyncError extends BridgeError {
   constructor(code: string, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
-    super(message, { code, retryable: options.retryable ?? false, cause: options.cause });
+    super(code, message, { retryable: options.retryable ?? false, cause: options.cause });
   }
 }
 

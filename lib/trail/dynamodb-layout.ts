@@ -30,6 +30,7 @@
 // their JSON is projected and their listings need no second read. A missing optional value (no user id) leaves
 // that GSI key unset, so the item is simply not in that index (sparse indexes).
 import { createHash } from 'node:crypto';
+import { BridgeError } from '../errors.ts';
 import type { AttemptRecord, IntakeRecord, SyncRunRecord } from './types.ts';
 
 export const TRAIL_TABLE_SCHEMA = {
@@ -207,8 +208,11 @@ export function syncRunItem(record: SyncRunRecord): Item {
   };
 }
 
-export class ItemTooLargeError extends Error {
-  override readonly name = 'ItemTooLargeError';
+/** A trail record over DynamoDB's item limit: the same write would fail again, so it is not retryable. */
+export class ItemTooLargeError extends BridgeError {
+  constructor(message: string) {
+    super('item_too_large', message, { retryable: false, status: 413 });
+  }
 }
 
 function checked(json: string): string {

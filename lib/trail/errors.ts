@@ -26,8 +26,7 @@ export class TrailError extends BridgeError {
 
   constructor(code: TrailErrorCode, message: string, options: { cause?: unknown } = {}) {
     // Unavailable is retryable (the store may come back); a missing record stays missing.
-    super(message, {
-      code,
+    super(code, message, {
       retryable: code === 'trail_unavailable',
       status: STATUS[code],
       cause: options.cause,

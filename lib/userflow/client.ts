@@ -273,14 +273,8 @@ function parseBody<S extends z.ZodType>(
 
 function responseError(action: UserflowAction, status: number, detail: string, fields: string[]) {
   return new UserflowResponseError(
+    'invalid_response',
     `Userflow ${action} returned ${status} with an unexpected body: ${detail}`,
-    {
-      code: 'invalid_response',
-      retryable: false,
-      status: 502,
-      action,
-      responseStatus: status,
-      fields,
-    },
+    { retryable: false, status: 502, action, responseStatus: status, fields },
   );
 }

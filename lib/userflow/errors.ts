@@ -3,7 +3,6 @@ import { BridgeError } from '../errors.ts';
 import type { UserflowAction } from './actions.ts';
 
 export interface UserflowErrorOptions {
-  code: string;
   retryable: boolean;
   /** Userflow's HTTP status; for failures without a response, the status that best describes them. */
   status: number;
@@ -22,8 +21,8 @@ export class UserflowError extends BridgeError {
   readonly userflowMessage: string | undefined;
   readonly action: UserflowAction | undefined;
 
-  constructor(message: string, options: UserflowErrorOptions) {
-    super(message, options);
+  constructor(code: string, message: string, options: UserflowErrorOptions) {
+    super(code, message, options);
     this.userflowCode = options.userflowCode;
     this.userflowMessage = options.userflowMessage;
     this.action = options.action;
@@ -43,8 +42,12 @@ export class UserflowInvalidParamsError extends UserflowError {}
 export class UserflowRateLimitError extends UserflowError {
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(message: string, options: UserflowErrorOptions & { retryAfterSeconds?: number | undefined }) {
-    super(message, options);
+  constructor(
+    code: string,
+    message: string,
+    options: UserflowErrorOptions & { retryAfterSeconds?: number | undefined },
+  ) {
+    super(code, message, options);
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
@@ -53,8 +56,12 @@ export class UserflowRateLimitError extends UserflowError {
 export class UserflowServerError extends UserflowError {
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(message: string, options: UserflowErrorOptions & { retryAfterSeconds?: number | undefined }) {
-    super(message, options);
+  constructor(
+    code: string,
+    message: string,
+    options: UserflowErrorOptions & { retryAfterSeconds?: number | undefined },
+  ) {
+    super(code, message, options);
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
@@ -65,8 +72,8 @@ export type NetworkFailure = 'timeout' | 'connection';
 export class UserflowNetworkError extends UserflowError {
   readonly reason: NetworkFailure;
 
-  constructor(message: string, options: UserflowErrorOptions & { reason: NetworkFailure }) {
-    super(message, options);
+  constructor(code: string, message: string, options: UserflowErrorOptions & { reason: NetworkFailure }) {
+    super(code, message, options);
     this.reason = options.reason;
   }
 }
@@ -82,10 +89,11 @@ export class UserflowResponseError extends UserflowError {
   readonly fields: readonly string[];
 
   constructor(
+    code: string,
     message: string,
     options: UserflowErrorOptions & { responseStatus: number; fields: readonly string[] },
   ) {
-    super(message, options);
+    super(code, message, options);
     this.responseStatus = options.responseStatus;
     this.fields = options.fields;
   }
@@ -116,40 +124,29 @@ export function errorFromResponse(response: ErrorResponse): UserflowError {
   }`;
   const base = { status, userflowCode, userflowMessage: envelope.message, action };
   if (status === 401) {
-    return new UserflowAuthenticationError(message, { ...base, code: 'unauthorized', retryable: false });
+    return new UserflowAuthenticationError('unauthorized', message, { ...base, retryable: false });
   }
   if (status === 403) {
-    return new UserflowAuthenticationError(message + PLAN_HINT, {
-      ...base,
-      code: 'forbidden',
-      retryable: false,
-    });
+    return new UserflowAuthenticationError('forbidden', message + PLAN_HINT, { ...base, retryable: false });
   }
-  if (status === 404)
-    return new UserflowNotFoundError(message, { ...base, code: 'not_found', retryable: false });
+  if (status === 404) return new UserflowNotFoundError('not_found', message, { ...base, retryable: false });
   if (status === 400 || status === 422) {
-    return new UserflowInvalidParamsError(message, { ...base, code: 'invalid_params', retryable: false });
+    return new UserflowInvalidParamsError('invalid_params', message, { ...base, retryable: false });
   }
   const retryAfterSeconds = parseRetryAfter(response.headers['retry-after'], response.now);
   if (status === 429) {
-    return new UserflowRateLimitError(message, {
+    return new UserflowRateLimitError('rate_limited', message, {
       ...base,
-      code: 'rate_limited',
       retryable: true,
       retryAfterSeconds,
     });
   }
   if (status >= 500) {
-    return new UserflowServerError(message, {
-      ...base,
-      code: 'server_error',
-      retryable: true,
-      retryAfterSeconds,
-    });
+    return new UserflowServerError('server_error', message, { ...base, retryable: true, retryAfterSeconds });
   }
   // 408 and the like are about the connection, not the request; other 4xx need a change before a retry.
   const retryable = status === 408;
-  return new UserflowError(message, { ...base, code: retryable ? 'timeout' : 'request_failed', retryable });
+  return new UserflowError(retryable ? 'timeout' : 'request_failed', message, { ...base, retryable });
 }
 
 /**
@@ -200,8 +197,7 @@ export function networkErrorFrom(
   const message = timedOut
     ? `${what} timed out after ${context.timeoutMs} ms`
     : `${what} could not reach Userflow${typeof code === 'string' ? ` (${code})` : ''}`;
-  return new UserflowNetworkError(message, {
-    code: timedOut ? 'timeout' : 'network_error',
+  return new UserflowNetworkError(timedOut ? 'timeout' : 'network_error', message, {
     retryable: true,
     status: timedOut ? 504 : 503,
     action: context.action,

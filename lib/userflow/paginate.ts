@@ -21,14 +21,11 @@ export async function* paginate<T extends { id: string }, P extends { starting_a
     if (!page.has_more || last === undefined) return;
     // A cursor that comes round again would loop forever: stop with an error instead.
     if (seen.has(last.id)) {
-      throw new UserflowResponseError(`Userflow ${action}: pagination returned cursor "${last.id}" twice`, {
-        code: 'invalid_response',
-        retryable: false,
-        status: 502,
-        action,
-        responseStatus: 200,
-        fields: ['data'],
-      });
+      throw new UserflowResponseError(
+        'invalid_response',
+        `Userflow ${action}: pagination returned cursor "${last.id}" twice`,
+        { retryable: false, status: 502, action, responseStatus: 200, fields: ['data'] },
+      );
     }
     seen.add(last.id);
     cursor = last.id;

@@ -191,12 +191,11 @@ export function encodeId(id: string): string {
 
 function requireId(action: UserflowAction, name: string, id: string): string {
   if (typeof id !== 'string' || id === '') {
-    throw new UserflowInvalidParamsError(`Userflow ${action}: ${name} must be a non-empty string`, {
-      code: 'invalid_params',
-      retryable: false,
-      status: 400,
-      action,
-    });
+    throw new UserflowInvalidParamsError(
+      'invalid_params',
+      `Userflow ${action}: ${name} must be a non-empty string`,
+      { retryable: false, status: 400, action },
+    );
   }
   return id;
 }

@@ -9,7 +9,7 @@ export class AlertDeliveryError extends BridgeError {
     message: string,
     options: { retryable: boolean; attempts: number; lastStatus?: number; cause?: unknown },
   ) {
-    super(message, { code: 'alert_failed', retryable: options.retryable, status: 502, cause: options.cause });
+    super('alert_failed', message, { retryable: options.retryable, status: 502, cause: options.cause });
     this.attempts = options.attempts;
     this.lastStatus = options.lastStatus;
   }

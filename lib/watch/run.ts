@@ -215,10 +215,11 @@ async function resolveContent(userflow: WatchUserflow, ref: string): Promise<Con
     if (item.name === ref) matches.push(item);
   if (matches.length === 1) return matches[0] as Content;
   throw new UserflowNotFoundError(
+    'not_found',
     matches.length
       ? `${matches.length} contents are named "${ref}": use the content id`
       : `no content with id or name "${ref}"`,
-    { code: 'not_found', retryable: false, status: 404, action: 'getContent' },
+    { retryable: false, status: 404, action: 'getContent' },
   );
 }
 

@@ -62,13 +62,13 @@ describe('classifyFailure', () => {
   });
 
   it("delivery's own errors follow their retryable flag", () => {
-    expect(classifyFailure(new DeliveryError('bad', 'invalid_envelope')).kind).toBe('permanent');
-    expect(classifyFailure(new DeliveryError('later', 'batch_stopped')).kind).toBe('transient');
+    expect(classifyFailure(new DeliveryError('invalid_envelope', 'bad')).kind).toBe('permanent');
+    expect(classifyFailure(new DeliveryError('batch_stopped', 'later')).kind).toBe('transient');
   });
 
   it('other bridge errors follow their retryable flag', () => {
-    const down = new BridgeError('queue down', { code: 'queue_unreachable', retryable: true });
-    const refused = new BridgeError('queue refused', { code: 'queue_rejected', retryable: false });
+    const down = new BridgeError('queue_unreachable', 'queue down', { retryable: true });
+    const refused = new BridgeError('queue_rejected', 'queue refused', { retryable: false });
     expect(classifyFailure(down)).toMatchObject({ kind: 'transient', reason: 'queue_unreachable' });
     expect(classifyFailure(refused)).toMatchObject({ kind: 'permanent', reason: 'queue_rejected' });
   });
