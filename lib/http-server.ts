@@ -33,3 +33,9 @@ export function serve(fetch: FetchHandler, host: string, port: number): Promise<
 export function listen(app: { fetch: FetchHandler }, host: string, port: number): Promise<ListeningServer> {
   return serve(app.fetch, host, port);
 }
+
+/** A wildcard bind is reached through loopback from this machine. */
+export function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -7,7 +7,7 @@ import { type Context, Hono } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import { redriveDlq } from '../dlq/dlq-tools.ts';
 import { SCRIPT, STYLESHEET } from './assets.ts';
-import { readDeadLetters, redriveMessages } from './dead-letters.ts';
+import { readDeadLetters, redriveFlash, redriveMessages } from './dead-letters.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { eventRoutes } from './event-routes.tsx';
 import type { EventFilters } from './events-query.ts';
@@ -277,19 +277,6 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
       await Promise.allSettled([...streams]);
     },
   };
-}
-
-function redriveFlash(
-  query: Record<string, string>,
-  queues: readonly { name: string }[],
-): string | undefined {
-  const moved = Number.parseInt(query.moved ?? '', 10);
-  const queue = queues.find((q) => q.name === query.queue)?.name;
-  if (!Number.isInteger(moved) || !queue) return undefined;
-  if (query.of === undefined) return `Redrove ${moved} message(s) to ${queue}.`;
-  const of = Number.parseInt(query.of, 10);
-  if (of === 0) return 'Nothing selected: tick the messages to redrive, or redrive all of a reason.';
-  return `Redrove ${moved} of ${of} selected message(s) to ${queue}.`;
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {

@@ -81,3 +81,17 @@ export async function redriveMessages(
   }
   return moved;
 }
+
+/** The line the page shows after a redrive, from the redirect's numbers only: a link cannot make it say more. */
+export function redriveFlash(
+  query: Record<string, string>,
+  queues: readonly { name: string }[],
+): string | undefined {
+  const moved = Number.parseInt(query.moved ?? '', 10);
+  const queue = queues.find((q) => q.name === query.queue)?.name;
+  if (!Number.isInteger(moved) || !queue) return undefined;
+  if (query.of === undefined) return `Redrove ${moved} message(s) to ${queue}.`;
+  const of = Number.parseInt(query.of, 10);
+  if (of === 0) return 'Nothing selected: tick the messages to redrive, or redrive all of a reason.';
+  return `Redrove ${moved} of ${of} selected message(s) to ${queue}.`;
+}

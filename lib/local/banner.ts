@@ -1,5 +1,9 @@
 // What `userflow-bridge start` prints once everything listens: where to send, where it goes, and what to try.
+import type { RuleSet } from '../rules/index.ts';
 import type { ConsumerPlan } from './consumers.ts';
+import type { openLocalQueues } from './local-queues.ts';
+import { SAMPLE_USER_ID } from './sandbox-seed.ts';
+import type { openUserflowTarget } from './userflow-target.ts';
 import type { DevSecret } from './webhook-secrets.ts';
 
 export interface BannerInput {
@@ -115,4 +119,51 @@ function plural(n: number, word: string): string {
 
 function round(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** The banner's input from what `start` opened, so the banner itself stays a pure format of plain data. */
+export function bannerInput(
+  options: { rulesDir: string; watch: boolean; budget: { maxConcurrency: number } },
+  parts: {
+    ingestUrl: string;
+    consoleUrl?: string;
+    rules: RuleSet;
+    target: Awaited<ReturnType<typeof openUserflowTarget>>;
+    queues: Awaited<ReturnType<typeof openLocalQueues>>;
+    plans: BannerInput['consumers'];
+    auditLog: string;
+    devSecrets: DevSecret[];
+    devSecretsPath: string;
+    sendExample: string | undefined;
+  },
+): BannerInput {
+  const { target, queues } = parts;
+  return {
+    ingestUrl: parts.ingestUrl,
+    ...(parts.consoleUrl ? { consoleUrl: parts.consoleUrl } : {}),
+    sources: [...parts.rules.sources.values()].map((s) => ({
+      name: s.name,
+      scheme: s.verify.scheme,
+      rules: s.rules.length,
+    })),
+    rulesDir: options.rulesDir,
+    watching: options.watch,
+    userflow:
+      target.mode === 'sandbox'
+        ? {
+            mode: 'sandbox',
+            url: target.baseUrl,
+            apiKey: target.apiKey,
+            snapshotPath: target.snapshotPath,
+            restored: target.restored,
+          }
+        : { mode: 'api', url: target.baseUrl },
+    queue: queues.lines,
+    consumers: parts.plans,
+    maxConcurrency: options.budget.maxConcurrency,
+    auditLog: parts.auditLog,
+    devSecrets: parts.devSecrets,
+    devSecretsPath: parts.devSecretsPath,
+    ...(parts.sendExample ? { sendExample: parts.sendExample, sampleUserId: SAMPLE_USER_ID } : {}),
+  };
 }

@@ -2,14 +2,14 @@
 import { localEnv } from '../config/dotenv.ts';
 import type { Env } from '../config/read-env.ts';
 import { jsonlAuditSink } from '../deliver/index.ts';
-import { serve } from '../http-server.ts';
+import { displayHost, serve } from '../http-server.ts';
 import { SqlitePersistenceLayer } from '../idempotency/sqlite-persistence-layer.ts';
 import { createIngestApp } from '../ingest/index.ts';
 import { createLogger, type LoggerOptions } from '../logger.ts';
 import { loadRules, type RuleSet } from '../rules/index.ts';
 import type { UserflowRegion } from '../userflow/index.ts';
 import { type Print, printingAuditSink, webhookActivity } from './activity.ts';
-import { type BannerInput, formatBanner } from './banner.ts';
+import { bannerInput, formatBanner } from './banner.ts';
 import { mountConsole } from './console-mount.ts';
 import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
@@ -20,10 +20,9 @@ import { mountMcp } from './mcp-route.ts';
 import { createReadableLogger, shownByLiveLines } from './readable-logger.ts';
 import { watchRules } from './rules-watcher.ts';
 import { sampleSendCommand } from './sample-command.ts';
-import { SAMPLE_USER_ID } from './sandbox-seed.ts';
 import { openLocalTrail } from './trail.ts';
 import { openUserflowTarget, type SandboxSeed } from './userflow-target.ts';
-import { createLocalSecrets, type DevSecret } from './webhook-secrets.ts';
+import { createLocalSecrets, printNewSecrets } from './webhook-secrets.ts';
 
 export interface BridgeOptions {
   host: string;
@@ -295,66 +294,7 @@ async function start(
   return { ingestUrl, banner, stop: closeAll };
 }
 
-function bannerInput(
-  options: BridgeOptions,
-  parts: {
-    ingestUrl: string;
-    consoleUrl?: string;
-    rules: RuleSet;
-    target: Awaited<ReturnType<typeof openUserflowTarget>>;
-    queues: Awaited<ReturnType<typeof openLocalQueues>>;
-    plans: BannerInput['consumers'];
-    auditLog: string;
-    devSecrets: DevSecret[];
-    devSecretsPath: string;
-    sendExample: string | undefined;
-  },
-): BannerInput {
-  const { target, queues } = parts;
-  return {
-    ingestUrl: parts.ingestUrl,
-    ...(parts.consoleUrl ? { consoleUrl: parts.consoleUrl } : {}),
-    sources: [...parts.rules.sources.values()].map((s) => ({
-      name: s.name,
-      scheme: s.verify.scheme,
-      rules: s.rules.length,
-    })),
-    rulesDir: options.rulesDir,
-    watching: options.watch,
-    userflow:
-      target.mode === 'sandbox'
-        ? {
-            mode: 'sandbox',
-            url: target.baseUrl,
-            apiKey: target.apiKey,
-            snapshotPath: target.snapshotPath,
-            restored: target.restored,
-          }
-        : { mode: 'api', url: target.baseUrl },
-    queue: queues.lines,
-    consumers: parts.plans,
-    maxConcurrency: options.budget.maxConcurrency,
-    auditLog: parts.auditLog,
-    devSecrets: parts.devSecrets,
-    devSecretsPath: parts.devSecretsPath,
-    ...(parts.sendExample ? { sendExample: parts.sendExample, sampleUserId: SAMPLE_USER_ID } : {}),
-  };
-}
-
 function describeSources(rules: RuleSet): string {
   const names = [...rules.sources.keys()];
   return names.length ? names.join(', ') : 'no sources';
-}
-
-function printNewSecrets(secrets: DevSecret[], print: Print, path: string): void {
-  const fresh = secrets.filter((s) => s.generated);
-  if (fresh.length === 0) return;
-  print(`new development secrets (kept in ${path}):`);
-  for (const s of fresh) print(`  ${s.name}=${s.value}`);
-}
-
-/** A wildcard bind is reached through loopback from this machine. */
-function displayHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }

