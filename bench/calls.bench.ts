@@ -1,13 +1,13 @@
 // Userflow calls per entity, counted as the requests the sandbox received: an initial sync of users with 1–3
 // memberships and a change run (the memberships folded into the users' upserts, and the older one call per
 // membership beside it), then a HubSpot batch and the Stripe trial→paid sample through the rules and delivery.
-// Delivery does not coalesce yet: for those, the calls lib/deliver/coalesce.ts would plan are printed beside.
+// Each webhook case is delivered twice, with delivery's coalescing on (the default) and off (one call per command),
+// and the two sandboxes must end in the same state.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type Command, type Envelope, envelopeMessage, messageGroupId } from '../lib/commands/index.ts';
-import { planCalls } from '../lib/deliver/coalesce.ts';
+import { type Envelope, envelopeMessage } from '../lib/commands/index.ts';
 import { createDeliverHandler } from '../lib/deliver/index.ts';
 import { SqlitePersistenceLayer } from '../lib/idempotency/sqlite-persistence-layer.ts';
 import { startPoller } from '../lib/local/poller.ts';
@@ -46,7 +46,10 @@ async function rig(dir: string, name: string): Promise<Rig> {
 }
 
 /** Delivers everything queued to the sandbox and returns the requests it took, by route. */
-async function deliverAll(rig: Rig): Promise<{ calls: number; byRoute: Record<string, number> }> {
+async function deliverAll(
+  rig: Rig,
+  coalesce = true,
+): Promise<{ calls: number; byRoute: Record<string, number> }> {
   const before = rig.sandbox.stats();
   const handler = createDeliverHandler({
     client: new UserflowClient({ apiKey: rig.sandbox.apiKey, baseUrl: rig.sandbox.url, timeoutMs: 5_000 }),
@@ -56,6 +59,7 @@ async function deliverAll(rig: Rig): Promise<{ calls: number; byRoute: Record<st
     logger: createLogger({ service: 'calls-bench', level: 'SILENT' }),
     rate: { limitPerSecond: 50_000, maxConcurrency: 4 },
     backoff: { baseMs: 100, capMs: 1_000 },
+    coalesce,
   });
   const poller = startPoller({
     queue: rig.queues.main,
@@ -197,12 +201,26 @@ async function singleMembershipCase(
   await r.sandbox.close();
 }
 
-/** Commands from a webhook body, delivered; the calls made, and the calls the coalescing plan would make. */
+/** Commands from a webhook body, delivered with coalescing on and off: the calls each made. */
 async function webhookCase(dir: string, name: string, source: CompiledSource, body: unknown): Promise<void> {
   const envelopes: Envelope[] = [];
   for (const event of source.splitEvents(body, { 'webhook-id': 'msg_bench' })) {
     envelopes.push(...(await source.evaluate(event, new Date())).envelopes);
   }
+  const coalesced = await deliverWebhook(dir, `${name}-coalesced`, envelopes, true);
+  const separate = await deliverWebhook(dir, `${name}-separate`, envelopes, false);
+  if (JSON.stringify(coalesced.state) !== JSON.stringify(separate.state)) {
+    throw new Error(`calls bench: ${name} ends in another Userflow state when coalesced`);
+  }
+  report(`calls/${name}`, {
+    commands: envelopes.length,
+    calls: coalesced.calls,
+    calls_one_per_command: separate.calls,
+    lookup_calls: coalesced.lookupCalls,
+  });
+}
+
+async function deliverWebhook(dir: string, name: string, envelopes: Envelope[], coalesce: boolean) {
   const r = await rig(dir, name);
   // The users the rules look up exist, as they would in a live Userflow.
   const lookups = new Map(
@@ -229,23 +247,16 @@ async function webhookCase(dir: string, name: string, source: CompiledSource, bo
     });
   }
   await r.queues.main.send(envelopes.map(envelopeMessage));
-  const { calls, byRoute } = await deliverAll(r);
-  const byGroup = new Map<string, Command[]>();
-  for (const e of envelopes) {
-    const group = messageGroupId(e.command);
-    byGroup.set(group, [...(byGroup.get(group) ?? []), e.command]);
-  }
-  const planned = [...byGroup.values()].reduce((n, commands) => n + planCalls(commands).length, 0);
-  const lookupCalls = byRoute['GET /users'] ?? 0;
-  report(`calls/${name}`, {
-    commands: envelopes.length,
-    calls,
-    lookup_calls: lookupCalls,
-    // Not wired into delivery yet: what lib/deliver/coalesce.ts plans, plus the lookups delivery makes today.
-    planned_calls_if_coalesced_not_wired: planned + lookupCalls,
-  });
+  const { calls, byRoute } = await deliverAll(r, coalesce);
+  const { store } = r.sandbox;
+  const state = {
+    users: store.listUsers().map((u) => [u.id, u.attributes]),
+    memberships: store.listMemberships({}).map((m) => [m.user_id, m.group_id, m.attributes]),
+    events: store.listUsers().map((u) => store.listEvents({ user_id: u.id }).map((e) => e.name)),
+  };
   r.queues.close();
   await r.sandbox.close();
+  return { calls, lookupCalls: byRoute['GET /users'] ?? 0, state };
 }
 
 async function main(): Promise<void> {
