@@ -23,7 +23,7 @@ import { SyncRunPage } from './pages/sync-run.tsx';
 import { timeline, UserPage } from './pages/user.tsx';
 import { runPlayground } from './playground.ts';
 import { accessGuard, newSecret } from './security.ts';
-import { callStats, DepthHistory, queueStats } from './status.ts';
+import { callStats, DepthHistory, queueStats } from './status-figures.ts';
 
 export interface ConsoleApp {
   app: Hono;

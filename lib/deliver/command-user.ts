@@ -2,7 +2,7 @@
 // once, before the command's own call, so the record's audit and trail can name the user.
 import type { Command } from '../commands/index.ts';
 import { DeliveryError } from './errors.ts';
-import type { ExecutorContext } from './executor.ts';
+import type { ExecutorContext } from './execution.ts';
 
 export type CommandUser =
   /** `userId` is undefined for a command about no user (a group, or a group's event). */

@@ -1,59 +1,17 @@
 // Maps each Command kind to its Userflow calls: resolve the user, check existence when asked, then the one write.
 import type { Command, CommandOf } from '../commands/index.ts';
-import type { UserflowAction, UserflowClient } from '../userflow/index.ts';
 import { isNotFound } from './classify.ts';
 import { resolveCommandUser } from './command-user.ts';
-import type { UserLookupResolver } from './user-lookup.ts';
+import type { ExecutionResult, ExecutorContext } from './execution.ts';
 
-/** The client calls delivery makes; `UserflowClient` satisfies it, tests pass fakes. */
-export type DeliveryClient = Pick<
-  UserflowClient,
-  | 'createOrUpdateUser'
-  | 'createOrUpdateGroup'
-  | 'getUser'
-  | 'getGroup'
-  | 'listUsers'
-  | 'removeMembership'
-  | 'trackEvent'
-  | 'deleteUser'
-  | 'deleteGroup'
->;
-
-/** Runs one Userflow call through the rate limiter and the audit log; `request` is what it sends, for the trail. */
-export type CallRunner = <T>(
-  action: UserflowAction,
-  call: () => Promise<T>,
-  request?: Record<string, unknown>,
-) => Promise<T>;
-
-/** Runs `deliver` at most once per key (track_event); `replayed` when an earlier delivery already did. */
-export type EffectivelyOnce = (key: string, deliver: () => Promise<void>) => Promise<{ replayed: boolean }>;
-
-/**
- * What to make of a 404 on a delete (remove_membership, delete_user, delete_group). The product brief says
- * Userflow's deletes succeed when the thing is already gone, so a 404 should not happen; if it does, `gone`
- * treats it as done (the end state is what was asked) and `fail` dead-letters it for a human to look at.
- */
-export type DeleteNotFound = 'gone' | 'fail';
-
-export interface ExecutorContext {
-  client: DeliveryClient;
-  call: CallRunner;
-  lookup: UserLookupResolver;
-  once: EffectivelyOnce;
-  /** The envelope's command id: the effectively-once key of a track_event. */
-  commandId: string;
-  deleteNotFound: DeleteNotFound;
-}
-
-export type ExecutionResult =
-  | { outcome: 'delivered' }
-  /** Nothing to do, by the command's own choice (lookup miss with `if_missing: skip`, `only_if_exists`). */
-  | { outcome: 'skipped'; reason: string }
-  /** A delete whose target was already gone. */
-  | { outcome: 'already_gone' }
-  /** A track_event this consumer already delivered (a redelivered message). */
-  | { outcome: 'duplicate' };
+export type {
+  CallRunner,
+  DeleteNotFound,
+  DeliveryClient,
+  EffectivelyOnce,
+  ExecutionResult,
+  ExecutorContext,
+} from './execution.ts';
 
 /** Resolves the command's user, then makes its call: the two steps of `runCommand` and `resolveCommandUser`. */
 export async function executeCommand(command: Command, ctx: ExecutorContext): Promise<ExecutionResult> {

@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 // Small inline SVG charts: numbers people would rather look at than read. Each carries its numbers as text too.
 import type { FC } from 'hono/jsx';
-import type { CallBucket } from '../status.ts';
+import type { CallBucket } from '../status-figures.ts';
 
 const W = 360;
 const H = 90;

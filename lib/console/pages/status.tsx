@@ -6,7 +6,7 @@ import type { RuleSet } from '../../rules/index.ts';
 import type { SyncRunRecord } from '../../trail/index.ts';
 import type { StatusInfo } from '../deps.ts';
 import { Badge, formatTime, Page } from '../layout.tsx';
-import type { CallStats, QueueStat } from '../status.ts';
+import type { CallStats, QueueStat } from '../status-figures.ts';
 import { CallsChart, DepthChart } from './charts.tsx';
 
 export const QueueTable: FC<{ stats: QueueStat[]; depth: readonly { at: number; depth: number }[] }> = ({
