@@ -5,6 +5,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttributeValue, CommandInput } from '../../../lib/commands/index.ts';
 import type { RunningSandbox } from '../../../lib/sandbox/index.ts';
+import { seeded as random } from '../../helpers/seeded-random.ts';
 import { virtualTime } from '../../helpers/virtual-time.ts';
 import { type Rig, type RigOptions, startRig } from './harness.ts';
 
@@ -12,17 +13,6 @@ const rigs: Rig[] = [];
 afterEach(async () => {
   for (const rig of rigs.splice(0)) await rig.close();
 });
-
-/** mulberry32: a failure names its seed and replays. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Runs of upserts per user (what a HubSpot batch or a busy Stripe customer produces), with memberships, group

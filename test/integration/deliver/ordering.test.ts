@@ -2,22 +2,12 @@
 // user's commands in order — including remove-then-add and add-then-remove membership pairs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandInput } from '../../../lib/commands/index.ts';
+import { seeded } from '../../helpers/seeded-random.ts';
 import { type Rig, startRig } from './harness.ts';
 
 const USERS = 50;
 const PER_USER = 20;
 const GROUPS = ['g0', 'g1', 'g2'];
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Model {
   attributes: Record<string, unknown>;

@@ -3,22 +3,12 @@
 // than the client's timeout (and applied anyway, after the client gave up): every user must end cancelled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandInput } from '../../../lib/commands/index.ts';
+import { seeded } from '../../helpers/seeded-random.ts';
 import { type Rig, startRig } from './harness.ts';
 
 const USERS = 50;
 /** The rig's client gives up after 2 s; a slow response takes 3 s, and the sandbox applies it all the same. */
 const SLOW_MS = 3_000;
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function lifecycle(user_id: string): CommandInput[] {
   return [

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttributeValue, Command } from '../../../lib/commands/index.ts';
 import { merge, planCalls } from '../../../lib/deliver/coalesce.ts';
 import { createSandboxCore, type SandboxCore } from '../../../lib/sandbox/sandbox.ts';
+import { seeded as random } from '../../helpers/seeded-random.ts';
 
 const user = (attributes: Record<string, AttributeValue>, extra: Partial<Command> = {}): Command =>
   ({ type: 'upsert_user', user_id: 'u1', attributes, ...extra }) as Command;
@@ -142,17 +143,6 @@ function stateOf(core: SandboxCore) {
     definitions: [...core.store.definitions.attributes.values()]
       .map((d) => `${d.scope}:${d.name}:${d.data_type}`)
       .sort(),
-  };
-}
-
-/** A small deterministic generator (mulberry32), so a failure names its seed and can be replayed. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
