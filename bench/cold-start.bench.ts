@@ -1,6 +1,7 @@
 // Cold start: bundle size and module-init time (fresh Node 24 process) of each function vs a bare Hono handler
 // bundled by the same house construct; also the same functions with AWS SDK v3 bundled instead of left to the runtime.
-// The MCP function reads the Userflow key at init, so a loopback Secrets Manager answers it (a real call, locally).
+// The MCP function reads the Userflow key and its confirmation secret at init, so a loopback Secrets Manager
+// answers them (real calls, locally).
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -73,6 +74,14 @@ const sm = await startFakeSecretsManager();
 const keyId = stack.resolve(stack.getLogicalId(stack.userflowApiKey.node.defaultChild as never)) as string;
 sm.put('userflow-api-key', 'uf_cold_start_bench');
 refs[keyId] = sm.arnOf('userflow-api-key');
+// The MCP function also reads its confirmation secret at init (the stack generates it; any value will do here).
+if (stack.mcp) {
+  const confirmId = stack.resolve(
+    stack.getLogicalId(stack.mcp.confirmSecret.node.defaultChild as never),
+  ) as string;
+  sm.put('mcp-confirm', JSON.stringify({ MCP_CONFIRM_SECRET: `${'b'.repeat(24)}cold` }));
+  refs[confirmId] = sm.arnOf('mcp-confirm');
+}
 const closed = {
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
