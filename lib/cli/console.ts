@@ -18,7 +18,7 @@ export function registerConsole(program: Command): void {
     .option('--samples <dir>', 'sample payloads the playground offers', 'samples')
     .action(async (flags: Record<string, unknown>) => {
       const { parseConsoleOptions } = await import('../console/options.ts');
-      const { runConsole } = await import('../console/run.ts');
+      const { runConsole } = await import('./console-run.ts');
       await runConsole(parseConsoleOptions(flags), {
         env: process.env as Record<string, string | undefined>,
         print: (line) => process.stdout.write(`${line}\n`),

@@ -26,7 +26,7 @@ export function registerMcp(program: Command): void {
     .action(async (flags: McpFlags & { rules?: string }) => {
       const [{ localEnv }, { runStdioServer }, { loadRules }, { existsSync }] = await Promise.all([
         import('../config/dotenv.ts'),
-        import('../mcp/stdio.ts'),
+        import('./mcp-stdio.ts'),
         import('../rules/index.ts'),
         import('node:fs'),
       ]);

@@ -1,10 +1,10 @@
 // The agent tools at /mcp on `npm start`'s webhook port: the same queue, Userflow client and rules as webhooks.
 import { createMcpHttpHandler, withMcpRoute } from '../mcp/http.ts';
-import { openLocalMcp } from '../mcp/local.ts';
 import type { RuleSet } from '../rules/index.ts';
 import type { TrailStore } from '../trail/store.ts';
 import type { UserflowClient } from '../userflow/client.ts';
 import type { LocalQueues } from './local-queues.ts';
+import { openLocalMcp } from './mcp-local.ts';
 
 export interface McpRouteOptions {
   localDir: string;

@@ -1,8 +1,8 @@
 // Public surface of the agent (MCP) layer that pulls no heavy package: principals and their store port, scopes,
 // the tools' deps, confirmations, audit redaction and failures. Imported by their own paths instead, so only a
-// bundle that needs them gets them: server.ts (the MCP SDK with ajv, and every tool's zod schemas), the transports
-// http.ts and stdio.ts (stdio also opens the SQLite queues), local.ts (opens the SQLite or DynamoDB trail) and
-// principals-dynamodb.ts (the AWS SDK).
+// bundle that needs them gets them: server.ts (the MCP SDK with ajv, and every tool's zod schemas), the HTTP
+// transport http.ts and principals-dynamodb.ts (the AWS SDK). The stdio server and the local wiring live with
+// their callers (lib/cli/mcp-stdio.ts, lib/local/mcp-local.ts).
 export { redactArguments } from './audit.ts';
 export {
   CONFIRM_TTL_MS,

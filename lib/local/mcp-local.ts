@@ -1,16 +1,16 @@
 // Local wiring of the agent tools: the principals file and the trail in the local dir, around given queues.
 import { randomBytes } from 'node:crypto';
 import type { DlqSource } from '../dlq/dlq-tools.ts';
-import { localLayout } from '../local/layout.ts';
+import { DEFAULT_WAIT, type ToolDeps } from '../mcp/deps.ts';
+import { openPrincipalsFile, principalsPath } from '../mcp/principals-file.ts';
+import type { PrincipalStore } from '../mcp/principals-store.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { RuleSet } from '../rules/index.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../trail/capture.ts';
 import { openTrail } from '../trail/open.ts';
 import type { TrailStore } from '../trail/store.ts';
 import type { UserflowClient } from '../userflow/client.ts';
-import { DEFAULT_WAIT, type ToolDeps } from './deps.ts';
-import { openPrincipalsFile, principalsPath } from './principals-file.ts';
-import type { PrincipalStore } from './principals-store.ts';
+import { localLayout } from './layout.ts';
 
 export interface LocalMcpOptions {
   localDir: string;

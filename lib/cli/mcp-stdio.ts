@@ -4,12 +4,12 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { readMcpConfig } from '../config/mcp.ts';
 import type { Env } from '../config/read-env.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES, secureLocalDir } from '../local/layout.ts';
+import { openLocalMcp } from '../local/mcp-local.ts';
+import { authenticate } from '../mcp/principals.ts';
+import { createMcpServer } from '../mcp/server.ts';
 import { openSqliteQueues } from '../queue/sqlite/sqlite-queue.ts';
 import type { RuleSet } from '../rules/index.ts';
 import { UserflowClient } from '../userflow/client.ts';
-import { openLocalMcp } from './local.ts';
-import { authenticate } from './principals.ts';
-import { createMcpServer } from './server.ts';
 
 export interface StdioOptions {
   localDir: string;

@@ -2,6 +2,12 @@
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
 import type { Env } from '../config/read-env.ts';
+import { createConsoleApp } from '../console/app.tsx';
+import type { ConsoleQueuePair, StatusInfo } from '../console/deps.ts';
+import type { ConsoleOptions } from '../console/options.ts';
+import { replayThrough } from '../console/replay.ts';
+import { isLoopbackAddress, newSecret } from '../console/security.ts';
+import { userStateFrom } from '../console/userflow-state.ts';
 import { listen } from '../http-server.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES } from '../local/layout.ts';
 import { watchRules } from '../local/rules-watcher.ts';
@@ -9,12 +15,6 @@ import { stopOnSignal } from '../local/shutdown.ts';
 import { loadRules, type RuleSet } from '../rules/index.ts';
 import { openTrail } from '../trail/index.ts';
 import { UserflowClient } from '../userflow/index.ts';
-import { createConsoleApp } from './app.tsx';
-import type { ConsoleQueuePair, StatusInfo } from './deps.ts';
-import type { ConsoleOptions } from './options.ts';
-import { replayThrough } from './replay.ts';
-import { isLoopbackAddress, newSecret } from './security.ts';
-import { userStateFrom } from './userflow-state.ts';
 
 export interface RunConsoleIo {
   env: Env;
