@@ -76,26 +76,7 @@ export const EventDetailPage: FC<EventDetailProps> = (props) => {
           {event.rules.length === 0 ? (
             <p class="note">No rule decisions recorded.</p>
           ) : (
-            <table aria-label="Rule decisions">
-              <thead>
-                <tr>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Decision</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {event.rules.map((rule) => (
-                  <tr>
-                    <td class="mono">{rule.name}</td>
-                    <td>
-                      <Badge outcome={rule.decision} />
-                    </td>
-                    <td>{rule.reason ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <RuleTable label="Rule decisions" rules={event.rules} />
           )}
           <h3>Commands and Userflow attempts</h3>
           {event.commands.length === 0 ? <p class="note">No commands.</p> : null}
@@ -134,6 +115,33 @@ export const EventDetailPage: FC<EventDetailProps> = (props) => {
     </Page>
   );
 };
+
+/** Each rule's decision about one event, as recorded or as a replay's dry run would make it. */
+const RuleTable: FC<{
+  label: string;
+  rules: readonly { name: string; decision: string; reason?: string }[];
+}> = ({ label, rules }) => (
+  <table aria-label={label}>
+    <thead>
+      <tr>
+        <th scope="col">Rule</th>
+        <th scope="col">Decision</th>
+        <th scope="col">Reason</th>
+      </tr>
+    </thead>
+    <tbody>
+      {rules.map((rule) => (
+        <tr>
+          <td class="mono">{rule.name}</td>
+          <td>
+            <Badge outcome={rule.decision} />
+          </td>
+          <td>{rule.reason ?? ''}</td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
 
 export const AttemptTable: FC<{ attempts: AttemptRecord[]; showCommand?: boolean }> = ({
   attempts,
@@ -224,26 +232,7 @@ const ReplayPanel: FC<EventDetailProps & { path: string }> = (props) => {
           <p role="status">
             {`Dry run under the current rules: replaying event ${props.eventId ?? ''} would queue ${preview.commands.length} command${preview.commands.length === 1 ? '' : 's'}. Nothing is queued yet.`}
           </p>
-          <table aria-label="Replay rule decisions">
-            <thead>
-              <tr>
-                <th scope="col">Rule</th>
-                <th scope="col">Decision</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.rules.map((rule) => (
-                <tr>
-                  <td class="mono">{rule.name}</td>
-                  <td>
-                    <Badge outcome={rule.decision} />
-                  </td>
-                  <td>{rule.reason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RuleTable label="Replay rule decisions" rules={preview.rules} />
           <ul aria-label="Replay commands">
             {preview.commands.map((c) => (
               <li class="mono">{[c.kind, c.userId, c.groupId].filter(Boolean).join(' ')}</li>
