@@ -256,7 +256,6 @@ async function start(
       }
     },
   });
-  // Watches (issue 18): `watches/*.yaml` beside the rules, on their schedules; stopped before the sandbox closes.
   const watches = await startLocalWatches({
     cwd: options.cwd,
     localDir: layout.dir,
@@ -264,6 +263,7 @@ async function start(
     env,
     print: options.print,
     printProblem: options.printProblem,
+    ...(trail.store ? { trail: { store: trail.store, retentionDays: trail.config.retentionDays } } : {}),
   });
   if (watches) closers.push({ name: 'the watches', close: () => watches.stop() });
   // The server stops first of all: no webhook is accepted once stopping has begun.

@@ -1,12 +1,16 @@
-// `npm start`'s watches: every `watches/*.yaml` on its schedule against the same Userflow target as delivery.
+// `npm start`'s watches: every `watches/*.yaml` on its schedule against the same Userflow target as delivery,
+// noting in the trail a session completed after its alert; stopped (as a closer) before the sandbox closes.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../config/read-env.ts';
 import { envSecretSource, SecretMissingError } from '../secrets/index.ts';
+import type { TrailStore } from '../trail/store.ts';
 import type { UserflowClient } from '../userflow/index.ts';
 import { createUndiciTransport } from '../userflow/undici-transport.ts';
 import {
+  type AlertRecord,
   alertTarget,
+  completedAfterAlertNote,
   jsonFileAlertState,
   loadWatchFile,
   runWatch,
@@ -24,6 +28,8 @@ export interface LocalWatchesOptions {
   env: Env;
   print: (line: string) => void;
   printProblem: (line: string) => void;
+  /** Where a session completed after its alert is noted (as the watch Lambda does); none without a trail. */
+  trail?: { store: TrailStore; retentionDays: number } | undefined;
 }
 
 /** Undefined when there is no watches folder. A bad file is reported and skipped: the bridge still starts. */
@@ -42,6 +48,16 @@ export async function startLocalWatches(options: LocalWatchesOptions): Promise<W
   }
   const state = jsonFileAlertState(join(options.localDir, 'watch-state.json'));
   const transport = createUndiciTransport();
+  const trail = options.trail;
+  // A trail problem must not hold up the watch: the completion is in the state file either way.
+  const noteCompletion = async (record: AlertRecord & { completed_at: string }) => {
+    if (!trail) return;
+    try {
+      await trail.store.putAttempt(completedAfterAlertNote(record, new Date(), trail.retentionDays));
+    } catch (error) {
+      options.printProblem(`watch ${record.watch}: trail note not written: ${(error as Error).message}`);
+    }
+  };
   const run = async (watch: Watch) => {
     let deliver: ((alert: StalledAlert) => Promise<void>) | undefined;
     try {
@@ -62,6 +78,7 @@ export async function startLocalWatches(options: LocalWatchesOptions): Promise<W
         userflow: options.client,
         state,
         ...(deliver ? { deliver } : {}),
+        ...(trail ? { onCompletedAfterAlert: noteCompletion } : {}),
         now: new Date(),
       });
       for (const a of result.alerts) {
