@@ -7,6 +7,7 @@ import {
   attributeMap,
   compileTemplate,
   describe,
+  type Evaluated,
   type EvaluationContext,
   evaluateTemplate,
   required,
@@ -17,10 +18,10 @@ import {
 export interface CompiledAction {
   kind: ActionKind;
   /**
-   * Builds the command for one event, or throws `Skip` with the reason. Attributes that evaluate to nothing are
+   * Builds the command for one event, or returns a `Skip` with the reason. Attributes that evaluate to nothing are
    * left out, unless `strict` (the rule's `strict: true`), when they skip the command like any other field.
    */
-  build(context: EvaluationContext, strict?: boolean): Promise<Command>;
+  build(context: EvaluationContext, strict?: boolean): Promise<Command | Skip>;
 }
 
 interface Lookup {
@@ -63,14 +64,19 @@ export function compileAction(raw: unknown, at: string, report: Report): Compile
   return {
     kind: kind as ActionKind,
     async build(context, strict = false) {
-      const built: Record<string, unknown> = { type: kind };
-      Object.assign(built, await resolveUser(userId, lookup, context));
-      for (const [key, template] of fields) built[key] = await resolveField(key, template, context, strict);
+      const user = await resolveUser(userId, lookup, context);
+      if (user instanceof Skip) return user;
+      const built: Record<string, unknown> = { type: kind, ...user };
+      for (const [key, template] of fields) {
+        const value = await resolveField(key, template, context, strict);
+        if (value instanceof Skip) return value;
+        built[key] = value;
+      }
       const parsed = command.safeParse(built);
       if (parsed.success) return parsed.data;
       const issue = parsed.error.issues[0];
       const field = issue?.path.length ? `.${issue.path.join('.')}` : '';
-      throw new Skip(`${where}${field}: ${issue?.message ?? 'invalid command'}`);
+      return new Skip(`${where}${field}: ${issue?.message ?? 'invalid command'}`);
     },
   };
 }
@@ -80,13 +86,14 @@ async function resolveField(
   template: Template,
   context: EvaluationContext,
   strict: boolean,
-): Promise<unknown> {
+): Promise<Evaluated> {
   const value = ATTRIBUTE_FIELDS.has(key)
     ? await attributeMap(template, context, strict)
     : await required(template, context);
+  if (value instanceof Skip) return value;
   if (key === 'group_id') return idOrSkip(value, template);
   if (ATTRIBUTE_FIELDS.has(key) && !isPlainObject(value)) {
-    throw new Skip(`${template.at}: ${describe(template)} must yield an object of attributes`);
+    return new Skip(`${template.at}: ${describe(template)} must yield an object of attributes`);
   }
   if ((key === 'groups' || key === 'memberships') && Array.isArray(value)) return value.map(groupIdsToText);
   return value;
@@ -97,18 +104,20 @@ async function resolveUser(
   userId: Template | undefined,
   lookup: Lookup | undefined,
   context: EvaluationContext,
-): Promise<Record<string, unknown>> {
+): Promise<Record<string, unknown> | Skip> {
   if (userId) {
     const id = asId(await evaluateTemplate(userId, context), userId);
+    if (id instanceof Skip) return id;
     if (id !== undefined) return { user_id: id };
-    if (!lookup) throw new Skip(`${userId.at}: ${describe(userId)} evaluated to nothing`);
+    if (!lookup) return new Skip(`${userId.at}: ${describe(userId)} evaluated to nothing`);
   }
   if (!lookup) return {};
   const raw = await evaluateTemplate(lookup.value, context);
   const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : asId(raw, lookup.value);
+  if (value instanceof Skip) return value;
   if (value === undefined) {
     const tried = userId ? `${userId.at} and ${lookup.value.at}` : lookup.value.at;
-    throw new Skip(`${tried}: evaluated to nothing`);
+    return new Skip(`${tried}: evaluated to nothing`);
   }
   const found: Record<string, unknown> = { attribute: lookup.attribute, value };
   if (lookup.ifMissing !== undefined) found.if_missing = lookup.ifMissing;
@@ -116,16 +125,17 @@ async function resolveUser(
 }
 
 /** Ids are strings; numbers (HubSpot object ids) become strings; null and "" count as nothing. */
-function asId(value: unknown, template: Template): string | undefined {
+function asId(value: unknown, template: Template): string | undefined | Skip {
+  if (value instanceof Skip) return value;
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new Skip(`${template.at}: ${describe(template)} must be a string or number, got ${kindOf(value)}`);
+  return new Skip(`${template.at}: ${describe(template)} must be a string or number, got ${kindOf(value)}`);
 }
 
-function idOrSkip(value: unknown, template: Template): string {
+function idOrSkip(value: unknown, template: Template): string | Skip {
   const id = asId(value, template);
-  if (id === undefined) throw new Skip(`${template.at}: ${describe(template)} evaluated to nothing`);
+  if (id === undefined) return new Skip(`${template.at}: ${describe(template)} evaluated to nothing`);
   return id;
 }
 

@@ -70,17 +70,15 @@ interface Built {
  * Builds each action on its own: a command that cannot be built (no user id, no event name) is skipped with its
  * reason and the rule's other commands still go out. A strict rule stops at the first skip and produces nothing.
  */
-async function buildCommands(rule: CompiledRule, context: EvaluationContext): Promise<Built> {
+async function buildCommands(rule: CompiledRule, context: EvaluationContext): Promise<Built | Skip> {
   const built: Built = { commands: [], skipped: [] };
   const missing = missingRequired(rule, context.input);
-  if (missing !== undefined) throw new Skip(`required ${missing} has no value`);
+  if (missing !== undefined) return new Skip(`required ${missing} has no value`);
   for (const [index, action] of rule.actions.entries()) {
-    try {
-      built.commands.push({ index, command: await action.build(context, rule.strict) });
-    } catch (error) {
-      if (!(error instanceof Skip) || rule.strict) throw error;
-      built.skipped.push({ action: index, reason: error.reason });
-    }
+    const command = await action.build(context, rule.strict);
+    if (!(command instanceof Skip)) built.commands.push({ index, command });
+    else if (rule.strict) return command;
+    else built.skipped.push({ action: index, reason: command.reason });
   }
   return built;
 }
@@ -127,32 +125,32 @@ export function buildSource(input: {
         if (explain) trace.push(noMatch(rule.name, explainMismatch(rule.pattern, event.payload)));
         continue;
       }
-      try {
-        const { commands, skipped } = await buildCommands(rule, context);
-        // The index is the action's place in the rule, not in what was built, so a skipped action never shifts
-        // the ids (and so the dedupe keys) of the commands after it.
-        for (const { index: commandIndex, command } of commands) {
-          envelopes.push(
-            buildEnvelope({
-              source: name,
-              rule: rule.name,
-              eventId: event.id,
-              index: commandIndex,
-              receivedAt,
-              command,
-            }),
-          );
-        }
-        const entry: RuleTrace = { rule: rule.name, matched: true, commands: commands.length };
-        if (skipped.length > 0) {
-          entry.reason = `skipped: ${skipped.map((skip) => skip.reason).join('; ')}`;
-          entry.skipped = skipped;
-        }
-        trace.push(entry);
-      } catch (error) {
-        if (!(error instanceof Skip)) throw error;
-        trace.push({ rule: rule.name, matched: true, reason: `skipped: ${error.reason}`, commands: 0 });
+      const built = await buildCommands(rule, context);
+      if (built instanceof Skip) {
+        trace.push({ rule: rule.name, matched: true, reason: `skipped: ${built.reason}`, commands: 0 });
+        continue;
       }
+      const { commands, skipped } = built;
+      // The index is the action's place in the rule, not in what was built, so a skipped action never shifts
+      // the ids (and so the dedupe keys) of the commands after it.
+      for (const { index: commandIndex, command } of commands) {
+        envelopes.push(
+          buildEnvelope({
+            source: name,
+            rule: rule.name,
+            eventId: event.id,
+            index: commandIndex,
+            receivedAt,
+            command,
+          }),
+        );
+      }
+      const entry: RuleTrace = { rule: rule.name, matched: true, commands: commands.length };
+      if (skipped.length > 0) {
+        entry.reason = `skipped: ${skipped.map((skip) => skip.reason).join('; ')}`;
+        entry.skipped = skipped;
+      }
+      trace.push(entry);
     }
     return { envelopes, trace };
   }

@@ -29,16 +29,22 @@ export type Template =
   | { kind: 'object'; entries: readonly [string, Template][]; at: string }
   | { kind: 'array'; items: readonly Template[]; at: string };
 
-/** Thrown while building a rule's commands; the rule then skips the event with this reason. Internal only. */
+/**
+ * Why a command cannot be built from this event, returned (never thrown) in place of a value: the rule then skips
+ * the event, or that one action, with this reason. No event value can be one, so `instanceof Skip` tells them apart.
+ */
 export class Skip {
   constructor(readonly reason: string) {}
 }
 
 /**
  * A `Skip` because a value evaluated to nothing (a field the sender left out), as opposed to an error. Attributes
- * that are merely missing are left out of the command instead of skipping it. Internal only.
+ * that are merely missing are left out of the command instead of skipping it.
  */
 export class Missing extends Skip {}
+
+/** A template's value (undefined when an expression yields nothing), or why there is none. */
+export type Evaluated = unknown | Skip;
 
 /** A rule's expression must never stall ingest: bounded time, recursion and sequence length (JSONata 2.2). */
 const GUARDRAILS = { timeout: 100, stack: 300, sequence: 100_000 };
@@ -133,8 +139,8 @@ export interface EvaluationContext {
   memo?: Map<string, unknown>;
 }
 
-/** The template's value, or undefined when an expression yields nothing. Throws `Skip` on JSONata errors. */
-export async function evaluateTemplate(template: Template, context: EvaluationContext): Promise<unknown> {
+/** The template's value, undefined when an expression yields nothing, or a `Skip` (a JSONata error, a missing item). */
+export async function evaluateTemplate(template: Template, context: EvaluationContext): Promise<Evaluated> {
   switch (template.kind) {
     case 'literal':
       return template.value;
@@ -142,21 +148,29 @@ export async function evaluateTemplate(template: Template, context: EvaluationCo
       return evaluateExpression(template, context);
     case 'array': {
       const items: unknown[] = [];
-      for (const item of template.items) items.push(await required(item, context));
+      for (const item of template.items) {
+        const value = await required(item, context);
+        if (value instanceof Skip) return value;
+        items.push(value);
+      }
       return items;
     }
     case 'object': {
       const object: Record<string, unknown> = {};
-      for (const [key, item] of template.entries) object[key] = await required(item, context);
+      for (const [key, item] of template.entries) {
+        const value = await required(item, context);
+        if (value instanceof Skip) return value;
+        object[key] = value;
+      }
       return object;
     }
   }
 }
 
-/** Like `evaluateTemplate`, but nothing is a reason to skip. */
-export async function required(template: Template, context: EvaluationContext): Promise<unknown> {
+/** Like `evaluateTemplate`, but nothing is a reason to skip (`Missing`). */
+export async function required(template: Template, context: EvaluationContext): Promise<Evaluated> {
   const value = await evaluateTemplate(template, context);
-  if (value === undefined) throw new Missing(`${template.at}: ${describe(template)} evaluated to nothing`);
+  if (value === undefined) return new Missing(`${template.at}: ${describe(template)} evaluated to nothing`);
   return value;
 }
 
@@ -169,15 +183,14 @@ export async function attributeMap(
   template: Template,
   context: EvaluationContext,
   strict: boolean,
-): Promise<unknown> {
+): Promise<Evaluated> {
   if (strict || template.kind !== 'object') return required(template, context);
   const object: Record<string, unknown> = {};
   for (const [key, item] of template.entries) {
-    try {
-      object[key] = await required(item, context);
-    } catch (error) {
-      if (!(error instanceof Missing)) throw error;
-    }
+    const value = await required(item, context);
+    if (value instanceof Missing) continue;
+    if (value instanceof Skip) return value;
+    object[key] = value;
   }
   return object;
 }
@@ -189,7 +202,7 @@ export function describe(template: Template): string {
 async function evaluateExpression(
   template: Extract<Template, { kind: 'expression' }>,
   context: EvaluationContext,
-): Promise<unknown> {
+): Promise<Evaluated> {
   if (template.variable !== undefined) return context.bindings[template.variable as keyof Bindings];
   if (template.path) {
     const value = walk(context.input, template.path);
@@ -201,7 +214,7 @@ async function evaluateExpression(
     template.compiled ??= jsonata(template.text, GUARDRAILS);
     value = plain(await template.compiled.evaluate(context.input, { ...context.bindings }));
   } catch (error) {
-    throw new Skip(`${template.at}: JSONata error: ${jsonataMessage(error)}`);
+    return new Skip(`${template.at}: JSONata error: ${jsonataMessage(error)}`);
   }
   context.memo?.set(template.text, value);
   return value;

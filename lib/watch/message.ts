@@ -1,6 +1,6 @@
 // Alert text: literal text with `{% … %}` JSONata pieces, each compiled and run by the rules' template engine.
 import type { Report } from '../rules/report.ts';
-import { compileTemplate, evaluateTemplate, jsonataMessage, type Template } from '../rules/template.ts';
+import { compileTemplate, evaluateTemplate, Skip, type Template } from '../rules/template.ts';
 
 /*
  * The rules' templates take one expression as a whole value; a message mixes text and several expressions, so it
@@ -47,17 +47,11 @@ export async function renderMessage(
       text += piece;
       continue;
     }
-    try {
-      const value = await evaluateTemplate(piece, { input, bindings });
-      text +=
-        value === undefined || value === null
-          ? ''
-          : typeof value === 'string'
-            ? value
-            : JSON.stringify(value);
-    } catch (error) {
-      // A broken expression must not cost the alert: the team still hears about the user.
-      text += `?(${jsonataMessage(error)})`;
+    const value = await evaluateTemplate(piece, { input, bindings });
+    // A broken expression must not cost the alert: the team still hears about the user.
+    if (value instanceof Skip) text += `?(${value.reason})`;
+    else if (value !== undefined && value !== null) {
+      text += typeof value === 'string' ? value : JSON.stringify(value);
     }
   }
   return text;
