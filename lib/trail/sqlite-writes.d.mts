@@ -1,5 +1,5 @@
 // Types of sqlite-writes.mjs (plain JavaScript, so the writer thread can load it without a TypeScript loader).
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from '../sqlite/sqlite-db.ts';
 import type { AttemptRecord, IntakeRecord, SyncRunRecord } from './types.ts';
 
 export const SCHEMA: string;
@@ -18,6 +18,6 @@ export interface WriteFailure {
 
 export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: WriteFailure };
 
-export function trailWrites(db: Database.Database): (writes: readonly TrailWrite[]) => WriteOutcome[];
+export function trailWrites(db: SqliteDatabase): (writes: readonly TrailWrite[]) => WriteOutcome[];
 
 export function describe(error: unknown): WriteFailure;
