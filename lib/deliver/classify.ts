@@ -7,7 +7,6 @@ import {
   UserflowNetworkError,
   UserflowNotFoundError,
   UserflowRateLimitError,
-  UserflowServerError,
 } from '../userflow/index.ts';
 
 interface FailureBase {
@@ -57,10 +56,7 @@ export function classifyFailure(error: unknown): Failure {
       return { kind: 'unauthorized', ...base };
     }
     if (!error.retryable) return { kind: 'permanent', ...base };
-    const retryAfterSeconds =
-      error instanceof UserflowRateLimitError || error instanceof UserflowServerError
-        ? error.retryAfterSeconds
-        : undefined;
+    const { retryAfterSeconds } = error;
     return {
       kind: 'transient',
       ...base,

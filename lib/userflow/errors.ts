@@ -12,6 +12,8 @@ export interface UserflowErrorOptions {
   userflowMessage?: string | undefined;
   /** Which action failed. */
   action?: UserflowAction | undefined;
+  /** How long Userflow asked to wait (a 429, or a 503 that said), in seconds. */
+  retryAfterSeconds?: number | undefined;
   cause?: unknown;
 }
 
@@ -20,12 +22,15 @@ export class UserflowError extends BridgeError {
   readonly userflowCode: string | undefined;
   readonly userflowMessage: string | undefined;
   readonly action: UserflowAction | undefined;
+  /** Set when Userflow said how long to wait (429, or a 503 that said). */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: string, message: string, options: UserflowErrorOptions) {
     super(code, message, options);
     this.userflowCode = options.userflowCode;
     this.userflowMessage = options.userflowMessage;
     this.action = options.action;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -39,32 +44,10 @@ export class UserflowNotFoundError extends UserflowError {}
 export class UserflowInvalidParamsError extends UserflowError {}
 
 /** 429: throttled. Retry after `retryAfterSeconds` when Userflow said how long. */
-export class UserflowRateLimitError extends UserflowError {
-  readonly retryAfterSeconds: number | undefined;
-
-  constructor(
-    code: string,
-    message: string,
-    options: UserflowErrorOptions & { retryAfterSeconds?: number | undefined },
-  ) {
-    super(code, message, options);
-    this.retryAfterSeconds = options.retryAfterSeconds;
-  }
-}
+export class UserflowRateLimitError extends UserflowError {}
 
 /** 5xx: Userflow failed. Retryable; `retryAfterSeconds` is set when a 503 said how long to wait. */
-export class UserflowServerError extends UserflowError {
-  readonly retryAfterSeconds: number | undefined;
-
-  constructor(
-    code: string,
-    message: string,
-    options: UserflowErrorOptions & { retryAfterSeconds?: number | undefined },
-  ) {
-    super(code, message, options);
-    this.retryAfterSeconds = options.retryAfterSeconds;
-  }
-}
+export class UserflowServerError extends UserflowError {}
 
 export type NetworkFailure = 'timeout' | 'connection';
 
