@@ -12,29 +12,13 @@ const secretNames = z
 
 const toleranceSeconds = z.number().int().positive().max(86_400).default(300);
 
-const stripe = z.strictObject({
-  scheme: z.literal('stripe'),
-  secrets: secretNames,
-  tolerance_seconds: toleranceSeconds,
-});
-
-const hubspotV3 = z.strictObject({
-  scheme: z.literal('hubspot-v3'),
-  secrets: secretNames,
-  tolerance_seconds: toleranceSeconds,
-});
-
-const standardWebhooks = z.strictObject({
-  scheme: z.literal('standard-webhooks'),
-  secrets: secretNames,
-  tolerance_seconds: toleranceSeconds,
-});
-
-const paddle = z.strictObject({
-  scheme: z.literal('paddle'),
-  secrets: secretNames,
-  tolerance_seconds: toleranceSeconds,
-});
+/** The schemes whose signature covers a timestamp, checked against the clock within `tolerance_seconds`. */
+const timestamped = <S extends 'stripe' | 'hubspot-v3' | 'standard-webhooks' | 'paddle'>(scheme: S) =>
+  z.strictObject({
+    scheme: z.literal(scheme),
+    secrets: secretNames,
+    tolerance_seconds: toleranceSeconds,
+  });
 
 /** GitHub (`X-Hub-Signature-256: sha256=<hex>`), Shopify (`X-Shopify-Hmac-Sha256: <base64>`), Intercom (sha1). */
 const hmac = z.strictObject({
@@ -65,10 +49,10 @@ const sharedToken = z
   });
 
 export const verifyConfig = z.discriminatedUnion('scheme', [
-  stripe,
-  hubspotV3,
-  standardWebhooks,
-  paddle,
+  timestamped('stripe'),
+  timestamped('hubspot-v3'),
+  timestamped('standard-webhooks'),
+  timestamped('paddle'),
   hmac,
   basicAuth,
   sharedToken,
