@@ -6,7 +6,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { Command, Envelope } from '../commands/index.ts';
 import { planCalls } from './coalesce.ts';
 import type { ExecutionResult } from './executor.ts';
-import { parseEnvelope } from './parse-envelope.ts';
+import type { ParsedEnvelope } from './parse-envelope.ts';
 
 export interface LeadCall {
   /** What the leading record sends instead of its own command. */
@@ -30,10 +30,10 @@ export class BatchPlan {
   readonly #leaders = new Map<string, string>();
   readonly #outcomes = new Map<string, CarriedOutcome>();
 
-  /** The plan for `records` (a batch, in the order the queue gave it). */
-  static of(records: readonly SQSRecord[]): BatchPlan {
+  /** The plan for `records` (a batch, in the order the queue gave it), parsed with the batch's own `parse`. */
+  static of(records: readonly SQSRecord[], parse: (record: SQSRecord) => ParsedEnvelope): BatchPlan {
     const plan = new BatchPlan();
-    for (const run of runsByGroup(records)) plan.#add(run);
+    for (const run of runsByGroup(records, parse)) plan.#add(run);
     return plan;
   }
 
@@ -89,12 +89,15 @@ interface Parsed {
  * Each message group's records in order, cut into runs of parsed commands: a record that does not parse stands
  * between its neighbours (it is dead-lettered on its own, and nothing may be merged across it).
  */
-function runsByGroup(records: readonly SQSRecord[]): Parsed[][] {
+function runsByGroup(
+  records: readonly SQSRecord[],
+  parse: (record: SQSRecord) => ParsedEnvelope,
+): Parsed[][] {
   const open = new Map<string, Parsed[]>();
   const runs: Parsed[][] = [];
   for (const record of records) {
     const group = record.attributes.MessageGroupId ?? record.messageId;
-    const parsed = parseEnvelope(record.body);
+    const parsed = parse(record);
     if (!parsed.ok) {
       open.delete(group);
       continue;

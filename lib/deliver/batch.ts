@@ -2,11 +2,13 @@
 // group, the time left in Lambda), its metrics and its attempt records. One per invocation: local mode runs
 // several batches of one handler at once.
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
 import type { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditOutcome } from './audit.ts';
-import type { BatchPlan } from './batch-plan.ts';
+import { BatchPlan } from './batch-plan.ts';
 import type { Failure } from './classify.ts';
 import { BatchMetrics } from './metrics.ts';
+import { type ParsedEnvelope, parseEnvelope } from './parse-envelope.ts';
 import type { RateSnapshot } from './token-bucket.ts';
 
 /** A reason not to attempt a record now, with what the audit says of it. */
@@ -27,8 +29,10 @@ export interface BatchOptions {
   startDeadline?: number | undefined;
   /** Longest wait for a Retry-After pause inside the invocation; longer pauses go to visibility. */
   maxPauseWaitMs: number;
-  /** Which records one call delivers together (absent: one call per command). */
-  plan?: BatchPlan | undefined;
+  /** The batch's records, in the order the queue gave them. */
+  records: readonly SQSRecord[];
+  /** Plan which records one call delivers together (false: one call per command). */
+  coalesce: boolean;
 }
 
 export class DeliveryBatch {
@@ -37,6 +41,8 @@ export class DeliveryBatch {
   readonly plan: BatchPlan | undefined;
   readonly #startDeadline: number | undefined;
   readonly #maxPauseWaitMs: number;
+  /** Each record's envelope, parsed once: the plan reads every record before the records run. */
+  readonly #envelopes = new Map<string, ParsedEnvelope>();
   #stopped = false;
   /** Visibility (s) given to each group's failed record, so the rest of the group returns with it. */
   readonly #groupDelaySeconds = new Map<string, number>();
@@ -45,9 +51,18 @@ export class DeliveryBatch {
 
   constructor(options: BatchOptions) {
     this.attempts = options.attempts;
-    this.plan = options.plan;
+    this.plan = options.coalesce ? BatchPlan.of(options.records, (r) => this.envelopeOf(r)) : undefined;
     this.#startDeadline = options.startDeadline;
     this.#maxPauseWaitMs = options.maxPauseWaitMs;
+  }
+
+  envelopeOf(record: SQSRecord): ParsedEnvelope {
+    let parsed = this.#envelopes.get(record.messageId);
+    if (!parsed) {
+      parsed = parseEnvelope(record.body);
+      this.#envelopes.set(record.messageId, parsed);
+    }
+    return parsed;
   }
 
   /** A 401: every later record of this batch fails unattempted. */

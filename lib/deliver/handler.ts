@@ -11,7 +11,6 @@ import type { TrailStore } from '../trail/store.ts';
 import { AttemptBuffer } from './attempt-trail.ts';
 import type { AuditSink } from './audit.ts';
 import { DeliveryBatch } from './batch.ts';
-import { BatchPlan } from './batch-plan.ts';
 import { ConsumerGate, type ConsumerRate } from './consumer-gate.ts';
 import type { BackoffPolicy } from './dispose.ts';
 import { Dispositions } from './dispositions.ts';
@@ -140,7 +139,8 @@ export function createDeliverHandler(deps: DeliverDeps): DeliverHandler {
     const batch = new DeliveryBatch({
       attempts: attemptBuffer(),
       maxPauseWaitMs,
-      plan: deps.coalesce === false ? undefined : BatchPlan.of(event.Records),
+      records: event.Records,
+      coalesce: deps.coalesce !== false,
       // Leave room for one record's calls (each bounded by the client's timeout) and the batch response.
       startDeadline: context?.getRemainingTimeInMillis
         ? clock() + context.getRemainingTimeInMillis() - timeReserveMs

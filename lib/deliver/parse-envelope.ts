@@ -2,9 +2,9 @@
 import { type Envelope, envelope as envelopeSchema } from '../commands/index.ts';
 import { DeliveryError } from './errors.ts';
 
-export function parseEnvelope(
-  body: string,
-): { ok: true; envelope: Envelope } | { ok: false; error: DeliveryError } {
+export type ParsedEnvelope = { ok: true; envelope: Envelope } | { ok: false; error: DeliveryError };
+
+export function parseEnvelope(body: string): ParsedEnvelope {
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -17,7 +17,6 @@ import {
   type ExecutionResult,
   runCommand,
 } from './executor.ts';
-import { parseEnvelope } from './parse-envelope.ts';
 import { failureFields, RecordRun, type RecordRunDeps } from './record-run.ts';
 import type { UserLookupResolver } from './user-lookup.ts';
 
@@ -62,7 +61,7 @@ export async function processRecord(
 }
 
 async function attempt(run: RecordRun, deps: RecordProcessorDeps): Promise<Attempted> {
-  const parsed = parseEnvelope(run.record.body);
+  const parsed = run.batch.envelopeOf(run.record);
   if (!parsed.ok) return { failure: run.failureOf(parsed.error) };
   run.envelope = parsed.envelope;
   const deferral = run.batch.deferral(deps.gate.snapshot(), deps.clock());
@@ -111,7 +110,7 @@ async function settleCarried(
   carried: CarriedOutcome,
   deps: RecordProcessorDeps,
 ): Promise<void> {
-  const parsed = parseEnvelope(run.record.body);
+  const parsed = run.batch.envelopeOf(run.record);
   if (parsed.ok) run.envelope = parsed.envelope;
   run.userId = carried.userId;
   await deps.dispositions.settle(run, undefined);
