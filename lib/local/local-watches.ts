@@ -50,14 +50,15 @@ export async function startLocalWatches(options: LocalWatchesOptions): Promise<W
   const transport = createUndiciTransport();
   const trail = options.trail;
   // A trail problem must not hold up the watch: the completion is in the state file either way.
-  const noteCompletion = async (record: AlertRecord & { completed_at: string }) => {
-    if (!trail) return;
-    try {
-      await trail.store.putAttempt(completedAfterAlertNote(record, new Date(), trail.retentionDays));
-    } catch (error) {
-      options.printProblem(`watch ${record.watch}: trail note not written: ${(error as Error).message}`);
-    }
-  };
+  const noteCompletion =
+    trail &&
+    (async (record: AlertRecord & { completed_at: string }) => {
+      try {
+        await trail.store.putAttempt(completedAfterAlertNote(record, new Date(), trail.retentionDays));
+      } catch (error) {
+        options.printProblem(`watch ${record.watch}: trail note not written: ${(error as Error).message}`);
+      }
+    });
   const run = async (watch: Watch) => {
     let deliver: ((alert: StalledAlert) => Promise<void>) | undefined;
     try {
@@ -78,7 +79,7 @@ export async function startLocalWatches(options: LocalWatchesOptions): Promise<W
         userflow: options.client,
         state,
         ...(deliver ? { deliver } : {}),
-        ...(trail ? { onCompletedAfterAlert: noteCompletion } : {}),
+        ...(noteCompletion ? { onCompletedAfterAlert: noteCompletion } : {}),
         now: new Date(),
       });
       for (const a of result.alerts) {
