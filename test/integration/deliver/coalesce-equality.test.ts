@@ -96,12 +96,11 @@ describe('coalesced delivery leaves Userflow as one call per command does', () =
     for (const seed of [11, 12]) {
       const commands = script(seed, false);
       const one = await reference(commands);
-      let draws = 0;
       const time = virtualTime();
       const faulty = await deliver(commands, {
         sandbox: {
           // 500s before the request takes effect: a retry then repeats nothing, with or without coalescing.
-          faults: { errorRate: 0.2, random: () => random(seed + draws++)() },
+          faults: { errorRate: 0.2, random: random(seed) },
           rateLimit: { requestsPerSecond: 60, burst: 5 },
           clock: time.clock,
         },
@@ -133,9 +132,8 @@ describe('coalesced delivery leaves Userflow as one call per command does', () =
       }
       return response;
     };
-    let draws = 0;
     const faulty = await deliver(commands, {
-      sandbox: { faults: { errorRate: 0.15, errorTiming: 'after', random: () => random(900 + draws++)() } },
+      sandbox: { faults: { errorRate: 0.15, errorTiming: 'after', random: random(900) } },
       visibilityTimeout: 1,
       wrapHandler: dying,
     });

@@ -13,10 +13,10 @@ import { startPoller } from '../../../lib/local/poller.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import type { Queue, QueueCounts } from '../../../lib/queue/queue.ts';
 import { openSqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
-import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
+import { createSqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
 import { type RunningSandbox, type StartSandboxOptions, startSandbox } from '../../../lib/sandbox/index.ts';
 import { UserflowClient } from '../../../lib/userflow/index.ts';
-import { type SqsEmulator, startSqsEmulator } from '../../helpers/sqs-emulator.ts';
+import { startSqsEmulator } from '../../helpers/sqs-emulator.ts';
 import { MemoryPersistenceLayer } from '../../unit/deliver/memory-persistence.ts';
 
 export interface RigOptions {
@@ -43,7 +43,6 @@ type RigQueue = Queue & { counts(): Promise<QueueCounts> };
 
 export interface Rig {
   sandbox: RunningSandbox;
-  emulator: SqsEmulator;
   main: RigQueue;
   dlq: RigQueue;
   audit: AuditRecord[];
@@ -59,28 +58,7 @@ let rigCount = 0;
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const sandbox = await startSandbox({ seed: 'none', ...options.sandbox });
-  const emulator = await startSqsEmulator();
-  rigCount += 1;
-  const created = await emulator.createFifoQueue(`deliver-${rigCount}`, {
-    dlq: true,
-    maxReceiveCount: options.maxReceiveCount ?? 40,
-    visibilityTimeout: options.visibilityTimeout ?? 30,
-  });
-  const sqlite =
-    options.queue === 'sqlite'
-      ? openSqliteQueues({
-          path: ':memory:',
-          mainName: 'deliver',
-          dlqName: 'deliver-dlq',
-          maxReceiveCount: options.maxReceiveCount ?? 40,
-          visibilityTimeoutSeconds: options.visibilityTimeout ?? 30,
-          pollIntervalMs: 10,
-        })
-      : undefined;
-  const main: RigQueue = sqlite?.main ?? createSqsQueue({ queueUrl: created.url, client: emulator.client });
-  const dlq: RigQueue =
-    sqlite?.dlq ??
-    createSqsQueue({ queueUrl: (created.dlq as { url: string }).url, client: emulator.client });
+  const { main, dlq, arn, close: closeQueues } = await openQueues(options);
   const audit: AuditRecord[] = [];
   const concurrency = options.concurrency ?? 4;
   const handler = createDeliverHandler({
@@ -99,7 +77,6 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
 
   return {
     sandbox,
-    emulator,
     main,
     dlq,
     audit,
@@ -131,7 +108,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
         batchSize: 10,
         maxConcurrency: concurrency,
         waitSeconds: 0,
-        queueArn: created.arn,
+        queueArn: arn,
       });
       const deadline = Date.now() + timeoutMs;
       try {
@@ -146,13 +123,46 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       }
     },
     async close() {
-      if (sqlite) sqlite.close();
-      else {
-        (main as SqsQueue).close();
-        (dlq as SqsQueue).close();
-      }
-      await emulator.close();
+      await closeQueues();
       await sandbox.close();
     },
   };
+}
+
+/** The main queue and its DLQ: the SQS emulator's (started for this rig), or local mode's SQLite queues. */
+async function openQueues(options: RigOptions) {
+  const maxReceiveCount = options.maxReceiveCount ?? 40;
+  const visibilityTimeout = options.visibilityTimeout ?? 30;
+  rigCount += 1;
+  if (options.queue === 'sqlite') {
+    const sqlite = openSqliteQueues({
+      path: ':memory:',
+      mainName: 'deliver',
+      dlqName: 'deliver-dlq',
+      maxReceiveCount,
+      visibilityTimeoutSeconds: visibilityTimeout,
+      pollIntervalMs: 10,
+    });
+    const arn = `arn:aws:sqs:eu-west-1:000000000000:deliver-${rigCount}.fifo`;
+    return {
+      main: sqlite.main as RigQueue,
+      dlq: sqlite.dlq as RigQueue,
+      arn,
+      close: async () => sqlite.close(),
+    };
+  }
+  const emulator = await startSqsEmulator();
+  const created = await emulator.createFifoQueue(`deliver-${rigCount}`, {
+    dlq: true,
+    maxReceiveCount,
+    visibilityTimeout,
+  });
+  const main = createSqsQueue({ queueUrl: created.url, client: emulator.client });
+  const dlq = createSqsQueue({ queueUrl: (created.dlq as { url: string }).url, client: emulator.client });
+  const close = async () => {
+    main.close();
+    dlq.close();
+    await emulator.close();
+  };
+  return { main, dlq, arn: created.arn, close };
 }
