@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BUDGET_TABLE_KEY, dynamoDbLeaseStore } from '../lib/budget/dynamodb-lease-store.ts';
-import { Budget, type BudgetClass, memoryLeaseStore } from '../lib/budget/index.ts';
+import { Budget, type BudgetClass, type BudgetSnapshot, memoryLeaseStore } from '../lib/budget/index.ts';
 import { startSandbox } from '../lib/sandbox/index.ts';
 import { UserflowClient, UserflowRateLimitError } from '../lib/userflow/index.ts';
 import { startDynamoDbEmulator } from '../test/helpers/dynamodb-emulator.ts';
@@ -74,11 +74,12 @@ async function worker(): Promise<void> {
     baseUrl: process.env.BENCH_URL as string,
   });
   const t = tally();
+  // Start together: the parent says go once every worker is loaded, so the measured window holds all four.
+  process.stdout.write('ready\n');
+  await new Promise((resolve) => createInterface({ input: process.stdin }).once('line', resolve));
   // A duration, not a time: the parent's clock may be the sandbox's, not the wall clock.
   await drive(budget, 'live', client, Date.now() + Number(process.env.BENCH_DURATION_MS), t);
-  process.stdout.write(
-    `${JSON.stringify({ ok: t.ok, throttled: t.throttled, fallback: budget.snapshot().fallback })}\n`,
-  );
+  process.stdout.write(`${JSON.stringify({ ok: t.ok, throttled: t.throttled, ...budget.snapshot() })}\n`);
   await budget.close();
 }
 
@@ -152,15 +153,12 @@ async function shared(
 ) {
   const dynamo = await startDynamoDbEmulator();
   await dynamo.createTable('budget', { partitionKey: BUDGET_TABLE_KEY });
-  const before = stats();
   const okOf = (s: { byStatus: Record<string, number> }) =>
     Object.entries(s.byStatus)
       .filter(([k]) => k !== '429')
       .reduce((sum, [, n]) => sum + n, 0);
-  const start = Date.now();
-  const until = start + WARMUP_MS + MEASURE_MS;
-  let okAtWarm = 0;
-  setTimeout(() => (okAtWarm = okOf(stats())), WARMUP_MS);
+  // Workers run past the measured window, so it ends while all four are still calling.
+  const duration = WARMUP_MS + MEASURE_MS + 1_000;
   const workers = Array.from({ length: 4 }, () => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
       env: {
@@ -169,30 +167,50 @@ async function shared(
         BENCH_DYNAMO: dynamo.endpoint,
         BENCH_URL: url,
         BENCH_KEY: apiKey,
-        BENCH_DURATION_MS: String(until - start),
+        BENCH_DURATION_MS: String(duration),
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
-    return new Promise<{ ok: number; throttled: number; fallback: boolean }>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line)));
-      child.once('exit', (code) => code !== 0 && reject(new Error(`worker exited ${code}`)));
-    });
+    const lines = createInterface({ input: child.stdout });
+    const ready = new Promise<void>((resolve) => lines.once('line', () => resolve()));
+    const done = ready.then(
+      () =>
+        new Promise<{ ok: number; throttled: number } & BudgetSnapshot>((resolve, reject) => {
+          lines.once('line', (line) => resolve(JSON.parse(line)));
+          child.once('exit', (code) => code !== 0 && reject(new Error(`worker exited ${code}`)));
+        }),
+    );
+    return { child, ready, done };
   });
-  const results = await Promise.all(workers);
+  await Promise.all(workers.map((w) => w.ready));
+  const before = stats();
+  const start = Date.now();
+  for (const w of workers) w.child.stdin?.end('go\n');
+  const sample = (ms: number) =>
+    new Promise<{ at: number } & ReturnType<typeof stats>>((resolve) =>
+      setTimeout(() => resolve({ at: Date.now(), ...stats() }), ms),
+    );
+  const atWarm = await sample(WARMUP_MS);
+  const atEnd = await sample(MEASURE_MS);
+  const measuredMs = atEnd.at - atWarm.at;
+  const results = await Promise.all(workers.map((w) => w.done));
   const after = stats();
-  const measured = ((okOf(after) - okAtWarm) * 1000) / MEASURE_MS;
+  const measured = ((okOf(atEnd) - okOf(atWarm)) * 1000) / measuredMs;
   report('budget', {
     scenario: 'four_processes_dynalite',
     enforced_per_s: LIMIT,
     achieved_ratio: round(measured / LIMIT),
     whole_run_ratio: round(((okOf(after) - okOf(before)) * 1000) / (Date.now() - start) / LIMIT),
     throttled_share: round(
-      ((after.byStatus['429'] ?? 0) - (before.byStatus['429'] ?? 0)) /
-        Math.max(1, after.requests - before.requests),
+      ((atEnd.byStatus['429'] ?? 0) - (atWarm.byStatus['429'] ?? 0)) /
+        Math.max(1, atEnd.requests - atWarm.requests),
       4,
     ),
     per_process_calls: results.map((r) => r.ok),
     any_fallback: results.some((r) => r.fallback),
+    discovered_per_s: round(results[0]?.ratePerSecond ?? Number.NaN, 1),
+    last_throttle_per_s: round(results[0]?.lastThrottleRate ?? Number.NaN, 1),
+    throttle_cuts: results[0]?.throttles,
   });
   await dynamo.close();
 }
