@@ -7,6 +7,7 @@
 // share (a credit filling at share × rate) and whatever the hungry class leaves lying above a small reserve.
 import type { BudgetClass, ClassPolicies } from './classes.ts';
 import {
+  accept,
   bounded,
   type DiscoveryPolicy,
   grow,
@@ -167,6 +168,7 @@ function record(state: BudgetState, request: LeaseRequest, now: number, policy: 
     const last = state.accepted.at(-1);
     if (last && last[0] === slot) last[1] += request.successes;
     else state.accepted.push([slot, request.successes]);
+    state.rate = accept(state.rate, request.successes);
   }
   for (const event of request.throttles) {
     state.rate = throttle(state.rate, event, now, acceptedPerSecond(state, now), policy.discovery);

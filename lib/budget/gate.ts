@@ -76,8 +76,9 @@ export class BudgetGate implements RateGate {
       grantedAt: ticket.grantedAt,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
-    // Tell the budget at once, so every other caller pauses too; a running pump carries it with its next lease.
-    if (!this.#pumping) void this.#report().catch(() => undefined);
+    // Tell the budget at once, so every other caller pauses too and the cut measures what was accepted up to now:
+    // a pump waiting out the pause would carry it only a Retry-After later.
+    void this.#report().catch(() => undefined);
   }
 
   snapshot(): RateSnapshot {

@@ -2,8 +2,10 @@
 // back off on a 429 to just under what the server actually accepted, then stay there and probe beyond only slowly.
 //
 // Before the first 429 the rate doubles per second of saturated time (slow start). A 429 sets the estimate of the
-// limit (`wMax`) to the rate Userflow accepted in the last seconds — a token bucket admits exactly its rate once its
-// burst is gone, so successes measure the limit better than what was sent — and cuts the rate a little under it.
+// limit (`wMax`) to what Userflow accepted and cuts the rate a little under it. Between two 429s with the budget
+// holding callers back throughout, that is the successes since the last cut over the time since it, its pause
+// included: a token bucket refills during the pause what it hands out after, so the burst that makes any few
+// seconds' count too high is paid for by the pause. Otherwise it is the last seconds' successes.
 // Recovery follows a cubic curve: quick back to the estimate, flat around it, beyond it only after a long while.
 // Every 429 costs a Retry-After pause of every caller, so spending time just under the limit pays.
 
@@ -42,6 +44,8 @@ export interface RateState {
   /** Saturated time since the last decrease. */
   busyMs: number;
   lastDecreaseAt: number;
+  /** Calls that succeeded since the last decrease. */
+  acceptedSinceDecrease: number;
   /** Nothing is granted before this (Retry-After). */
   pausedUntil: number;
   throttles: number;
@@ -54,6 +58,7 @@ export function initialRate(policy: DiscoveryPolicy): RateState {
     rateAfterDecrease: start,
     busyMs: 0,
     lastDecreaseAt: 0,
+    acceptedSinceDecrease: 0,
     pausedUntil: 0,
     throttles: 0,
   };
@@ -78,6 +83,13 @@ export function grow(state: RateState, saturatedMs: number, policy: DiscoveryPol
   return { ...state, busyMs, ratePerSecond: bounded(state.wMax + drop * x ** 3, policy) };
 }
 
+/** Calls that succeeded, reported with a lease. */
+export function accept(state: RateState, successes: number): RateState {
+  return successes > 0
+    ? { ...state, acceptedSinceDecrease: (state.acceptedSinceDecrease ?? 0) + successes }
+    : state;
+}
+
 export interface Throttle {
   /** When the throttled call was granted: calls granted before the last cut say nothing new. */
   grantedAt: number;
@@ -85,8 +97,9 @@ export interface Throttle {
 }
 
 /**
- * A 429. Retry-After always pauses the budget; the rate is cut once per congestion event. `acceptedPerSecond` is
- * what Userflow took lately (undefined when nothing was measured).
+ * A 429. Retry-After always pauses the budget; the rate is cut once per congestion event: a call granted before
+ * the last cut's pause ended belongs to that cut. `acceptedPerSecond` is what Userflow took in the last seconds
+ * (undefined when nothing was measured).
  */
 export function throttle(
   state: RateState,
@@ -98,11 +111,11 @@ export function throttle(
   const pause =
     event.retryAfterMs !== undefined && event.retryAfterMs >= 0 ? event.retryAfterMs : policy.defaultPauseMs;
   const paused = { ...state, pausedUntil: Math.max(state.pausedUntil, now + pause) };
-  if (event.grantedAt <= state.lastDecreaseAt) return paused;
+  if (event.grantedAt <= state.lastDecreaseAt || event.grantedAt < state.pausedUntil) return paused;
   const sent = state.ratePerSecond;
-  const accepted = acceptedPerSecond === undefined ? sent : Math.min(sent, acceptedPerSecond);
+  const measured = acceptedSinceDecrease(state, now) ?? acceptedPerSecond ?? sent;
   // What was accepted is the new estimate, lower or higher than the last: the limit may have moved either way.
-  const wMax = accepted;
+  const wMax = Math.min(sent, measured);
   const rate = bounded(wMax * policy.decrease, policy);
   return {
     ...paused,
@@ -112,6 +125,20 @@ export function throttle(
     rateAfterDecrease: rate,
     busyMs: 0,
     lastDecreaseAt: now,
+    acceptedSinceDecrease: 0,
     throttles: state.throttles + 1,
   };
+}
+
+// The interval since the last cut measures the limit only when it is long enough for one pause not to dominate
+// and the budget, not demand, held the callers back for most of the time after the pause.
+const MIN_INTERVAL_MS = 2_000;
+const MIN_BUSY_SHARE = 0.8;
+
+function acceptedSinceDecrease(state: RateState, now: number): number | undefined {
+  if (state.throttles === 0) return undefined;
+  const intervalMs = now - state.lastDecreaseAt;
+  const afterPauseMs = now - state.pausedUntil;
+  if (intervalMs < MIN_INTERVAL_MS || state.busyMs < MIN_BUSY_SHARE * afterPauseMs) return undefined;
+  return ((state.acceptedSinceDecrease ?? 0) * 1000) / intervalMs;
 }

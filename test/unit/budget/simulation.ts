@@ -1,6 +1,7 @@
 // A simulated Userflow for budget tests: a token bucket (the sandbox's) answering each call after `latencyMs`,
 // and callers that draw on a budget gate in a loop, all on an event clock.
-import type { RateGate } from '../../../lib/budget/index.ts';
+import type { BudgetState } from '../../../lib/budget/allocation.ts';
+import type { LeaseStore, RateGate } from '../../../lib/budget/index.ts';
 import { TokenBucket } from '../../../lib/sandbox/token-bucket.ts';
 import type { EventClock } from '../../helpers/event-clock.ts';
 
@@ -67,4 +68,27 @@ export function startCallers(
 export function p95(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0;
+}
+
+/**
+ * One budget record shared by several processes through a store with a round trip: a read, then a conditional
+ * write on the version read, as the DynamoDB store does (a concurrent writer makes the step run again).
+ */
+export function sharedSlowStore(time: EventClock, roundTripMs: number): () => LeaseStore {
+  let current: BudgetState | undefined;
+  let version = 0;
+  return () => ({
+    async update(step) {
+      for (;;) {
+        await time.sleep(roundTripMs / 2);
+        const read = version;
+        const { state, result } = step(current === undefined ? undefined : structuredClone(current));
+        await time.sleep(roundTripMs / 2);
+        if (version !== read) continue;
+        version += 1;
+        current = state;
+        return result;
+      }
+    },
+  });
 }
