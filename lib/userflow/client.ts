@@ -10,8 +10,15 @@ import type {
   RemoveMembershipParams,
   TrackEventBody,
 } from './bodies.ts';
+import type { CallGate } from './call-gate.ts';
 import { content, contentSession, contentVersion } from './content-objects.ts';
-import { errorFromResponse, networkErrorFrom, UserflowError, UserflowResponseError } from './errors.ts';
+import {
+  errorFromResponse,
+  networkErrorFrom,
+  UserflowError,
+  UserflowRateLimitError,
+  UserflowResponseError,
+} from './errors.ts';
 import { attributeDefinition, deleted, event, eventDefinition, group, listOf, user } from './objects.ts';
 import { paginate } from './paginate.ts';
 import {
@@ -60,6 +67,8 @@ export interface UserflowClientOptions {
   transport?: Transport;
   /** Clock, for `Retry-After` given as an HTTP date. */
   now?: () => Date;
+  /** Every call waits its turn here and reports its answer (the shared budget); none when absent. */
+  gate?: CallGate;
 }
 
 const lists = {
@@ -73,12 +82,17 @@ const lists = {
   webhookSubscriptions: listOf(webhookSubscription),
 };
 
+const retryAfterMs = (error: UserflowError) =>
+  error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000;
+
 export class UserflowClient {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly #apiKey: string;
   readonly #transport: Transport;
   readonly #now: () => Date;
+  readonly #gate: CallGate | undefined;
+  readonly #options: UserflowClientOptions;
 
   /** Async iterators over every item of a list, one page fetched at a time. */
   readonly paginate = {
@@ -110,6 +124,13 @@ export class UserflowClient {
     this.#apiKey = options.apiKey;
     this.#transport = options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher });
     this.#now = options.now ?? (() => new Date());
+    this.#gate = options.gate;
+    this.#options = options;
+  }
+
+  /** The same client (its transport and connections too), its calls drawing on `gate`. */
+  withGate(gate: CallGate): UserflowClient {
+    return new UserflowClient({ ...this.#options, transport: this.#transport, gate });
   }
 
   createOrUpdateUser(body: CreateOrUpdateUserBody) {
@@ -205,6 +226,7 @@ export class UserflowClient {
 
   async #send<S extends z.ZodType>(request: ApiRequest, schema: S): Promise<z.output<S>> {
     const { action } = request;
+    const ticket = this.#gate ? await this.#gate.acquire() : undefined;
     let response: Awaited<ReturnType<Transport>>;
     try {
       response = await this.#transport({
@@ -222,8 +244,13 @@ export class UserflowClient {
       );
     }
     if (response.status < 200 || response.status > 299) {
-      throw this.#redact(errorFromResponse({ ...response, action, now: this.#now() }));
+      const error = errorFromResponse({ ...response, action, now: this.#now() });
+      // Any answer but a 429 is a call Userflow took: it counts towards the rate the budget discovers.
+      if (error instanceof UserflowRateLimitError) this.#gate?.onThrottle(ticket, retryAfterMs(error));
+      else this.#gate?.onSuccess(ticket);
+      throw this.#redact(error);
     }
+    this.#gate?.onSuccess(ticket);
     return parseBody(action, response.status, response.bodyText, schema);
   }
 

@@ -14,6 +14,7 @@ export {
   type TrackEventBody,
   trackEventBody,
 } from './bodies.ts';
+export type { CallGate } from './call-gate.ts';
 export {
   DEFAULT_TIMEOUT_MS,
   USERFLOW_VERSION,

@@ -257,3 +257,79 @@ describe('pagination', () => {
     expect(seen).toEqual(['a']);
   });
 });
+
+describe('a client drawing on a gate', () => {
+  function recordingGate() {
+    const log: string[] = [];
+    let turn = 0;
+    let release: (() => void) | undefined;
+    const gate = {
+      log,
+      /** Holds the next acquire until `open()`. */
+      hold: false,
+      open: () => release?.(),
+      async acquire() {
+        turn += 1;
+        const ticket = turn;
+        log.push(`acquire ${ticket}`);
+        if (gate.hold) await new Promise<void>((resolve) => (release = resolve));
+        return ticket;
+      },
+      onSuccess: (ticket: unknown) => log.push(`success ${ticket}`),
+      onThrottle: (ticket: unknown, retryAfterMs?: number) => log.push(`throttle ${ticket} ${retryAfterMs}`),
+    };
+    return gate;
+  }
+
+  it('sends nothing before the gate grants a turn', async () => {
+    const gate = recordingGate();
+    gate.hold = true;
+    const { client, transport } = clientWith([json(200, userOf('u1'))], { gate });
+    const call = client.getUser('u1');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(transport.requests).toHaveLength(0);
+    gate.open();
+    await call;
+    expect(transport.requests).toHaveLength(1);
+    expect(gate.log).toEqual(['acquire 1', 'success 1']);
+  });
+
+  it('reports a 429 with its Retry-After, any other answer as taken, and a lost request not at all', async () => {
+    const gate = recordingGate();
+    const { client } = clientWith(
+      [
+        json(429, { error: { code: 'rate_limited', message: 'slow down' } }, { 'retry-after': '2' }),
+        json(404, notFoundBody),
+        new Error('socket hang up'),
+        json(200, userOf('u1')),
+      ],
+      { gate },
+    );
+    await expect(client.getUser('u1')).rejects.toBeInstanceOf(UserflowRateLimitError);
+    await expect(client.getUser('u1')).rejects.toBeInstanceOf(UserflowNotFoundError);
+    await expect(client.getUser('u1')).rejects.toBeInstanceOf(UserflowNetworkError);
+    await client.getUser('u1');
+    expect(gate.log).toEqual([
+      'acquire 1',
+      'throttle 1 2000',
+      'acquire 2',
+      'success 2',
+      'acquire 3',
+      'acquire 4',
+      'success 4',
+    ]);
+  });
+
+  it('withGate keeps the transport and the options, and leaves the original ungated', async () => {
+    const gate = recordingGate();
+    const { client, transport } = clientWith([json(200, userOf('u1')), json(200, userOf('u2'))], {
+      timeoutMs: 1_234,
+    });
+    const gated = client.withGate(gate);
+    await gated.getUser('u1');
+    await client.getUser('u2');
+    expect(transport.requests.map((r) => r.timeoutMs)).toEqual([1_234, 1_234]);
+    expect(gated.baseUrl).toBe(client.baseUrl);
+    expect(gate.log).toEqual(['acquire 1', 'success 1']);
+  });
+});
