@@ -92,6 +92,12 @@ export class Budget {
     };
   }
 
+  /** The snapshot after reading the shared state afresh: what every process of the budget did lately. */
+  async read(): Promise<BudgetSnapshot> {
+    await this.#lease({ class: 'live', want: 0, successes: 0, throttles: [] });
+    return this.snapshot();
+  }
+
   async close(): Promise<void> {
     await this.#store.close?.();
   }

@@ -4,12 +4,14 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { readMcpConfig } from '../config/mcp.ts';
 import type { Env } from '../config/read-env.ts';
 import { LOCAL_QUEUE_SETTINGS, localLayout, QUEUE_NAMES, secureLocalDir } from '../local/layout.ts';
+import { onLocalBudget } from '../local/local-budget.ts';
 import { openLocalMcp } from '../local/mcp-local.ts';
 import { authenticate } from '../mcp/principals.ts';
 import { createMcpServer } from '../mcp/server.ts';
 import { openSqliteQueues } from '../queue/sqlite/sqlite-queue.ts';
 import type { RuleSet } from '../rules/index.ts';
 import { UserflowClient } from '../userflow/client.ts';
+import { START_DEFAULTS } from './start-options.ts';
 
 export interface StdioOptions {
   localDir: string;
@@ -36,12 +38,22 @@ export async function runStdioServer(options: StdioOptions): Promise<void> {
     ...LOCAL_QUEUE_SETTINGS,
   });
   const rules = options.rules;
-  const local = await openLocalMcp({
-    localDir: options.localDir,
-    userflow: new UserflowClient({
+  // Reads draw on the budget `start` keeps, as the agent class; writes are queued and delivered under it.
+  const userflow = onLocalBudget(
+    new UserflowClient({
       apiKey: config.userflowApiKey,
       ...(config.userflowApiUrl ? { baseUrl: config.userflowApiUrl } : {}),
     }),
+    {
+      localDir: options.localDir,
+      apiKey: config.userflowApiKey,
+      budgetClass: 'agent',
+      ceilingPerSecond: config.rateLimitPerSecond ?? START_DEFAULTS.rateLimit,
+    },
+  );
+  const local = await openLocalMcp({
+    localDir: options.localDir,
+    userflow: userflow.client,
     // The live queue: agent writes are ordered with webhook commands for the same user; `npm start` delivers.
     queue: queues.main,
     dlqs: { webhooks: queues.dlq, sync: sync.dlq },
@@ -73,5 +85,6 @@ export async function runStdioServer(options: StdioOptions): Promise<void> {
     local.close();
     queues.close();
     sync.close();
+    await userflow.close();
   }
 }

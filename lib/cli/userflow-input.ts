@@ -6,6 +6,8 @@ import type { Client, ListSpec, Params } from './userflow-actions.ts';
 export interface CommonOptions {
   region?: string;
   timeout?: string;
+  /** Its budget file, when `start` has one there, is what every call draws on (class `cli`). */
+  localDir?: string;
 }
 
 /** Writes are recorded in the event trail; these say which one. */
@@ -45,27 +47,38 @@ export function extraQuery(pairs: string[]): Record<string, string | string[]> |
 }
 
 export async function makeClient(options: CommonOptions): Promise<Client> {
-  const [{ z }, { readEnv }, { UserflowClient }, { ConfigError }] = await Promise.all([
-    import('zod'),
-    import('../config/read-env.ts'),
-    import('../userflow/client.ts'),
-    import('../errors.ts'),
-  ]);
+  const [{ z }, { readEnv }, { UserflowClient }, { ConfigError }, { onLocalBudget }, { START_DEFAULTS }] =
+    await Promise.all([
+      import('zod'),
+      import('../config/read-env.ts'),
+      import('../userflow/client.ts'),
+      import('../errors.ts'),
+      import('../local/local-budget.ts'),
+      import('./start-options.ts'),
+    ]);
   const schema = z.object({
     USERFLOW_API_KEY: z.string({ error: 'is not set: export the API key of your Userflow environment' }),
     USERFLOW_API_URL: z.string().optional(),
+    USERFLOW_RATE_LIMIT: z.coerce.number().positive().optional(),
   });
   if (options.region !== undefined && options.region !== 'us' && options.region !== 'eu') {
     throw new UsageError(`--region must be us or eu, got "${options.region}"`);
   }
   try {
     const env = readEnv(schema, process.env, 'Userflow configuration');
-    return new UserflowClient({
+    const client = new UserflowClient({
       apiKey: env.USERFLOW_API_KEY,
       ...(env.USERFLOW_API_URL ? { baseUrl: env.USERFLOW_API_URL } : {}),
       ...(options.region ? { region: options.region as 'us' | 'eu' } : {}),
       ...(options.timeout !== undefined ? { timeoutMs: positiveInteger('--timeout', options.timeout) } : {}),
     });
+    // The budget file stays open for the life of the command: one process, a few calls, then exit.
+    return onLocalBudget(client, {
+      ...(options.localDir === undefined ? {} : { localDir: options.localDir }),
+      apiKey: env.USERFLOW_API_KEY,
+      budgetClass: 'cli',
+      ceilingPerSecond: env.USERFLOW_RATE_LIMIT ?? START_DEFAULTS.rateLimit,
+    }).client;
   } catch (error) {
     // Missing or bad configuration is something to fix before calling again, like a bad flag: exit 2.
     if (error instanceof ConfigError) throw new UsageError(error.message);

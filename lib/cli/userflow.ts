@@ -169,18 +169,20 @@ function registerList(group: Command, spec: ListSpec): void {
 function common(command: Command): Command {
   return command
     .option('--region <region>', 'us or eu (ignored when USERFLOW_API_URL is set)')
-    .option('--timeout <ms>', `per-request timeout in milliseconds (default ${USERFLOW_TIMEOUT_MS})`);
+    .option('--timeout <ms>', `per-request timeout in milliseconds (default ${USERFLOW_TIMEOUT_MS})`)
+    .option(
+      '--local-dir <dir>',
+      'draw on the Userflow budget `start` keeps in this dir, and record writes in its trail.db',
+      '.local',
+    );
 }
 
 /** The flags of a write: every write is recorded in the event trail, reads are not. */
 function recording(command: Command): Command {
-  return command
-    .option(
-      '--local-dir <dir>',
-      'record the call in this local dir’s trail.db (as `start` keeps it)',
-      '.local',
-    )
-    .option('--trail <target>', 'record the call in this trail instead (dynamodb://<table> or a file)');
+  return command.option(
+    '--trail <target>',
+    'record the call in this trail instead of <local-dir>/trail.db (dynamodb://<table> or a file)',
+  );
 }
 
 /** Makes a write and records it (principal `cli:<os user>`); a trail problem warns on stderr, never fails it. */

@@ -80,6 +80,8 @@ async function runFromCli(file: string, dryRun: boolean): Promise<WatchRunResult
     { createUndiciTransport },
     { envSecretSource, SecretMissingError },
     { join },
+    { onLocalBudget },
+    { START_DEFAULTS },
   ] = await Promise.all([
     import('../watch/index.ts'),
     import('../config/watch.ts'),
@@ -87,15 +89,26 @@ async function runFromCli(file: string, dryRun: boolean): Promise<WatchRunResult
     import('../userflow/undici-transport.ts'),
     import('../secrets/index.ts'),
     import('node:path'),
+    import('../local/local-budget.ts'),
+    import('./start-options.ts'),
   ]);
   // The file first: a bad file is the first thing to fix, whatever the environment.
   const watch = await watchLib.loadWatchFile(file);
   const config = readWatchConfig(process.env);
-  const userflow = new UserflowClient({
-    apiKey: config.USERFLOW_API_KEY,
-    ...(config.USERFLOW_API_URL ? { baseUrl: config.USERFLOW_API_URL } : {}),
-    ...(config.USERFLOW_REGION ? { region: config.USERFLOW_REGION } : {}),
-  });
+  // A run draws on the budget `start` keeps in the local dir, as the low-priority watch class.
+  const { client: userflow } = onLocalBudget(
+    new UserflowClient({
+      apiKey: config.USERFLOW_API_KEY,
+      ...(config.USERFLOW_API_URL ? { baseUrl: config.USERFLOW_API_URL } : {}),
+      ...(config.USERFLOW_REGION ? { region: config.USERFLOW_REGION } : {}),
+    }),
+    {
+      localDir: config.LOCAL_DIR,
+      apiKey: config.USERFLOW_API_KEY,
+      budgetClass: 'watch',
+      ceilingPerSecond: config.USERFLOW_RATE_LIMIT ?? START_DEFAULTS.rateLimit,
+    },
+  );
   const deliver = dryRun
     ? undefined
     : await watchLib

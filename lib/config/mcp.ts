@@ -11,12 +11,15 @@ export const mcpEnvSchema = z.object({
   USERFLOW_API_KEY: z.string({ error: 'is not set: export the API key of your Userflow environment' }),
   /** The sandbox (`http://127.0.0.1:8788`) or a proxy instead of the region host, as for `userflow`. */
   USERFLOW_API_URL: z.string().optional(),
+  /** The ceiling of the budget `start` keeps in the local dir, as `start` takes it. */
+  USERFLOW_RATE_LIMIT: z.coerce.number().positive().optional(),
 });
 
 export interface McpConfig {
   token: string;
   userflowApiKey: string;
   userflowApiUrl?: string;
+  rateLimitPerSecond?: number;
 }
 
 export function readMcpConfig(env: Env): McpConfig {
@@ -25,5 +28,6 @@ export function readMcpConfig(env: Env): McpConfig {
     token: e.UFB_TOKEN,
     userflowApiKey: e.USERFLOW_API_KEY,
     ...(e.USERFLOW_API_URL ? { userflowApiUrl: e.USERFLOW_API_URL } : {}),
+    ...(e.USERFLOW_RATE_LIMIT === undefined ? {} : { rateLimitPerSecond: e.USERFLOW_RATE_LIMIT }),
   };
 }

@@ -1,6 +1,7 @@
 // Configuration of watch runs, read once from the environment: where Userflow is, the account URL for links.
 import * as z from 'zod';
 import { USERFLOW_TIMEOUT_MS } from '../policy.ts';
+import { budgetConfig, budgetEnvShape } from './budget.ts';
 import { type Env, readEnv } from './read-env.ts';
 import { userflowAccess } from './userflow-access.ts';
 
@@ -11,8 +12,10 @@ const schema = z.object({
   USERFLOW_REGION: z.enum(['us', 'eu']).optional(),
   /** `https://app.userflow.com/<account>`: alerts link to the user when set. */
   USERFLOW_ACCOUNT_URL: z.url().optional(),
-  /** Where the local alert state lives (`<dir>/watch-state.json`). */
+  /** Where the local alert state lives (`<dir>/watch-state.json`), and the budget `start` keeps. */
   LOCAL_DIR: z.string().default('.local'),
+  /** The ceiling of that budget, as `start` takes it. */
+  USERFLOW_RATE_LIMIT: z.coerce.number().positive().optional(),
 });
 
 export type WatchConfig = z.infer<typeof schema>;
@@ -35,6 +38,8 @@ export const watchFunctionEnvSchema = z
     /** Secrets Manager id of a JSON object: alert secret name → value (Slack URLs, webhook secrets). */
     WATCH_SECRETS_ID: z.string().min(1),
     WATCH_FILES_DIR: z.string().min(1).optional(),
+    /** Runs draw on the stack's budget as the low-priority `watch` class. */
+    ...budgetEnvShape,
   })
   .refine((e) => e.USERFLOW_API_KEY !== undefined || e.USERFLOW_API_KEY_SECRET_ID !== undefined, {
     message: 'set USERFLOW_API_KEY_SECRET_ID (or USERFLOW_API_KEY for local runs)',
@@ -49,5 +54,6 @@ export function readWatchFunctionConfig(env: Env, defaultFilesDir: string) {
     stateTable: e.WATCH_STATE_TABLE,
     secretsId: e.WATCH_SECRETS_ID,
     filesDir: e.WATCH_FILES_DIR ?? defaultFilesDir,
+    budget: budgetConfig(e),
   };
 }

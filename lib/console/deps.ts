@@ -19,6 +19,9 @@ export interface StatusInfo {
   target: { mode: 'sandbox' | 'api' | 'unknown'; url?: string; region?: string };
   /** The Userflow request ceiling deliveries share, per second. */
   rateLimitPerSecond?: number;
+  /** The shared budget as this process last saw it: the rate in use (discovered under the ceiling) and the rate
+   * the last 429 came at. */
+  budget?: { ratePerSecond: number; lastThrottleRate?: number; throttles: number };
   /** The last rule-file error (the watcher keeps the last good rules in force meanwhile). */
   rulesError?: string;
   rulesDir?: string;

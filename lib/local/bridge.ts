@@ -10,10 +10,12 @@ import { loadRules, type RuleSet } from '../rules/index.ts';
 import type { UserflowRegion } from '../userflow/index.ts';
 import { type Print, printingAuditSink, webhookActivity } from './activity.ts';
 import { bannerInput, formatBanner } from './banner.ts';
+import { budgetStatusReporter } from './budget-status.ts';
 import { mountConsole } from './console-mount.ts';
 import { type RateBudget, startConsumers } from './consumers.ts';
 import { readDeliverTuning } from './deliver-tuning.ts';
 import { secureLocalDir, startLayout } from './layout.ts';
+import { openLocalBudget } from './local-budget.ts';
 import { type LocalQueuesOptions, openLocalQueues } from './local-queues.ts';
 import { startLocalWatches } from './local-watches.ts';
 import { mountMcp } from './mcp-route.ts';
@@ -23,6 +25,8 @@ import { sampleSendCommand } from './sample-command.ts';
 import { openLocalTrail } from './trail.ts';
 import { openUserflowTarget, type SandboxSeed } from './userflow-target.ts';
 import { createLocalSecrets, printNewSecrets } from './webhook-secrets.ts';
+
+const BUDGET_STATUS_EVERY_MS = 5_000;
 
 export interface BridgeOptions {
   host: string;
@@ -120,6 +124,18 @@ async function start(
   });
   closers.push({ name: 'the Userflow sandbox', close: () => target.close() });
 
+  // Agent tools, watches and the console's user page call Userflow too: each draws on the one budget as its own
+  // class, through an opener of the budget file of its own, as another process on this machine would.
+  const direct = openLocalBudget({
+    path: layout.budgetDb,
+    baseUrl: target.baseUrl,
+    apiKey: target.apiKey,
+    ceilingPerSecond: options.budget.limitPerSecond,
+    minShares: { sync: options.budget.syncShare },
+    onStoreError: (error) => options.printProblem(`budget: ${(error as Error)?.message ?? String(error)}`),
+  });
+  closers.push({ name: 'the budget', close: () => direct.close() });
+
   const queues = await openLocalQueues({ ...options.queue, queueDb: layout.queueDb, env });
   closers.push({ name: 'the queues', close: () => queues.close() });
 
@@ -203,6 +219,7 @@ async function start(
         rulesError: () => rulesHealth.error,
         rulesDir: options.rulesDir,
         target,
+        budget: direct,
         ...(options.region ? { region: options.region } : {}),
         limitPerSecond: options.budget.limitPerSecond,
         host: options.host,
@@ -212,7 +229,7 @@ async function start(
   const mcp = trail.store
     ? await mountMcp({
         localDir: layout.dir,
-        client: target.client,
+        client: target.client.withGate(direct.gate('agent')),
         queues,
         rules: watcher.rules,
         trail: trail.store,
@@ -236,7 +253,7 @@ async function start(
     trailRetentionDays: trail.config.retentionDays,
     logger,
     budget: options.budget,
-    budgetPath: layout.budgetDb,
+    budgetFile: { path: layout.budgetDb, baseUrl: target.baseUrl, apiKey: target.apiKey },
     tuning,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     stopTimeoutMs: options.stopTimeoutMs ?? 3_000,
@@ -256,10 +273,17 @@ async function start(
       }
     },
   });
+  if (!options.quiet) {
+    // A line when the budget moves (a 429, the rate a tenth away), read from the shared record every few seconds.
+    const status = budgetStatusReporter(() => consumers.budget.read(), options.print);
+    const timer = setInterval(() => void status.tick().catch(() => undefined), BUDGET_STATUS_EVERY_MS);
+    timer.unref();
+    closers.push({ name: 'the budget status line', close: async () => clearInterval(timer) });
+  }
   const watches = await startLocalWatches({
     cwd: options.cwd,
     localDir: layout.dir,
-    client: target.client,
+    client: target.client.withGate(direct.gate('watch')),
     env,
     print: options.print,
     printProblem: options.printProblem,

@@ -1,5 +1,6 @@
 // The console inside `start`: the webhook server answers /console/ from the same trail, queues and rules.
 import { join } from 'node:path';
+import type { Budget } from '../budget/index.ts';
 import type { ConsoleQueuePair } from '../console/deps.ts';
 import { createConsoleApp } from '../console/index.ts';
 import { replayThrough } from '../console/replay.ts';
@@ -23,6 +24,8 @@ export interface ConsoleMountOptions {
   rulesError: () => string | undefined;
   rulesDir: string;
   target: UserflowTarget;
+  /** The shared budget: the user page's Userflow reads draw on it as the `cli` class, the status page shows it. */
+  budget?: Budget;
   region?: UserflowRegion;
   limitPerSecond: number;
   host: string;
@@ -55,17 +58,20 @@ export async function mountConsole(options: ConsoleMountOptions): Promise<Consol
     trail,
     queues: pairs,
     rules: options.rules,
-    status: () => ({
+    status: async () => ({
       target: {
         mode: target.mode,
         url: target.baseUrl,
         ...(target.mode === 'api' && options.region ? { region: options.region } : {}),
       },
       rateLimitPerSecond: options.limitPerSecond,
+      ...(options.budget ? { budget: await options.budget.read() } : {}),
       rulesDir: options.rulesDir,
       ...(options.rulesError() ? { rulesError: options.rulesError() } : {}),
     }),
-    userState: userStateFrom(target.client),
+    userState: userStateFrom(
+      options.budget ? target.client.withGate(options.budget.gate('cli')) : target.client,
+    ),
     samplesDir: join(options.cwd, 'samples'),
     // Replays go on the webhook queue this process's consumers read, so they are delivered like any webhook.
     replay: replayThrough({ trail, rules: options.rules, queue: options.queues.webhooks.main }),

@@ -2,7 +2,6 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Budget, type BudgetClass, classPolicies, memoryLeaseStore } from '../budget/index.ts';
-import { sqliteLeaseStore } from '../budget/sqlite-lease-store.ts';
 import type { AuditSink, DeliveryClient } from '../deliver/index.ts';
 import { createDeliverHandler } from '../deliver/index.ts';
 import { BridgeError } from '../errors.ts';
@@ -10,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { TrailStore } from '../trail/store.ts';
 import { STOPPING_REASON } from './activity.ts';
 import type { DeliverTuning } from './deliver-tuning.ts';
+import { openLocalBudget } from './local-budget.ts';
 import type { QueuePair } from './local-queues.ts';
 import { type Poller, startPoller } from './poller.ts';
 
@@ -55,8 +55,9 @@ export interface ConsumersOptions {
   trailRetentionDays?: number;
   logger: Logger;
   budget: RateBudget;
-  /** The budget file (`.local/budget.db`) every local process shares; in memory when absent. */
-  budgetPath?: string;
+  /** The budget file (`.local/budget.db`) every local process shares, and the environment whose budget it is; in
+   * memory when absent. */
+  budgetFile?: { path: string; baseUrl: string; apiKey: string };
   /** The Lambda's tuning variables, read from the local environment. */
   tuning: Pick<
     DeliverTuning,
@@ -111,15 +112,22 @@ export function startConsumers(options: ConsumersOptions): RunningConsumers {
   const plans = planConsumers(options.budget, options.queues.sync !== undefined);
   const stopping = new AbortController();
   const { sleep, returning } = stoppable(stopping.signal);
-  const budget = new Budget({
-    store: options.budgetPath ? sqliteLeaseStore(options.budgetPath) : memoryLeaseStore(),
-    classes: classPolicies({ sync: options.budget.syncShare }),
-    discovery: { ceilingPerSecond: options.budget.limitPerSecond },
-    // The local file cannot really be unreachable; if it is, one consumer's slice of the ceiling.
-    fallbackPerSecond: options.budget.limitPerSecond / 4,
-    onStoreError: (error) => options.onError('budget', 'receive', error),
+  const shape = {
+    ceilingPerSecond: options.budget.limitPerSecond,
+    minShares: { sync: options.budget.syncShare },
+    onStoreError: (error: unknown) => options.onError('budget', 'receive', error),
     sleep,
-  });
+  };
+  const budget = options.budgetFile
+    ? openLocalBudget({ ...options.budgetFile, ...shape })
+    : new Budget({
+        store: memoryLeaseStore(),
+        classes: classPolicies(shape.minShares),
+        discovery: { ceilingPerSecond: shape.ceilingPerSecond },
+        fallbackPerSecond: shape.ceilingPerSecond / 4,
+        onStoreError: shape.onStoreError,
+        sleep,
+      });
   const pollers: Poller[] = plans.map((plan) => {
     const pair = plan.name === 'sync' ? (options.queues.sync as QueuePair) : options.queues.webhooks;
     const handler = createDeliverHandler({

@@ -24,11 +24,10 @@ export type UserflowTarget = {
   client: UserflowClient;
   /** The API base URL the client calls. */
   baseUrl: string;
+  /** The key it sends: with the base URL, it names the environment's budget. */
+  apiKey: string;
   close(): Promise<void>;
-} & (
-  | { mode: 'sandbox'; apiKey: string; snapshotPath: string; restored: boolean; sandbox: RunningSandbox }
-  | { mode: 'api' }
-);
+} & ({ mode: 'sandbox'; snapshotPath: string; restored: boolean; sandbox: RunningSandbox } | { mode: 'api' });
 
 export async function openUserflowTarget(options: UserflowTargetOptions): Promise<UserflowTarget> {
   const apiKey = options.env.USERFLOW_API_KEY?.trim();
@@ -40,7 +39,7 @@ export async function openUserflowTarget(options: UserflowTargetOptions): Promis
       timeoutMs,
       ...(apiUrl ? { baseUrl: apiUrl } : { region: options.region ?? 'us' }),
     });
-    return { mode: 'api', client, baseUrl: client.baseUrl, close: async () => {} };
+    return { mode: 'api', client, baseUrl: client.baseUrl, apiKey, close: async () => {} };
   }
 
   const { host, port, seed, snapshotPath, seedPath } = options.sandbox;

@@ -2,6 +2,7 @@
 /** @jsxImportSource hono/jsx */
 // The status page: queues, Userflow calls against the ceiling, the target, and the rule files in force.
 import type { FC } from 'hono/jsx';
+import { rateText as perSecond } from '../../budget/rate-text.ts';
 import type { RuleSet } from '../../rules/index.ts';
 import type { SyncRunRecord } from '../../trail/index.ts';
 import type { StatusInfo } from '../deps.ts';
@@ -80,6 +81,18 @@ export const StatusPage: FC<{
             {`${calls.last5.perSecond}/s`}
             {info.rateLimitPerSecond ? ` of a ${info.rateLimitPerSecond}/s ceiling` : ''}
           </dd>
+          {info.budget ? (
+            <>
+              <dt>Budget rate now</dt>
+              <dd data-budget-rate="true">{`${perSecond(info.budget.ratePerSecond)}/s`}</dd>
+              <dt>Last 429 at</dt>
+              <dd>
+                {info.budget.lastThrottleRate === undefined
+                  ? 'none yet'
+                  : `${perSecond(info.budget.lastThrottleRate)}/s (${info.budget.throttles} cut${info.budget.throttles === 1 ? '' : 's'})`}
+              </dd>
+            </>
+          ) : null}
           <dt>429s, last 5 min</dt>
           <dd>{calls.last5.throttled}</dd>
           <dt>Retries, last 5 min</dt>

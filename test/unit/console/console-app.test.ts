@@ -573,6 +573,19 @@ describe('playground and status', () => {
     expect(text).toContain('the local sandbox');
   });
 
+  it("shows the budget's rate in use and the rate of its last 429", async () => {
+    const status = () => ({
+      target: { mode: 'sandbox' as const, url: 'http://127.0.0.1:8788' },
+      rateLimitPerSecond: 20,
+      budget: { ratePerSecond: 7.5, lastThrottleRate: 12.4, throttles: 2 },
+    });
+    const { text } = await get(consoleFor({ status }).app, '/console/status');
+    expect(text).toContain('<dd data-budget-rate="true">7.5/s</dd>');
+    expect(text).toContain('12/s (2 cuts)');
+    const before = await get(consoleFor().app, '/console/status');
+    expect(before.text).not.toContain('data-budget-rate');
+  });
+
   it('lists the latest sync runs with their counts', async () => {
     await trail.putSyncRun({
       runId: 'run1',

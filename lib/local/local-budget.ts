@@ -1,0 +1,70 @@
+// The one Userflow budget of this machine: a record in the local dir's budget file, keyed by the environment, that
+// `npm start`'s consumers, its agent tools, watches and console, and the CLI each lease from — as the deliver
+// Lambdas lease from the stack's table. Each opener is one more process on the same record.
+
+import { existsSync } from 'node:fs';
+import { budgetKey } from '../budget/budget-key.ts';
+import type { Sleep } from '../budget/gate.ts';
+import { Budget, type BudgetClass, classPolicies, DEFAULT_DISCOVERY } from '../budget/index.ts';
+import { sqliteLeaseStore } from '../budget/sqlite-lease-store.ts';
+import type { UserflowClient } from '../userflow/index.ts';
+import { localLayout } from './layout.ts';
+
+export interface LocalBudgetOptions {
+  /** `.local/budget.db` (localLayout().budgetDb). */
+  path: string;
+  /** The environment it is the budget of: the client's base URL and API key. */
+  baseUrl: string;
+  apiKey: string;
+  /** `--rate-limit` or USERFLOW_RATE_LIMIT: a hard ceiling; discovered under it, or without one when absent. */
+  ceilingPerSecond?: number;
+  minShares?: Partial<Record<BudgetClass, number>>;
+  onStoreError?: (error: unknown) => void;
+  sleep?: Sleep;
+}
+
+export function openLocalBudget(options: LocalBudgetOptions): Budget {
+  const ceiling = options.ceilingPerSecond;
+  return new Budget({
+    store: sqliteLeaseStore(options.path, budgetKey(options.baseUrl, options.apiKey)),
+    classes: classPolicies(options.minShares),
+    discovery: ceiling === undefined ? {} : { ceilingPerSecond: ceiling },
+    // The local file cannot really be unreachable; if it is, a quarter of the ceiling (or of the first probe).
+    fallbackPerSecond: (ceiling ?? DEFAULT_DISCOVERY.initialPerSecond) / 4,
+    ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+}
+
+export interface GatedClient {
+  client: UserflowClient;
+  close(): Promise<void>;
+}
+
+/**
+ * `client` drawing on the budget `npm start` keeps in `localDir` as `budgetClass`, when there is one there: a CLI
+ * call then waits its turn behind live deliveries instead of racing them. Without a budget file there is no one to
+ * share with, and the client is returned as it is.
+ */
+export function onLocalBudget(
+  client: UserflowClient,
+  options: {
+    /** Default: `.local`. */
+    localDir?: string;
+    apiKey: string;
+    budgetClass: BudgetClass;
+    ceilingPerSecond?: number;
+    onStoreError?: (error: unknown) => void;
+  },
+): GatedClient {
+  const path = localLayout(options.localDir).budgetDb;
+  if (!existsSync(path)) return { client, close: async () => {} };
+  const budget = openLocalBudget({
+    path,
+    baseUrl: client.baseUrl,
+    apiKey: options.apiKey,
+    ...(options.ceilingPerSecond === undefined ? {} : { ceilingPerSecond: options.ceilingPerSecond }),
+    ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
+  });
+  return { client: client.withGate(budget.gate(options.budgetClass)), close: () => budget.close() };
+}
