@@ -273,6 +273,11 @@ export class BridgeStack extends Stack {
         userflowRegion: config.userflowRegion,
       });
       routeSettings[MCP_ROUTE_KEY] = this.mcp.routeSetting;
+      // Agents' reads take their turn in the one budget, with the deliver functions' ceiling and shares.
+      this.mcp.fn
+        .usesBudgetTable('BUDGET_TABLE', this.budgetTable)
+        .setEnv('USERFLOW_RATE_LIMIT', String(config.userflowRateLimit))
+        .setEnv('BUDGET_SYNC_SHARE', String(config.syncRateShare));
       // Every tool call is audited in the trail; `wait` and the bridge tools read it back.
       this.mcp.fn.writesTrail('TRAIL_TABLE_NAME', this.trail.table, TRAIL_WRITER_KEY_PREFIXES.agent);
       this.trail.table.grantReadData(this.mcp.fn.fn);
@@ -356,6 +361,10 @@ export class BridgeStack extends Stack {
         userflowApiKey: this.userflowApiKey,
         userflowRegion: config.userflowRegion,
       });
+      this.watches.watchFunction
+        .usesBudgetTable('BUDGET_TABLE', this.budgetTable)
+        .setEnv('USERFLOW_RATE_LIMIT', String(config.userflowRateLimit))
+        .setEnv('BUDGET_SYNC_SHARE', String(config.syncRateShare));
       // A session completed after its alert is noted in the trail (attempts prefix only).
       this.watches.watchFunction.writesTrail(
         'TRAIL_TABLE_NAME',

@@ -1,8 +1,6 @@
 // The deliver Lambda: SQS FIFO batches → Userflow. Config at cold start, clients at module scope, logic in lib/deliver.
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamoDbLeaseStore } from '../lib/budget/dynamodb-lease-store.ts';
-import { Budget, classPolicies } from '../lib/budget/index.ts';
 import { readDeliverConfig } from '../lib/config/deliver.ts';
 import {
   apiKeyReader,
@@ -15,6 +13,7 @@ import { createLogger } from '../lib/logger.ts';
 import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
 import { publishBudgetMetrics } from './budget-metrics.ts';
+import { openSharedBudget } from './shared-budget.ts';
 import { trailFromEnv } from './trail.ts';
 
 const config = readDeliverConfig(process.env);
@@ -25,18 +24,12 @@ const region = process.env.AWS_REGION;
 const sqsConfig = region ? { region } : {};
 const { trail, trailConfig } = trailFromEnv(process.env);
 
-// One budget for every deliver function of the stack. Unreachable table: this environment's slice of the last
-// rate it knew (the ceiling's, at first), never unlimited.
+// One budget for every deliver function of the stack. Unreachable table: half of one consumer's slice of the
+// ceiling, never unlimited.
 const budget = config.budget
-  ? new Budget({
-      store: dynamoDbLeaseStore({ tableName: config.budget.tableName, client: sqsConfig }),
-      discovery: config.budget.ceilingPerSecond ? { ceilingPerSecond: config.budget.ceilingPerSecond } : {},
-      classes: classPolicies(config.budget.syncShare === undefined ? {} : { sync: config.budget.syncShare }),
+  ? openSharedBudget(config.budget, {
       fallbackPerSecond: config.rate.limitPerSecond / config.rate.maxConcurrency / 2,
-      onStoreError: (error) =>
-        logger.warn('the budget table is unreachable: delivering at the fallback slice', {
-          error: (error as Error)?.message,
-        }),
+      logger,
     })
   : undefined;
 const gate = budget && config.budget ? budget.gate(config.budget.budgetClass) : undefined;

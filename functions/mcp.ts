@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { MCP_CONFIRM_SECRET_KEY, readMcpFunctionConfig } from '../lib/config/mcp-function.ts';
 import { apiKeyReader } from '../lib/deliver/index.ts';
+import { createLogger } from '../lib/logger.ts';
 import { DEFAULT_WAIT } from '../lib/mcp/deps.ts';
 import { createMcpHttpHandler } from '../lib/mcp/http.ts';
 import { cachedPrincipals } from '../lib/mcp/principals-cache.ts';
@@ -14,6 +15,7 @@ import { loadRules } from '../lib/rules/index.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../lib/trail/capture.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
+import { openSharedBudget } from './shared-budget.ts';
 import { trailFromEnv } from './trail.ts';
 
 // The bundle ships the rule files in `rules/` beside it, as ingest's does (the CDK function copies them in).
@@ -48,10 +50,20 @@ const [confirmSecret] = (await secretsManagerSecretSource({
   maxAgeSeconds: 3600,
 }).get(MCP_CONFIRM_SECRET_KEY)) as [string]; // get() throws rather than answer no value
 
+// Agents' reads take their turn in the stack's one budget, behind live deliveries. An unreachable table: a
+// tenth of the ceiling (or 1/s while the limit is discovered).
+const budget = config.budget
+  ? openSharedBudget(config.budget, {
+      fallbackPerSecond: (config.budget.ceilingPerSecond ?? 10) / 10,
+      logger: createLogger({ service: 'mcp' }),
+    })
+  : undefined;
+const userflow = new UserflowClient({ apiKey, ...config.userflow });
+
 const mcp = createMcpHttpHandler({
   principals,
   deps: {
-    userflow: new UserflowClient({ apiKey, ...config.userflow }),
+    userflow: budget ? userflow.withGate(budget.gate('agent')) : userflow,
     queue,
     rules: () => rules,
     dlqs,

@@ -10,6 +10,7 @@ import { createUndiciTransport } from '../lib/userflow/undici-transport.ts';
 import { dynamoDbAlertState } from '../lib/watch/dynamodb-state.ts';
 import { createWatchHandler, loadWatchFiles } from '../lib/watch/scheduled-run.ts';
 import { completedAfterAlertNote } from '../lib/watch/trail-note.ts';
+import { openSharedBudget } from './shared-budget.ts';
 import { trailFromEnv } from './trail.ts';
 
 const config = readWatchFunctionConfig(process.env, fileURLToPath(new URL('./watches', import.meta.url)));
@@ -18,9 +19,22 @@ const apiKey = apiKeyReader(config.apiKey);
 const { trail, trailConfig } = trailFromEnv(process.env);
 const retentionDays = trailConfig?.retentionDays ?? DEFAULT_TRAIL_RETENTION_DAYS;
 
+// A run reads thousands of sessions: it takes its turn in the stack's one budget, behind live deliveries and
+// agents. An unreachable table: a tenth of the ceiling (or 1/s while the limit is discovered).
+const budget = config.budget
+  ? openSharedBudget(config.budget, {
+      fallbackPerSecond: (config.budget.ceilingPerSecond ?? 10) / 10,
+      logger,
+    })
+  : undefined;
+const gate = budget?.gate('watch');
+
 export const handler = createWatchHandler({
   watches: await loadWatchFiles(config.filesDir),
-  userflow: async () => new UserflowClient({ apiKey: await apiKey(), ...config.userflow }),
+  userflow: async () => {
+    const client = new UserflowClient({ apiKey: await apiKey(), ...config.userflow });
+    return gate ? client.withGate(gate) : client;
+  },
   state: dynamoDbAlertState({ tableName: config.stateTable }),
   secrets: secretsManagerSecretSource({ secretId: config.secretsId, maxAgeSeconds: 300 }),
   transport: createUndiciTransport(),

@@ -8,6 +8,7 @@ import {
   timeoutHoldMs,
   USERFLOW_TIMEOUT_MS,
 } from '../policy.ts';
+import { type BudgetConfig, budgetConfig, budgetEnvShape } from './budget.ts';
 import { type Env, readEnv } from './read-env.ts';
 import { type UserflowAccess, userflowAccess } from './userflow-access.ts';
 
@@ -28,20 +29,10 @@ export const deliverEnvSchema = z
     /** Overrides the region's base URL (the sandbox, a proxy). */
     USERFLOW_API_URL: z.url().optional(),
     USERFLOW_TIMEOUT_MS: positiveInt.default(USERFLOW_TIMEOUT_MS),
-    /**
-     * A hard ceiling on Userflow's account-wide rate (requests per second). Unset, the shared budget discovers the
-     * limit; without a budget table the per-consumer limiter needs it and takes 10.
-     */
-    USERFLOW_RATE_LIMIT: z.coerce.number().positive().optional(),
-    /** The DynamoDB budget table every deliver function leases from (lib/budget); absent: per-consumer limiter. */
-    BUDGET_TABLE: z.string().min(1).optional(),
+    /** Absent BUDGET_TABLE: each consumer takes its own slice of USERFLOW_RATE_LIMIT. */
+    ...budgetEnvShape,
     /** This function's class in the budget (the stack sets it per queue). */
     BUDGET_CLASS: budgetClassSchema.default('live'),
-    /**
-     * The sync class's minimum share of the budget while it has work (every deliver function of a stack must agree,
-     * so the stack sets the same value on each). Unset: the class default.
-     */
-    BUDGET_SYNC_SHARE: z.coerce.number().min(0).lt(1).optional(),
     /** The event source mapping's maximum concurrency; each consumer takes USERFLOW_RATE_LIMIT ÷ this. */
     MAX_CONCURRENCY: positiveInt.default(2),
     /** DynamoDB table of delivered track_event ids. */
@@ -80,7 +71,7 @@ export interface DeliverConfig extends UserflowAccess {
   dlqUrl: string;
   rate: { limitPerSecond: number; maxConcurrency: number };
   /** The shared budget, when the stack gives a table; `ceilingPerSecond` only when USERFLOW_RATE_LIMIT is set. */
-  budget?: { tableName: string; budgetClass: BudgetClass; ceilingPerSecond?: number; syncShare?: number };
+  budget?: BudgetConfig & { budgetClass: BudgetClass };
   idempotency: { tableName: string; ttlSeconds: number };
   lookup: { strategy: 'query' | 'scan'; ttlMs: number };
   deleteNotFound: 'gone' | 'fail';
@@ -91,21 +82,13 @@ export interface DeliverConfig extends UserflowAccess {
 
 export function readDeliverConfig(env: Env): DeliverConfig {
   const e = readEnv(deliverEnvSchema, env, 'deliver configuration');
+  const budget = budgetConfig(e);
   return {
     queueUrl: e.QUEUE_URL,
     dlqUrl: e.DLQ_URL,
     ...userflowAccess(e),
     rate: { limitPerSecond: e.USERFLOW_RATE_LIMIT ?? DEFAULT_RATE_LIMIT, maxConcurrency: e.MAX_CONCURRENCY },
-    ...(e.BUDGET_TABLE === undefined
-      ? {}
-      : {
-          budget: {
-            tableName: e.BUDGET_TABLE,
-            budgetClass: e.BUDGET_CLASS,
-            ...(e.USERFLOW_RATE_LIMIT === undefined ? {} : { ceilingPerSecond: e.USERFLOW_RATE_LIMIT }),
-            ...(e.BUDGET_SYNC_SHARE === undefined ? {} : { syncShare: e.BUDGET_SYNC_SHARE }),
-          },
-        }),
+    ...(budget ? { budget: { ...budget, budgetClass: e.BUDGET_CLASS } } : {}),
     idempotency: { tableName: e.IDEMPOTENCY_TABLE, ttlSeconds: e.IDEMPOTENCY_TTL_SECONDS },
     lookup: { strategy: e.USERFLOW_LOOKUP_FILTER, ttlMs: e.USERFLOW_LOOKUP_TTL_SECONDS * 1000 },
     deleteNotFound: e.USERFLOW_DELETE_NOT_FOUND,

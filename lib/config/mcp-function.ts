@@ -1,5 +1,6 @@
 // The MCP Lambda's configuration, read once at cold start from the environment through zod.
 import * as z from 'zod';
+import { type BudgetConfig, budgetConfig, budgetEnvShape } from './budget.ts';
 import { type Env, readEnv } from './read-env.ts';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -28,6 +29,8 @@ export const mcpFunctionEnvSchema = z.object({
   SYNC_DLQ_URL: z.url().optional(),
   /** SQS endpoint override (an emulator); DynamoDB and Secrets Manager clients read theirs themselves. */
   AWS_ENDPOINT_URL_SQS: z.url().optional(),
+  /** The agents' reads draw on the stack's budget (class `agent`); writes are queued and delivered under it. */
+  ...budgetEnvShape,
 });
 
 export interface McpFunctionConfig {
@@ -40,10 +43,12 @@ export interface McpFunctionConfig {
   principalsCacheMs: number;
   apiKey: { secretId: string; maxAgeSeconds: number };
   userflow: { region: 'us' | 'eu'; baseUrl?: string };
+  budget?: BudgetConfig;
 }
 
 export function readMcpFunctionConfig(env: Env): McpFunctionConfig {
   const e = readEnv(mcpFunctionEnvSchema.loose(), env, 'MCP function configuration');
+  const budget = budgetConfig(e);
   return {
     queueUrl: e.QUEUE_URL,
     ...(e.AWS_ENDPOINT_URL_SQS ? { queueEndpoint: e.AWS_ENDPOINT_URL_SQS } : {}),
@@ -54,5 +59,6 @@ export function readMcpFunctionConfig(env: Env): McpFunctionConfig {
     principalsCacheMs: e.PRINCIPALS_CACHE_SECONDS * 1000,
     apiKey: { secretId: e.USERFLOW_API_KEY_SECRET_ID, maxAgeSeconds: e.USERFLOW_API_KEY_MAX_AGE_SECONDS },
     userflow: { region: e.USERFLOW_REGION, ...(e.USERFLOW_API_URL ? { baseUrl: e.USERFLOW_API_URL } : {}) },
+    ...(budget ? { budget } : {}),
   };
 }

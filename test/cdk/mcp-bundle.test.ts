@@ -6,10 +6,11 @@
 import { hkdfSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
+import { BUDGET_TABLE_KEY } from '../../lib/budget/dynamodb-lease-store.ts';
 import { issueConfirmation } from '../../lib/mcp/confirm.ts';
 import { openDynamoDbPrincipals } from '../../lib/mcp/principals-dynamodb.ts';
 import { createPrincipal } from '../../lib/mcp/principals-store.ts';
@@ -80,6 +81,16 @@ beforeAll(async () => {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  // The stack's one budget: agents' reads lease from it, as the deliver functions do.
+  const budgetTable = template.Resources[id(stack.budgetTable)].Properties;
+  await ddb.client.send(
+    new CreateTableCommand({
+      TableName: 'budget',
+      KeySchema: budgetTable.KeySchema,
+      AttributeDefinitions: budgetTable.AttributeDefinitions,
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   // The trail as the template declares it (indexes included): every tool call is audited there.
   const trailTable = template.Resources[id(stack.trail.table)].Properties;
   await ddb.client.send(
@@ -112,6 +123,7 @@ beforeAll(async () => {
       [id(mcp.confirmSecret)]: sm.arnOf(confirmName),
       [id(mcp.principals)]: 'principals',
       [id(stack.trail.table)]: 'trail',
+      [id(stack.budgetTable)]: 'budget',
       [id(stack.userflowApiKey)]: sm.arnOf(keyName),
     }),
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
@@ -209,6 +221,29 @@ describe('the MCP bundle on Node 24', () => {
     const audited = await trail.listAttempts({ principal: 'agent:cloud-agent', limit: 10 });
     trail.close();
     expect(audited.map((a) => a.action)).toContain('userflow_track_event');
+  });
+
+  it("takes an agent's reads from the stack's one budget, as the agent class", async () => {
+    const call = await runBundle(dir, {
+      node,
+      env,
+      event: rpc(
+        {
+          jsonrpc: '2.0',
+          id: 3,
+          method: 'tools/call',
+          params: { name: 'userflow_list_users', arguments: { limit: 1 } },
+        },
+        `Bearer ${token}`,
+      ),
+    });
+    const answered = call.result as { statusCode: number; body: string };
+    expect(JSON.parse(answered.body).result.isError, answered.body).toBeFalsy();
+    const { Item } = await services.ddb.client.send(
+      new GetItemCommand({ TableName: 'budget', Key: { [BUDGET_TABLE_KEY]: { S: 'userflow' } } }),
+    );
+    const state = JSON.parse(Item?.state?.S ?? '{}');
+    expect(Object.keys(state.classes ?? {})).toContain('agent');
   });
 
   it('dry-runs a payload through the bundled rules, queueing nothing', async () => {

@@ -2,11 +2,12 @@
 // sandbox (demo data), dynalite and a loopback Secrets Manager, alerting a local Slack-compatible receiver.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeStack } from '../../cdk/bridge-stack.ts';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
+import { BUDGET_TABLE_KEY } from '../../lib/budget/dynamodb-lease-store.ts';
 import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
@@ -55,7 +56,11 @@ beforeAll(async () => {
   sm.put(nameOf(stack.userflowApiKey), sandbox.apiKey);
   sm.put(nameOf(watches.alertSecrets), JSON.stringify({ SLACK_WEBHOOK_URL: slack.url }));
   // Each table with the keys the template declares, so a function that disagrees with its table fails here.
-  const tables = { 'watch-state': id(watches.stateTable), trail: id(stack.trail.table) };
+  const tables = {
+    'watch-state': id(watches.stateTable),
+    trail: id(stack.trail.table),
+    budget: id(stack.budgetTable),
+  };
   for (const [table, logicalId] of Object.entries(tables)) {
     const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes } =
       template.Resources[logicalId].Properties;
@@ -76,6 +81,7 @@ beforeAll(async () => {
     ...lambdaEnvironment(synthesizedFunction(outdir, stack, watches.watchFunction.fn), dir, {
       [tables['watch-state']]: 'watch-state',
       [tables.trail]: 'trail',
+      [tables.budget]: 'budget',
       [id(watches.alertSecrets)]: sm.arnOf(nameOf(watches.alertSecrets)),
       [id(stack.userflowApiKey)]: sm.arnOf(nameOf(stack.userflowApiKey)),
     }),
@@ -99,6 +105,11 @@ describe('the watch bundle on Node 24', () => {
     expect(first.error).toBeUndefined();
     expect(first.node).toMatch(/^v24\./);
     expect(first.result).toMatchObject({ stalled: 1, sent: 1 });
+    // Its reads took their turn in the stack's one budget, as the watch class.
+    const { Item } = await ddb.client.send(
+      new GetItemCommand({ TableName: 'budget', Key: { [BUDGET_TABLE_KEY]: { S: 'userflow' } } }),
+    );
+    expect(Object.keys(JSON.parse(Item?.state?.S ?? '{}').classes ?? {})).toEqual(['watch']);
     const second = await runBundle(dir, { node, env, functionTimeoutSeconds, event });
     expect(second.result).toMatchObject({ already_alerted: 1, sent: 0 });
     const [message] = slack.delivered() as { text: string }[];

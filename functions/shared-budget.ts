@@ -1,0 +1,31 @@
+// The stack's one Userflow budget as a function opens it: the table every deliver, MCP and watch function leases
+// from, so the account-wide rate holds whatever Lambda scales to. An unreachable table means this instance's
+// `fallbackPerSecond`, never unlimited.
+import { dynamoDbLeaseStore } from '../lib/budget/dynamodb-lease-store.ts';
+import { Budget, classPolicies } from '../lib/budget/index.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export interface SharedBudgetConfig {
+  tableName: string;
+  /** USERFLOW_RATE_LIMIT: a hard ceiling; without it the limit is discovered. */
+  ceilingPerSecond?: number;
+  /** The sync class's minimum share: every function of the stack must agree. */
+  syncShare?: number;
+}
+
+export function openSharedBudget(
+  config: SharedBudgetConfig,
+  options: { fallbackPerSecond: number; logger: Logger },
+): Budget {
+  const region = process.env.AWS_REGION;
+  return new Budget({
+    store: dynamoDbLeaseStore({ tableName: config.tableName, client: region ? { region } : {} }),
+    discovery: config.ceilingPerSecond ? { ceilingPerSecond: config.ceilingPerSecond } : {},
+    classes: classPolicies(config.syncShare === undefined ? {} : { sync: config.syncShare }),
+    fallbackPerSecond: options.fallbackPerSecond,
+    onStoreError: (error) =>
+      options.logger.warn('the budget table is unreachable: calling Userflow at the fallback slice', {
+        error: (error as Error)?.message,
+      }),
+  });
+}
