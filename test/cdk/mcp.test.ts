@@ -103,6 +103,19 @@ describe('the MCP function role', () => {
     expect(can(mcpRole, 'dynamodb:DeleteItem', trail)).toBe(false);
   });
 
+  it("leases from the stack's budget table for its reads, with the deliver functions' ceiling, and nothing more", () => {
+    const budget = id(stack.budgetTable);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem']) {
+      expect(can(mcpRole, action, budget), action).toBe(true);
+    }
+    for (const action of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']) {
+      expect(can(mcpRole, action, budget), action).toBe(false);
+    }
+    expect(envOf(mcp.fn).BUDGET_TABLE).toEqual({ Ref: budget });
+    expect(envOf(mcp.fn).USERFLOW_RATE_LIMIT).toBe(envOf(stack.deliver).USERFLOW_RATE_LIMIT);
+    expect(envOf(mcp.fn).BUDGET_SYNC_SHARE).toBe(envOf(stack.deliver).BUDGET_SYNC_SHARE);
+  });
+
   it('is the only role that may read principals', () => {
     for (const fn of [stack.ingest, stack.deliver]) {
       expect(can(id(fn.fn.role as never), 'dynamodb:Scan', principals)).toBe(false);

@@ -92,5 +92,35 @@ describe('BridgeStack with watchDir', () => {
       Match.stringLikeRegexp('AwsSolutions-.*'),
     );
     expect(errors.map((e) => `${e.id}: ${JSON.stringify(e.entry.data)}`)).toEqual([]);
+
+    // A run's reads lease from the one budget table, under the deliver functions' ceiling and sync share.
+    const { stack: bridge } = withWatches;
+    const resources = Template.fromStack(bridge).toJSON().Resources;
+    const idOf = (c: { node: { defaultChild?: unknown } }) =>
+      bridge.getLogicalId(c.node.defaultChild as never);
+    const variables = (fnId: string) => resources[fnId].Properties.Environment.Variables;
+    const watchFn = (bridge.watches as NonNullable<typeof bridge.watches>).watchFunction.fn;
+    const env = variables(idOf(watchFn));
+    expect(env.BUDGET_TABLE).toEqual({ Ref: idOf(bridge.budgetTable) });
+    expect(env.USERFLOW_RATE_LIMIT).toBe(variables(idOf(bridge.deliver.fn)).USERFLOW_RATE_LIMIT);
+    const roleId = idOf(watchFn.role as never);
+    const budgetActions = Object.values(resources)
+      .filter((r) => (r as { Type: string }).Type === 'AWS::IAM::Policy')
+      .filter((r) =>
+        JSON.stringify((r as { Properties: { Roles: unknown } }).Properties.Roles).includes(roleId),
+      )
+      .flatMap(
+        (r) =>
+          (
+            r as {
+              Properties: {
+                PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] };
+              };
+            }
+          ).Properties.PolicyDocument.Statement,
+      )
+      .filter((st) => JSON.stringify(st.Resource).includes(idOf(bridge.budgetTable)))
+      .flatMap((st) => [st.Action].flat());
+    expect(budgetActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
   });
 });
