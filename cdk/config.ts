@@ -1,6 +1,7 @@
 // Deployment settings of the stack (CDK context or props), checked with zod before anything is built.
 import * as z from 'zod';
 import { ConfigError } from '../lib/errors.ts';
+import { DEFAULT_USERFLOW_RATE_LIMIT } from '../lib/policy.ts';
 
 /** Retention periods CloudWatch Logs accepts (days); anything else is rejected at deploy time, so reject it here. */
 export const LOG_RETENTION_DAYS = [
@@ -31,7 +32,7 @@ export const bridgeConfigSchema = z.object({
   /** Which Userflow API host the environment lives on (api.userflow.com or api.eu.userflow.com). */
   userflowRegion: z.enum(['us', 'eu']).default('us'),
   /** Userflow's limit is account-wide: the ceiling shared by every deliver instance, in requests/s. */
-  userflowRateLimit: numeric(z.number().positive().max(10_000)).default(10),
+  userflowRateLimit: numeric(z.number().positive().max(10_000)).default(DEFAULT_USERFLOW_RATE_LIMIT),
   /** Deliver instances the SQS event source may run at once (Lambda accepts 2..1000). */
   maxConcurrency: numeric(z.number().int().min(2).max(1000)).default(2),
   /** Alarm notifications go to an SNS topic with this email subscribed; no topic without it. */

@@ -10,6 +10,7 @@ import { DEFAULT_WAIT } from '../lib/mcp/deps.ts';
 import { createMcpHttpHandler } from '../lib/mcp/http.ts';
 import { cachedPrincipals } from '../lib/mcp/principals-cache.ts';
 import { openDynamoDbPrincipals } from '../lib/mcp/principals-dynamodb.ts';
+import { DEFAULT_USERFLOW_RATE_LIMIT } from '../lib/policy.ts';
 import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { loadRules } from '../lib/rules/index.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
@@ -51,10 +52,10 @@ const [confirmSecret] = (await secretsManagerSecretSource({
 }).get(MCP_CONFIRM_SECRET_KEY)) as [string]; // get() throws rather than answer no value
 
 // Agents' reads take their turn in the stack's one budget, behind live deliveries. An unreachable table: a
-// tenth of the ceiling (or 1/s while the limit is discovered).
+// tenth of the ceiling (or of the default one while the limit is discovered).
 const budget = config.budget
   ? openSharedBudget(config.budget, {
-      fallbackPerSecond: (config.budget.ceilingPerSecond ?? 10) / 10,
+      fallbackPerSecond: (config.budget.ceilingPerSecond ?? DEFAULT_USERFLOW_RATE_LIMIT) / 10,
       logger: createLogger({ service: 'mcp' }),
     })
   : undefined;

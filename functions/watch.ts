@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { readWatchFunctionConfig } from '../lib/config/watch.ts';
 import { apiKeyReader } from '../lib/deliver/api-key.ts';
 import { createLogger } from '../lib/logger.ts';
+import { DEFAULT_USERFLOW_RATE_LIMIT } from '../lib/policy.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../lib/trail/capture.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
@@ -20,10 +21,10 @@ const { trail, trailConfig } = trailFromEnv(process.env);
 const retentionDays = trailConfig?.retentionDays ?? DEFAULT_TRAIL_RETENTION_DAYS;
 
 // A run reads thousands of sessions: it takes its turn in the stack's one budget, behind live deliveries and
-// agents. An unreachable table: a tenth of the ceiling (or 1/s while the limit is discovered).
+// agents. An unreachable table: a tenth of the ceiling (or of the default one while the limit is discovered).
 const budget = config.budget
   ? openSharedBudget(config.budget, {
-      fallbackPerSecond: (config.budget.ceilingPerSecond ?? 10) / 10,
+      fallbackPerSecond: (config.budget.ceilingPerSecond ?? DEFAULT_USERFLOW_RATE_LIMIT) / 10,
       logger,
     })
   : undefined;

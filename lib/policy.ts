@@ -44,6 +44,13 @@ export const MAX_RECEIVE_COUNT = 40;
 export const USERFLOW_TIMEOUT_MS = 10_000;
 
 /**
+ * The Userflow ceiling (requests/s) when none is configured: `npm start`'s `--rate-limit`, the stack's
+ * `userflowRateLimit`, and a deliver function without a budget table. Userflow does not publish its limit; the one
+ * public figure is 500 requests/min for one account, about 8/s. Under the ceiling the budget discovers the rest.
+ */
+export const DEFAULT_USERFLOW_RATE_LIMIT = 8;
+
+/**
  * Added to the client timeout for the default hold after a timed-out call: a request Userflow received just before
  * the client gave up gets as long again, plus this, to land. (A server slower than that can still reorder.)
  */

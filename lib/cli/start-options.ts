@@ -5,6 +5,7 @@ import type { BridgeOptions } from '../local/bridge.ts';
 import { DEFAULT_LOCAL_DIR, DEFAULT_RULES_DIR } from '../local/layout.ts';
 import type { QueueKind } from '../local/local-queues.ts';
 import type { LoggerOptions } from '../logger.ts';
+import { DEFAULT_USERFLOW_RATE_LIMIT } from '../policy.ts';
 import { UsageError } from './exit.ts';
 
 export interface StartFlags {
@@ -36,7 +37,7 @@ export const START_DEFAULTS = {
   port: 8787,
   host: '127.0.0.1',
   sandboxPort: 8788,
-  rateLimit: 10,
+  rateLimit: DEFAULT_USERFLOW_RATE_LIMIT,
   syncShare: 0.1,
   maxConcurrency: 2,
   visibilityTimeout: 30,

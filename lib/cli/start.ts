@@ -1,5 +1,6 @@
 // `userflow-bridge start` (what `npm start` runs): the whole bridge locally, in one process, until Ctrl-C.
 import type { Command } from 'commander';
+import { DEFAULT_USERFLOW_RATE_LIMIT } from '../policy.ts';
 
 export function registerStart(program: Command): void {
   program
@@ -25,7 +26,7 @@ export function registerStart(program: Command): void {
     .option('--sync-dlq-url <url>', 'with --queue sqs: the sync queue DLQ (env SYNC_DLQ_URL)')
     .option(
       '--rate-limit <r>',
-      'ceiling on Userflow requests per second, one budget for all consumers (env USERFLOW_RATE_LIMIT; default 10)',
+      `ceiling on Userflow requests per second, one budget for all consumers (env USERFLOW_RATE_LIMIT; default ${DEFAULT_USERFLOW_RATE_LIMIT}, Userflow's one public figure)`,
     )
     .option(
       '--sync-share <x>',

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { type BudgetClass, budgetClassSchema } from '../budget/classes.ts';
 import {
+  DEFAULT_USERFLOW_RATE_LIMIT,
   RETRY_BASE_MS,
   RETRY_CAP_SECONDS,
   TRACK_EVENT_IDEMPOTENCY_TTL_SECONDS,
@@ -62,7 +63,7 @@ export const deliverEnvSchema = z
   });
 
 /** The per-consumer limiter's account limit when none is set and there is no budget table. */
-export const DEFAULT_RATE_LIMIT = 10;
+export const DEFAULT_RATE_LIMIT = DEFAULT_USERFLOW_RATE_LIMIT;
 
 export type DeliverEnv = z.infer<typeof deliverEnvSchema>;
 

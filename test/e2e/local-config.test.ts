@@ -131,7 +131,7 @@ describe('start flags', () => {
       rulesDir: 'rules',
       localDir: '.local',
       queue: { kind: 'local' },
-      budget: { limitPerSecond: 10, syncShare: 0.1, maxConcurrency: 2 },
+      budget: { limitPerSecond: 8, syncShare: 0.1, maxConcurrency: 2 },
       sandbox: { port: 8788, seed: 'samples', force: false },
       watch: true,
     });

@@ -23,7 +23,7 @@ describe('readDeliverConfig', () => {
   it('applies the documented defaults', () => {
     const config = readDeliverConfig(base);
     expect(config.apiKey).toEqual({ secretId: 'userflow-api-key', maxAgeSeconds: 300 });
-    expect(config.rate).toEqual({ limitPerSecond: 10, maxConcurrency: 2 });
+    expect(config.rate).toEqual({ limitPerSecond: 8, maxConcurrency: 2 });
     expect(config.lookup).toEqual({ strategy: 'query', ttlMs: 60_000 });
     expect(config.deleteNotFound).toBe('gone');
     expect(config.userflow).toEqual({ region: 'us', timeoutMs: 10_000 });
