@@ -13,10 +13,11 @@ import { buildSqsEvent } from '../../lib/local/sqs-event.ts';
 import { createSqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
 import { loadRules } from '../../lib/rules/index.ts';
 import { PRE_READ_FILE } from '../../lib/rules/load-pre-read.ts';
-import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
+import type { RunningSandbox } from '../../lib/sandbox/index.ts';
 import { createSigner } from '../../lib/sources/index.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
+import { startSandbox } from '../helpers/sandbox.ts';
 import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
 import { apiGatewayV2Event } from './helpers/api-gateway-event.ts';
 import {

@@ -15,11 +15,12 @@ import { issueConfirmation } from '../../lib/mcp/confirm.ts';
 import { openDynamoDbPrincipals } from '../../lib/mcp/principals-dynamodb.ts';
 import { createPrincipal } from '../../lib/mcp/principals-store.ts';
 import { createSqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
-import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
+import type { RunningSandbox } from '../../lib/sandbox/index.ts';
 import { openDynamoDbTrail } from '../../lib/trail/dynamodb-store.ts';
 import { UserflowClient } from '../../lib/userflow/index.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
+import { startSandbox } from '../helpers/sandbox.ts';
 import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
 import { apiGatewayV2Event } from './helpers/api-gateway-event.ts';
 import {

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeStack } from '../../cdk/bridge-stack.ts';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
 import { BUDGET_TABLE_KEY } from '../../lib/budget/dynamodb-lease-store.ts';
-import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
+import type { RunningSandbox } from '../../lib/sandbox/index.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
+import { startSandbox } from '../helpers/sandbox.ts';
 import { type Receiver, startReceiver } from '../integration/watch/receiver.ts';
 import {
   assetDirOf,

@@ -2,7 +2,8 @@
 // same local directory. The sandbox runs in the test process, so it outlives the kill (as Userflow would); the
 // first run delivers slowly, so the kill lands while commands are queued and in flight.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
+import type { RunningSandbox } from '../../lib/sandbox/index.ts';
+import { startSandbox } from '../helpers/sandbox.ts';
 import {
   type Checkout,
   cleanEnv,

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetKey } from '../../lib/budget/budget-key.ts';
 import { localLayout } from '../../lib/local/layout.ts';
 import { onLocalBudget, openLocalBudget } from '../../lib/local/local-budget.ts';
-import { type RunningSandbox, startSandbox } from '../../lib/sandbox/index.ts';
+import type { RunningSandbox } from '../../lib/sandbox/index.ts';
 import { openSqliteDatabase } from '../../lib/sqlite/sqlite-db.ts';
 import { UserflowClient } from '../../lib/userflow/index.ts';
+import { startSandbox } from '../helpers/sandbox.ts';
 
 let sandbox: RunningSandbox;
 let root: string;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, SANDBOX_API_KEY, startSandbox } from '../../lib/sandbox/index.ts';
+import { type RunningSandbox, SANDBOX_API_KEY } from '../../lib/sandbox/index.ts';
 import {
   type Content,
   UserflowAuthenticationError,
@@ -20,6 +20,7 @@ import {
   UserflowRateLimitError,
   UserflowServerError,
 } from '../../lib/userflow/index.ts';
+import { startSandbox } from '../helpers/sandbox.ts';
 
 const sandboxes: RunningSandbox[] = [];
 const tempDirs: string[] = [];

@@ -7,9 +7,10 @@ import { buildEnvelope, type CommandInput, command, messageGroupId } from '../..
 import { IDEMPOTENCY_KEY_PREFIX } from '../../../lib/deliver/index.ts';
 import { buildSqsEvent } from '../../../lib/local/sqs-event.ts';
 import { createSqsQueue, type SqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
-import { type RunningSandbox, startSandbox } from '../../../lib/sandbox/index.ts';
+import type { RunningSandbox } from '../../../lib/sandbox/index.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../helpers/fake-secrets-manager.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 import { type SqsEmulator, startSqsEmulator } from '../../helpers/sqs-emulator.ts';
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -33,7 +34,8 @@ describe('functions/deliver.ts', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({
-      seed: 'none',
+      // The strict sandbox tracks events only for users that exist: `b` does, `a` is created by its upsert.
+      seed: { users: [{ id: 'b' }] },
       faults: { errorRate: 0.5, random: () => draws.shift() ?? 0.99 },
     });
     emulator = await startSqsEmulator();

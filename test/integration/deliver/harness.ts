@@ -14,8 +14,9 @@ import { createLogger } from '../../../lib/logger.ts';
 import type { Queue, QueueCounts } from '../../../lib/queue/queue.ts';
 import { openSqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
 import { createSqsQueue } from '../../../lib/queue/sqs/sqs-queue.ts';
-import { type RunningSandbox, type StartSandboxOptions, startSandbox } from '../../../lib/sandbox/index.ts';
+import type { RunningSandbox, StartSandboxOptions } from '../../../lib/sandbox/index.ts';
 import { UserflowClient } from '../../../lib/userflow/index.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 import { startSqsEmulator } from '../../helpers/sqs-emulator.ts';
 import { MemoryPersistenceLayer } from '../../unit/deliver/memory-persistence.ts';
 

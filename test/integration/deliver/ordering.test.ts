@@ -33,6 +33,9 @@ function userScript(userId: string, random: () => number): { commands: CommandIn
     commands.push({ type: 'remove_membership', user_id: userId, group_id: group });
     model.memberships.delete(group);
   };
+  // Each user exists before anything is tracked for them: the strict sandbox, as Userflow may, refuses events for
+  // users no call has created.
+  commands.push({ type: 'upsert_user', user_id: userId, attributes: { step: 0, color: 'red' } });
   while (commands.length < PER_USER) {
     const step = commands.length;
     const roll = random();

@@ -16,11 +16,12 @@ import { type RunningConsumers, startConsumers } from '../../../lib/local/consum
 import { readDeliverTuning } from '../../../lib/local/deliver-tuning.ts';
 import { openLocalQueues } from '../../../lib/local/local-queues.ts';
 import { createLogger } from '../../../lib/logger.ts';
-import { type RunningSandbox, type StartSandboxOptions, startSandbox } from '../../../lib/sandbox/index.ts';
+import type { RunningSandbox, StartSandboxOptions } from '../../../lib/sandbox/index.ts';
 import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
 import type { TrailStore } from '../../../lib/trail/store.ts';
 import type { AttemptRecord } from '../../../lib/trail/types.ts';
 import { UserflowClient } from '../../../lib/userflow/index.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 import { MemoryPersistenceLayer } from '../../unit/deliver/memory-persistence.ts';
 
 interface LocalRig {

@@ -16,16 +16,12 @@ import type { Scope } from '../../../lib/mcp/scopes.ts';
 import { createMcpServer } from '../../../lib/mcp/server.ts';
 import { openSqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
 import { loadRules } from '../../../lib/rules/index.ts';
-import {
-  type RunningSandbox,
-  SANDBOX_API_KEY,
-  type SeedDocument,
-  startSandbox,
-} from '../../../lib/sandbox/index.ts';
+import { type RunningSandbox, SANDBOX_API_KEY, type SeedDocument } from '../../../lib/sandbox/index.ts';
 import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
 import type { TrailStore } from '../../../lib/trail/store.ts';
 import { UserflowClient } from '../../../lib/userflow/client.ts';
 import { type MemoryQueue, memoryQueue } from '../../helpers/memory-queue.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 
 let sandbox: RunningSandbox;
 let dir: string;

@@ -11,7 +11,7 @@ import { SqlitePersistenceLayer } from '../../../lib/idempotency/sqlite-persiste
 import { startPoller } from '../../../lib/local/poller.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { openSqliteQueues, type SqliteQueues } from '../../../lib/queue/sqlite/sqlite-queue.ts';
-import { type RunningSandbox, startSandbox } from '../../../lib/sandbox/index.ts';
+import type { RunningSandbox } from '../../../lib/sandbox/index.ts';
 import { connectPostgres, type Database } from '../../../lib/sync/postgres.ts';
 import { runSync } from '../../../lib/sync/run-sync.ts';
 import { openSqliteStateStore } from '../../../lib/sync/sqlite-state-store.ts';
@@ -19,6 +19,7 @@ import type { SyncStateStore } from '../../../lib/sync/state-store.ts';
 import { parseSyncFile } from '../../../lib/sync/sync-file.ts';
 import { UserflowClient } from '../../../lib/userflow/index.ts';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 
 const USERS = 10_000;
 const GROUPS = 500;

@@ -5,9 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../../../lib/sandbox/index.ts';
+import type { RunningSandbox } from '../../../lib/sandbox/index.ts';
 import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
 import type { AttemptRecord } from '../../../lib/trail/types.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 import { cleanEnv } from '../../helpers/spawn-cli.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/userflow-bridge.js');

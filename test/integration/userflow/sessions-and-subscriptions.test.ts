@@ -1,8 +1,9 @@
 // The client's newer actions against the sandbox: one content session by id, the group filter, and the
 // webhook-subscription lifecycle (create → get → list → update → delete).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, SANDBOX_API_KEY, startSandbox } from '../../../lib/sandbox/index.ts';
+import { type RunningSandbox, SANDBOX_API_KEY } from '../../../lib/sandbox/index.ts';
 import { UserflowClient, UserflowNotFoundError } from '../../../lib/userflow/index.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 
 let sandbox: RunningSandbox;
 let client: UserflowClient;

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../../lib/cli/exit.ts';
 import { main } from '../../../lib/cli/main.ts';
-import { type RunningSandbox, startSandbox } from '../../../lib/sandbox/index.ts';
+import type { RunningSandbox } from '../../../lib/sandbox/index.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 
 let sandbox: RunningSandbox;
 let dir: string;

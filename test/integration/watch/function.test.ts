@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../lib/errors.ts';
-import { type RunningSandbox, SANDBOX_API_KEY, startSandbox } from '../../../lib/sandbox/index.ts';
+import { type RunningSandbox, SANDBOX_API_KEY } from '../../../lib/sandbox/index.ts';
 import { envSecretSource } from '../../../lib/secrets/index.ts';
 import { UserflowClient } from '../../../lib/userflow/index.ts';
 import { createUndiciTransport } from '../../../lib/userflow/undici-transport.ts';
@@ -12,6 +12,7 @@ import { dynamoDbAlertState } from '../../../lib/watch/dynamodb-state.ts';
 import { AlertDeliveryError } from '../../../lib/watch/index.ts';
 import { createWatchHandler, loadWatchFiles } from '../../../lib/watch/scheduled-run.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../../helpers/dynamodb-emulator.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 import { type Receiver, startReceiver } from './receiver.ts';
 
 let sandbox: RunningSandbox;

@@ -11,7 +11,6 @@ import {
   type RunningSandbox,
   SANDBOX_API_KEY,
   type SeedDocument,
-  startSandbox,
 } from '../../../lib/sandbox/index.ts';
 import type { SecretSource } from '../../../lib/secrets/index.ts';
 import { UserflowClient } from '../../../lib/userflow/index.ts';
@@ -23,6 +22,7 @@ import {
   runWatch,
   type Watch,
 } from '../../../lib/watch/index.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 import { type Receiver, startReceiver } from './receiver.ts';
 
 const NOW = new Date('2025-06-01T12:00:00Z');

@@ -9,9 +9,9 @@ import { parseSince } from '../../../lib/cli/backtest.ts';
 import { type BacktestReport, backtest } from '../../../lib/rules/backtest.ts';
 import { AttributeObserver } from '../../../lib/rules/definition-check.ts';
 import { loadRules } from '../../../lib/rules/index.ts';
-import { startSandbox } from '../../../lib/sandbox/index.ts';
 import { openSqliteTrail } from '../../../lib/trail/sqlite-store.ts';
 import type { IntakeRecord, TrailBody } from '../../../lib/trail/types.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const sample = (file: string) => JSON.parse(readFileSync(join(ROOT, 'samples/stripe', file), 'utf8'));
