@@ -274,6 +274,41 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (npm start)', () => {
     expect(await page.locator('#events tr').count()).toBeGreaterThanOrEqual(sent.length);
   });
 
+  it('redrives a dead letter from the page, and the bridge then delivers it', async () => {
+    // Dead-lettered while its user did not exist yet; the user is in the sandbox now (the quick-start seed).
+    const layout = localLayout(join(checkout.dir, '.local'));
+    const queues = openSqliteQueues({
+      path: layout.queueDb,
+      mainName: QUEUE_NAMES.webhooks,
+      dlqName: QUEUE_NAMES.webhooksDlq,
+      ...LOCAL_QUEUE_SETTINGS,
+    });
+    const trail = openSqliteTrail(layout.trailDb);
+    try {
+      await putDeadLetter(queues.dlq, {
+        commandId: 'cmd_console_redriven',
+        reason: 'user_not_found',
+        userId: TRIAL_USER,
+        error: 'Userflow answered 404: no such user',
+      });
+      await page.goto(`${consoleUrl}dead-letters`);
+      const group = page.locator('[data-reason="user_not_found"]');
+      await group.getByLabel('Select cmd_console_redriven').check();
+      await group.getByRole('button', { name: 'Redrive selected' }).click();
+      await seeText(page.getByRole('status'), 'Redrove 1 of 1 selected');
+      const delivered = await eventually(async () => {
+        const attempts = await trail.attemptsFor(['cmd_console_redriven']);
+        return attempts.find((a) => a.outcome === 'delivered');
+      }, 'the redriven command delivered');
+      expect(delivered.status).toBe(200);
+      const dead = await queues.dlq.browse();
+      expect(dead.map((m) => JSON.parse(m.body).id)).not.toContain('cmd_console_redriven');
+    } finally {
+      trail.close();
+      queues.close();
+    }
+  });
+
   it("the trial→paid sample's detail shows both membership commands and their 200s from the sandbox", async () => {
     await page.goto(`${consoleUrl}?q=evt_1SmpLTrialConvertedA01&outcome=delivered`);
     await page.getByRole('link', { name: 'evt_1SmpLTrialConvertedA01' }).first().click();
