@@ -1,14 +1,28 @@
 // The console against AWS-shaped backends, started as an operator starts it against a deployed stack:
 // `userflow-bridge console --trail dynamodb://<table> --queue-url … --dlq-url …`, here with dynalite and the SQS
-// emulator behind AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS. The list, the detail, a replay and a redrive.
+// emulator behind AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS: the list, the detail, a redrive, a user's
+// timeline, the status page's queue depth and the playground.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsQueue, type SqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
 import { openDynamoDbTrail } from '../../lib/trail/dynamodb-store.ts';
 import type { TrailStore } from '../../lib/trail/store.ts';
-import { badSignature, intake, putDeadLetter, putTrialConverted } from '../helpers/console-trail.ts';
+import {
+  badSignature,
+  intake,
+  putDeadLetter,
+  putTrialConverted,
+  TRIAL_USER,
+} from '../helpers/console-trail.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
-import { type Checkout, cleanEnv, type SpawnedCli, scratchCheckout, spawnCli } from '../helpers/spawn-cli.ts';
+import {
+  type Checkout,
+  cleanEnv,
+  runCli,
+  type SpawnedCli,
+  scratchCheckout,
+  spawnCli,
+} from '../helpers/spawn-cli.ts';
 import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
 import { createTrailTable } from '../helpers/trail-table.ts';
 import { HAS_CHROMIUM, launchChromium, seeText } from './chromium.ts';
@@ -109,5 +123,40 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (dynalite + SQS emulator)', 
     const moved = await main.receive({ maxMessages: 10, waitSeconds: 1 });
     expect(moved.map((m) => (JSON.parse(m.body) as { id: string }).id)).toEqual(['cmd_dead_one']);
     await main.delete(moved.map((m) => m.receiptHandle));
+  });
+
+  it("shows a user's timeline from the DynamoDB trail's by-user index", async () => {
+    await page.goto(url);
+    const search = page.locator('header search input[name=id]');
+    await search.fill(TRIAL_USER);
+    await search.press('Enter');
+    await seeText(page.getByRole('table', { name: 'Timeline' }), 'Userflow add_membership');
+  });
+
+  it('shows the SQS queue depth, live, and it drops to 0 when the queue drains', async () => {
+    await main.send([{ groupId: 'ada', dedupeId: 'depth-probe', body: '{}' }]);
+    await page.goto(`${url}status`);
+    const depth = page.locator('[data-queue="webhooks"] [data-depth]');
+    await seeText(depth, /^\s*1\s*$/);
+    await page.locator('#status-live', { hasText: 'live' }).waitFor();
+    const received = await main.receive({ maxMessages: 10, waitSeconds: 1 });
+    await main.delete(received.map((m) => m.receiptHandle));
+    await seeText(depth, /^\s*0\s*$/);
+  });
+
+  it('the playground gives the commands `rules test` gives, with no backend involved', async () => {
+    const sample = 'samples/stripe/trial-converted.json';
+    const cliRun = await runCli(['rules', 'test', '--source', 'stripe', '--payload', sample], {
+      cwd: checkout.dir,
+    });
+    expect(cliRun.code).toBe(0);
+    const events = JSON.parse(cliRun.stdout) as { commands: { rule: string; command: { type: string } }[] }[];
+    const expected = events.flatMap((e) => e.commands).map((c) => `${c.rule} ${c.command.type}`);
+    await page.goto(`${url}playground?sample=stripe/trial-converted.json`);
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    const rows = page.getByRole('table', { name: 'Commands' }).locator('tbody tr');
+    await rows.first().waitFor();
+    const shown = (await rows.allInnerTexts()).map((t) => t.split('\t').slice(0, 2).join(' ').trim());
+    expect(shown).toEqual(expected);
   });
 });
