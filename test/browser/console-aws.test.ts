@@ -2,6 +2,8 @@
 // `userflow-bridge console --trail dynamodb://<table> --queue-url … --dlq-url …`, here with dynalite and the SQS
 // emulator behind AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS: the list, the detail, a redrive, a user's
 // timeline, the status page's queue depth and the playground.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsQueue, type SqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
@@ -123,6 +125,41 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (dynalite + SQS emulator)', 
     const moved = await main.receive({ maxMessages: 10, waitSeconds: 1 });
     expect(moved.map((m) => (JSON.parse(m.body) as { id: string }).id)).toEqual(['cmd_dead_one']);
     await main.delete(moved.map((m) => m.receiptHandle));
+  });
+
+  it("replays a stored event onto the stack's SQS queue: a dry run first, then the commands on the queue", async () => {
+    // The shipped trial→paid sample as ingest stores it in the stack's trail.
+    const text = readFileSync(join(checkout.dir, 'samples/stripe/trial-converted.json'), 'utf8');
+    const sample = JSON.parse(text) as { id: string; type: string };
+    await trail.putIntake(
+      intake({
+        requestId: 'req_replay_aws',
+        receivedAt: new Date().toISOString(),
+        eventIds: [sample.id],
+        body: { stored: true, size: text.length, text },
+        events: [{ id: sample.id, type: sample.type, outcome: 'accepted', rules: [], commands: [] }],
+      }),
+    );
+    await page.goto(`${url}?q=${sample.id}`);
+    await page.locator('#row-req_replay_aws').getByRole('link', { name: sample.id }).click();
+    await page.getByRole('button', { name: 'Replay (dry run first)' }).click();
+    await seeText(page.getByRole('list', { name: 'Replay commands' }), TRIAL_USER);
+    expect(await main.receive({ maxMessages: 10, waitSeconds: 0 })).toEqual([]);
+    await page.getByRole('button', { name: 'Queue the replay' }).click();
+    await seeText(page.getByRole('status'), /Replay queued \d+ command/);
+    const status = (await page.getByRole('status').textContent()) ?? '';
+    const queued = Number(/Replay queued (\d+) command/.exec(status)?.[1]);
+    expect(queued).toBeGreaterThan(0);
+    const received: Awaited<ReturnType<typeof main.receive>> = [];
+    // One FIFO group: the emulator hands out its messages as earlier ones are deleted.
+    while (received.length < queued) {
+      const batch = await main.receive({ maxMessages: 10, waitSeconds: 1 });
+      if (batch.length === 0) break;
+      received.push(...batch);
+      await main.delete(batch.map((m) => m.receiptHandle));
+    }
+    expect(received).toHaveLength(queued);
+    expect(new Set(received.map((m) => m.groupId))).toEqual(new Set([TRIAL_USER]));
   });
 
   it("shows a user's timeline from the DynamoDB trail's by-user index", async () => {
