@@ -158,9 +158,16 @@ interface Server {
 }
 
 async function startServer(kind: Kind): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'serve', kind], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  // BENCH_INGEST_PROFILE=<dir>: each server writes a V8 CPU profile per thread there when it stops.
+  const profile = process.env.BENCH_INGEST_PROFILE;
+  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, kind)}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...profiling, '--import', 'tsx', fileURLToPath(import.meta.url), 'serve', kind],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines: string[] = [];
   const waiting: ((line: string) => void)[] = [];
   let buffered = '';
