@@ -113,7 +113,7 @@ export function throttle(
   const paused = { ...state, pausedUntil: Math.max(state.pausedUntil, now + pause) };
   if (event.grantedAt <= state.lastDecreaseAt || event.grantedAt < state.pausedUntil) return paused;
   const sent = state.ratePerSecond;
-  const measured = acceptedSinceDecrease(state, now) ?? acceptedPerSecond ?? sent;
+  const measured = acceptedRateSinceCut(state, now) ?? acceptedPerSecond ?? sent;
   // What was accepted is the new estimate, lower or higher than the last: the limit may have moved either way.
   const wMax = Math.min(sent, measured);
   const rate = bounded(wMax * policy.decrease, policy);
@@ -135,7 +135,7 @@ export function throttle(
 const MIN_INTERVAL_MS = 2_000;
 const MIN_BUSY_SHARE = 0.8;
 
-function acceptedSinceDecrease(state: RateState, now: number): number | undefined {
+function acceptedRateSinceCut(state: RateState, now: number): number | undefined {
   if (state.throttles === 0) return undefined;
   const intervalMs = now - state.lastDecreaseAt;
   const afterPauseMs = now - state.pausedUntil;
