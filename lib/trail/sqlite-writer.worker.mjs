@@ -46,7 +46,11 @@ function commit() {
   const outcomes = write(batches.flatMap((batch) => batch.writes));
   let at = 0;
   for (const batch of batches) {
-    replies.postMessage({ type: 'done', id: batch.id, outcomes: outcomes.slice(at, at + batch.writes.length) });
+    replies.postMessage({
+      type: 'done',
+      id: batch.id,
+      outcomes: outcomes.slice(at, at + batch.writes.length),
+    });
     at += batch.writes.length;
   }
 }
