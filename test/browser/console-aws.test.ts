@@ -17,17 +17,11 @@ import {
   TRIAL_USER,
 } from '../helpers/console-trail.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
-import {
-  type Checkout,
-  cleanEnv,
-  runCli,
-  type SpawnedCli,
-  scratchCheckout,
-  spawnCli,
-} from '../helpers/spawn-cli.ts';
+import { type Checkout, cleanEnv, type SpawnedCli, scratchCheckout, spawnCli } from '../helpers/spawn-cli.ts';
 import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
 import { createTrailTable } from '../helpers/trail-table.ts';
 import { HAS_CHROMIUM, launchChromium, seeText } from './chromium.ts';
+import { playgroundAgreesWithRulesTest, seeTrialUserTimeline } from './console-stories.ts';
 
 const TABLE = 'bridge-trail';
 
@@ -163,11 +157,7 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (dynalite + SQS emulator)', 
   });
 
   it("shows a user's timeline from the DynamoDB trail's by-user index", async () => {
-    await page.goto(url);
-    const search = page.locator('header search input[name=id]');
-    await search.fill(TRIAL_USER);
-    await search.press('Enter');
-    await seeText(page.getByRole('table', { name: 'Timeline' }), 'Userflow add_membership');
+    await seeTrialUserTimeline(page, url);
   });
 
   it('shows the SQS queue depth, live, and it drops to 0 when the queue drains', async () => {
@@ -182,18 +172,6 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (dynalite + SQS emulator)', 
   });
 
   it('the playground gives the commands `rules test` gives, with no backend involved', async () => {
-    const sample = 'samples/stripe/trial-converted.json';
-    const cliRun = await runCli(['rules', 'test', '--source', 'stripe', '--payload', sample], {
-      cwd: checkout.dir,
-    });
-    expect(cliRun.code).toBe(0);
-    const events = JSON.parse(cliRun.stdout) as { commands: { rule: string; command: { type: string } }[] }[];
-    const expected = events.flatMap((e) => e.commands).map((c) => `${c.rule} ${c.command.type}`);
-    await page.goto(`${url}playground?sample=stripe/trial-converted.json`);
-    await page.getByRole('button', { name: 'Test', exact: true }).click();
-    const rows = page.getByRole('table', { name: 'Commands' }).locator('tbody tr');
-    await rows.first().waitFor();
-    const shown = (await rows.allInnerTexts()).map((t) => t.split('\t').slice(0, 2).join(' ').trim());
-    expect(shown).toEqual(expected);
+    await playgroundAgreesWithRulesTest(page, url, checkout.dir);
   });
 });

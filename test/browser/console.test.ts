@@ -21,13 +21,13 @@ import {
 import {
   type Checkout,
   REPO_ROOT,
-  runCli,
   type SpawnedCli,
   scratchCheckout,
   spawnCli,
   startBridgeProcess,
 } from '../helpers/spawn-cli.ts';
 import { HAS_CHROMIUM, launchChromium, seeText } from './chromium.ts';
+import { playgroundAgreesWithRulesTest, seeTrialUserTimeline } from './console-stories.ts';
 
 // The README's screenshots are rewritten only when asked (UPDATE_SCREENSHOTS=1): a test run leaves the tree clean.
 const SHOTS = process.env.UPDATE_SCREENSHOTS
@@ -139,11 +139,7 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (userflow-bridge console)', 
   });
 
   it("shows the user's timeline", async () => {
-    await page.goto(url);
-    const search = page.locator('header search input[name=id]');
-    await search.fill(TRIAL_USER);
-    await search.press('Enter');
-    await seeText(page.getByRole('table', { name: 'Timeline' }), 'Userflow add_membership');
+    await seeTrialUserTimeline(page, url);
     await shot(page, 'console-user.png');
   });
 
@@ -173,32 +169,15 @@ describe.skipIf(!HAS_CHROMIUM)('console in chromium (userflow-bridge console)', 
   });
 
   it('the playground gives the commands `rules test` gives for a shipped sample', async () => {
-    const sample = 'samples/stripe/trial-converted.json';
-    const cliRun = await runCli(['rules', 'test', '--source', 'stripe', '--payload', sample], {
-      cwd: checkout.dir,
-    });
-    expect(cliRun.code).toBe(0);
-    const events = JSON.parse(cliRun.stdout) as { commands: { rule: string; command: { type: string } }[] }[];
-    const expected = events.flatMap((e) => e.commands).map((c) => `${c.rule} ${c.command.type}`);
-    expect(expected).toContain('trial-converted add_membership');
-
+    // Picking a sample from the list loads it as the payload, unchanged.
     await page.goto(`${url}playground`);
     await page.locator('select[name=sample]').selectOption('stripe/trial-converted.json');
     await page.getByRole('button', { name: 'Load sample' }).click();
     await page.waitForURL(/sample=stripe/);
     expect(await page.locator('textarea[name=payload]').inputValue()).toBe(
-      readFileSync(join(checkout.dir, sample), 'utf8'),
+      readFileSync(join(checkout.dir, 'samples/stripe/trial-converted.json'), 'utf8'),
     );
-    await page.getByRole('button', { name: 'Test', exact: true }).click();
-    const rows = page.getByRole('table', { name: 'Commands' }).locator('tbody tr');
-    await rows.first().waitFor();
-    expect(await rows.count()).toBe(expected.length);
-    const shown = (await rows.allInnerTexts()).map((t) => t.split('\t').slice(0, 2).join(' ').trim());
-    expect(shown).toEqual(expected);
-    const stderrLines = cliRun.stderr.split('\n').filter((l) => /^\s+(matched|no match|skipped)/.test(l));
-    expect(await page.locator('pre.explanation').textContent()).toBe(
-      stderrLines.map((l) => l.trim()).join('\n'),
-    );
+    await playgroundAgreesWithRulesTest(page, url, checkout.dir);
     await shot(page, 'console-playground.png');
   });
 
