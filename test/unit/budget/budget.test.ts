@@ -114,6 +114,32 @@ describe('the budget', () => {
     expect(p95(live.waits)).toBeLessThan(2_000);
   });
 
+  it('answers a CLI call while live traffic saturates the budget, from the CLI class share', async () => {
+    const time = eventClock();
+    const budget = budgetOn(time, { discovery: { ceilingPerSecond: 8 } });
+    const server = simulatedServer(time, 1_000);
+    const live = startCallers(time, budget.gate('live'), server, { concurrency: 8 });
+    await time.runFor(2_000);
+    const cli = startCallers(time, budget.gate('cli'), server, { concurrency: 1 });
+    await time.runFor(20_000);
+    live.stop();
+    cli.stop();
+    // 5% of 8/s is a call every 2.5 s: about 8 in 20 s, and live keeps the rest.
+    expect(cli.calls).toBeGreaterThanOrEqual(6);
+    expect(cli.calls).toBeLessThanOrEqual(12);
+    expect(Math.max(...cli.waits)).toBeLessThan(5_000);
+  });
+
+  it('fits the default shares beside a large one given: they shrink, the total stays under 1', () => {
+    const policies = classPolicies({ sync: 0.9 });
+    const total = Object.values(policies).reduce((sum, p) => sum + p.minShare, 0);
+    expect(policies.sync.minShare).toBe(0.9);
+    expect(total).toBeCloseTo(0.95, 10);
+    expect(policies.cli.minShare).toBeGreaterThan(0);
+    expect(policies.cli.minShare).toBeLessThan(classPolicies().cli.minShare);
+    expect(() => classPolicies({ sync: 0.6, agent: 0.5 })).toThrow(RangeError);
+  });
+
   it('is work-conserving: what live does not use goes to sync at once', async () => {
     const time = eventClock();
     const budget = budgetOn(time, { discovery: { ceilingPerSecond: 100 } });
