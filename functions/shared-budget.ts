@@ -3,18 +3,11 @@
 // `fallbackPerSecond`, never unlimited.
 import { dynamoDbLeaseStore } from '../lib/budget/dynamodb-lease-store.ts';
 import { Budget, classPolicies } from '../lib/budget/index.ts';
+import type { BudgetConfig } from '../lib/config/budget.ts';
 import type { Logger } from '../lib/logger.ts';
 
-export interface SharedBudgetConfig {
-  tableName: string;
-  /** USERFLOW_RATE_LIMIT: a hard ceiling; without it the limit is discovered. */
-  ceilingPerSecond?: number;
-  /** The sync class's minimum share: every function of the stack must agree. */
-  syncShare?: number;
-}
-
 export function openSharedBudget(
-  config: SharedBudgetConfig,
+  config: BudgetConfig,
   options: { fallbackPerSecond: number; logger: Logger },
 ): Budget {
   const region = process.env.AWS_REGION;

@@ -5,7 +5,7 @@ import * as z from 'zod';
 export const budgetEnvShape = {
   /**
    * A hard ceiling on Userflow's account-wide rate (requests per second). Unset, the shared budget discovers the
-   * limit; without a budget table the per-consumer limiter needs it and takes 10.
+   * limit; without a budget table the per-consumer limiter needs it and takes DEFAULT_USERFLOW_RATE_LIMIT.
    */
   USERFLOW_RATE_LIMIT: z.coerce.number().positive().optional(),
   /** The DynamoDB budget table the stack's functions lease from (lib/budget). */
