@@ -11,7 +11,6 @@ import { createMcpServer } from '../mcp/server.ts';
 import { openSqliteQueues } from '../queue/sqlite/sqlite-queue.ts';
 import type { RuleSet } from '../rules/index.ts';
 import { UserflowClient } from '../userflow/client.ts';
-import { START_DEFAULTS } from './start-options.ts';
 
 export interface StdioOptions {
   localDir: string;
@@ -48,7 +47,7 @@ export async function runStdioServer(options: StdioOptions): Promise<void> {
       localDir: options.localDir,
       apiKey: config.userflowApiKey,
       budgetClass: 'agent',
-      ceilingPerSecond: config.rateLimitPerSecond ?? START_DEFAULTS.rateLimit,
+      ...(config.rateLimitPerSecond === undefined ? {} : { ceilingPerSecond: config.rateLimitPerSecond }),
     },
   );
   const local = await openLocalMcp({

@@ -47,15 +47,13 @@ export function extraQuery(pairs: string[]): Record<string, string | string[]> |
 }
 
 export async function makeClient(options: CommonOptions): Promise<Client> {
-  const [{ z }, { readEnv }, { UserflowClient }, { ConfigError }, { onLocalBudget }, { START_DEFAULTS }] =
-    await Promise.all([
-      import('zod'),
-      import('../config/read-env.ts'),
-      import('../userflow/client.ts'),
-      import('../errors.ts'),
-      import('../local/local-budget.ts'),
-      import('./start-options.ts'),
-    ]);
+  const [{ z }, { readEnv }, { UserflowClient }, { ConfigError }, { onLocalBudget }] = await Promise.all([
+    import('zod'),
+    import('../config/read-env.ts'),
+    import('../userflow/client.ts'),
+    import('../errors.ts'),
+    import('../local/local-budget.ts'),
+  ]);
   const schema = z.object({
     USERFLOW_API_KEY: z.string({ error: 'is not set: export the API key of your Userflow environment' }),
     USERFLOW_API_URL: z.string().optional(),
@@ -77,7 +75,7 @@ export async function makeClient(options: CommonOptions): Promise<Client> {
       ...(options.localDir === undefined ? {} : { localDir: options.localDir }),
       apiKey: env.USERFLOW_API_KEY,
       budgetClass: 'cli',
-      ceilingPerSecond: env.USERFLOW_RATE_LIMIT ?? START_DEFAULTS.rateLimit,
+      ...(env.USERFLOW_RATE_LIMIT === undefined ? {} : { ceilingPerSecond: env.USERFLOW_RATE_LIMIT }),
     }).client;
   } catch (error) {
     // Missing or bad configuration is something to fix before calling again, like a bad flag: exit 2.

@@ -81,7 +81,6 @@ async function runFromCli(file: string, dryRun: boolean): Promise<WatchRunResult
     { envSecretSource, SecretMissingError },
     { join },
     { onLocalBudget },
-    { START_DEFAULTS },
   ] = await Promise.all([
     import('../watch/index.ts'),
     import('../config/watch.ts'),
@@ -90,7 +89,6 @@ async function runFromCli(file: string, dryRun: boolean): Promise<WatchRunResult
     import('../secrets/index.ts'),
     import('node:path'),
     import('../local/local-budget.ts'),
-    import('./start-options.ts'),
   ]);
   // The file first: a bad file is the first thing to fix, whatever the environment.
   const watch = await watchLib.loadWatchFile(file);
@@ -106,7 +104,7 @@ async function runFromCli(file: string, dryRun: boolean): Promise<WatchRunResult
       localDir: config.LOCAL_DIR,
       apiKey: config.USERFLOW_API_KEY,
       budgetClass: 'watch',
-      ceilingPerSecond: config.USERFLOW_RATE_LIMIT ?? START_DEFAULTS.rateLimit,
+      ...(config.USERFLOW_RATE_LIMIT === undefined ? {} : { ceilingPerSecond: config.USERFLOW_RATE_LIMIT }),
     },
   );
   const deliver = dryRun

@@ -127,9 +127,7 @@ async function start(
   // Agent tools, watches and the console's user page call Userflow too: each draws on the one budget as its own
   // class, through an opener of the budget file of its own, as another process on this machine would.
   const direct = openLocalBudget({
-    path: layout.budgetDb,
-    baseUrl: target.baseUrl,
-    apiKey: target.apiKey,
+    file: { path: layout.budgetDb, baseUrl: target.baseUrl, apiKey: target.apiKey },
     ceilingPerSecond: options.budget.limitPerSecond,
     minShares: { sync: options.budget.syncShare },
     onStoreError: (error) => options.printProblem(`budget: ${(error as Error)?.message ?? String(error)}`),

@@ -1,7 +1,7 @@
 // The local event source mappings: one poller per queue, each calling the deliver handler the Lambda exports.
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { Budget, type BudgetClass, classPolicies, memoryLeaseStore } from '../budget/index.ts';
+import type { Budget, BudgetClass } from '../budget/index.ts';
 import type { AuditSink, DeliveryClient } from '../deliver/index.ts';
 import { createDeliverHandler } from '../deliver/index.ts';
 import { BridgeError } from '../errors.ts';
@@ -112,22 +112,13 @@ export function startConsumers(options: ConsumersOptions): RunningConsumers {
   const plans = planConsumers(options.budget, options.queues.sync !== undefined);
   const stopping = new AbortController();
   const { sleep, returning } = stoppable(stopping.signal);
-  const shape = {
+  const budget = openLocalBudget({
+    ...(options.budgetFile ? { file: options.budgetFile } : {}),
     ceilingPerSecond: options.budget.limitPerSecond,
     minShares: { sync: options.budget.syncShare },
-    onStoreError: (error: unknown) => options.onError('budget', 'receive', error),
+    onStoreError: (error) => options.onError('budget', 'receive', error),
     sleep,
-  };
-  const budget = options.budgetFile
-    ? openLocalBudget({ ...options.budgetFile, ...shape })
-    : new Budget({
-        store: memoryLeaseStore(),
-        classes: classPolicies(shape.minShares),
-        discovery: { ceilingPerSecond: shape.ceilingPerSecond },
-        fallbackPerSecond: shape.ceilingPerSecond / 4,
-        onStoreError: shape.onStoreError,
-        sleep,
-      });
+  });
   const pollers: Poller[] = plans.map((plan) => {
     const pair = plan.name === 'sync' ? (options.queues.sync as QueuePair) : options.queues.webhooks;
     const handler = createDeliverHandler({

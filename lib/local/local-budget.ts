@@ -5,17 +5,24 @@
 import { existsSync } from 'node:fs';
 import { budgetKey } from '../budget/budget-key.ts';
 import type { Sleep } from '../budget/gate.ts';
-import { Budget, type BudgetClass, classPolicies, DEFAULT_DISCOVERY } from '../budget/index.ts';
+import {
+  Budget,
+  type BudgetClass,
+  classPolicies,
+  DEFAULT_DISCOVERY,
+  memoryLeaseStore,
+} from '../budget/index.ts';
 import { sqliteLeaseStore } from '../budget/sqlite-lease-store.ts';
+import { DEFAULT_USERFLOW_RATE_LIMIT } from '../policy.ts';
 import type { UserflowClient } from '../userflow/index.ts';
 import { localLayout } from './layout.ts';
 
 export interface LocalBudgetOptions {
-  /** `.local/budget.db` (localLayout().budgetDb). */
-  path: string;
-  /** The environment it is the budget of: the client's base URL and API key. */
-  baseUrl: string;
-  apiKey: string;
+  /**
+   * `.local/budget.db` (localLayout().budgetDb) and the environment it is the budget of: the client's base URL and
+   * API key. Without it the budget lives in this process alone.
+   */
+  file?: { path: string; baseUrl: string; apiKey: string };
   /** `--rate-limit` or USERFLOW_RATE_LIMIT: a hard ceiling; discovered under it, or without one when absent. */
   ceilingPerSecond?: number;
   minShares?: Partial<Record<BudgetClass, number>>;
@@ -24,9 +31,9 @@ export interface LocalBudgetOptions {
 }
 
 export function openLocalBudget(options: LocalBudgetOptions): Budget {
-  const ceiling = options.ceilingPerSecond;
+  const { file, ceilingPerSecond: ceiling } = options;
   return new Budget({
-    store: sqliteLeaseStore(options.path, budgetKey(options.baseUrl, options.apiKey)),
+    store: file ? sqliteLeaseStore(file.path, budgetKey(file.baseUrl, file.apiKey)) : memoryLeaseStore(),
     classes: classPolicies(options.minShares),
     discovery: ceiling === undefined ? {} : { ceilingPerSecond: ceiling },
     // The local file cannot really be unreachable; if it is, a quarter of the ceiling (or of the first probe).
@@ -44,7 +51,7 @@ export interface GatedClient {
 /**
  * `client` drawing on the budget `npm start` keeps in `localDir` as `budgetClass`, when there is one there: a CLI
  * call then waits its turn behind live deliveries instead of racing them. Without a budget file there is no one to
- * share with, and the client is returned as it is.
+ * share with, and the client is returned as it is. The ceiling is `start`'s default unless one is given.
  */
 export function onLocalBudget(
   client: UserflowClient,
@@ -53,6 +60,7 @@ export function onLocalBudget(
     localDir?: string;
     apiKey: string;
     budgetClass: BudgetClass;
+    /** USERFLOW_RATE_LIMIT, when set. */
     ceilingPerSecond?: number;
     onStoreError?: (error: unknown) => void;
   },
@@ -60,10 +68,8 @@ export function onLocalBudget(
   const path = localLayout(options.localDir).budgetDb;
   if (!existsSync(path)) return { client, close: async () => {} };
   const budget = openLocalBudget({
-    path,
-    baseUrl: client.baseUrl,
-    apiKey: options.apiKey,
-    ...(options.ceilingPerSecond === undefined ? {} : { ceilingPerSecond: options.ceilingPerSecond }),
+    file: { path, baseUrl: client.baseUrl, apiKey: options.apiKey },
+    ceilingPerSecond: options.ceilingPerSecond ?? DEFAULT_USERFLOW_RATE_LIMIT,
     ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
   });
   return { client: client.withGate(budget.gate(options.budgetClass)), close: () => budget.close() };

@@ -38,9 +38,7 @@ async function startedDir(name: string): Promise<string> {
   const localDir = join(root, name);
   mkdirSync(localDir);
   const started = openLocalBudget({
-    path: localLayout(localDir).budgetDb,
-    baseUrl: sandbox.url,
-    apiKey: sandbox.apiKey,
+    file: { path: localLayout(localDir).budgetDb, baseUrl: sandbox.url, apiKey: sandbox.apiKey },
     ceilingPerSecond: 50,
   });
   const gate = started.gate('live');
