@@ -91,7 +91,6 @@ export class UserflowClient {
   readonly #apiKey: string;
   readonly #transport: Transport;
   readonly #now: () => Date;
-  readonly #gate: CallGate | undefined;
   readonly #options: UserflowClientOptions;
 
   /** Async iterators over every item of a list, one page fetched at a time. */
@@ -124,7 +123,6 @@ export class UserflowClient {
     this.#apiKey = options.apiKey;
     this.#transport = options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher });
     this.#now = options.now ?? (() => new Date());
-    this.#gate = options.gate;
     this.#options = options;
   }
 
@@ -226,7 +224,8 @@ export class UserflowClient {
 
   async #send<S extends z.ZodType>(request: ApiRequest, schema: S): Promise<z.output<S>> {
     const { action } = request;
-    const ticket = this.#gate ? await this.#gate.acquire() : undefined;
+    const gate = this.#options.gate;
+    const ticket = gate ? await gate.acquire() : undefined;
     let response: Awaited<ReturnType<Transport>>;
     try {
       response = await this.#transport({
@@ -246,11 +245,11 @@ export class UserflowClient {
     if (response.status < 200 || response.status > 299) {
       const error = errorFromResponse({ ...response, action, now: this.#now() });
       // Any answer but a 429 is a call Userflow took: it counts towards the rate the budget discovers.
-      if (error instanceof UserflowRateLimitError) this.#gate?.onThrottle(ticket, retryAfterMs(error));
-      else this.#gate?.onSuccess(ticket);
+      if (error instanceof UserflowRateLimitError) gate?.onThrottle(ticket, retryAfterMs(error));
+      else gate?.onSuccess(ticket);
       throw this.#redact(error);
     }
-    this.#gate?.onSuccess(ticket);
+    gate?.onSuccess(ticket);
     return parseBody(action, response.status, response.bodyText, schema);
   }
 
