@@ -47,17 +47,19 @@ export function extraQuery(pairs: string[]): Record<string, string | string[]> |
 }
 
 export async function makeClient(options: CommonOptions): Promise<Client> {
-  const [{ z }, { readEnv }, { UserflowClient }, { ConfigError }, { onLocalBudget }] = await Promise.all([
-    import('zod'),
-    import('../config/read-env.ts'),
-    import('../userflow/client.ts'),
-    import('../errors.ts'),
-    import('../local/local-budget.ts'),
-  ]);
+  const [{ z }, { readEnv }, { budgetEnvShape }, { UserflowClient }, { ConfigError }, { onLocalBudget }] =
+    await Promise.all([
+      import('zod'),
+      import('../config/read-env.ts'),
+      import('../config/budget.ts'),
+      import('../userflow/client.ts'),
+      import('../errors.ts'),
+      import('../local/local-budget.ts'),
+    ]);
   const schema = z.object({
     USERFLOW_API_KEY: z.string({ error: 'is not set: export the API key of your Userflow environment' }),
     USERFLOW_API_URL: z.string().optional(),
-    USERFLOW_RATE_LIMIT: z.coerce.number().positive().optional(),
+    USERFLOW_RATE_LIMIT: budgetEnvShape.USERFLOW_RATE_LIMIT,
   });
   if (options.region !== undefined && options.region !== 'us' && options.region !== 'eu') {
     throw new UsageError(`--region must be us or eu, got "${options.region}"`);

@@ -1,5 +1,6 @@
 // What `userflow-bridge mcp` reads from the environment: the principal's token and how to reach Userflow.
 import * as z from 'zod';
+import { budgetEnvShape } from './budget.ts';
 import { type Env, readEnv } from './read-env.ts';
 
 export const mcpEnvSchema = z.object({
@@ -12,7 +13,7 @@ export const mcpEnvSchema = z.object({
   /** The sandbox (`http://127.0.0.1:8788`) or a proxy instead of the region host, as for `userflow`. */
   USERFLOW_API_URL: z.string().optional(),
   /** The ceiling of the budget `start` keeps in the local dir, as `start` takes it. */
-  USERFLOW_RATE_LIMIT: z.coerce.number().positive().optional(),
+  USERFLOW_RATE_LIMIT: budgetEnvShape.USERFLOW_RATE_LIMIT,
 });
 
 export interface McpConfig {

@@ -15,7 +15,7 @@ const schema = z.object({
   /** Where the local alert state lives (`<dir>/watch-state.json`), and the budget `start` keeps. */
   LOCAL_DIR: z.string().default('.local'),
   /** The ceiling of that budget, as `start` takes it. */
-  USERFLOW_RATE_LIMIT: z.coerce.number().positive().optional(),
+  USERFLOW_RATE_LIMIT: budgetEnvShape.USERFLOW_RATE_LIMIT,
 });
 
 export type WatchConfig = z.infer<typeof schema>;
