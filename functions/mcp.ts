@@ -10,7 +10,6 @@ import { DEFAULT_WAIT } from '../lib/mcp/deps.ts';
 import { createMcpHttpHandler } from '../lib/mcp/http.ts';
 import { cachedPrincipals } from '../lib/mcp/principals-cache.ts';
 import { openDynamoDbPrincipals } from '../lib/mcp/principals-dynamodb.ts';
-import { DEFAULT_USERFLOW_RATE_LIMIT } from '../lib/policy.ts';
 import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { loadRules } from '../lib/rules/index.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
@@ -51,13 +50,9 @@ const [confirmSecret] = (await secretsManagerSecretSource({
   maxAgeSeconds: 3600,
 }).get(MCP_CONFIRM_SECRET_KEY)) as [string]; // get() throws rather than answer no value
 
-// Agents' reads take their turn in the stack's one budget, behind live deliveries. An unreachable table: a
-// tenth of the ceiling (or of the default one while the limit is discovered).
+// Agents' reads take their turn in the stack's one budget, behind live deliveries.
 const budget = config.budget
-  ? openSharedBudget(config.budget, {
-      fallbackPerSecond: (config.budget.ceilingPerSecond ?? DEFAULT_USERFLOW_RATE_LIMIT) / 10,
-      logger: createLogger({ service: 'mcp' }),
-    })
+  ? openSharedBudget(config.budget, { logger: createLogger({ service: 'mcp' }) })
   : undefined;
 const userflow = new UserflowClient({ apiKey, ...config.userflow });
 

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { readWatchFunctionConfig } from '../lib/config/watch.ts';
 import { apiKeyReader } from '../lib/deliver/api-key.ts';
 import { createLogger } from '../lib/logger.ts';
-import { DEFAULT_USERFLOW_RATE_LIMIT } from '../lib/policy.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
 import { DEFAULT_TRAIL_RETENTION_DAYS } from '../lib/trail/capture.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
@@ -21,13 +20,8 @@ const { trail, trailConfig } = trailFromEnv(process.env);
 const retentionDays = trailConfig?.retentionDays ?? DEFAULT_TRAIL_RETENTION_DAYS;
 
 // A run reads thousands of sessions: it takes its turn in the stack's one budget, behind live deliveries and
-// agents. An unreachable table: a tenth of the ceiling (or of the default one while the limit is discovered).
-const budget = config.budget
-  ? openSharedBudget(config.budget, {
-      fallbackPerSecond: (config.budget.ceilingPerSecond ?? DEFAULT_USERFLOW_RATE_LIMIT) / 10,
-      logger,
-    })
-  : undefined;
+// agents.
+const budget = config.budget ? openSharedBudget(config.budget, { logger }) : undefined;
 const gate = budget?.gate('watch');
 
 export const handler = createWatchHandler({
