@@ -14,7 +14,6 @@
 // written once the answer is decided (trail-writer.ts): the trail never changes an answer.
 // 409 rather than 503 for an event in progress: nothing is wrong on our side, and the sender's retry, after
 // the other request finished, is answered as a duplicate.
-import { randomUUID } from 'node:crypto';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -24,6 +23,7 @@ import { INGEST_IDEMPOTENCY_TTL_SECONDS } from '../policy.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { SecretSource } from '../secrets/index.ts';
 import type { WebhookRequest } from '../sources/index.ts';
+import { timeOrderedId } from '../time-ordered-id.ts';
 import type { TrailStore } from '../trail/store.ts';
 import { isJsonContentType, schemeNeedsJson } from './content-type.ts';
 import { createDedupe } from './dedupe.ts';
@@ -79,7 +79,10 @@ export interface IngestDeps {
   trailInBackground?: boolean;
   /** `TrailWriteFailed` and `RulesSkipped`; none: not counted (the log lines are still written). */
   metrics?: IngestMetrics;
-  /** The id of each request's trail record. Default: a random UUID. */
+  /**
+   * The id of each request's trail record. Default: a UUIDv7, which sorts by time, so each new record's key lands
+   * at the end of the trail's index rather than on a random page.
+   */
   requestId?: () => string;
 }
 
@@ -133,7 +136,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
   };
 
   const trailConfig = deps.trailConfig ?? DEFAULT_TRAIL_CONFIG;
-  const newRequestId = deps.requestId ?? randomUUID;
+  const newRequestId = deps.requestId ?? (() => timeOrderedId());
   const writer: TrailWriter | undefined = deps.trail
     ? createTrailWriter({
         store: deps.trail,

@@ -6,9 +6,16 @@ import { chmodSync, existsSync } from 'node:fs';
 import { openSqliteDatabase, type SqliteDatabase } from '../sqlite/sqlite-db.ts';
 import { TrailError } from './errors.ts';
 import { sqliteWriter, type TrailWriter } from './sqlite-writer.ts';
-import { SCHEMA } from './sqlite-writes.mjs';
+import { SCHEMA, termOf, upgradeSchema } from './sqlite-writes.mjs';
 import type { TrailStore } from './store.ts';
-import type { AttemptQuery, AttemptRecord, IntakeQuery, IntakeRecord, SyncRunRecord } from './types.ts';
+import type {
+  AttemptQuery,
+  AttemptRecord,
+  IntakeQuery,
+  IntakeRecord,
+  SyncRunRecord,
+  TrailBody,
+} from './types.ts';
 
 export function openSqliteTrail(path: string): TrailStore {
   let db: SqliteDatabase;
@@ -22,6 +29,7 @@ export function openSqliteTrail(path: string): TrailStore {
     // records, not a webhook. The writer thread's connection is opened the same way.
     db = openSqliteDatabase(path, { synchronous: 'off' });
     db.exec(SCHEMA);
+    upgradeSchema(db);
   } catch (error) {
     throw new TrailError('trail_unavailable', `the trail database ${path} could not be opened`, {
       cause: error,
@@ -31,9 +39,10 @@ export function openSqliteTrail(path: string): TrailStore {
 }
 
 function sqliteTrail(db: SqliteDatabase, writer: TrailWriter): TrailStore {
-  const byRequest = db.prepare('SELECT record FROM intake WHERE request_id = ?');
-  const byKey = db.prepare(
-    `SELECT request_id FROM intake_key WHERE kind = ? AND key = ? ORDER BY received_at DESC LIMIT 1`,
+  const byRequest = db.prepare('SELECT record, body FROM intake WHERE request_id = ?');
+  const byTerm = db.prepare(
+    `SELECT record, body FROM intake WHERE rowid IN (SELECT rowid FROM intake_terms WHERE intake_terms MATCH ?)
+     ORDER BY received_at DESC, rowid DESC LIMIT 1`,
   );
 
   const guard = <T>(what: string, run: () => T): Promise<T> => {
@@ -57,12 +66,12 @@ function sqliteTrail(db: SqliteDatabase, writer: TrailWriter): TrailStore {
     listIntakes: (query) => guard('read', () => list(db, query)),
     findIntake: (id) =>
       guard('read', () => {
-        const direct = byRequest.get(id) as { record: string } | undefined;
-        if (direct) return JSON.parse(direct.record) as IntakeRecord;
-        for (const kind of ['e', 'c']) {
-          const hit = byKey.get(kind, id) as { request_id: string } | undefined;
-          const row = hit && (byRequest.get(hit.request_id) as { record: string } | undefined);
-          if (row) return JSON.parse(row.record) as IntakeRecord;
+        const direct = byRequest.get(id) as IntakeRow | undefined;
+        if (direct) return intakeOf(direct);
+        for (const kind of ['e', 'c'] as const) {
+          // The newest: an event sent again is found as it was last received.
+          const row = byTerm.get(match(kind, id)) as IntakeRow | undefined;
+          if (row) return intakeOf(row);
         }
         return undefined;
       }),
@@ -97,24 +106,34 @@ function sqliteTrail(db: SqliteDatabase, writer: TrailWriter): TrailStore {
   };
 }
 
+type IntakeRow = { record: string; body: string | null };
+type KeyKind = Parameters<typeof termOf>[0];
+
+/** A row back as its record: the body's text rejoins the JSON it is stored beside (older rows hold it inside). */
+function intakeOf(row: IntakeRow): IntakeRecord {
+  const record = JSON.parse(row.record) as IntakeRecord;
+  if (row.body !== null) record.body = { ...record.body, text: row.body } as TrailBody;
+  return record;
+}
+
+/** The FTS5 query for one key's term (letters and digits, so quoting is all it needs). */
+function match(kind: KeyKind, value: string): string {
+  return `"${termOf(kind, value)}"`;
+}
+
 function list(db: SqliteDatabase, query: IntakeQuery): IntakeRecord[] {
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (query.source !== undefined) where.push('i.source = ?') && params.push(query.source);
   if (query.outcome !== undefined) where.push('i.outcome = ?') && params.push(query.outcome);
   if (query.since !== undefined) where.push('i.received_at >= ?') && params.push(query.since.toISOString());
-  for (const [kind, value] of [
-    ['u', query.userId],
-    ['g', query.groupId],
-  ] as const) {
-    if (value === undefined) continue;
-    where.push(`i.request_id IN (SELECT request_id FROM intake_key WHERE kind = '${kind}' AND key = ?)`);
-    params.push(value);
-  }
-  const sql = `SELECT record FROM intake i ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  const byTerm = 'i.rowid IN (SELECT rowid FROM intake_terms WHERE intake_terms MATCH ?)';
+  if (query.userId !== undefined) where.push(byTerm) && params.push(match('u', query.userId));
+  if (query.groupId !== undefined) where.push(byTerm) && params.push(match('g', query.groupId));
+  const sql = `SELECT record, body FROM intake i ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY i.received_at DESC, i.rowid DESC LIMIT ?`;
-  const rows = db.prepare(sql).all(...params, query.limit) as { record: string }[];
-  return rows.map((row) => JSON.parse(row.record) as IntakeRecord);
+  const rows = db.prepare(sql).all(...params, query.limit) as IntakeRow[];
+  return rows.map(intakeOf);
 }
 
 function listAttempts(db: SqliteDatabase, query: AttemptQuery): AttemptRecord[] {

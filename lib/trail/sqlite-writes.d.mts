@@ -4,6 +4,12 @@ import type { AttemptRecord, IntakeRecord, SyncRunRecord } from './types.ts';
 
 export const SCHEMA: string;
 
+/** Brings a file an earlier version made up to SCHEMA (after SCHEMA has run). */
+export function upgradeSchema(db: SqliteDatabase): void;
+
+/** The `intake_terms` term of a key: e (sender event id), c (command id), u (user id), g (group id). */
+export function termOf(kind: 'e' | 'c' | 'u' | 'g', value: string): string;
+
 /** One write to the trail, as it crosses to the writer thread (structured-cloneable). */
 export type TrailWrite =
   | { kind: 'intake'; record: IntakeRecord }

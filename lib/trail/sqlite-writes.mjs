@@ -3,8 +3,15 @@
 // thread inherits neither tsx's loader (the CLI registers it in-process) nor vitest's transform, so the code it
 // runs must load as it is. Types: sqlite-writes.d.mts.
 //
-// Records are stored whole as JSON; side tables index them by event id, command id and user/group id, so each
-// lookup `events` makes is one indexed query, as the DynamoDB layout makes each one Query.
+// Records are stored as JSON, an intake's body text in a column of its own (inside the JSON every quote of a JSON
+// body would be escaped, a third of a record's cost). Each lookup `events` makes is one indexed query, as the
+// DynamoDB layout makes each one Query: by time, source or outcome on the intake table's indexes, and by event,
+// command, user or group id through `intake_terms`.
+//
+// `intake_terms` is an FTS5 index used as a log-structured index of keys, not for text: each commit writes the
+// keys it added as one sorted segment, merged with the others later. Command ids are hashes, so in a B-tree
+// each one dirtied a page of its own at every commit, half of what writing a record cost. A key is indexed as
+// the term `termOf(kind, value)`.
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS intake (
@@ -13,21 +20,15 @@ CREATE TABLE IF NOT EXISTS intake (
   received_at TEXT NOT NULL,
   outcome TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
-  record TEXT NOT NULL
+  record TEXT NOT NULL,
+  body TEXT
 );
 CREATE INDEX IF NOT EXISTS intake_by_time ON intake (received_at);
 CREATE INDEX IF NOT EXISTS intake_by_source ON intake (source, received_at);
 CREATE INDEX IF NOT EXISTS intake_by_outcome ON intake (outcome, received_at);
 CREATE INDEX IF NOT EXISTS intake_by_expiry ON intake (expires_at);
--- kind: e (sender event id), c (command id), u (user id), g (group id)
-CREATE TABLE IF NOT EXISTS intake_key (
-  kind TEXT NOT NULL,
-  key TEXT NOT NULL,
-  received_at TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  PRIMARY KEY (kind, key, request_id)
-);
-CREATE INDEX IF NOT EXISTS intake_key_by_request ON intake_key (request_id);
+-- rowid: the intake row's; terms: termOf() of each key the record holds
+CREATE VIRTUAL TABLE IF NOT EXISTS intake_terms USING fts5(terms, content='', contentless_delete=1, detail=none);
 CREATE TABLE IF NOT EXISTS attempt (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   command_id TEXT NOT NULL,
@@ -56,17 +57,39 @@ CREATE INDEX IF NOT EXISTS sync_run_by_time ON sync_run (started_at);
 `;
 
 /**
+ * Brings a trail file an earlier version made up to SCHEMA (run after it): the body column is added (older rows
+ * keep their body inside the JSON), and the `intake_key` table that indexed keys before `intake_terms` is replaced
+ * by terms made from each record. In one immediate transaction, so two processes opening the file do it once.
+ * @param {import('better-sqlite3').Database} db
+ */
+export function upgradeSchema(db) {
+  db.transaction(() => {
+    const columns = db.prepare("SELECT name FROM pragma_table_info('intake')").pluck().all();
+    if (!columns.includes('body')) db.exec('ALTER TABLE intake ADD COLUMN body TEXT');
+    if (!db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'intake_key'").get()) return;
+    const page = db.prepare('SELECT rowid, record FROM intake WHERE rowid > ? ORDER BY rowid LIMIT 1000');
+    const insertTerms = db.prepare('INSERT OR REPLACE INTO intake_terms (rowid, terms) VALUES (?, ?)');
+    for (let rows = page.all(0); rows.length > 0; rows = page.all(rows.at(-1).rowid)) {
+      for (const row of rows) insertTerms.run(row.rowid, termsOf(JSON.parse(row.record)));
+    }
+    db.exec('DROP TABLE intake_key');
+  }).immediate();
+}
+
+/**
  * The trail's writes over one open better-sqlite3 connection whose schema exists.
  * @param {import('better-sqlite3').Database} db
  */
 export function trailWrites(db) {
+  // An upsert keeps the row's rowid, which its terms are filed under.
   const insertIntake = db.prepare(
-    `INSERT OR REPLACE INTO intake (request_id, source, received_at, outcome, expires_at, record)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO intake (request_id, source, received_at, outcome, expires_at, record, body)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (request_id) DO UPDATE SET source = excluded.source, received_at = excluded.received_at,
+       outcome = excluded.outcome, expires_at = excluded.expires_at, record = excluded.record, body = excluded.body
+     RETURNING rowid`,
   );
-  const insertKey = db.prepare(
-    'INSERT OR IGNORE INTO intake_key (kind, key, received_at, request_id) VALUES (?, ?, ?, ?)',
-  );
+  const insertTerms = db.prepare('INSERT OR REPLACE INTO intake_terms (rowid, terms) VALUES (?, ?)');
   const insertAttempt = db.prepare(
     `INSERT INTO attempt (command_id, at, user_id, group_id, principal, expires_at, record)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -76,23 +99,17 @@ export function trailWrites(db) {
   );
 
   const writeIntake = (r) => {
-    insertIntake.run(r.requestId, r.source, r.receivedAt, r.outcome, r.expiresAt, JSON.stringify(r));
-    // Once each: a webhook's commands mostly name the same user, and every statement costs a B-tree walk.
-    const seen = new Set();
-    const key = (kind, value) => {
-      const once = `${kind}\u0000${value}`;
-      if (seen.has(once)) return;
-      seen.add(once);
-      insertKey.run(kind, value, r.receivedAt, r.requestId);
-    };
-    for (const id of r.eventIds) key('e', id);
-    for (const event of r.events) {
-      for (const command of event.commands) {
-        key('c', command.id);
-        if (command.userId) key('u', command.userId);
-        if (command.groupId) key('g', command.groupId);
-      }
-    }
+    const { record, body } = splitBody(r);
+    const { rowid } = insertIntake.get(
+      r.requestId,
+      r.source,
+      r.receivedAt,
+      r.outcome,
+      r.expiresAt,
+      record,
+      body,
+    );
+    insertTerms.run(rowid, termsOf(r));
   };
   const writeAttempt = (r) => {
     insertAttempt.run(
@@ -109,8 +126,10 @@ export function trailWrites(db) {
     insertSyncRun.run(r.runId, r.name, r.startedAt, r.expiresAt, JSON.stringify(r));
   };
   const purge = (nowSeconds) => {
+    db.prepare(
+      'DELETE FROM intake_terms WHERE rowid IN (SELECT rowid FROM intake WHERE expires_at <= ?)',
+    ).run(nowSeconds);
     const intakes = db.prepare('DELETE FROM intake WHERE expires_at <= ?').run(nowSeconds).changes;
-    db.prepare('DELETE FROM intake_key WHERE request_id NOT IN (SELECT request_id FROM intake)').run();
     const attempts = db.prepare('DELETE FROM attempt WHERE expires_at <= ?').run(nowSeconds).changes;
     const runs = db.prepare('DELETE FROM sync_run WHERE expires_at <= ?').run(nowSeconds).changes;
     return intakes + attempts + runs;
@@ -151,6 +170,39 @@ export function trailWrites(db) {
       });
     }
   };
+}
+
+/**
+ * The term a key is indexed under: `kind` is e (sender event id), c (command id), u (user id) or g (group id),
+ * and the value is written in hex, so any id (an email, one with spaces) is one token, exactly; the tokenizer
+ * splits at everything but letters and digits. The kind is one letter and the hex even-length: never ambiguous.
+ * @param {'e' | 'c' | 'u' | 'g'} kind
+ * @param {string} value
+ */
+export function termOf(kind, value) {
+  return `${kind}${Buffer.from(value, 'utf8').toString('hex')}`;
+}
+
+/** Every key an intake record can be found by: its sender event ids, and its commands' ids, users and groups. */
+function termsOf(r) {
+  // Once each: a webhook's commands mostly name the same user.
+  const keys = new Set();
+  for (const id of r.eventIds) keys.add(`e\u0000${id}`);
+  for (const event of r.events) {
+    for (const command of event.commands) {
+      keys.add(`c\u0000${command.id}`);
+      if (command.userId) keys.add(`u\u0000${command.userId}`);
+      if (command.groupId) keys.add(`g\u0000${command.groupId}`);
+    }
+  }
+  return [...keys].map((key) => termOf(key[0], key.slice(2))).join(' ');
+}
+
+/** The record's JSON without the body's text, and that text (null when the body was not stored). */
+function splitBody(r) {
+  if (!r.body.stored) return { record: JSON.stringify(r), body: null };
+  const { text, ...rest } = r.body;
+  return { record: JSON.stringify({ ...r, body: rest }), body: text };
 }
 
 /** What crosses a thread boundary of an error: its message and SQLite's code, never a record. */

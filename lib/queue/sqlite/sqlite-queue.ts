@@ -1,12 +1,12 @@
 // An embedded durable FIFO queue behind the Queue port (SQLite, WAL) with SQS FIFO semantics, for local mode.
 import { EventEmitter } from 'node:events';
 import { type OpenSqliteOptions, openSqliteDatabase, type SqliteDatabase } from '../../sqlite/sqlite-db.ts';
+import { timeOrderedId } from '../../time-ordered-id.ts';
 import { messageSize, SQS_MAX_BATCH_BYTES } from '../batching.ts';
 import { QueueError } from '../errors.ts';
 import type { OutgoingMessage, Queue, QueueCounts, ReceivedMessage, ReceiveOptions } from '../queue.ts';
 import { type MessageRow, REBUILD_GROUPS_SQL, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
 import { prepareStatements, toReceived } from './sqlite-statements.ts';
-import { timeOrderedId } from './time-ordered-id.ts';
 
 export interface SqliteQueuesOptions extends OpenSqliteOptions {
   /** The database file (`:memory:` for a throwaway queue); parent folders are created. */

@@ -112,6 +112,33 @@ export function describeTrailContract(label: string, open: () => Promise<TrailSt
       ).toEqual(['r3', 'r2']);
     });
 
+    it('finds ids exactly, whatever they hold: emails, spaces, case, a user named as a group', async () => {
+      const command = (id: string, userId: string, groupId?: string) => ({
+        id,
+        kind: 'add_membership',
+        userId,
+        ...(groupId === undefined ? {} : { groupId }),
+      });
+      const at = (hour: number) => `2026-12-01T${String(hour).padStart(2, '0')}:00:00.000Z`;
+      const sent = (requestId: string, hour: number, commands: ReturnType<typeof command>[]) =>
+        intake({
+          requestId,
+          receivedAt: at(hour),
+          events: [{ id: `evt_${requestId}`, outcome: 'accepted', rules: [], commands }],
+        });
+      await store.putIntake(sent('r1', 10, [command('c 1', 'ada+trial@example.com', 'Ada Co')]));
+      await store.putIntake(sent('r2', 11, [command('C 1', 'Ada+trial@example.com', 'ada co')]));
+      await store.putIntake(sent('r3', 12, [command('c3', 'acme', 'ada+trial@example.com')]));
+      const ids = (records: IntakeRecord[]) => records.map((r) => r.requestId);
+      expect(ids(await store.listIntakes({ limit: 10, userId: 'ada+trial@example.com' }))).toEqual(['r1']);
+      expect(ids(await store.listIntakes({ limit: 10, groupId: 'ada+trial@example.com' }))).toEqual(['r3']);
+      expect(ids(await store.listIntakes({ limit: 10, groupId: 'Ada Co' }))).toEqual(['r1']);
+      expect(ids(await store.listIntakes({ limit: 10, userId: 'ada' }))).toEqual([]);
+      expect((await store.findIntake('c 1'))?.requestId).toBe('r1');
+      expect((await store.findIntake('C 1'))?.requestId).toBe('r2');
+      expect(await store.findIntake('c')).toBeUndefined();
+    });
+
     it('returns every attempt of the commands asked for, oldest first', async () => {
       await store.putAttempt(attempt({ commandId: 'c1', attempt: 2, at: '2026-12-01T10:00:05.000Z' }));
       await store.putAttempt(

@@ -1,4 +1,5 @@
-// UUID-shaped ids that sort by creation time (the UUIDv7 layout), for the embedded queue's unique indexes.
+// UUID-shaped ids that sort by creation time (the UUIDv7 layout), for ids that key a B-tree index: the embedded
+// queue's message ids and the trail's intake request ids.
 import { randomUUID } from 'node:crypto';
 
 let sequence = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeOrderedId } from '../../../lib/queue/sqlite/time-ordered-id.ts';
+import { timeOrderedId } from '../../lib/time-ordered-id.ts';
 
 describe('timeOrderedId', () => {
   it('is a version-7 UUID', () => {
