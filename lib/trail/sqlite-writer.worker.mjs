@@ -1,5 +1,5 @@
-// The SQLite trail's writer thread: owns the one connection that writes the trail file, so JSON serialising,
-// inserting and committing (and SQLite's checkpoints) never run on the event loop that answers webhooks.
+// The SQLite trail's writer thread: owns the one connection that writes the trail file, so inserting and
+// committing (and SQLite's checkpoints) never run on the event loop that answers webhooks.
 // It says on `replies` whether it opened the file; batches then arrive in order on `parentPort`, and each one's
 // outcomes go back on `replies`, by batch id. On `close` the connection is closed and `closed[0]` is set, which
 // the owner waits for (sqlite-writer.ts).

@@ -17,6 +17,14 @@ export type TrailWrite =
   | { kind: 'syncRun'; record: SyncRunRecord }
   | { kind: 'purge'; nowSeconds: number };
 
+/** A write made ready to cross (`rowOf`): records in their columns, as JSON. */
+export type RowWrite =
+  | { kind: 'intake'; values: unknown[]; terms: string }
+  | { kind: 'attempt' | 'syncRun'; values: unknown[] }
+  | { kind: 'purge'; nowSeconds: number };
+
+export function rowOf(write: TrailWrite): RowWrite;
+
 export interface WriteFailure {
   message: string;
   code?: string;
@@ -24,6 +32,6 @@ export interface WriteFailure {
 
 export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: WriteFailure };
 
-export function trailWrites(db: SqliteDatabase): (writes: readonly TrailWrite[]) => WriteOutcome[];
+export function trailWrites(db: SqliteDatabase): (writes: readonly RowWrite[]) => WriteOutcome[];
 
 export function describe(error: unknown): WriteFailure;
