@@ -33,46 +33,62 @@ export interface TrailWriter {
   drain(): Promise<void>;
 }
 
+/** What a failed write's log line names: never the record's headers or body. */
+type RecordIds = Pick<IntakeRecord, 'requestId' | 'source' | 'outcome'>;
+
+/** One record's write; a late failure is not counted again once the timer has counted it. */
+interface Put {
+  ids: RecordIds;
+  done: Promise<void>;
+  settled: boolean;
+}
+
 export function createTrailWriter(options: TrailWriterOptions): TrailWriter {
   const pending = new Set<Promise<void>>();
 
-  const failed = (reason: string, error: unknown, record?: IntakeRecord) => {
+  const failed = (reason: string, error: unknown, ids?: RecordIds) => {
     // Ids and the error's name and message only: the record itself (headers, body) is never logged.
     options.logger.error('trail write failed', {
       reason,
-      ...(record ? { requestId: record.requestId, source: record.source, outcome: record.outcome } : {}),
+      ...ids,
       error: describeError(error),
     });
     options.metrics?.count('trailWriteFailed', {});
   };
 
   /**
-   * Builds and stores records started together (one, or a background batch) under one timer. A write still
-   * unanswered when it fires counts as failed now, since nothing waits longer; a late failure is not counted again.
+   * Builds and stores records started together (one, or a background batch), then waits for them under one
+   * timer. Only a record's ids are kept while its write is out: the builders and records (a webhook's body)
+   * would otherwise outlive a young-generation collection and cost a full one.
    */
-  const write = async (builds: readonly (() => IntakeRecord)[]): Promise<void> => {
-    const puts: { record: IntakeRecord; done: Promise<void>; settled: boolean }[] = [];
+  const write = (builds: readonly (() => IntakeRecord)[]): Promise<void> => {
+    const puts: Put[] = [];
     for (const build of builds) {
-      let record: IntakeRecord | undefined;
+      let ids: RecordIds | undefined;
       try {
-        record = build();
-        const entry = { record, done: options.store.putIntake(record), settled: false };
-        const written = record;
-        entry.done = entry.done.then(
+        const record = build();
+        ids = { requestId: record.requestId, source: record.source, outcome: record.outcome };
+        const put: Put = { ids, done: options.store.putIntake(record), settled: false };
+        const written = ids;
+        put.done = put.done.then(
           () => {
-            entry.settled = true;
+            put.settled = true;
           },
           (error: unknown) => {
-            if (!entry.settled) failed('write_failed', error, written);
-            entry.settled = true;
+            if (!put.settled) failed('write_failed', error, written);
+            put.settled = true;
           },
         );
-        puts.push(entry);
+        puts.push(put);
       } catch (error) {
-        failed('write_failed', error, record);
+        failed('write_failed', error, ids);
       }
     }
-    if (puts.length === 0) return;
+    return puts.length === 0 ? Promise.resolve() : settled(puts);
+  };
+
+  /** A write still unanswered when the timer fires counts as failed now, since nothing waits longer. */
+  const settled = async (puts: readonly Put[]): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, options.timeoutMs);
@@ -82,7 +98,7 @@ export function createTrailWriter(options: TrailWriterOptions): TrailWriter {
     for (const put of puts) {
       if (put.settled) continue;
       put.settled = true;
-      failed('timed_out', new Error(`no answer within ${options.timeoutMs} ms`), put.record);
+      failed('timed_out', new Error(`no answer within ${options.timeoutMs} ms`), put.ids);
     }
   };
 

@@ -54,15 +54,11 @@ function sqliteTrail(db: SqliteDatabase, writer: TrailWriter): TrailStore {
   };
 
   return {
-    putIntake: async (record) => {
-      await writer.write({ kind: 'intake', record });
-    },
-    putAttempt: async (record) => {
-      await writer.write({ kind: 'attempt', record });
-    },
-    putSyncRun: async (record) => {
-      await writer.write({ kind: 'syncRun', record });
-    },
+    // Not async functions: a suspended one would hold its record (a webhook's body) until the commit, past a
+    // young-generation collection; only the row made from it crosses, and only the caller's promise waits.
+    putIntake: (record) => writer.write({ kind: 'intake', record }).then(nothing),
+    putAttempt: (record) => writer.write({ kind: 'attempt', record }).then(nothing),
+    putSyncRun: (record) => writer.write({ kind: 'syncRun', record }).then(nothing),
     listIntakes: (query) => guard('read', () => list(db, query)),
     findIntake: (id) =>
       guard('read', () => {
@@ -105,6 +101,8 @@ function sqliteTrail(db: SqliteDatabase, writer: TrailWriter): TrailStore {
     },
   };
 }
+
+const nothing = (): void => {};
 
 type IntakeRow = { record: string; body: string | null };
 type KeyKind = Parameters<typeof termOf>[0];

@@ -29,10 +29,14 @@ export interface TrailWriter {
   readonly threaded: boolean;
 }
 
-interface Queued {
-  write: RowWrite;
+/** A caller waiting on its write. */
+interface Waiter {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+}
+
+interface Queued extends Waiter {
+  write: RowWrite;
 }
 
 /** Collects the writes of one turn; `send` is handed each batch, in order. */
@@ -57,7 +61,7 @@ function batcher(send: (batch: Queued[]) => void) {
   };
 }
 
-function settle(batch: readonly Queued[], outcomes: readonly WriteOutcome[]): void {
+function settle(batch: readonly Waiter[], outcomes: readonly WriteOutcome[]): void {
   batch.forEach((item, index) => {
     const outcome = outcomes[index];
     if (outcome?.ok) item.resolve(outcome.value);
@@ -143,7 +147,9 @@ interface WriterThread {
  * could not open the file, or died; its unanswered writes are failed, and the caller writes on its own thread.
  */
 function startThread(path: string, onOpened: (ready: boolean) => void): WriterThread {
-  const inFlight = new Map<number, Queued[]>();
+  // Only the callers are kept while the thread has a batch: its rows (a webhook's is ~10 KB) would otherwise live
+  // past a young-generation collection, and cost a full one later.
+  const inFlight = new Map<number, Waiter[]>();
   let nextId = 0;
   let ready = false;
   let gone = false;
@@ -196,7 +202,10 @@ function startThread(path: string, onOpened: (ready: boolean) => void): WriterTh
     },
     post(batch) {
       const id = nextId++;
-      inFlight.set(id, batch);
+      inFlight.set(
+        id,
+        batch.map(({ resolve, reject }) => ({ resolve, reject })),
+      );
       if (inFlight.size === 1) worker.ref();
       worker.postMessage({ type: 'batch', id, writes: batch.map((item) => item.write) });
     },

@@ -19,7 +19,7 @@ export type TrailWrite =
 
 /** A write made ready to cross (`rowOf`): records in their columns, as JSON. */
 export type RowWrite =
-  | { kind: 'intake'; values: unknown[]; terms: string }
+  | { kind: 'intake'; values: unknown[]; keys: string[] }
   | { kind: 'attempt' | 'syncRun'; values: unknown[] }
   | { kind: 'purge'; nowSeconds: number };
 
