@@ -127,6 +127,15 @@ for (const name of ['ingest', 'deliver']) {
   candidates.push({ name: `${name}-without-source-maps`, dir: c.dir, env, initMs: [] });
 }
 
+// COLD_START_PROFILE=<dir>: each run also writes a V8 CPU profile of its init under <dir>/<function>/.
+const profile = process.env.COLD_START_PROFILE;
+if (profile) {
+  for (const c of candidates) {
+    const flags = `--cpu-prof --cpu-prof-dir=${join(profile, c.name)}`;
+    c.env = { ...c.env, NODE_OPTIONS: c.env.NODE_OPTIONS ? `${c.env.NODE_OPTIONS} ${flags}` : flags };
+  }
+}
+
 const node = await node24Binary();
 // Interleaved rounds, so drift on a shared machine hits every candidate alike.
 for (let i = 0; i < ROUNDS; i++) {
