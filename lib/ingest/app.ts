@@ -110,6 +110,8 @@ interface Answer {
   outcome: string;
   errorCode?: string;
   events?: readonly EventSummary[];
+  /** The body as the pipeline decoded it, when it did. */
+  bodyText?: string | undefined;
 }
 
 /** The app, plus `drainTrail` for a clean stop: resolves once every trail write started so far has settled. */
@@ -168,6 +170,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
           ...(answer.errorCode === undefined ? {} : { errorCode: answer.errorCode }),
           headers,
           ...(rawBody ? { rawBody } : {}),
+          ...(answer.bodyText === undefined ? {} : { bodyText: answer.bodyText }),
           ...(source ? { compiled: source } : {}),
           events: answer.events ?? [],
         },
@@ -260,6 +263,7 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
           outcome: outcome.error.code,
           errorCode: outcome.error.code,
           events: outcome.events,
+          bodyText: outcome.bodyText,
         });
         return c.json(response.body, response.status as ContentfulStatusCode, response.headers);
       }
@@ -273,7 +277,12 @@ export function createIngestApp(deps: IngestDeps): IngestApp {
         accepted: outcome.body.accepted,
         duplicates: outcome.body.duplicates,
       });
-      await record(c, { status: outcome.status, outcome: accepted, events: outcome.events });
+      await record(c, {
+        status: outcome.status,
+        outcome: accepted,
+        events: outcome.events,
+        bodyText: outcome.bodyText,
+      });
       return c.json(outcome.body, outcome.status);
     },
   );

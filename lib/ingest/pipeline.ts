@@ -11,7 +11,7 @@ import { createVerifier, type Verifier, verifiedHeaders, type WebhookRequest } f
 import type { Dedupe } from './dedupe.ts';
 import { enqueue } from './enqueue.ts';
 import { IngestError } from './errors.ts';
-import { parseJsonBody } from './parse-body.ts';
+import { decodeBody, parseJsonText } from './parse-body.ts';
 
 /**
  * What ingest needs of a compiled source: the rules engine's `CompiledSource` is one. `rules` (to record every
@@ -70,9 +70,13 @@ export interface EventSummary {
   envelopes?: readonly Envelope[];
 }
 
-export type IngestOutcome =
+export type IngestOutcome = (
   | { ok: true; status: 200 | 202; body: AcceptedBody; events: EventSummary[] }
-  | { ok: false; error: BridgeError; events: EventSummary[] };
+  | { ok: false; error: BridgeError; events: EventSummary[] }
+) & {
+  /** The body as text, once it was decoded to be parsed: the trail keeps it rather than decoding it again. */
+  bodyText?: string;
+};
 
 export type IngestPipeline = (source: IngestSource, request: WebhookRequest) => Promise<IngestOutcome>;
 
@@ -90,19 +94,28 @@ export function createIngestPipeline(deps: PipelineDeps): IngestPipeline {
 
   return async (source, request) => {
     const events: EventSummary[] = [];
+    let bodyText: string | undefined;
     try {
       const receivedAt = deps.clock();
       const secrets = await secretsOf(deps.secrets, source.verify.secrets);
       verifierFor(source)(request, secrets, receivedAt);
       // Only now, with the bytes proven to come from the sender, is the body parsed.
       const headers = verifiedHeaders(source.verify, request);
-      const senderEvents = source.splitEvents(parseJsonBody(request.rawBody), headers);
+      bodyText = decodeBody(request.rawBody);
+      const senderEvents = source.splitEvents(parseJsonText(bodyText), headers);
       if (senderEvents.length > deps.maxEvents) throw tooManyEvents(senderEvents.length, deps.maxEvents);
       for (const event of senderEvents)
         events.push({ ...describe(event), outcome: 'not_reached', commands: 0 });
-      return await processAll(deps, source, senderEvents, events, receivedAt);
+      const outcome = await processAll(deps, source, senderEvents, events, receivedAt);
+      outcome.bodyText = bodyText;
+      return outcome;
     } catch (error) {
-      return { ok: false, error: asBridgeError(error), events };
+      return {
+        ok: false,
+        error: asBridgeError(error),
+        events,
+        ...(bodyText === undefined ? {} : { bodyText }),
+      };
     }
   };
 }

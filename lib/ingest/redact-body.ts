@@ -12,8 +12,13 @@ export function trailBody(
   raw: Uint8Array,
   limitBytes: number,
   settings: TrailSettings = STORE_ALL,
+  text?: string,
 ): TrailBody {
-  const body = captureBody(raw, { limitBytes, storeBody: settings.storeBody });
+  const body = captureBody(raw, {
+    limitBytes,
+    storeBody: settings.storeBody,
+    ...(text === undefined ? {} : { text }),
+  });
   if (!body.stored || settings.redact.length === 0) return body;
   let parsed: unknown;
   try {

@@ -32,6 +32,8 @@ export interface IntakeInput {
   headers: Record<string, string>;
   /** Undefined when the request was refused before its body was read. */
   rawBody?: Uint8Array;
+  /** `rawBody` as text, when ingest decoded it already. */
+  bodyText?: string;
   /** The compiled source, when the name was known: its rules and `trail:` settings. */
   compiled?: IngestSource;
   events: readonly EventSummary[];
@@ -47,7 +49,7 @@ export function intakeRecord(input: IntakeInput, config: TrailConfig): IntakeRec
     eventIds: input.events.map((event) => event.id),
     headers: redactHeaders(input.headers),
     body: input.rawBody
-      ? trailBody(input.rawBody, config.bodyLimitBytes, input.compiled?.trail)
+      ? trailBody(input.rawBody, config.bodyLimitBytes, input.compiled?.trail, input.bodyText)
       : UNREAD_BODY,
     events: input.events.map((event) => trailEvent(event, input.compiled)),
     expiresAt: expiresAt(input.receivedAt, config.retentionDays),

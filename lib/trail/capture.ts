@@ -26,13 +26,19 @@ export interface BodyOptions {
   limitBytes: number;
   /** A rule file's `trail: { store_body: false }`. */
   storeBody: boolean;
+  /**
+   * The body already decoded (ingest decodes it to parse it): kept rather than decoded again. Its decoder drops
+   * a leading byte-order mark, which JSON.parse, and so a replay, could not read anyway.
+   */
+  text?: string;
 }
 
 export function captureBody(raw: Uint8Array, options: BodyOptions): TrailBody {
   const size = raw.byteLength;
   if (options.storeBody && size <= options.limitBytes) {
     // A view, not a copy: Buffer.from(Uint8Array) copies the bytes one by one.
-    return { stored: true, size, text: Buffer.from(raw.buffer, raw.byteOffset, size).toString('utf8') };
+    const text = options.text ?? Buffer.from(raw.buffer, raw.byteOffset, size).toString('utf8');
+    return { stored: true, size, text };
   }
   // The digest still lets an operator prove which body arrived, without keeping it.
   return {
