@@ -144,8 +144,7 @@ export function trailWrites(db) {
   const apply = (write) => {
     switch (write.kind) {
       case 'intake':
-        insertTerms.run(insertIntake.get(...write.values).rowid, termsOf(write.keys));
-        return undefined;
+        return void insertTerms.run(insertIntake.get(...write.values).rowid, termsOf(write.keys));
       case 'attempt':
         return void insertAttempt.run(...write.values);
       case 'syncRun':
