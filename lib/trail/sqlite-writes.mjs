@@ -63,10 +63,15 @@ CREATE INDEX IF NOT EXISTS sync_run_by_time ON sync_run (started_at);
  * @param {import('better-sqlite3').Database} db
  */
 export function upgradeSchema(db) {
+  const hasBody = () =>
+    db.prepare("SELECT name FROM pragma_table_info('intake')").pluck().all().includes('body');
+  const hasKeys = () =>
+    db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'intake_key'").get() !== undefined;
+  // Checked before taking the write lock: a file already up to date opens even where it cannot be written.
+  if (hasBody() && !hasKeys()) return;
   db.transaction(() => {
-    const columns = db.prepare("SELECT name FROM pragma_table_info('intake')").pluck().all();
-    if (!columns.includes('body')) db.exec('ALTER TABLE intake ADD COLUMN body TEXT');
-    if (!db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'intake_key'").get()) return;
+    if (!hasBody()) db.exec('ALTER TABLE intake ADD COLUMN body TEXT');
+    if (!hasKeys()) return;
     const page = db.prepare('SELECT rowid, record FROM intake WHERE rowid > ? ORDER BY rowid LIMIT 1000');
     const insertTerms = db.prepare('INSERT OR REPLACE INTO intake_terms (rowid, terms) VALUES (?, ?)');
     for (let rows = page.all(0); rows.length > 0; rows = page.all(rows.at(-1).rowid)) {
