@@ -12,6 +12,7 @@
 // keys it added as one sorted segment, merged with the others later. Command ids are hashes, so in a B-tree
 // each one dirtied a page of its own at every commit, half of what writing a record cost. A key is indexed as
 // the term `termOf(kind, value)`.
+import { createHash } from 'node:crypto';
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS intake (
@@ -186,12 +187,19 @@ export function trailWrites(db) {
  * The term a key is indexed under: `kind` is e (sender event id), c (command id), u (user id) or g (group id),
  * and the value is written in hex, so any id (an email, one with spaces) is one token, exactly; the tokenizer
  * splits at everything but letters and digits. The kind is one letter and the hex even-length: never ambiguous.
+ * FTS5 cuts a token at 32 KiB, so an id longer than `MAX_PLAIN_ID_BYTES` is indexed by its SHA-256 instead,
+ * after a `z` no hex holds (as the DynamoDB layout digests an id too long for a key).
  * @param {'e' | 'c' | 'u' | 'g'} kind
  * @param {string} value
  */
 export function termOf(kind, value) {
-  return `${kind}${Buffer.from(value, 'utf8').toString('hex')}`;
+  const bytes = Buffer.from(value, 'utf8');
+  if (bytes.byteLength > MAX_PLAIN_ID_BYTES)
+    return `${kind}z${createHash('sha256').update(bytes).digest('hex')}`;
+  return `${kind}${bytes.toString('hex')}`;
 }
+
+const MAX_PLAIN_ID_BYTES = 1024;
 
 /**
  * Every key an intake record can be found by, once each (a webhook's commands mostly name the same user), as

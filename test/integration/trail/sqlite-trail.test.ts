@@ -20,6 +20,29 @@ describe('SQLite trail file', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
+  it('finds an id longer than an FTS5 token exactly, not by its first 32 KiB', async () => {
+    const store = openSqliteTrail(join(dir, 'long-ids', 'trail.db'));
+    try {
+      const long = `${'u'.repeat(40_000)}-1`;
+      const record = intake({
+        requestId: 'r-long',
+        events: [
+          {
+            id: 'evt_long',
+            outcome: 'accepted',
+            rules: [],
+            commands: [{ id: 'c-long', kind: 'upsert_user', userId: long }],
+          },
+        ],
+      });
+      await store.putIntake(record);
+      expect(await store.listIntakes({ limit: 5, userId: long })).toEqual([record]);
+      expect(await store.listIntakes({ limit: 5, userId: `${'u'.repeat(40_000)}-2` })).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('fails to open with a retryable TrailError when the path cannot be a database', () => {
     const error = (() => {
       try {
