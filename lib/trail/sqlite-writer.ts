@@ -1,7 +1,7 @@
 // Where the SQLite trail's writes run: on a writer thread for a trail file, so the event loop that answers
-// webhooks pays only for turning a record into its row (`rowOf`: its JSON and keys, ~10 µs for a webhook's) and handing
-// that over, not for inserting and committing it (~0.1 ms a webhook record under load, and a checkpoint now and
-// then); in this thread for `:memory:`, which no other thread can open.
+// webhooks pays only for turning a record into its row (`rowOf`: its JSON and keys, ~10 µs for a webhook's)
+// and handing that over, not for inserting and committing it (~0.1 ms a webhook record under load, and a
+// checkpoint now and then); in this thread for `:memory:`, which no other thread can open.
 //
 // Either way, writes made in the same turn of the event loop go out together and share one transaction, in the
 // order they were made, and each caller's promise settles once its write is committed (or failed).
