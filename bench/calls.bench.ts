@@ -16,9 +16,9 @@ import { openSqliteQueues, type SqliteQueues } from '../lib/queue/sqlite/sqlite-
 import { type CompiledSource, loadRules } from '../lib/rules/index.ts';
 import { type RunningSandbox, startSandbox } from '../lib/sandbox/index.ts';
 import { connectPostgres } from '../lib/sync/postgres.ts';
+import { parseSyncFile } from '../lib/sync/read-sync-file.ts';
 import { runSync } from '../lib/sync/run-sync.ts';
 import { openSqliteStateStore } from '../lib/sync/sqlite-state-store.ts';
-import { parseSyncFile } from '../lib/sync/sync-file.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
 import { type BenchPostgres, startPostgres } from './postgres.ts';
 import { report, round } from './report.ts';

@@ -1,6 +1,5 @@
 // The database-sync path: the scheduled sync function, its own FIFO queue and deliver consumer with a share of the
 // Userflow rate (so a big sync never starves webhooks), the sync state table, and the connection URLs secret.
-import { basename } from 'node:path';
 import { type CfnElement, Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -15,7 +14,7 @@ import { SYNC_STATE_TABLE_SCHEMA } from '../lib/sync/dynamodb-state-store.ts';
 import { BridgeFunction, LAMBDA_TASK_ROOT } from './bridge-function.ts';
 import { SYNC_MAX_CONCURRENCY } from './config.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
-import type { DeployedSync } from './sync-files.ts';
+import { type DeployedSync, syncFileBundle } from './sync-files.ts';
 
 export interface SyncPathProps {
   readonly environmentName: string;
@@ -105,7 +104,7 @@ export class SyncPath extends Construct {
       // A run streams the whole query through a cursor; Lambda's ceiling is the limit for one run.
       timeout: Duration.minutes(15),
       memorySize: 1024,
-      bundledFiles: props.syncFiles.map((f) => ({ from: f.path, to: `syncs/${basename(f.path)}` })),
+      bundledFiles: syncFileBundle(props.syncFiles),
     });
     // Env vars sync reads (functions/sync.ts, lib/config/sync.ts):
     //   SYNC_QUEUE_URL   the sync path's queue (may SendMessage), never the webhook queue

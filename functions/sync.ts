@@ -1,11 +1,11 @@
 // The sync Lambda: an EventBridge Scheduler `{ "sync": "<name>" }` → one run of that bundled sync file.
 import { fileURLToPath } from 'node:url';
+import { loadSyncFiles } from '#sync/load';
 import { readSyncConfig } from '../lib/config/sync.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createSqsQueue } from '../lib/queue/sqs/sqs-queue.ts';
 import { secretsManagerSecretSource } from '../lib/secrets/secrets-manager.ts';
 import { openDynamoDbStateStore } from '../lib/sync/dynamodb-state-store.ts';
-import { loadSyncFiles } from '../lib/sync/index.ts';
 import { createSyncHandler } from '../lib/sync/scheduled-run.ts';
 import { trailFromEnv } from './trail.ts';
 

@@ -6,6 +6,7 @@ export { type CopiedFrom, copiedFrom, copiedWarning, sameQueries } from './copie
 export { ENTITY_KINDS, type EntityKind } from './entity.ts';
 export { DeletionCapError, SyncError } from './errors.ts';
 export type { Column, Database } from './postgres.ts';
+export { loadSyncFile, parseSyncFile } from './read-sync-file.ts';
 export {
   runSync,
   type SyncProgress,
@@ -21,12 +22,6 @@ export type {
   StateEntry,
   SyncStateStore,
 } from './state-store.ts';
-export {
-  DEFAULT_MAX_DELETE,
-  loadSyncFile,
-  parseSyncFile,
-  type SyncFile,
-  syncFileJsonSchema,
-} from './sync-file.ts';
+export { DEFAULT_MAX_DELETE, type SyncFile, syncFileJsonSchema } from './sync-file.ts';
 export { loadSyncFiles } from './sync-files.ts';
 export { runSyncRecorded, type SyncRunTrail, syncRunOutcome } from './trail-run.ts';

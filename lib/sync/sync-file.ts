@@ -1,7 +1,7 @@
 // The sync file: which queries feed Userflow, how columns map to attributes, and how cautious the sync must be.
-import { readFile } from 'node:fs/promises';
+// What a file's YAML reads as is validated here; reading the YAML is read-sync-file.ts, so the sync Lambda, which
+// gets its files pre-read at synth (load-pre-read.ts), neither bundles nor runs the YAML parser.
 import { basename, extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 
@@ -152,34 +152,14 @@ export const syncFileSchema = z
 export type SyncFile = z.infer<typeof syncFileSchema> & { name: string; path: string };
 export type EntityQuery = z.infer<typeof entityQuery>;
 
-/** Parses a sync file's text; every problem is listed, each naming the file and the field. */
-export function parseSyncFile(path: string, text: string): SyncFile {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`${path}: not valid YAML`, [(error as Error).message], error);
-  }
+/** Validates what a sync file's YAML reads as; every problem is listed, each naming the file and the field. */
+export function syncFileFromData(path: string, raw: unknown): SyncFile {
   const result = syncFileSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${path}: ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`invalid sync file ${path}`, problems);
   }
   return { ...result.data, name: result.data.name ?? basename(path, extname(path)), path };
-}
-
-export async function loadSyncFile(path: string): Promise<SyncFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      `cannot read sync file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      [],
-      error,
-    );
-  }
-  return parseSyncFile(path, text);
 }
 
 /** The JSON Schema written to `syncs/schema.json` (`npm run schema`), for editor completion in sync files. */

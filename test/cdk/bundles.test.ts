@@ -13,6 +13,7 @@ import { buildSqsEvent } from '../../lib/local/sqs-event.ts';
 import { createSqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
 import { loadRules } from '../../lib/rules/index.ts';
 import { PRE_READ_FILE } from '../../lib/rules/load-pre-read.ts';
+import { PRE_READ_FILE as SYNC_PRE_READ_FILE } from '../../lib/sync/load-pre-read.ts';
 import type { RunningSandbox } from '../../lib/sandbox/index.ts';
 import { createSigner } from '../../lib/sources/index.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
@@ -166,8 +167,8 @@ describe('synthesized Lambda bundles', () => {
     (fn) => {
       const code = readFileSync(join(world.dirs[fn], 'index.mjs'), 'utf8');
       expect(code).not.toMatch(/better[-_]sqlite3/);
-      // Ingest reads its rules pre-read at synth, so the YAML parser stays out of its bundle.
-      if (fn === 'ingest') expect(code).not.toContain('yaml.document');
+      // Ingest and sync read their files pre-read at synth, so the YAML parser stays out of their bundles.
+      if (fn !== 'deliver') expect(code).not.toContain('yaml.document');
       expect(code).toMatch(/from\s*"@aws-sdk\//);
       expect(existsSync(join(world.dirs[fn], 'index.mjs.map'))).toBe(true);
     },
@@ -273,12 +274,15 @@ describe('synthesized Lambda bundles', () => {
 });
 
 describe('synthesized sync bundle', () => {
-  it('carries the sync files where SYNC_FILES_DIR points', () => {
+  it('carries the sync files where SYNC_FILES_DIR points, and the same files pre-read', () => {
     const shipped = readdirSync(join(root, 'syncs'))
       .filter((f) => /\.ya?ml$/.test(f))
       .sort();
-    expect(readdirSync(join(world.dirs.sync, 'syncs')).sort()).toEqual(shipped);
-    expect(world.env.sync.SYNC_FILES_DIR).toBe(join(world.dirs.sync, 'syncs'));
+    const syncsDir = join(world.dirs.sync, 'syncs');
+    expect(readdirSync(syncsDir).sort()).toEqual([SYNC_PRE_READ_FILE, ...shipped].sort());
+    const preRead = JSON.parse(readFileSync(join(syncsDir, SYNC_PRE_READ_FILE), 'utf8'));
+    expect(preRead.files.map((f: { name: string }) => f.name)).toEqual(shipped);
+    expect(world.env.sync.SYNC_FILES_DIR).toBe(syncsDir);
   });
 
   it('starts under Node 24 with its sync files and refuses an unknown sync by name', async () => {

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { envelope } from '../../../lib/commands/index.ts';
 import { DeletionCapError } from '../../../lib/sync/errors.ts';
 import { connectPostgres, type Database } from '../../../lib/sync/postgres.ts';
+import { parseSyncFile } from '../../../lib/sync/read-sync-file.ts';
 import { runSync } from '../../../lib/sync/run-sync.ts';
 import { openSqliteStateStore } from '../../../lib/sync/sqlite-state-store.ts';
-import { parseSyncFile } from '../../../lib/sync/sync-file.ts';
 import { memoryQueue } from '../../helpers/memory-queue.ts';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 

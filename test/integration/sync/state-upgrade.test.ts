@@ -8,10 +8,10 @@ import { envelope } from '../../../lib/commands/index.ts';
 import { openSqliteDatabase } from '../../../lib/sqlite/sqlite-db.ts';
 import { connectPostgres, type Database } from '../../../lib/sync/postgres.ts';
 import { openPostgresStateStore } from '../../../lib/sync/postgres-state-store.ts';
+import { parseSyncFile } from '../../../lib/sync/read-sync-file.ts';
 import { runSync } from '../../../lib/sync/run-sync.ts';
 import { openSqliteStateStore } from '../../../lib/sync/sqlite-state-store.ts';
 import type { SyncStateStore } from '../../../lib/sync/state-store.ts';
-import { parseSyncFile } from '../../../lib/sync/sync-file.ts';
 import { memoryQueue } from '../../helpers/memory-queue.ts';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 

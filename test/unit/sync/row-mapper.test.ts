@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diffEntity, type EntityDiff } from '../../../lib/sync/diff.ts';
 import { SyncError } from '../../../lib/sync/errors.ts';
+import { parseSyncFile } from '../../../lib/sync/read-sync-file.ts';
 import { createRowMapper, toAttribute } from '../../../lib/sync/row-mapper.ts';
-import { parseSyncFile } from '../../../lib/sync/sync-file.ts';
 
 const query = (columns = {}, exclude: string[] = []) => ({ query: 'SELECT 1', columns, exclude });
 

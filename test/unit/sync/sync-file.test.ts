@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { overCap } from '../../../lib/sync/deletion-cap.ts';
-import { parseSyncFile } from '../../../lib/sync/sync-file.ts';
+import { parseSyncFile } from '../../../lib/sync/read-sync-file.ts';
 
 const parse = (extra: string) =>
   parseSyncFile(
