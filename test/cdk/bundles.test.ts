@@ -10,12 +10,11 @@ import type { BridgeStack } from '../../cdk/bridge-stack.ts';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
 import { buildEnvelope, command as commandSchema, envelopeMessage } from '../../lib/commands/index.ts';
 import { buildSqsEvent } from '../../lib/local/sqs-event.ts';
+import { PRE_READ_FILE } from '../../lib/pre-read-files.ts';
 import { createSqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
 import { loadRules } from '../../lib/rules/index.ts';
-import { PRE_READ_FILE } from '../../lib/rules/load-pre-read.ts';
 import type { RunningSandbox } from '../../lib/sandbox/index.ts';
 import { createSigner } from '../../lib/sources/index.ts';
-import { PRE_READ_FILE as SYNC_PRE_READ_FILE } from '../../lib/sync/load-pre-read.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
 import { startSandbox } from '../helpers/sandbox.ts';
@@ -279,8 +278,8 @@ describe('synthesized sync bundle', () => {
       .filter((f) => /\.ya?ml$/.test(f))
       .sort();
     const syncsDir = join(world.dirs.sync, 'syncs');
-    expect(readdirSync(syncsDir).sort()).toEqual([SYNC_PRE_READ_FILE, ...shipped].sort());
-    const preRead = JSON.parse(readFileSync(join(syncsDir, SYNC_PRE_READ_FILE), 'utf8'));
+    expect(readdirSync(syncsDir).sort()).toEqual([PRE_READ_FILE, ...shipped].sort());
+    const preRead = JSON.parse(readFileSync(join(syncsDir, PRE_READ_FILE), 'utf8'));
     expect(preRead.files.map((f: { name: string }) => f.name)).toEqual(shipped);
     expect(world.env.sync.SYNC_FILES_DIR).toBe(syncsDir);
   });

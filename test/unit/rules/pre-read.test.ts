@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { preReadRuleFiles } from '../../../cdk/rule-files.ts';
+import { PRE_READ_FILE } from '../../../lib/pre-read-files.ts';
 import { loadRules, type RuleSet } from '../../../lib/rules/index.ts';
-import { loadRules as loadPreRead, PRE_READ_FILE } from '../../../lib/rules/load-pre-read.ts';
+import { loadRules as loadPreRead } from '../../../lib/rules/load-pre-read.ts';
 import { commandsFor } from './helpers.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { preReadSyncFiles } from '../../../cdk/sync-files.ts';
+import { PRE_READ_FILE } from '../../../lib/pre-read-files.ts';
 import { loadSyncFiles } from '../../../lib/sync/index.ts';
-import { loadSyncFiles as loadPreRead, PRE_READ_FILE } from '../../../lib/sync/load-pre-read.ts';
+import { loadSyncFiles as loadPreRead } from '../../../lib/sync/load-pre-read.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const scratch: string[] = [];
