@@ -1,6 +1,5 @@
 // Onboarding watches in AWS: one EventBridge Scheduler schedule per watch file, the watch function, its state
 // table and the secret holding the alerts' Slack URLs and webhook secrets. Added by BridgeStack with `watchDir`.
-import { basename } from 'node:path';
 import { type CfnElement, Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -11,6 +10,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { WatchFunctionEnvName } from '../lib/config/env-names.ts';
 import { BridgeFunction, LAMBDA_TASK_ROOT } from './bridge-function.ts';
+import { watchFileBundle } from './watch-files.ts';
 
 export interface DeployedWatch {
   /** The watch's `name`: what its schedule sends as `{ "watch": name }`. */
@@ -71,7 +71,7 @@ export class WatchPath extends Construct {
       serviceName: 'watch',
       // Paging 10 000 sessions at the API's pace plus Slack's Retry-After waits fits well inside this.
       timeout: Duration.minutes(15),
-      bundledFiles: props.watchFiles.map((f) => ({ from: f.path, to: `watches/${basename(f.path)}` })),
+      bundledFiles: watchFileBundle(props.watchFiles),
     });
     // Env vars functions/watch.ts reads (lib/config/watch.ts): the state table (get/put/query only), the alert
     // secrets and the Userflow key (read), and where the bundled watch files are.

@@ -1,5 +1,6 @@
 // The watch Lambda: an EventBridge Scheduler `{ "watch": "<name>" }` → one run of that bundled watch file.
 import { fileURLToPath } from 'node:url';
+import { loadWatchFiles } from '#watch/load';
 import { readWatchFunctionConfig } from '../lib/config/watch.ts';
 import { apiKeyReader } from '../lib/deliver/api-key.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -8,7 +9,7 @@ import { DEFAULT_TRAIL_RETENTION_DAYS } from '../lib/trail/capture.ts';
 import { UserflowClient } from '../lib/userflow/index.ts';
 import { createUndiciTransport } from '../lib/userflow/undici-transport.ts';
 import { dynamoDbAlertState } from '../lib/watch/dynamodb-state.ts';
-import { createWatchHandler, loadWatchFiles } from '../lib/watch/scheduled-run.ts';
+import { createWatchHandler } from '../lib/watch/scheduled-run.ts';
 import { completedAfterAlertNote } from '../lib/watch/trail-note.ts';
 import { openSharedBudget } from './shared-budget.ts';
 import { trailFromEnv } from './trail.ts';

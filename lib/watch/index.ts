@@ -5,7 +5,7 @@ export { humanAgo, parseDuration, parseRate } from './duration.ts';
 export { AlertDeliveryError } from './errors.ts';
 export { type WatchFile, watchFileJsonSchema, watchFileSchema } from './file-schema.ts';
 export { jsonFileAlertState } from './json-file-state.ts';
-export { loadWatchFile, parseWatch, type Watch } from './load.ts';
+export { loadWatchFile, loadWatchFiles, parseWatch } from './load.ts';
 export { DEFAULT_MESSAGE } from './message.ts';
 export {
   runWatch,
@@ -20,4 +20,5 @@ export { slackMessage } from './slack.ts';
 export { type AlertRecord, type AlertState, memoryAlertState } from './state.ts';
 export { alertTarget } from './target.ts';
 export { COMPLETED_AFTER_ALERT, completedAfterAlertNote, WATCH_ORIGIN } from './trail-note.ts';
+export { type Watch, watchFromData } from './watch.ts';
 export { signedWebhookAlert } from './webhook-alert.ts';

@@ -3,10 +3,10 @@ import type { Content, ContentSession, User, UserflowClient } from '../userflow/
 import { UserflowInvalidParamsError, UserflowNotFoundError } from '../userflow/index.ts';
 import { type StalledAlert, userUrl } from './alert.ts';
 import { humanAgo } from './duration.ts';
-import type { Watch } from './load.ts';
 import { renderMessage } from './message.ts';
 import { type ChecklistTask, checklistTasks, sessionProgress } from './progress.ts';
 import type { AlertRecord, AlertState } from './state.ts';
+import type { Watch } from './watch.ts';
 
 export type WatchUserflow = Pick<UserflowClient, 'getContent' | 'getContentVersion' | 'getUser' | 'paginate'>;
 

@@ -1,5 +1,5 @@
 // Runs watches on their `schedule`: once at start, then every interval, never two runs of one watch at once.
-import type { Watch } from './load.ts';
+import type { Watch } from './watch.ts';
 
 export interface Timers {
   setInterval(fn: () => void, ms: number): unknown;

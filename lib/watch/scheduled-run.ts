@@ -1,14 +1,12 @@
 // The watch Lambda's logic: a scheduler event `{ "watch": "<name>" }` → one run of that bundled watch file.
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import type { SecretSource } from '../secrets/index.ts';
 import type { Transport } from '../userflow/transport.ts';
 import { AlertDeliveryError } from './errors.ts';
-import { loadWatchFile, type Watch } from './load.ts';
 import { runWatch, type WatchRunOptions, type WatchRunResult, type WatchUserflow } from './run.ts';
 import type { AlertState } from './state.ts';
 import { alertTarget } from './target.ts';
+import type { Watch } from './watch.ts';
 
 export interface WatchHandlerDeps {
   watches: ReadonlyMap<string, Watch>;
@@ -32,19 +30,6 @@ export interface InvocationContext {
 }
 
 export type WatchInvocationResult = Omit<WatchRunResult, 'alerts'> & { sent: number; resumed_after?: string };
-
-/** Every `*.yaml` in `dir`, by watch name; duplicate names are a ConfigError (they would share state). */
-export async function loadWatchFiles(dir: string): Promise<Map<string, Watch>> {
-  const watches = new Map<string, Watch>();
-  for (const name of (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()) {
-    const watch = await loadWatchFile(join(dir, name));
-    const other = watches.get(watch.name);
-    if (other)
-      throw new ConfigError(`${watch.source}: the name ${watch.name} is also used by ${other.source}`);
-    watches.set(watch.name, watch);
-  }
-  return watches;
-}
 
 /**
  * Fails the invocation when an alert was not delivered, so the scheduler's retry (and the error alarm) see it;

@@ -2,9 +2,9 @@
 import type { SecretSource } from '../secrets/index.ts';
 import type { Transport } from '../userflow/transport.ts';
 import type { StalledAlert } from './alert.ts';
-import type { Watch } from './load.ts';
 import { type SendOptions, sendAlert } from './send.ts';
 import { slackMessage } from './slack.ts';
+import type { Watch } from './watch.ts';
 import { signedWebhookAlert } from './webhook-alert.ts';
 
 export interface AlertTargetOptions extends Omit<SendOptions, 'transport'> {

@@ -1,6 +1,6 @@
 // The watch function's real bundle from `cdk synth -c watchDir=watches`, run on Node 24 against the Userflow
 // sandbox (demo data), dynalite and a loopback Secrets Manager, alerting a local Slack-compatible receiver.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeStack } from '../../cdk/bridge-stack.ts';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
 import { BUDGET_TABLE_KEY } from '../../lib/budget/dynamodb-lease-store.ts';
+import { PRE_READ_FILE } from '../../lib/pre-read-files.ts';
 import type { RunningSandbox } from '../../lib/sandbox/index.ts';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
@@ -100,6 +101,14 @@ afterAll(async () => {
 });
 
 describe('the watch bundle on Node 24', () => {
+  it('carries its watch files pre-read, and not the YAML parser', () => {
+    const shipped = readdirSync(join(root, 'watches'))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
+    expect(readdirSync(join(dir, 'watches')).sort()).toEqual([PRE_READ_FILE, ...shipped].sort());
+    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).not.toContain('yaml.document');
+  });
+
   it('runs the shipped example as the scheduler invokes it: one alert, then none', async () => {
     const event = { watch: 'getting-started-stalled' };
     const first = await runBundle(dir, { node, env, functionTimeoutSeconds, event });
