@@ -25,7 +25,10 @@ export interface Watch {
   alert: WatchFile['alert'];
 }
 
-/** Checks and compiles one watch file's data. Throws one `ConfigError` whose first line names the file and the first problem. */
+/**
+ * Checks and compiles one watch file's data. Throws one `ConfigError` whose first line names the file and the
+ * first problem.
+ */
 export function watchFromData(document: unknown, source: string): Watch {
   const result = watchFileSchema.safeParse(document);
   if (!result.success) {
