@@ -65,19 +65,34 @@ describe('pre-read rule files', () => {
     expect(compared).toBeGreaterThan(5);
   });
 
-  it('report the same problems as the YAML, without its line numbers', async () => {
+  it('report the same problems as the YAML, without its line numbers, once the source is used', async () => {
     // The synth refuses such a file before bundling it; the loader still checks what it is given.
     const bad =
       'source: bad\nverify:\n  scheme: nope\nevent:\n  id: id\n  type: type\nrules: [{ name: 1 }]\n';
     const dir = bundledRules({ 'bad.yaml': bad });
     const problems = (load: (d: string) => Promise<RuleSet>) =>
-      load(dir).then(
-        () => [],
-        (e: { problems: string[] }) => e.problems.map((p) => p.replace(/\.yaml:\d+:/, '.yaml:')),
-      );
+      load(dir)
+        .then((set) => set.get('bad'))
+        .then(
+          () => [],
+          (e: { problems: string[] }) => e.problems.map((p) => p.replace(/\.yaml:\d+:/, '.yaml:')),
+        );
     const fromYaml = await problems(loadRules);
     expect(fromYaml.length).toBeGreaterThan(1);
     expect(await problems(loadPreRead)).toEqual(fromYaml);
+  });
+
+  it('compile each source when it is first used, and only that one', async () => {
+    const stripe = shipped['stripe.yaml'] as string;
+    const broken = 'source: broken\nverify: { scheme: nope }\nevent: { id: id, type: type }\nrules: []\n';
+    const dir = bundledRules({ 'stripe.yaml': stripe, 'broken.yaml': broken });
+    const set = await loadPreRead(dir);
+    expect([...set.sources.keys()].sort()).toEqual(['broken', 'stripe']);
+    // A broken source fails only where it is used: the working one still serves its webhooks.
+    expect(set.get('stripe')?.name).toBe('stripe');
+    expect(set.get('stripe')).toBe(set.get('stripe'));
+    expect(() => set.get('broken')).toThrow(/invalid rule files/);
+    expect(set.get('nope')).toBeUndefined();
   });
 
   it('refuse at synth a value JSON would change', () => {
