@@ -1,12 +1,11 @@
 // Synth-time gate for rule files: the rules checker must accept them before they are bundled with ingest.
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { PRE_READ_FILE } from '../lib/pre-read-files.ts';
+import { join } from 'node:path';
 import { loadRules } from '../lib/rules/index.ts';
 import { ruleFileData } from '../lib/rules/parse.ts';
 import type { BundledFile } from './bridge-function.ts';
-import { preReadText } from './pre-read.ts';
+import { preReadBundle, preReadText } from './pre-read.ts';
 
 /**
  * Validates every rule file in `dir` with the same checker as `userflow-bridge rules check` (its ConfigError,
@@ -21,15 +20,12 @@ export async function checkedRuleFiles(dir: string): Promise<string[]> {
     .map((name) => join(dir, name));
 }
 
-/** The checked files as their YAML reads (PRE_READ_FILE), so the ingest Lambda does not parse YAML at cold start. */
+/** The checked files as their YAML reads (lib/pre-read-files.ts): no YAML parser in the ingest cold start. */
 export function preReadRuleFiles(paths: readonly string[]): string {
   return preReadText(ruleFileData(paths.map((path) => ({ path, text: readFileSync(path, 'utf8') }))));
 }
 
 /** What ingest's bundle carries under `rules/`: the checked files and, beside them, the same files pre-read. */
 export function ingestRuleBundle(paths: readonly string[]): BundledFile[] {
-  return [
-    ...paths.map((from) => ({ from, to: `rules/${basename(from)}` })),
-    { text: preReadRuleFiles(paths), to: `rules/${PRE_READ_FILE}` },
-  ];
+  return preReadBundle('rules', paths, preReadRuleFiles(paths));
 }

@@ -1,11 +1,9 @@
 // Synth-time gate for sync files: each in the deployed sync directory must pass the checker the sync Lambda uses.
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { PRE_READ_FILE } from '../lib/pre-read-files.ts';
 import { loadSyncFiles } from '../lib/sync/index.ts';
 import { syncFileData } from '../lib/sync/read-sync-file.ts';
 import type { BundledFile } from './bridge-function.ts';
-import { preReadText } from './pre-read.ts';
+import { preReadBundle, preReadText } from './pre-read.ts';
 
 export interface DeployedSync {
   /** The sync's name: what its schedule sends as `{ "sync": name }`. */
@@ -23,7 +21,7 @@ export async function checkedSyncFiles(dir: string): Promise<DeployedSync[]> {
   return [...files.values()].map((file) => ({ name: file.name, path: file.path }));
 }
 
-/** The checked files as their YAML reads (PRE_READ_FILE), so the sync Lambda does not parse YAML at cold start. */
+/** The checked files as their YAML reads (lib/pre-read-files.ts): no YAML parser in the sync cold start. */
 export function preReadSyncFiles(files: readonly DeployedSync[]): string {
   return preReadText(
     files.map(({ path }) => ({ path, data: syncFileData(path, readFileSync(path, 'utf8')) })),
@@ -32,8 +30,9 @@ export function preReadSyncFiles(files: readonly DeployedSync[]): string {
 
 /** What the sync function's bundle carries under `syncs/`: the checked files and, beside them, the same pre-read. */
 export function syncFileBundle(files: readonly DeployedSync[]): BundledFile[] {
-  return [
-    ...files.map((f) => ({ from: f.path, to: `syncs/${basename(f.path)}` })),
-    { text: preReadSyncFiles(files), to: `syncs/${PRE_READ_FILE}` },
-  ];
+  return preReadBundle(
+    'syncs',
+    files.map((f) => f.path),
+    preReadSyncFiles(files),
+  );
 }

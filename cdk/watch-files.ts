@@ -1,10 +1,8 @@
 // Synth-time gate for watch files: each must pass the loader the watch Lambda runs at cold start.
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { PRE_READ_FILE } from '../lib/pre-read-files.ts';
 import { loadWatchFiles, watchFileData } from '../lib/watch/load.ts';
 import type { BundledFile } from './bridge-function.ts';
-import { preReadText } from './pre-read.ts';
+import { preReadBundle, preReadText } from './pre-read.ts';
 import type { DeployedWatch } from './watch-path.ts';
 
 export async function checkedWatchFiles(dir: string): Promise<DeployedWatch[]> {
@@ -12,17 +10,18 @@ export async function checkedWatchFiles(dir: string): Promise<DeployedWatch[]> {
   return [...watches.values()].map((w) => ({ name: w.name, path: w.source, schedule: w.schedule }));
 }
 
-/** The checked files as their YAML reads (PRE_READ_FILE), so the watch Lambda does not parse YAML at cold start. */
+/** The checked files as their YAML reads (lib/pre-read-files.ts): no YAML parser in the watch cold start. */
 export function preReadWatchFiles(files: readonly DeployedWatch[]): string {
   return preReadText(
     files.map(({ path }) => ({ path, data: watchFileData(readFileSync(path, 'utf8'), path) })),
   );
 }
 
-/** What the watch function's bundle carries under `watches/`: the checked files and, beside them, the same pre-read. */
+/** What the watch function's bundle carries under `watches/`: the checked files and, beside them, their pre-read. */
 export function watchFileBundle(files: readonly DeployedWatch[]): BundledFile[] {
-  return [
-    ...files.map((f) => ({ from: f.path, to: `watches/${basename(f.path)}` })),
-    { text: preReadWatchFiles(files), to: `watches/${PRE_READ_FILE}` },
-  ];
+  return preReadBundle(
+    'watches',
+    files.map((f) => f.path),
+    preReadWatchFiles(files),
+  );
 }

@@ -1,6 +1,6 @@
 // Files a Lambda gets pre-read at synth: what each YAML file of a directory reads as, in one JSON file beside them
 // (cdk/pre-read.ts writes it), so a cold start neither bundles nor runs the YAML parser. Ingest's rule files and
-// the sync function's sync files come this way.
+// the sync and watch functions' files come this way.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from './errors.ts';

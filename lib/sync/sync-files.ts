@@ -25,7 +25,7 @@ export async function loadSyncFiles(dir: string): Promise<ReadonlyMap<string, Sy
 }
 
 /** The `*.yaml`/`*.yml` names in `dir`, sorted. */
-export async function syncFileNames(dir: string): Promise<string[]> {
+async function syncFileNames(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
   } catch (error) {
