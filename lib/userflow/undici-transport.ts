@@ -1,5 +1,11 @@
 // The one module that imports undici: the Transport the client uses unless given another one.
-import { type Dispatcher, request } from 'undici';
+//
+// It loads undici's request API and its global dispatcher (an Agent), not undici's index: the index also loads
+// fetch, WebSocket, the caches and the mocks, two thirds of the deliver function's bundle and of its cold start.
+// The parts are undici's own, so a request here behaves exactly as `undici.request` does.
+import type { Dispatcher } from 'undici';
+import dispatchRequest from 'undici/lib/api/api-request.js';
+import undiciGlobal from 'undici/lib/global.js';
 import type { HttpRequest, HttpResponse, Transport } from './transport.ts';
 
 export type { Dispatcher };
@@ -16,14 +22,17 @@ export interface UndiciTransportOptions {
 export function createUndiciTransport(options: UndiciTransportOptions = {}): Transport {
   return async (input: HttpRequest): Promise<HttpResponse> => {
     const signal = AbortSignal.timeout(input.timeoutMs);
-    const response = await request(input.url, {
+    const url = new URL(input.url);
+    const dispatcher = options.dispatcher ?? undiciGlobal.getGlobalDispatcher();
+    const response = await dispatchRequest.call(dispatcher, {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: input.method as Dispatcher.HttpMethod,
       headers: { ...input.headers },
       body: input.body,
       signal,
       headersTimeout: input.timeoutMs,
       bodyTimeout: input.timeoutMs,
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     const bodyText = await response.body.text();
     return { status: response.statusCode, headers: flattenHeaders(response.headers), bodyText };
