@@ -15,7 +15,7 @@ import { createSqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
 import { loadRules } from '../../lib/rules/index.ts';
 import type { RunningSandbox } from '../../lib/sandbox/index.ts';
 import { createSigner } from '../../lib/sources/index.ts';
-import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
+import { type DynamoDbEmulator, startDynamoDbEmulator, untilActive } from '../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
 import { startSandbox } from '../helpers/sandbox.ts';
 import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
@@ -93,6 +93,7 @@ beforeAll(async () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    await untilActive(ddb.client, table);
   }
   const { TimeToLiveSpecification } = template.Resources[tables.idempotency].Properties;
   const idempotency = { table: 'idempotency', ttlAttribute: TimeToLiveSpecification.AttributeName as string };

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 // dynalite ships no types; this is the one call we make.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: {
@@ -57,10 +57,27 @@ export async function startDynamoDbEmulator(): Promise<DynamoDbEmulator> {
           ],
         }),
       );
+      await untilActive(client, name);
     },
     async close() {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Waits for a table dynalite has just created to be ACTIVE. Even with `createTableMs: 0` it answers CreateTable
+ * while the table is CREATING and flips it on a timer, so a loaded machine can see the next call refused with
+ * ResourceNotFoundException. The SDK's waiter sleeps 20 s between polls; this polls every few milliseconds.
+ */
+export async function untilActive(client: DynamoDBClient, name: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline)
+      throw new Error(`table ${name} still ${Table?.TableStatus} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

@@ -1,6 +1,7 @@
 // The trail's DynamoDB table as the stack creates it, for tests against dynalite.
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TRAIL_TABLE_SCHEMA } from '../../lib/trail/dynamodb-layout.ts';
+import { untilActive } from './dynamodb-emulator.ts';
 
 /** The table as the stack creates it (cdk/bridge-stack.ts builds it from the same schema). */
 export async function createTrailTable(client: DynamoDBClient, name: string): Promise<void> {
@@ -25,4 +26,5 @@ export async function createTrailTable(client: DynamoDBClient, name: string): Pr
       })),
     }),
   );
+  await untilActive(client, name);
 }
