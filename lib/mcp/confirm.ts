@@ -1,5 +1,5 @@
 // Confirmation tokens for destructive tools: an HMAC over the principal, the tool and its exact arguments, 5 min.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const CONFIRM_TTL_MS = 5 * 60_000;
 const PREFIX = 'cfm_';
@@ -43,6 +43,8 @@ export function issueConfirmation(
 
 export type ConfirmCheck = 'ok' | 'malformed' | 'expired' | 'mismatch';
 
+const TOKEN = /^cfm_(\d{1,15})\.([A-Za-z0-9_-]{43})$/;
+
 /** `mismatch` covers other arguments, another tool, another principal and another server's secret alike. */
 export function checkConfirmation(
   secret: Uint8Array,
@@ -50,11 +52,24 @@ export function checkConfirmation(
   input: ConfirmInput,
   now: Date,
 ): ConfirmCheck {
-  const match = /^cfm_(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  const match = TOKEN.exec(token);
   if (!match) return 'malformed';
   const expiresAtMs = Number(match[1]);
   const expected = Buffer.from(sign(secret, input, expiresAtMs));
   const given = Buffer.from(match[2] as string);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'mismatch';
   return now.getTime() < expiresAtMs ? 'ok' : 'expired';
+}
+
+/**
+ * What the trail keeps of a token once it has confirmed a call, so it cannot confirm another: its SHA-256 (the
+ * token itself is a credential for those 5 minutes, and none is ever stored) and when it expires, in epoch
+ * seconds. For a token `checkConfirmation` found `ok`.
+ */
+export function confirmationUse(token: string): { id: string; expiresAt: number } {
+  const expiresAtMs = Number(TOKEN.exec(token)?.[1]);
+  return {
+    id: createHash('sha256').update(token).digest('hex'),
+    expiresAt: Math.ceil(expiresAtMs / 1000),
+  };
 }

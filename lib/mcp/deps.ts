@@ -12,7 +12,10 @@ export interface ToolDeps {
   userflow: UserflowClient;
   /** Where writes go: the live (webhooks) queue, so they are ordered with webhook commands for the same user. */
   queue: Queue;
-  /** The event trail: audit records, `wait`, and the bridge tools read it. Without it calls are not audited. */
+  /**
+   * The event trail: audit records, `wait`, and the bridge tools read it; it holds each confirm token to one use.
+   * Without it calls are not audited and a token confirms any number of calls in its 5 minutes.
+   */
   trail?: TrailStore;
   /** The rule set in force, for `bridge_test_rule`. */
   rules?: () => RuleSet;

@@ -1,7 +1,7 @@
 // How a queued write answers: the command id and `queued`, the delivery outcome after `wait`, or a preview.
 import * as z from 'zod';
 import { type Command, type CommandInput, command as commandSchema } from '../commands/index.ts';
-import { checkConfirmation, issueConfirmation } from './confirm.ts';
+import { checkConfirmation, confirmationUse, issueConfirmation } from './confirm.ts';
 import type { ToolDeps } from './deps.ts';
 import { enqueueCommand, waitForDelivery } from './enqueue.ts';
 import type { ToolCall, ToolOutcome } from './tool.ts';
@@ -94,7 +94,8 @@ export async function queueWrite(
 
 /**
  * The two-step gate of destructive tools. Without `confirm`: the preview and a token bound to these exact
- * arguments. With it: the token is checked and `act` runs. `undefined` means "act"; an outcome means "stop here".
+ * arguments. With it: the token is checked and claimed in the trail, so that it confirms this one call only, and
+ * `act` runs. `undefined` means "act"; an outcome means "stop here".
  */
 export async function confirmation(
   deps: ToolDeps,
@@ -139,6 +140,15 @@ export async function confirmation(
         : check === 'malformed'
           ? 'confirm is not a confirmation token'
           : 'the confirmation token was issued for other arguments',
+      `call ${tool} without confirm to get a fresh preview and token`,
+    );
+  }
+  // A trail outage rejects here: a destructive call the bridge cannot hold to one use is not made.
+  const use = confirmationUse(confirm);
+  if (deps.trail && !(await deps.trail.claimConfirmation(use.id, use.expiresAt))) {
+    throw new ToolRefusal(
+      'confirmation_used',
+      'the confirmation token was already used: each one confirms a single call',
       `call ${tool} without confirm to get a fresh preview and token`,
     );
   }

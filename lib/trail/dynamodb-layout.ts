@@ -12,6 +12,7 @@
 //                        GRP#<group id>       (same)
 //   attempt              ATT#<commandId>      <at>#<attempt>#<unique>    FEED#ATTEMPT     ATT#USR#<user>    ATT#GRP#<group>  ATT#PRN#<principal>
 //   sync run             RUN#<runId>          RUN                        FEED#RUN         RUN#NAME#<name>   -                -
+//   used confirmation    CFM#<token digest>   CLAIM                      -                -                 -                -
 //
 // Every GSI sort key (gsiNsk) is the item's `<at>#…` (receivedAt / at / startedAt), so each listing is one Query,
 // newest first (ScanIndexForward false), with `since` as a key condition. So:
@@ -23,6 +24,7 @@
 //   attempts by command  Query ATT#<commandId> (oldest first)
 //   attempts by user / group / principal   Query gsi2 / gsi3 / gsi4, newest first; all attempts: gsi1 FEED#ATTEMPT
 //   sync runs (by name)  Query gsi1 FEED#RUN (gsi2 RUN#NAME#<name>), newest first
+//   claim a confirmation PutItem CFM#<digest> if it does not exist (a conditional write: one claim wins)
 //
 // Why intakes are fetched by key after the Query: an intake carries its body (up to 256 KiB). The GSIs project only
 // the small attributes (INCLUDE, below), not `intake`, so a large body is written once instead of once per index,
@@ -55,7 +57,7 @@ const ITEM_MARGIN_BYTES = 4 * 1024;
 export const MAX_RECORD_JSON_BYTES = DYNAMODB_ITEM_LIMIT_BYTES - ITEM_MARGIN_BYTES;
 
 export type Item = Record<string, string | number>;
-export type RecordKind = 'intake' | 'intake_key' | 'attempt' | 'run';
+export type RecordKind = 'intake' | 'intake_key' | 'attempt' | 'run' | 'confirmation';
 
 export const INTAKE_SK = 'INTAKE';
 export const RUN_SK = 'RUN';
@@ -93,6 +95,11 @@ export const indexPk = {
 };
 export const attemptPk = (commandId: string) => `ATT#${keyPart(commandId)}`;
 export const runKey = (runId: string) => ({ pk: `RUN#${keyPart(runId)}`, sk: RUN_SK });
+
+/** A used confirmation token: no record, only its key and expiry (in no index, so in no listing). */
+export function confirmationItem(id: string, expiresAt: number): Item {
+  return { pk: `CFM#${keyPart(id)}`, sk: 'CLAIM', kind: 'confirmation', expiresAt };
+}
 
 /** The record item of an intake and one pointer per sender event id, command, user and group (deduplicated). */
 export function intakeItems(record: IntakeRecord): { main: Item; pointers: Item[] } {
@@ -233,8 +240,11 @@ export const TRAIL_WRITER_KEY_PREFIXES = {
   ingest: ['REQ#', 'EVT#', 'CMD#', 'USR#', 'GRP#'],
   deliver: ['ATT#'],
   sync: ['RUN#'],
-  /** The agent tools' audit records are attempts too (principal `agent:<name>`, origin `mcp`). */
-  agent: ['ATT#'],
+  /**
+   * The agent tools' audit records are attempts too (principal `agent:<name>`, origin `mcp`); CFM# marks a used
+   * confirmation token.
+   */
+  agent: ['ATT#', 'CFM#'],
   /** A watch's note that an alerted session was completed after all (principal `watch:<name>`). */
   watch: ['ATT#'],
 } as const;

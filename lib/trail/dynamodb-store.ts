@@ -18,6 +18,7 @@ import {
 import {
   attemptItem,
   attemptPk,
+  confirmationItem,
   type IndexName,
   type Item,
   intakeItems,
@@ -250,6 +251,21 @@ export function openDynamoDbTrail(options: DynamoDbTrailOptions): TrailStore {
         items.map((item) => JSON.parse(String(item.run)) as SyncRunRecord),
       );
     },
+    claimConfirmation(id, expiresAt) {
+      const claim = new PutCommand({
+        TableName: table,
+        Item: confirmationItem(id, expiresAt),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+      // The condition is the whole point: of two calls racing with one token, DynamoDB lets exactly one write.
+      return send('PutItem', claim).then(
+        () => true,
+        (error: TrailError) => {
+          if ((error.cause as Error | undefined)?.name === 'ConditionalCheckFailedException') return false;
+          throw error;
+        },
+      );
+    },
     async purgeExpired(now) {
       // DynamoDB's TTL deletes expired items on its own (within days); this is for an explicit clean-up only,
       // and reads the whole table, so nothing on a request path calls it.
@@ -270,7 +286,7 @@ export function openDynamoDbTrail(options: DynamoDbTrailOptions): TrailStore {
         );
         const items = page.Items ?? [];
         await batchWrite(items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })));
-        dropped += items.filter((item) => item.kind !== 'intake_key').length;
+        dropped += items.filter((item) => item.kind !== 'intake_key' && item.kind !== 'confirmation').length;
         start = page.LastEvaluatedKey;
       } while (start);
       return dropped;

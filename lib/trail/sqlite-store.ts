@@ -92,6 +92,8 @@ function sqliteTrail(db: SqliteDatabase, writer: TrailWriter): TrailStore {
         ) as { record: string }[];
         return rows.map((row) => JSON.parse(row.record) as SyncRunRecord);
       }),
+    claimConfirmation: async (id, expiresAt) =>
+      (await writer.write({ kind: 'confirmation', id, expiresAt })) as boolean,
     purgeExpired: async (now) =>
       (await writer.write({ kind: 'purge', nowSeconds: Math.floor(now.getTime() / 1000) })) as number,
     close: () => {

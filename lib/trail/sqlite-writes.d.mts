@@ -15,12 +15,14 @@ export type TrailWrite =
   | { kind: 'intake'; record: IntakeRecord }
   | { kind: 'attempt'; record: AttemptRecord }
   | { kind: 'syncRun'; record: SyncRunRecord }
+  | { kind: 'confirmation'; id: string; expiresAt: number }
   | { kind: 'purge'; nowSeconds: number };
 
 /** A write made ready to cross (`rowOf`): records in their columns, as JSON. */
 export type RowWrite =
   | { kind: 'intake'; values: unknown[]; keys: string[] }
   | { kind: 'attempt' | 'syncRun'; values: unknown[] }
+  | { kind: 'confirmation'; id: string; expiresAt: number }
   | { kind: 'purge'; nowSeconds: number };
 
 export function rowOf(write: TrailWrite): RowWrite;

@@ -55,6 +55,11 @@ CREATE TABLE IF NOT EXISTS sync_run (
 );
 CREATE INDEX IF NOT EXISTS sync_run_by_name ON sync_run (name, started_at);
 CREATE INDEX IF NOT EXISTS sync_run_by_time ON sync_run (started_at);
+-- used confirmation tokens, by digest: a row's existence is the claim
+CREATE TABLE IF NOT EXISTS confirmation_use (
+  id TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
 `;
 
 /**
@@ -135,6 +140,10 @@ export function trailWrites(db) {
   const insertSyncRun = db.prepare(
     'INSERT OR REPLACE INTO sync_run (run_id, name, started_at, expires_at, record) VALUES (?, ?, ?, ?, ?)',
   );
+  // Only this thread writes the file, and in order, so of two claims of one token the first inserts the row.
+  const claimConfirmation = db.prepare(
+    'INSERT INTO confirmation_use (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING',
+  );
 
   const purge = (nowSeconds) => {
     db.prepare(
@@ -143,6 +152,7 @@ export function trailWrites(db) {
     const intakes = db.prepare('DELETE FROM intake WHERE expires_at <= ?').run(nowSeconds).changes;
     const attempts = db.prepare('DELETE FROM attempt WHERE expires_at <= ?').run(nowSeconds).changes;
     const runs = db.prepare('DELETE FROM sync_run WHERE expires_at <= ?').run(nowSeconds).changes;
+    db.prepare('DELETE FROM confirmation_use WHERE expires_at <= ?').run(nowSeconds);
     return intakes + attempts + runs;
   };
 
@@ -155,6 +165,8 @@ export function trailWrites(db) {
         return void insertAttempt.run(...write.values);
       case 'syncRun':
         return void insertSyncRun.run(...write.values);
+      case 'confirmation':
+        return claimConfirmation.run(write.id, write.expiresAt).changes === 1;
       case 'purge':
         return purge(write.nowSeconds);
       default:

@@ -23,6 +23,12 @@ export interface TrailStore {
   putSyncRun(record: SyncRunRecord): Promise<void>;
   /** Newest first. */
   listSyncRuns(query: SyncRunQuery): Promise<SyncRunRecord[]>;
+  /**
+   * Marks a confirmation token (by its digest, never the token) as used: true the first time, false for every
+   * later claim while it lives, however many processes race for it. Makes the agent tools' tokens single-use.
+   * `expiresAt` (epoch seconds) is the token's own expiry: after it the token confirms nothing anyway.
+   */
+  claimConfirmation(id: string, expiresAt: number): Promise<boolean>;
   /** Drops records whose `expiresAt` has passed; returns how many. DynamoDB's TTL does this on its own. */
   purgeExpired(now: Date): Promise<number>;
   close(): void;

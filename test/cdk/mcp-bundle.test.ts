@@ -268,7 +268,7 @@ describe('the MCP bundle on Node 24', () => {
     expect(again.structuredContent).toMatchObject({ scanned: 1 });
   });
 
-  it('confirms a delete with a token another instance issued, and never one forged or borrowed', async () => {
+  it('confirms a delete with a token another instance issued, and never one forged, borrowed or used before', async () => {
     const userflow = new UserflowClient({ apiKey: services.sandbox.apiKey, baseUrl: services.sandbox.url });
     await userflow.createOrUpdateUser({ id: 'usr_leaving', attributes: { name: 'Leaving' } });
     const first = await call(cleanerToken, 'userflow_delete_user', { id: 'usr_leaving' });
@@ -309,6 +309,12 @@ describe('the MCP bundle on Node 24', () => {
     expect(confirmed.structuredContent, confirmed.content[0]?.text).toMatchObject({ status: 'queued' });
     const [message] = await queue.receive({ maxMessages: 1, waitSeconds: 1 });
     expect(message?.groupId).toBe('usr_leaving');
+
+    // Used once, it confirms nothing more: the claim is in the trail table, so no other instance takes it either.
+    const reused = await call(cleanerToken, 'userflow_delete_user', { id: 'usr_leaving', confirm });
+    expect(reused.isError).toBe(true);
+    expect(reused.content[0]?.text).toContain('confirmation_used');
+    expect(await queue.receive({ maxMessages: 10, waitSeconds: 0 })).toEqual([]);
   });
 
   it('answers 401 with WWW-Authenticate without a token', async () => {

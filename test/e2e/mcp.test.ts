@@ -170,7 +170,7 @@ describe('agent tools over HTTP and stdio', () => {
     }
   });
 
-  it('a delete without confirmation changes nothing; with the token it deletes', async () => {
+  it('a delete without confirmation changes nothing; with the token it deletes, once', async () => {
     const client = await overHttp(tokens.cleaner as string);
     const first = await client.callTool({ name: 'userflow_delete_user', arguments: { id: 'demo_lee' } });
     const answer = first.structuredContent as {
@@ -194,6 +194,11 @@ describe('agent tools over HTTP and stdio', () => {
       arguments: { id: 'demo_lee', confirm: answer.confirm },
     });
     expect(confirmed.structuredContent).toMatchObject({ status: 'queued' });
+    const reused = await client.callTool({
+      name: 'userflow_delete_user',
+      arguments: { id: 'demo_lee', confirm: answer.confirm },
+    });
+    expect(text(reused)).toContain('confirmation_used');
     await eventually(
       async () => (await sandboxUser(sandboxUrl, 'demo_lee')) === undefined,
       'demo_lee deleted',

@@ -262,4 +262,32 @@ describe('the agent tools in process', () => {
     expect(declined.structuredContent).toMatchObject({ status: 'declined' });
     expect(no.queue.sent).toHaveLength(0);
   });
+
+  it('a confirmation token confirms one call: used again it is refused, and of calls racing with it one wins', async () => {
+    // Each reading of the clock a millisecond on, so no two previews are issued the same token.
+    let ms = Date.now();
+    const { client, queue } = await connect(['memberships:write'], 'oncebot', {
+      now: () => {
+        ms += 1;
+        return new Date(ms);
+      },
+    });
+    const args = { user_id: SAMPLE_USER_ID, group_id: 'trial' };
+    const remove = (extra: { confirm?: string } = {}) =>
+      client.callTool({ name: 'userflow_remove_membership', arguments: { ...args, ...extra } });
+    const tokenOf = async () => ((await remove()).structuredContent as { confirm: string }).confirm;
+
+    const confirm = await tokenOf();
+    expect((await remove({ confirm })).structuredContent).toMatchObject({ status: 'queued' });
+    const again = await remove({ confirm });
+    expect(again.isError).toBe(true);
+    expect(text(again)).toMatch(/^confirmation_used: /);
+    expect(queue.sent).toHaveLength(1);
+
+    const fresh = await tokenOf();
+    const racing = await Promise.all([1, 2, 3].map(() => remove({ confirm: fresh })));
+    expect(racing.filter((result) => !result.isError)).toHaveLength(1);
+    expect(racing.filter((result) => text(result).startsWith('confirmation_used'))).toHaveLength(2);
+    expect(queue.sent).toHaveLength(2);
+  });
 });

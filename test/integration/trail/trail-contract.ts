@@ -218,6 +218,18 @@ export function describeTrailContract(label: string, open: () => Promise<TrailSt
       expect(await store.listSyncRuns({ limit: 10, name: 'nope' })).toEqual([]);
     });
 
+    it('lets one claim of a confirmation win, even among concurrent ones, and each id be claimed once', async () => {
+      const claims = await Promise.all(
+        Array.from({ length: 5 }, () => store.claimConfirmation('digest-1', 2_000_000_000)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimConfirmation('digest-1', 2_000_000_000)).toBe(false);
+      expect(await store.claimConfirmation('digest-2', 2_000_000_000)).toBe(true);
+      // A claim is no record: it is in no listing and no purge count.
+      expect(await store.listIntakes({ limit: 10 })).toEqual([]);
+      expect(await store.listAttempts({ limit: 10 })).toEqual([]);
+    });
+
     it('drops expired records and keeps the rest', async () => {
       await store.putIntake(intake({ requestId: 'old', expiresAt: 1_000 }));
       await store.putIntake(intake({ requestId: 'new', expiresAt: 5_000 }));
@@ -230,12 +242,15 @@ export function describeTrailContract(label: string, open: () => Promise<TrailSt
         counts: {},
         expiresAt: 1_000,
       });
+      expect(await store.claimConfirmation('used-long-ago', 1_000)).toBe(true);
       expect(await store.purgeExpired(new Date(2_000_000))).toBe(3);
       expect(await store.listSyncRuns({ limit: 10 })).toEqual([]);
       expect(await store.findIntake('old')).toBeUndefined();
       expect(await store.findIntake('cmd_old')).toBeUndefined();
       expect(await store.findIntake('new')).toBeDefined();
       expect(await store.attemptsFor(['cmd_old'])).toEqual([]);
+      // The expired claim went too (its token confirms nothing any more), so the id is free again.
+      expect(await store.claimConfirmation('used-long-ago', 1_000)).toBe(true);
     });
   });
 }

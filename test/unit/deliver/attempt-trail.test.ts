@@ -37,6 +37,7 @@ function fakeTrail(behaviour: 'ok' | 'fail' | 'hang') {
     listAttempts: unused,
     putSyncRun: unused,
     listSyncRuns: unused,
+    claimConfirmation: unused,
     purgeExpired: unused,
     close: () => {},
   };

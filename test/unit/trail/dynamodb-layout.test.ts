@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   attemptItem,
+  confirmationItem,
   fitIntake,
   ItemTooLargeError,
   intakeItems,
@@ -53,6 +54,15 @@ describe('trail key layout', () => {
       expiresAt: 1,
     });
     expect(under(TRAIL_WRITER_KEY_PREFIXES.sync)(run.pk)).toBe(true);
+  });
+
+  it("puts a used confirmation under the agent tools' prefixes alone, in no index", () => {
+    const used = confirmationItem('ab12', 1_900_000_000);
+    expect(used).toEqual({ pk: 'CFM#ab12', sk: 'CLAIM', kind: 'confirmation', expiresAt: 1_900_000_000 });
+    expect(under(TRAIL_WRITER_KEY_PREFIXES.agent)(used.pk)).toBe(true);
+    for (const writer of ['ingest', 'deliver', 'sync', 'watch'] as const) {
+      expect(under(TRAIL_WRITER_KEY_PREFIXES[writer])(used.pk), writer).toBe(false);
+    }
   });
 
   it('keeps short ids as they are and replaces ids too long for a key by their digest', () => {
