@@ -2,6 +2,7 @@
 // queues nothing at all.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { envelope } from '../../../lib/commands/index.ts';
+import { countVanished } from '../../../lib/sync/deletion-cap.ts';
 import { DeletionCapError } from '../../../lib/sync/errors.ts';
 import { connectPostgres, type Database } from '../../../lib/sync/postgres.ts';
 import { parseSyncFile } from '../../../lib/sync/read-sync-file.ts';
@@ -106,6 +107,20 @@ describe('mirror deletion cap', () => {
     await expect(runSync({ file: file(''), db, state, dryRun: true })).rejects.toBeInstanceOf(
       DeletionCapError,
     );
+  });
+
+  it('counts what vanished exactly when keys sort differently under a locale than by code point', async () => {
+    // Case, accents, astral characters, spaces and prefixes: a check that read keys in another order than the
+    // run's merge would stop as out of order or count present users as gone.
+    const ids = ['a', 'B', 'Z', 'é', 'E', 'ä', 'a b', 'aa', 'a-b', '😀', 'ß', 'ss', '10', '9', 'Å', 'z'];
+    await pgServer.sql(`DELETE FROM members; DELETE FROM people;
+      INSERT INTO people SELECT id, 'free' FROM unnest(ARRAY[${ids.map((id) => `'${id}'`).join(', ')}]) AS id;
+      INSERT INTO members SELECT id, 'g1' FROM people;`);
+    const state = await synced('');
+    await pgServer.sql(`DELETE FROM members WHERE user_id IN ('é', '😀', 'a b')`);
+    const sync = file('max_delete: { ratio: 0.5, at_least: 0 }');
+    expect(await countVanished(db, sync, state, 'memberships')).toBe(3);
+    expect(await countVanished(db, sync, state, 'users')).toBe(0);
   });
 
   it('removes one membership of a tiny sync under the default cap (the 3-row example)', async () => {
