@@ -29,14 +29,23 @@ export function removingKinds(file: SyncFile): EntityKind[] {
  * Throws `DeletionCapError` when a run would remove more of some kind than the cap allows. Reads only the keys of
  * each removing kind's query (one extra scan, in mirror mode only, and skipped when the sync knows no more
  * entities than `at_least`), merged with the stored state as the run itself does.
+ *
+ * The scan reads on a connection of its own (forked from `db` when one is needed), so the run's own merge can
+ * read on `db` meanwhile: the run queues nothing until this has passed.
  */
 export async function checkDeletionCap(db: Database, file: SyncFile, state: SyncStateStore): Promise<void> {
-  for (const kind of removingKinds(file)) {
-    const known = await state.entities(file.name, kind).count();
-    if (!overCap(known, known, file.max_delete)) continue;
-    const vanished = await countVanished(db, file, state, kind);
-    if (overCap(vanished, known, file.max_delete))
-      throw new DeletionCapError(kind, vanished, known, file.max_delete);
+  let own: Database | undefined;
+  try {
+    for (const kind of removingKinds(file)) {
+      const known = await state.entities(file.name, kind).count();
+      if (!overCap(known, known, file.max_delete)) continue;
+      own ??= await db.fork();
+      const vanished = await countVanished(own, file, state, kind);
+      if (overCap(vanished, known, file.max_delete))
+        throw new DeletionCapError(kind, vanished, known, file.max_delete);
+    }
+  } finally {
+    await own?.close();
   }
 }
 

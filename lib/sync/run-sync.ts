@@ -101,7 +101,13 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
     }
   };
 
+  // The deletion cap is checked beside the merge, which starts at once (PostgreSQL sorts both queries at the
+  // same time); every send waits for it, so a run the cap refuses still queues nothing, not even its creates.
+  const capChecked = checkDeletionCap(db, file, state);
+  // Awaited below on every path: until then its failure must not surface as an unhandled rejection.
+  capChecked.catch(() => {});
   const send = async (envelopes: Envelope[]) => {
+    await capChecked;
     if (dryRun || envelopes.length === 0) return;
     await (options.queue as Queue).send(envelopes.map(envelopeMessage));
     counts.queued += envelopes.length;
@@ -110,8 +116,6 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
   };
 
   try {
-    // Before anything is queued: a run the cap refuses queues nothing, not even its creates and updates.
-    await checkDeletionCap(db, file, state);
     const vanished = new Map<EntityKind, number>();
     const totals = new Map<EntityKind, number>();
     const run: KindRun = {
@@ -152,6 +156,8 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
         }
       } else vanished.set(kind, (await syncKind(run, kind)).vanished);
     }
+    // A run with nothing to send (a dry run, or no change) is refused all the same.
+    await capChecked;
 
     if (file.mode === 'mirror') {
       removing = true;
@@ -162,7 +168,14 @@ export async function runSync(options: SyncRunOptions): Promise<SyncResult> {
     }
     await state.finishRun(runId, { status: 'succeeded', counts });
     return { runId, counts, byKind, samples };
-  } catch (error) {
+  } catch (thrown) {
+    // The cap's refusal comes first, as when it was checked before the merge: a merge that failed meanwhile
+    // would have queued nothing either.
+    const error =
+      (await capChecked.then(
+        () => undefined,
+        (refusal: unknown) => refusal,
+      )) ?? thrown;
     await state
       .finishRun(runId, { status: 'failed', error: (error as Error).message, counts })
       .catch(() => {});
