@@ -140,7 +140,8 @@ export function trailWrites(db) {
   const insertSyncRun = db.prepare(
     'INSERT OR REPLACE INTO sync_run (run_id, name, started_at, expires_at, record) VALUES (?, ?, ?, ?, ?)',
   );
-  // Only this thread writes the file, and in order, so of two claims of one token the first inserts the row.
+  // SQLite's write lock orders the claims of this thread and of other processes alike: the first inserts the
+  // row, the rest change nothing.
   const claimConfirmation = db.prepare(
     'INSERT INTO confirmation_use (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING',
   );
