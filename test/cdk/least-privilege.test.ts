@@ -180,6 +180,31 @@ describe('the agent tools', () => {
     }
   });
 
+  it('writes to the trail only audit attempts and used confirmation tokens (dynamodb:LeadingKeys)', () => {
+    const trail = logicalId(builtMcp, withMcp.trail.table);
+    const writes = Object.values(all)
+      .filter(
+        (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles ?? []).includes(mcpRole),
+      )
+      .flatMap(
+        (p) =>
+          (p.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)
+            ?.Statement ?? [],
+      )
+      .filter(
+        (s) =>
+          JSON.stringify(s.Action).includes('dynamodb:PutItem') &&
+          JSON.stringify(s.Resource).includes(`"${trail}"`),
+      );
+    const leading = writes.map(
+      (s) =>
+        (s.Condition as Record<string, Record<string, unknown>> | undefined)?.['ForAllValues:StringLike']?.[
+          'dynamodb:LeadingKeys'
+        ],
+    );
+    expect(leading).toEqual([['ATT#*', 'CFM#*']]);
+  });
+
   it('the MCP function may peek at the DLQ but never remove a dead letter; no other role may read it', () => {
     const dlqId = logicalId(builtMcp, withMcp.queues.dlq);
     const arn = `arn:aws:sqs:eu-west-1:123456789012:${dlqId}.fifo`;
