@@ -1,6 +1,6 @@
 // The real MCP bundle from a `cdk synth`, on the Lambda runtime's Node (24): a JSON-RPC tools/list, a queued
-// write, the bridge tools that need the bundled rules and the DLQ, and a confirmed delete, each through an API
-// Gateway v2 event, against dynalite (principals), a loopback Secrets Manager (the Userflow key and the
+// write, the bridge tools that need the bundled rules, the DLQ and the trail, and a confirmed delete, each through
+// an API Gateway v2 event, against dynalite (principals, trail), a loopback Secrets Manager (the Userflow key and the
 // confirmation secret), the SQS emulator and the Userflow sandbox. Each run is a fresh process, like a new
 // Lambda instance.
 import { hkdfSync } from 'node:crypto';
@@ -22,6 +22,7 @@ import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamod
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
 import { startSandbox } from '../helpers/sandbox.ts';
 import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
+import { attempt, intake } from '../integration/trail/trail-contract.ts';
 import { apiGatewayV2Event } from './helpers/api-gateway-event.ts';
 import {
   assetDirOf,
@@ -255,6 +256,49 @@ describe('the MCP bundle on Node 24', () => {
     expect(events[0]?.commands.map((c) => c.type)).toContain('add_membership');
     const queue = createSqsQueue({ queueUrl, client: services.sqs.clientConfig });
     expect(await queue.receive({ maxMessages: 10, waitSeconds: 0 })).toEqual([]);
+  });
+
+  it("tells an event's story and a user's timeline from the stack's trail", async () => {
+    const trail = openDynamoDbTrail({ tableName: 'trail', client: services.ddb.clientConfig });
+    const now = new Date().toISOString();
+    await trail.putIntake({
+      ...intake({ requestId: 'req_story', receivedAt: now }),
+      eventIds: ['evt_story'],
+      events: [
+        {
+          id: 'evt_story',
+          type: 'customer.subscription.updated',
+          outcome: 'accepted',
+          rules: [{ name: 'trial-converted', decision: 'matched' }],
+          commands: [{ id: 'cmd_story', kind: 'add_membership', userId: 'usr_story', groupId: 'paid' }],
+        },
+      ],
+    });
+    await trail.putAttempt(
+      attempt({
+        commandId: 'cmd_story',
+        at: now,
+        action: 'add_membership',
+        userId: 'usr_story',
+        groupId: 'paid',
+      }),
+    );
+    trail.close();
+
+    const story = await call(bridgeToken, 'bridge_explain_event', { id: 'evt_story' });
+    expect(story.isError, story.content[0]?.text).toBeFalsy();
+    expect(story.structuredContent).toMatchObject({
+      intake: { requestId: 'req_story', events: [{ commands: [{ id: 'cmd_story' }] }] },
+      attempts: [{ commandId: 'cmd_story', outcome: 'delivered' }],
+    });
+    const timeline = await call(bridgeToken, 'bridge_user_timeline', { user_id: 'usr_story' });
+    expect(timeline.isError, timeline.content[0]?.text).toBeFalsy();
+    const { intakes, attempts } = timeline.structuredContent as {
+      intakes: { requestId: string }[];
+      attempts: { commandId: string }[];
+    };
+    expect(intakes.map((i) => i.requestId)).toEqual(['req_story']);
+    expect(attempts.map((a) => a.commandId)).toEqual(['cmd_story']);
   });
 
   it('lists the DLQ by reason and leaves every dead letter in it', async () => {
