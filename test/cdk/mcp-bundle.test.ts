@@ -1,8 +1,8 @@
 // The real MCP bundle from a `cdk synth`, on the Lambda runtime's Node (24): a JSON-RPC tools/list, a queued
-// write, the bridge tools that need the bundled rules, the DLQ and the trail, and a confirmed delete, each through
-// an API Gateway v2 event, against dynalite (principals, trail), a loopback Secrets Manager (the Userflow key and the
-// confirmation secret), the SQS emulator and the Userflow sandbox. Each run is a fresh process, like a new
-// Lambda instance.
+// write, the bridge tools that need the bundled rules, the DLQ and the trail, and a confirmed delete, each
+// through an API Gateway v2 event, against dynalite (principals, trail), a loopback Secrets Manager (the
+// Userflow key and the confirmation secret), the SQS emulator and the Userflow sandbox. Each run is a fresh
+// process, like a new Lambda instance.
 import { hkdfSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
