@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeStack } from '../../cdk/bridge-stack.ts';
@@ -15,7 +15,7 @@ import { createSqsQueue } from '../../lib/queue/sqs/sqs-queue.ts';
 import { loadRules } from '../../lib/rules/index.ts';
 import type { RunningSandbox } from '../../lib/sandbox/index.ts';
 import { createSigner } from '../../lib/sources/index.ts';
-import { type DynamoDbEmulator, startDynamoDbEmulator, untilActive } from '../helpers/dynamodb-emulator.ts';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from '../helpers/dynamodb-emulator.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
 import { startSandbox } from '../helpers/sandbox.ts';
 import { type SqsEmulator, startSqsEmulator } from '../helpers/sqs-emulator.ts';
@@ -82,18 +82,7 @@ beforeAll(async () => {
     budget: id(stack.budgetTable),
   };
   for (const [table, logicalId] of Object.entries(tables)) {
-    const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes } =
-      template.Resources[logicalId].Properties;
-    await ddb.client.send(
-      new CreateTableCommand({
-        TableName: table,
-        KeySchema,
-        AttributeDefinitions,
-        ...(GlobalSecondaryIndexes ? { GlobalSecondaryIndexes } : {}),
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    await untilActive(ddb.client, table);
+    await ddb.createDeclaredTable(table, template.Resources[logicalId].Properties);
   }
   const { TimeToLiveSpecification } = template.Resources[tables.idempotency].Properties;
   const idempotency = { table: 'idempotency', ttlAttribute: TimeToLiveSpecification.AttributeName as string };

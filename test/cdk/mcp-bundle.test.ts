@@ -6,7 +6,7 @@
 import { hkdfSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBridgeApp } from '../../cdk/build-app.ts';
@@ -73,37 +73,12 @@ beforeAll(async () => {
   // The stack generates this JSON object; any random value will do here.
   const confirmName = template.Resources[id(mcp.confirmSecret)].Properties.Name as string;
   sm.put(confirmName, JSON.stringify({ MCP_CONFIRM_SECRET: 'b'.repeat(24) + Date.now().toString(36) }));
-  // The table with the keys the template declares, so a function that disagrees with its table fails here.
-  const { KeySchema, AttributeDefinitions } = template.Resources[id(mcp.principals)].Properties;
-  await ddb.client.send(
-    new CreateTableCommand({
-      TableName: 'principals',
-      KeySchema,
-      AttributeDefinitions,
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  // The stack's one budget: agents' reads lease from it, as the deliver functions do.
-  const budgetTable = template.Resources[id(stack.budgetTable)].Properties;
-  await ddb.client.send(
-    new CreateTableCommand({
-      TableName: 'budget',
-      KeySchema: budgetTable.KeySchema,
-      AttributeDefinitions: budgetTable.AttributeDefinitions,
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  // The trail as the template declares it (indexes included): every tool call is audited there.
-  const trailTable = template.Resources[id(stack.trail.table)].Properties;
-  await ddb.client.send(
-    new CreateTableCommand({
-      TableName: 'trail',
-      KeySchema: trailTable.KeySchema,
-      AttributeDefinitions: trailTable.AttributeDefinitions,
-      GlobalSecondaryIndexes: trailTable.GlobalSecondaryIndexes,
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  // Each table as the template declares it, so a function that disagrees with its table fails here: the
+  // principals, the stack's one budget (agents' reads lease from it, as the deliver functions do) and the trail
+  // (indexes included: every tool call is audited there).
+  await ddb.createDeclaredTable('principals', template.Resources[id(mcp.principals)].Properties);
+  await ddb.createDeclaredTable('budget', template.Resources[id(stack.budgetTable)].Properties);
+  await ddb.createDeclaredTable('trail', template.Resources[id(stack.trail.table)].Properties);
   const table = openDynamoDbPrincipals({ tableName: 'principals', client: ddb.clientConfig });
   token = (
     await createPrincipal(

@@ -2,7 +2,7 @@
 // sandbox (demo data), dynalite and a loopback Secrets Manager, alerting a local Slack-compatible receiver.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeStack } from '../../cdk/bridge-stack.ts';
@@ -64,17 +64,7 @@ beforeAll(async () => {
     budget: id(stack.budgetTable),
   };
   for (const [table, logicalId] of Object.entries(tables)) {
-    const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes } =
-      template.Resources[logicalId].Properties;
-    await ddb.client.send(
-      new CreateTableCommand({
-        TableName: table,
-        KeySchema,
-        AttributeDefinitions,
-        ...(GlobalSecondaryIndexes ? { GlobalSecondaryIndexes } : {}),
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await ddb.createDeclaredTable(table, template.Resources[logicalId].Properties);
   }
   dir = assetDirOf(outdir, stack, watches.watchFunction.fn);
   functionTimeoutSeconds =

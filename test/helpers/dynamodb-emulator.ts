@@ -2,7 +2,12 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 
 // dynalite ships no types; this is the one call we make.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: {
@@ -23,8 +28,18 @@ export interface DynamoDbEmulator {
   clientConfig: { endpoint: string; region: string; credentials: typeof EMULATOR_CREDENTIALS };
   /** Creates an on-demand table with a string partition key and, if named, a string sort key; ready at once. */
   createTable(name: string, keys: { partitionKey: string; sortKey?: string }): Promise<void>;
+  /**
+   * Creates an on-demand table with the keys and indexes a synthesized template declares for it (a
+   * `AWS::DynamoDB::Table`'s Properties), so a function that disagrees with its table fails; ready at once.
+   */
+  createDeclaredTable(name: string, declared: DeclaredTable): Promise<void>;
   close(): Promise<void>;
 }
+
+export type DeclaredTable = Pick<
+  CreateTableCommandInput,
+  'KeySchema' | 'AttributeDefinitions' | 'GlobalSecondaryIndexes'
+>;
 
 export async function startDynamoDbEmulator(): Promise<DynamoDbEmulator> {
   // No `path`: tables live in memory. Zero delays: a created table is ACTIVE at once, as tests want.
@@ -55,6 +70,18 @@ export async function startDynamoDbEmulator(): Promise<DynamoDbEmulator> {
             { AttributeName: partitionKey, KeyType: 'HASH' },
             ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
           ],
+        }),
+      );
+      await untilActive(client, name);
+    },
+    async createDeclaredTable(name, { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes }) {
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          KeySchema,
+          AttributeDefinitions,
+          ...(GlobalSecondaryIndexes ? { GlobalSecondaryIndexes } : {}),
+          BillingMode: 'PAY_PER_REQUEST',
         }),
       );
       await untilActive(client, name);
