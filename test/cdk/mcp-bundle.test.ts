@@ -234,45 +234,26 @@ describe('the MCP bundle on Node 24', () => {
   });
 
   it("tells an event's story and a user's timeline from the stack's trail", async () => {
+    // The contract's record: request `story`, its event `evt_story` and command `cmd_story` for user `ada`.
     const trail = openDynamoDbTrail({ tableName: 'trail', client: services.ddb.clientConfig });
     const now = new Date().toISOString();
-    await trail.putIntake({
-      ...intake({ requestId: 'req_story', receivedAt: now }),
-      eventIds: ['evt_story'],
-      events: [
-        {
-          id: 'evt_story',
-          type: 'customer.subscription.updated',
-          outcome: 'accepted',
-          rules: [{ name: 'trial-converted', decision: 'matched' }],
-          commands: [{ id: 'cmd_story', kind: 'add_membership', userId: 'usr_story', groupId: 'paid' }],
-        },
-      ],
-    });
-    await trail.putAttempt(
-      attempt({
-        commandId: 'cmd_story',
-        at: now,
-        action: 'add_membership',
-        userId: 'usr_story',
-        groupId: 'paid',
-      }),
-    );
+    await trail.putIntake(intake({ requestId: 'story', receivedAt: now }));
+    await trail.putAttempt(attempt({ commandId: 'cmd_story', at: now, userId: 'ada' }));
     trail.close();
 
     const story = await call(bridgeToken, 'bridge_explain_event', { id: 'evt_story' });
     expect(story.isError, story.content[0]?.text).toBeFalsy();
     expect(story.structuredContent).toMatchObject({
-      intake: { requestId: 'req_story', events: [{ commands: [{ id: 'cmd_story' }] }] },
+      intake: { requestId: 'story', events: [{ commands: [{ id: 'cmd_story' }] }] },
       attempts: [{ commandId: 'cmd_story', outcome: 'delivered' }],
     });
-    const timeline = await call(bridgeToken, 'bridge_user_timeline', { user_id: 'usr_story' });
+    const timeline = await call(bridgeToken, 'bridge_user_timeline', { user_id: 'ada' });
     expect(timeline.isError, timeline.content[0]?.text).toBeFalsy();
     const { intakes, attempts } = timeline.structuredContent as {
       intakes: { requestId: string }[];
       attempts: { commandId: string }[];
     };
-    expect(intakes.map((i) => i.requestId)).toEqual(['req_story']);
+    expect(intakes.map((i) => i.requestId)).toEqual(['story']);
     expect(attempts.map((a) => a.commandId)).toEqual(['cmd_story']);
   });
 
